@@ -1,0 +1,23 @@
+//! Council listing and council pages.
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+use crate::types::{AppError, CouncilDetail, CouncilFilter, CouncilListing};
+
+#[server(endpoint = "councils/list", input = GetUrl)]
+pub async fn list_councils(
+    nation: Option<String>,
+    region: Option<String>,
+    org_type: Option<String>,
+    page: Option<u64>,
+) -> Result<CouncilListing, AppError> {
+    let state = super::state()?;
+    let filter = CouncilFilter::new(nation, region, org_type);
+    crate::server::services::councils::list(&state.db, filter, page.unwrap_or(1)).await
+}
+
+#[server(endpoint = "councils/get", input = GetUrl)]
+pub async fn get_council(gss_code: String) -> Result<CouncilDetail, AppError> {
+    let state = super::state()?;
+    crate::server::services::councils::get(&state.db, &gss_code).await
+}

@@ -1,0 +1,99 @@
+//! Page furniture: skip link, header, footer, breadcrumbs and the main wrapper.
+use leptos::prelude::*;
+
+#[component]
+pub fn SkipLink() -> impl IntoView {
+    view! {
+        <a href="#main-content" class="govuk-skip-link">"Skip to main content"</a>
+    }
+}
+
+/// The header carries the service name only: the crown and GOV.UK logotype are
+/// reserved for services on gov.uk.
+#[component]
+pub fn Header() -> impl IntoView {
+    view! {
+        <header class="govuk-header" data-module="govuk-header">
+            <div class="govuk-header__container govuk-width-container">
+                <div class="govuk-header__content">
+                    <a href="/" class="govuk-header__link govuk-header__service-name">"Procurement Commons"</a>
+                </div>
+            </div>
+        </header>
+        <section class="govuk-service-navigation" aria-label="Service information">
+            <div class="govuk-width-container">
+                <div class="govuk-service-navigation__container">
+                    <nav aria-label="Menu" class="govuk-service-navigation__wrapper">
+                        <ul class="govuk-service-navigation__list" id="navigation">
+                            <li class="govuk-service-navigation__item">
+                                <a class="govuk-service-navigation__link" href="/councils">"Councils"</a>
+                            </li>
+                            <li class="govuk-service-navigation__item">
+                                <a class="govuk-service-navigation__link" href="/footprints">"Footprints"</a>
+                            </li>
+                        </ul>
+                    </nav>
+                </div>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    view! {
+        <footer class="govuk-footer">
+            <div class="govuk-width-container">
+                <div class="govuk-footer__meta">
+                    <div class="govuk-footer__meta-item govuk-footer__meta-item--grow">
+                        <h2 class="govuk-visually-hidden">"About the data"</h2>
+                        <p class="govuk-body-s">
+                            "Council names, codes and combined authority membership: "
+                            <a class="govuk-footer__link" href="https://github.com/mysociety/uk_local_authority_names_and_codes">
+                                "mySociety UK local authority names and codes"
+                            </a>
+                            ", licensed under CC BY 4.0. CPV 2008 codes: Regulation (EC) No 213/2008."
+                        </p>
+                        <p class="govuk-body-s">
+                            "Procurement Commons is not a government service. It is independent of GOV.UK."
+                        </p>
+                    </div>
+                </div>
+            </div>
+        </footer>
+    }
+}
+
+/// Breadcrumbs above the main content; the current page is not a link.
+#[component]
+pub fn Breadcrumbs(
+    /// (label, href) pairs from the home page down to the parent of this page.
+    trail: Vec<(String, String)>,
+) -> impl IntoView {
+    view! {
+        <nav class="govuk-breadcrumbs" aria-label="Breadcrumb">
+            <ol class="govuk-breadcrumbs__list">
+                {trail
+                    .into_iter()
+                    .map(|(label, href)| {
+                        view! {
+                            <li class="govuk-breadcrumbs__list-item">
+                                <a class="govuk-breadcrumbs__link" href=href>{label}</a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        </nav>
+    }
+}
+
+/// The `<main>` landmark every page renders into.
+#[component]
+pub fn Main(children: Children) -> impl IntoView {
+    view! {
+        <main class="govuk-main-wrapper" id="main-content">
+            {children()}
+        </main>
+    }
+}

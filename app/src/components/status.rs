@@ -1,0 +1,35 @@
+//! Setting the HTTP status of a server-rendered page, and the shared views for
+//! errors a page can end in.
+use leptos::prelude::*;
+
+use crate::types::AppError;
+
+/// Sets the response status while rendering on the server; no-op in the browser.
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(
+            http::StatusCode::from_u16(code).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}
+
+/// What a page shows when its data could not be loaded.
+#[component]
+pub fn ErrorView(error: AppError) -> impl IntoView {
+    set_status(error.status_code());
+    match error {
+        AppError::NotFound(_) => view! { <crate::pages::not_found::NotFound /> }.into_any(),
+        other => view! {
+            <leptos_meta::Title text="Sorry, there is a problem with the service" />
+            <crate::components::layout::Main>
+                <h1 class="govuk-heading-l">"Sorry, there is a problem with the service"</h1>
+                <p class="govuk-body">"Try again later."</p>
+                <p class="govuk-body govuk-!-display-none-print">{other.to_string()}</p>
+            </crate::components::layout::Main>
+        }
+        .into_any(),
+    }
+}

@@ -1,0 +1,98 @@
+//! Runtime configuration, read once from environment variables. Every
+//! variable is listed in the README and in `.env.example`.
+use std::path::PathBuf;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `sqlite://…` (default, a file under `data_dir`) or `postgres://…`.
+    pub database_url: String,
+    /// Where runtime data lives: the SQLite file and, later, the search index.
+    pub data_dir: PathBuf,
+    /// Load the reference data (councils, footprints, CPV) when the server starts.
+    pub seed_on_start: bool,
+    /// Log lines as JSON (for log shippers) instead of human-readable text.
+    pub log_json: bool,
+    /// Largest number of pooled database connections.
+    pub db_max_connections: u32,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, String> {
+        Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Reads configuration through `lookup`, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let data_dir = PathBuf::from(lookup("DATA_DIR").unwrap_or_else(|| "data".to_owned()));
+        let database_url = lookup("DATABASE_URL").filter(|v| !v.is_empty()).unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rwc", data_dir.join("commons.db").display())
+        });
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            return Err(format!(
+                "DATABASE_URL must start with sqlite:, postgres:// or postgresql:// (got {:?})",
+                database_url.split(':').next().unwrap_or_default()
+            ));
+        }
+        let flag = |key: &str, default: bool| -> Result<bool, String> {
+            match lookup(key).as_deref().map(str::trim) {
+                None | Some("") => Ok(default),
+                Some("1" | "true" | "yes") => Ok(true),
+                Some("0" | "false" | "no") => Ok(false),
+                Some(other) => Err(format!("{key} must be true or false (got {other:?})")),
+            }
+        };
+        let db_max_connections = match lookup("DB_MAX_CONNECTIONS") {
+            None => 10,
+            Some(v) => v
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| format!("DB_MAX_CONNECTIONS must be a positive whole number (got {v:?})"))?,
+        };
+        Ok(Self {
+            database_url,
+            data_dir,
+            seed_on_start: flag("SEED_ON_START", true)?,
+            log_json: lookup("LOG_FORMAT").is_some_and(|v| v.eq_ignore_ascii_case("json")),
+            db_max_connections,
+        })
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, String> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_to_an_sqlite_file_in_the_data_dir() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.database_url, "sqlite://data/commons.db?mode=rwc");
+        assert!(c.is_sqlite() && c.seed_on_start && !c.log_json);
+        let c = config(&[("DATA_DIR", "/srv/commons")]).unwrap();
+        assert_eq!(c.database_url, "sqlite:///srv/commons/commons.db?mode=rwc");
+    }
+
+    #[test]
+    fn postgres_urls_select_postgres() {
+        let c = config(&[("DATABASE_URL", "postgres://postgres@127.0.0.1/commons")]).unwrap();
+        assert!(!c.is_sqlite());
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        assert!(config(&[("DATABASE_URL", "mysql://x")]).unwrap_err().contains("DATABASE_URL"));
+        assert!(config(&[("SEED_ON_START", "maybe")]).unwrap_err().contains("SEED_ON_START"));
+        assert!(config(&[("DB_MAX_CONNECTIONS", "0")]).unwrap_err().contains("DB_MAX_CONNECTIONS"));
+    }
+}

@@ -1,0 +1,7 @@
+//! sea-orm entities, one module per table, mirroring the migrations in the
+//! `migrations` crate column for column. Only tables the services use so far
+//! have an entity; the rest are added as their services arrive.
+pub mod cpv_code;
+pub mod footprint;
+pub mod footprint_member;
+pub mod organisation;

@@ -1,0 +1,188 @@
+//! Queries behind the councils list and council pages.
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
+
+use super::footprints;
+use crate::server::entities::{footprint_member, organisation};
+use crate::types::{AppError, CouncilDetail, CouncilFilter, CouncilFilterOptions, CouncilListing, CouncilSummary, FieldError, Page};
+
+/// Councils per page: a whole region's worth fits on one or two pages.
+pub const PER_PAGE: u64 = 50;
+
+pub fn summary(model: &organisation::Model) -> CouncilSummary {
+    CouncilSummary {
+        gss_code: model.gss_code.clone().unwrap_or_default(),
+        name: model.name.clone(),
+        short_name: model.short_name.clone(),
+        org_type_name: model.org_type_name.clone(),
+        region: model.region.clone(),
+        nation: model.nation.clone(),
+    }
+}
+
+fn current_councils() -> sea_orm::Select<organisation::Entity> {
+    organisation::Entity::find()
+        .filter(organisation::Column::Category.eq(organisation::CATEGORY_COUNCIL))
+        .filter(organisation::Column::EndDate.is_null())
+}
+
+/// The nations, regions and types that current councils actually have.
+pub async fn filter_options(db: &DatabaseConnection) -> Result<CouncilFilterOptions, AppError> {
+    let all = current_councils().all(db).await?;
+    let nations: BTreeSet<String> = all.iter().map(|o| o.nation.clone()).collect();
+    let regions: BTreeSet<String> = all.iter().filter_map(|o| o.region.clone()).collect();
+    let types: BTreeMap<String, String> = all.iter().map(|o| (o.org_type_name.clone(), o.org_type.clone())).collect();
+    Ok(CouncilFilterOptions {
+        nations: nations.into_iter().collect(),
+        regions: regions.into_iter().collect(),
+        types: types.into_iter().map(|(name, code)| (code, name)).collect(),
+    })
+}
+
+/// Rejects filter values that no council has, naming the field, so a
+/// mistyped link explains itself instead of silently showing nothing.
+fn validate(filter: &CouncilFilter, options: &CouncilFilterOptions) -> Result<(), AppError> {
+    let invalid = |field: &str, message: &str| AppError::Invalid { field: field.to_owned(), message: message.to_owned() };
+    if let Some(nation) = &filter.nation {
+        if !options.nations.contains(nation) {
+            return Err(invalid("nation", "Select a nation from the list"));
+        }
+    }
+    if let Some(region) = &filter.region {
+        if !options.regions.contains(region) {
+            return Err(invalid("region", "Select a region from the list"));
+        }
+    }
+    if let Some(org_type) = &filter.org_type {
+        if !options.types.iter().any(|(code, _)| code == org_type) {
+            return Err(invalid("type", "Select a type of council from the list"));
+        }
+    }
+    Ok(())
+}
+
+pub async fn list(db: &DatabaseConnection, filter: CouncilFilter, page: u64) -> Result<CouncilListing, AppError> {
+    let options = filter_options(db).await?;
+    if let Err(AppError::Invalid { field, message }) = validate(&filter, &options) {
+        return Ok(CouncilListing {
+            filter,
+            options,
+            page: Page { items: Vec::new(), page: 1, per_page: PER_PAGE, total_items: 0 },
+            error: Some(FieldError { field, message }),
+        });
+    }
+    let mut query = current_councils();
+    if let Some(nation) = &filter.nation {
+        query = query.filter(organisation::Column::Nation.eq(nation.as_str()));
+    }
+    if let Some(region) = &filter.region {
+        query = query.filter(organisation::Column::Region.eq(region.as_str()));
+    }
+    if let Some(org_type) = &filter.org_type {
+        query = query.filter(organisation::Column::OrgType.eq(org_type.as_str()));
+    }
+    let paginator = query
+        .order_by_asc(organisation::Column::ShortName)
+        .order_by_asc(organisation::Column::GssCode)
+        .paginate(db, PER_PAGE);
+    let total_items = paginator.num_items().await?;
+    // A page past the end shows the last page rather than an empty table.
+    let last_page = total_items.div_ceil(PER_PAGE).max(1);
+    let page = page.clamp(1, last_page);
+    let items = paginator.fetch_page(page - 1).await?;
+    Ok(CouncilListing {
+        filter,
+        options,
+        page: Page { items: items.iter().map(summary).collect(), page, per_page: PER_PAGE, total_items },
+        error: None,
+    })
+}
+
+/// GSS codes are a letter and eight digits (E08000003).
+pub fn is_gss_code(value: &str) -> bool {
+    value.len() == 9 && value.as_bytes()[0].is_ascii_uppercase() && value[1..].bytes().all(|b| b.is_ascii_digit())
+}
+
+pub async fn get(db: &DatabaseConnection, gss_code: &str) -> Result<CouncilDetail, AppError> {
+    let not_found = || AppError::NotFound(format!("Council {gss_code}"));
+    if !is_gss_code(gss_code) {
+        return Err(not_found());
+    }
+    let council = current_councils()
+        .filter(organisation::Column::GssCode.eq(gss_code))
+        .one(db)
+        .await?
+        .ok_or_else(not_found)?;
+    let parent_county = match council.parent_county_id {
+        Some(id) => organisation::Entity::find_by_id(id).one(db).await?.map(|m| summary(&m)),
+        None => None,
+    };
+    let districts = current_councils()
+        .filter(organisation::Column::ParentCountyId.eq(council.id))
+        .order_by_asc(organisation::Column::ShortName)
+        .all(db)
+        .await?
+        .iter()
+        .map(summary)
+        .collect();
+    let footprint_ids: Vec<_> = footprint_member::Entity::find()
+        .filter(footprint_member::Column::OrganisationId.eq(council.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.footprint_id)
+        .collect();
+    let footprints = footprints::summaries(db, Some(footprint_ids)).await?;
+    Ok(CouncilDetail {
+        council: summary(&council),
+        register_code: council.register_code.clone(),
+        start_date: council.start_date,
+        population: council.population,
+        parent_county,
+        districts,
+        footprints,
+    })
+}
+
+/// Member counts per footprint id.
+pub(super) fn count_by<K: std::hash::Hash + Eq>(keys: impl IntoIterator<Item = K>) -> HashMap<K, u64> {
+    let mut counts = HashMap::new();
+    for key in keys {
+        *counts.entry(key).or_insert(0) += 1;
+    }
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gss_codes_are_a_letter_and_eight_digits() {
+        assert!(is_gss_code("E08000003"));
+        assert!(is_gss_code("S12000034"));
+        assert!(!is_gss_code("e08000003"));
+        assert!(!is_gss_code("E0800000"));
+        assert!(!is_gss_code("E08000003x"));
+        assert!(!is_gss_code("MAN"));
+    }
+
+    #[test]
+    fn unknown_filter_values_name_their_field() {
+        let options = CouncilFilterOptions {
+            nations: vec!["England".into()],
+            regions: vec!["North West".into()],
+            types: vec![("MD".into(), "Metropolitan district".into())],
+        };
+        let check = |n: Option<&str>, r: Option<&str>, t: Option<&str>| {
+            validate(&CouncilFilter::new(n.map(Into::into), r.map(Into::into), t.map(Into::into)), &options)
+        };
+        assert_eq!(check(Some("England"), Some("North West"), Some("MD")), Ok(()));
+        assert!(matches!(check(Some("Mercia"), None, None), Err(AppError::Invalid { field, .. }) if field == "nation"));
+        assert!(matches!(check(None, Some("Wessex"), None), Err(AppError::Invalid { field, .. }) if field == "region"));
+        assert!(matches!(check(None, None, Some("XX")), Err(AppError::Invalid { field, .. }) if field == "type"));
+    }
+}

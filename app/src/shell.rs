@@ -1,0 +1,81 @@
+//! The HTML document, the page frame (header, phase banner, footer) and the
+//! route table.
+use leptos::prelude::*;
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, Routes},
+    path,
+};
+
+use crate::components::layout::{Footer, Header, SkipLink};
+use crate::pages::{
+    council::CouncilPage, councils::CouncilsPage, footprint::FootprintPage,
+    footprints::FootprintsPage, home::HomePage, not_found::NotFound,
+};
+
+/// The whole HTML document, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::security::set_content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en" class="govuk-template">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta name="theme-color" content="#0b0c0c" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HashedStylesheet options=options.clone() id="leptos" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="govuk-template__body">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Marks the page once hydration has finished, so browser tests (and the
+/// curious) can tell when the page is interactive.
+fn mark_hydrated() {
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    mark_hydrated();
+    view! {
+        <Title formatter=|text: String| {
+            if text.is_empty() { "Procurement Commons".to_owned() } else { format!("{text} – Procurement Commons") }
+        } />
+        <Router>
+            <SkipLink />
+            <Header />
+            <div class="govuk-width-container">
+                <div class="govuk-phase-banner">
+                    <p class="govuk-phase-banner__content">
+                        <strong class="govuk-tag govuk-phase-banner__content__tag">"Alpha"</strong>
+                        <span class="govuk-phase-banner__text">
+                            "This is a new service. It is being built in the open and will change."
+                        </span>
+                    </p>
+                </div>
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/councils") view=CouncilsPage ssr=SsrMode::Async />
+                    <Route path=path!("/councils/:gss") view=CouncilPage ssr=SsrMode::Async />
+                    <Route path=path!("/footprints") view=FootprintsPage ssr=SsrMode::Async />
+                    <Route path=path!("/footprints/:code") view=FootprintPage ssr=SsrMode::Async />
+                </Routes>
+            </div>
+            <Footer />
+        </Router>
+    }
+}

@@ -1,0 +1,21 @@
+//! Database schema for Procurement Commons, as sea-orm migrations that run
+//! unchanged on SQLite and PostgreSQL.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_reference;
+mod support;
+mod m20261123_000002_catalogue;
+mod m20261123_000003_accounts;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_reference::Migration),
+            Box::new(m20261123_000002_catalogue::Migration),
+            Box::new(m20261123_000003_accounts::Migration),
+        ]
+    }
+}

@@ -1,0 +1,7 @@
+//! The Procurement Commons web server: the axum router around the Leptos app,
+//! production middleware (compression, caching, security headers, request
+//! logs), and the command line (`serve`, `migrate`, `seed`).
+pub mod cli;
+pub mod router;
+
+pub use router::{build_router, leptos_options_from_env};

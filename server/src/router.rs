@@ -1,0 +1,123 @@
+//! Builds the axum router: Leptos pages and server functions, static assets,
+//! `/healthz`, and the middleware every response passes through.
+use std::time::Duration;
+
+use app::server::AppState;
+use app::{App, shell};
+use axum::{
+    Router,
+
+    extract::State,
+    http::{HeaderValue, StatusCode, header},
+    response::IntoResponse,
+    routing::get,
+};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower::ServiceBuilder;
+use tower_http::{
+    compression::CompressionLayer,
+    services::ServeDir,
+    set_header::SetResponseHeaderLayer,
+    trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer},
+};
+use tracing::Level;
+
+/// The router's state: Leptos needs its options, our handlers the app state.
+#[derive(Clone, axum::extract::FromRef)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub app: AppState,
+}
+
+/// Leptos options as cargo-leptos passes them (LEPTOS_* variables). When the
+/// binary is started directly, the same values as the workspace's
+/// `[[workspace.metadata.leptos]]` apply.
+pub fn leptos_options_from_env() -> anyhow::Result<LeptosOptions> {
+    if std::env::var_os("LEPTOS_OUTPUT_NAME").is_some() {
+        return Ok(get_configuration(None)?.leptos_options);
+    }
+    Ok(LeptosOptions::builder()
+        .output_name("procurement-commons")
+        .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".to_owned()))
+        .site_pkg_dir("pkg")
+        .site_addr(std::env::var("LEPTOS_SITE_ADDR").ok().and_then(|a| a.parse::<std::net::SocketAddr>().ok()).unwrap_or(([127, 0, 0, 1], 3000).into()))
+        .build())
+}
+
+/// Long-lived caching for content-hashed assets: a new build gets new names.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+pub fn build_router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let state = ServerState { leptos_options: leptos_options.clone(), app: app_state.clone() };
+
+    let context = {
+        let app_state = app_state.clone();
+        move || {
+            provide_context(app_state.clone());
+            leptos::nonce::provide_nonce();
+        }
+    };
+
+    let site_root = leptos_options.site_root.to_string();
+    let pkg_dir = format!("{site_root}/{}", leptos_options.site_pkg_dir);
+    // Only hashed file names may be cached forever; unhashed dev builds revalidate.
+    let pkg_cache = if leptos_options.hash_files { IMMUTABLE } else { "no-cache" };
+    let pkg = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(pkg_cache)))
+        .service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip());
+
+    let shell_options = leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .nest_service(&format!("/{}", leptos_options.site_pkg_dir), pkg)
+        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(shell_options.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, shell))
+        .with_state(state)
+        .layer(
+            ServiceBuilder::new()
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                        .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(tower_http::LatencyUnit::Millis)),
+                )
+                .layer(CompressionLayer::new())
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("strict-origin-when-cross-origin"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::X_FRAME_OPTIONS,
+                    HeaderValue::from_static("DENY"),
+                ))
+                // Pages set their own policy with a nonce; everything else
+                // (assets, JSON, health) gets a policy that allows nothing to run.
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("no-cache"),
+                )),
+        )
+}
+
+/// 200 when the database answers a query within two seconds, 503 otherwise.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    let ping = tokio::time::timeout(Duration::from_secs(2), state.db.ping()).await;
+    match ping {
+        Ok(Ok(())) => (StatusCode::OK, "ok"),
+        Ok(Err(err)) => {
+            tracing::warn!(error = %err, "health check: database unavailable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database timed out"),
+    }
+}
+
