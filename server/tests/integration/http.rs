@@ -1,0 +1,68 @@
+//! Serving concerns: health, headers, compression, caching and the JSON API
+//! behind the server functions.
+use axum::{body::Body, http::Request};
+
+use crate::harness::TestApp;
+
+#[tokio::test]
+async fn health_check_answers_when_the_database_does() {
+    let app = TestApp::new().await;
+    let health = app.get("/healthz").await;
+    assert_eq!(health.status, 200);
+    assert_eq!(health.body, "ok");
+    app.db.clone().close().await.unwrap();
+    assert_eq!(app.get("/healthz").await.status, 503);
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_a_nonce_based_policy() {
+    let app = TestApp::new().await;
+    let page = app.get("/footprints").await;
+    assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(page.header("referrer-policy"), Some("strict-origin-when-cross-origin"));
+    assert_eq!(page.header("x-frame-options"), Some("DENY"));
+    let policy = page.header("content-security-policy").expect("CSP header");
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+    let nonce = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("nonce in policy");
+    // Every inline script carries this response's nonce.
+    let scripts = page.count("<script");
+    assert!(scripts > 0);
+    assert_eq!(page.count(&format!("nonce=\"{nonce}\"")), scripts, "{}", page.body);
+    // A second response gets a different nonce.
+    let again = app.get("/footprints").await;
+    assert_ne!(again.header("content-security-policy"), Some(policy));
+    // Non-page responses allow nothing to run.
+    let health = app.get("/healthz").await;
+    assert!(health.header("content-security-policy").unwrap().starts_with("default-src 'none'"));
+}
+
+#[tokio::test]
+async fn responses_are_compressed_when_the_browser_accepts_it() {
+    let app = TestApp::new().await;
+    for encoding in ["br", "gzip"] {
+        let request = Request::get("/councils").header("accept-encoding", encoding).body(Body::empty()).unwrap();
+        let response = app.request(request).await;
+        assert_eq!(response.header("content-encoding"), Some(encoding));
+    }
+    let plain = app.get("/councils").await;
+    assert_eq!(plain.header("content-encoding"), None);
+}
+
+#[tokio::test]
+async fn server_functions_answer_json_over_get() {
+    let app = TestApp::new().await;
+    let response = app.get("/api/councils/list?region=London").await;
+    assert_eq!(response.status, 200, "{}", response.body);
+    let json: serde_json::Value = serde_json::from_str(&response.body).unwrap();
+    assert_eq!(json["page"]["total_items"], 33);
+    assert_eq!(json["page"]["items"].as_array().unwrap().len(), 33);
+
+    let footprints = app.get("/api/footprints/list").await;
+    let json: serde_json::Value = serde_json::from_str(&footprints.body).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 16);
+
+    let missing = app.get("/api/footprints/get?code=nowhere").await;
+    assert!(missing.status >= 400, "{}", missing.status);
+    missing.assert_contains("NotFound");
+}

@@ -1,0 +1,8 @@
+//! The one integration-test binary. Every test gets its own database through
+//! [`harness::TestApp`]: a temporary SQLite file by default, or a fresh
+//! PostgreSQL database when `TEST_DATABASE_URL` is set.
+mod harness;
+
+mod http;
+mod pages;
+mod schema;
