@@ -3,9 +3,9 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_reference;
-mod support;
 mod m20261123_000002_catalogue;
 mod m20261123_000003_accounts;
+mod support;
 
 pub struct Migrator;
 

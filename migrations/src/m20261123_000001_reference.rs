@@ -21,11 +21,19 @@ impl MigrationTrait for Migration {
                     .col(small_integer("level"))
                     .col(char_len("division", 2))
                     .col(string_len_null("parent_code", 8))
-                    .foreign_key(&mut fk("cpv_code", "parent_code", "cpv_code", "code", false))
+                    .foreign_key(&mut fk(
+                        "cpv_code",
+                        "parent_code",
+                        "cpv_code",
+                        "code",
+                        false,
+                    ))
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("cpv_code", &["parent_code"])).await?;
+        manager
+            .create_index(index("cpv_code", &["parent_code"]))
+            .await?;
 
         let mut organisation = Table::create();
         organisation
@@ -49,7 +57,13 @@ impl MigrationTrait for Migration {
             .col(date_null("end_date"))
             .col(string_len_null("website", 300))
             .col(integer_null("population"))
-            .foreign_key(&mut fk("organisation", "parent_county_id", "organisation", "id", false));
+            .foreign_key(&mut fk(
+                "organisation",
+                "parent_county_id",
+                "organisation",
+                "id",
+                false,
+            ));
         timestamps(&mut organisation);
         manager.create_table(organisation.to_owned()).await?;
         for cols in [
@@ -77,7 +91,13 @@ impl MigrationTrait for Migration {
             .col(date_null("end_date"))
             .col(text_null("description"))
             .col(string_len_null("source_note", 400))
-            .foreign_key(&mut fk("footprint", "organisation_id", "organisation", "id", false));
+            .foreign_key(&mut fk(
+                "footprint",
+                "organisation_id",
+                "organisation",
+                "id",
+                false,
+            ));
         timestamps(&mut footprint);
         manager.create_table(footprint.to_owned()).await?;
 
@@ -90,7 +110,13 @@ impl MigrationTrait for Migration {
                     .col(date_null("joined_on"))
                     .col(date_null("left_on"))
                     .primary_key(Index::create().col("footprint_id").col("organisation_id"))
-                    .foreign_key(&mut fk("footprint_member", "footprint_id", "footprint", "id", true))
+                    .foreign_key(&mut fk(
+                        "footprint_member",
+                        "footprint_id",
+                        "footprint",
+                        "id",
+                        true,
+                    ))
                     .foreign_key(&mut fk(
                         "footprint_member",
                         "organisation_id",

@@ -28,7 +28,9 @@ impl MigrationTrait for Migration {
             .col(boolean("is_demo").default(false));
         timestamps(&mut supplier);
         manager.create_table(supplier.to_owned()).await?;
-        manager.create_index(index("supplier", &["normalised_name"])).await?;
+        manager
+            .create_index(index("supplier", &["normalised_name"]))
+            .await?;
 
         let mut framework = Table::create();
         framework
@@ -50,10 +52,18 @@ impl MigrationTrait for Migration {
             .col(string_len("eligibility_scope", 32).default("all_uk_public_sector"))
             .col(string_len_null("url", 500))
             .col(boolean("is_demo").default(false))
-            .foreign_key(&mut fk("framework", "owner_organisation_id", "organisation", "id", false));
+            .foreign_key(&mut fk(
+                "framework",
+                "owner_organisation_id",
+                "organisation",
+                "id",
+                false,
+            ));
         timestamps(&mut framework);
         manager.create_table(framework.to_owned()).await?;
-        manager.create_index(index("framework", &["end_date"])).await?;
+        manager
+            .create_index(index("framework", &["end_date"]))
+            .await?;
 
         manager
             .create_table(
@@ -64,12 +74,22 @@ impl MigrationTrait for Migration {
                     // buyer_type | footprint | region | nation
                     .col(string_len("kind", 16))
                     .col(string_len("value", 200))
-                    .foreign_key(&mut fk("framework_eligibility", "framework_id", "framework", "id", true))
+                    .foreign_key(&mut fk(
+                        "framework_eligibility",
+                        "framework_id",
+                        "framework",
+                        "id",
+                        true,
+                    ))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(index("framework_eligibility", &["framework_id", "kind", "value"]).unique().to_owned())
+            .create_index(
+                index("framework_eligibility", &["framework_id", "kind", "value"])
+                    .unique()
+                    .to_owned(),
+            )
             .await?;
 
         let mut lot = Table::create();
@@ -83,9 +103,19 @@ impl MigrationTrait for Migration {
         timestamps(&mut lot);
         manager.create_table(lot.to_owned()).await?;
         manager
-            .create_index(index("lot", &["framework_id", "number"]).unique().to_owned())
+            .create_index(
+                index("lot", &["framework_id", "number"])
+                    .unique()
+                    .to_owned(),
+            )
             .await?;
-        manager.create_table(link_table("lot_cpv", ("lot_id", "lot"), ("cpv_code", "cpv_code"))).await?;
+        manager
+            .create_table(link_table(
+                "lot_cpv",
+                ("lot_id", "lot"),
+                ("cpv_code", "cpv_code"),
+            ))
+            .await?;
 
         let mut lot_supplier = Table::create();
         lot_supplier
@@ -96,10 +126,18 @@ impl MigrationTrait for Migration {
             .col(string_len("status", 16).default("active"))
             .primary_key(Index::create().col("lot_id").col("supplier_id"))
             .foreign_key(&mut fk("lot_supplier", "lot_id", "lot", "id", true))
-            .foreign_key(&mut fk("lot_supplier", "supplier_id", "supplier", "id", true));
+            .foreign_key(&mut fk(
+                "lot_supplier",
+                "supplier_id",
+                "supplier",
+                "id",
+                true,
+            ));
         timestamps(&mut lot_supplier);
         manager.create_table(lot_supplier.to_owned()).await?;
-        manager.create_index(index("lot_supplier", &["supplier_id"])).await?;
+        manager
+            .create_index(index("lot_supplier", &["supplier_id"]))
+            .await?;
 
         let mut offer = Table::create();
         offer
@@ -122,11 +160,29 @@ impl MigrationTrait for Migration {
             .foreign_key(&mut fk("offer", "supplier_id", "supplier", "id", true));
         timestamps(&mut offer);
         manager.create_table(offer.to_owned()).await?;
-        manager.create_index(index("offer", &["supplier_id"])).await?;
-        manager.create_table(link_table("offer_cpv", ("offer_id", "offer"), ("cpv_code", "cpv_code"))).await?;
-        manager.create_table(link_table("offer_lot", ("offer_id", "offer"), ("lot_id", "lot"))).await?;
         manager
-            .create_table(link_table("offer_footprint", ("offer_id", "offer"), ("footprint_id", "footprint")))
+            .create_index(index("offer", &["supplier_id"]))
+            .await?;
+        manager
+            .create_table(link_table(
+                "offer_cpv",
+                ("offer_id", "offer"),
+                ("cpv_code", "cpv_code"),
+            ))
+            .await?;
+        manager
+            .create_table(link_table(
+                "offer_lot",
+                ("offer_id", "offer"),
+                ("lot_id", "lot"),
+            ))
+            .await?;
+        manager
+            .create_table(link_table(
+                "offer_footprint",
+                ("offer_id", "offer"),
+                ("footprint_id", "footprint"),
+            ))
             .await?;
 
         let mut contract = Table::create();
@@ -151,19 +207,43 @@ impl MigrationTrait for Migration {
             // The source record as received, for provenance.
             .col(text_null("raw_provenance"))
             .col(boolean("is_demo").default(false))
-            .foreign_key(&mut fk("contract", "buyer_organisation_id", "organisation", "id", false))
-            .foreign_key(&mut fk("contract", "framework_id", "framework", "id", false))
+            .foreign_key(&mut fk(
+                "contract",
+                "buyer_organisation_id",
+                "organisation",
+                "id",
+                false,
+            ))
+            .foreign_key(&mut fk(
+                "contract",
+                "framework_id",
+                "framework",
+                "id",
+                false,
+            ))
             .foreign_key(&mut fk("contract", "lot_id", "lot", "id", false));
         timestamps(&mut contract);
         manager.create_table(contract.to_owned()).await?;
-        for cols in [&["buyer_organisation_id"][..], &["end_date"], &["framework_id", "lot_id"]] {
+        for cols in [
+            &["buyer_organisation_id"][..],
+            &["end_date"],
+            &["framework_id", "lot_id"],
+        ] {
             manager.create_index(index("contract", cols)).await?;
         }
         manager
-            .create_table(link_table("contract_supplier", ("contract_id", "contract"), ("supplier_id", "supplier")))
+            .create_table(link_table(
+                "contract_supplier",
+                ("contract_id", "contract"),
+                ("supplier_id", "supplier"),
+            ))
             .await?;
         manager
-            .create_table(link_table("contract_cpv", ("contract_id", "contract"), ("cpv_code", "cpv_code")))
+            .create_table(link_table(
+                "contract_cpv",
+                ("contract_id", "contract"),
+                ("cpv_code", "cpv_code"),
+            ))
             .await?;
 
         let mut intent = Table::create();
@@ -181,14 +261,38 @@ impl MigrationTrait for Migration {
             .col(string_len("status", 16).default("open"))
             .col(uuid_null("lead_organisation_id"))
             .col(boolean("is_demo").default(false))
-            .foreign_key(&mut fk("buying_intent", "owner_organisation_id", "organisation", "id", false))
-            .foreign_key(&mut fk("buying_intent", "footprint_id", "footprint", "id", false))
-            .foreign_key(&mut fk("buying_intent", "lead_organisation_id", "organisation", "id", false));
+            .foreign_key(&mut fk(
+                "buying_intent",
+                "owner_organisation_id",
+                "organisation",
+                "id",
+                false,
+            ))
+            .foreign_key(&mut fk(
+                "buying_intent",
+                "footprint_id",
+                "footprint",
+                "id",
+                false,
+            ))
+            .foreign_key(&mut fk(
+                "buying_intent",
+                "lead_organisation_id",
+                "organisation",
+                "id",
+                false,
+            ));
         timestamps(&mut intent);
         manager.create_table(intent.to_owned()).await?;
-        manager.create_index(index("buying_intent", &["footprint_id", "status"])).await?;
         manager
-            .create_table(link_table("buying_intent_cpv", ("buying_intent_id", "buying_intent"), ("cpv_code", "cpv_code")))
+            .create_index(index("buying_intent", &["footprint_id", "status"]))
+            .await?;
+        manager
+            .create_table(link_table(
+                "buying_intent_cpv",
+                ("buying_intent_id", "buying_intent"),
+                ("cpv_code", "cpv_code"),
+            ))
             .await?;
 
         let mut participant = Table::create();
@@ -200,9 +304,25 @@ impl MigrationTrait for Migration {
             .col(big_integer_null("value_pence"))
             // interested | committed | withdrawn
             .col(string_len("status", 16).default("interested"))
-            .primary_key(Index::create().col("buying_intent_id").col("organisation_id"))
-            .foreign_key(&mut fk("intent_participant", "buying_intent_id", "buying_intent", "id", true))
-            .foreign_key(&mut fk("intent_participant", "organisation_id", "organisation", "id", false));
+            .primary_key(
+                Index::create()
+                    .col("buying_intent_id")
+                    .col("organisation_id"),
+            )
+            .foreign_key(&mut fk(
+                "intent_participant",
+                "buying_intent_id",
+                "buying_intent",
+                "id",
+                true,
+            ))
+            .foreign_key(&mut fk(
+                "intent_participant",
+                "organisation_id",
+                "organisation",
+                "id",
+                false,
+            ));
         timestamps(&mut participant);
         manager.create_table(participant.to_owned()).await?;
         Ok(())

@@ -33,12 +33,26 @@ impl MigrationTrait for Migration {
             .col(uuid_null("footprint_id"))
             .col(uuid_null("supplier_id"))
             .foreign_key(&mut fk("membership", "user_id", "app_user", "id", true))
-            .foreign_key(&mut fk("membership", "organisation_id", "organisation", "id", true))
-            .foreign_key(&mut fk("membership", "footprint_id", "footprint", "id", true))
+            .foreign_key(&mut fk(
+                "membership",
+                "organisation_id",
+                "organisation",
+                "id",
+                true,
+            ))
+            .foreign_key(&mut fk(
+                "membership",
+                "footprint_id",
+                "footprint",
+                "id",
+                true,
+            ))
             .foreign_key(&mut fk("membership", "supplier_id", "supplier", "id", true));
         timestamps(&mut membership);
         manager.create_table(membership.to_owned()).await?;
-        manager.create_index(index("membership", &["user_id"])).await?;
+        manager
+            .create_index(index("membership", &["user_id"]))
+            .await?;
 
         manager
             .create_table(
@@ -55,8 +69,12 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("user_session", &["user_id"])).await?;
-        manager.create_index(index("user_session", &["expires_at"])).await?;
+        manager
+            .create_index(index("user_session", &["user_id"]))
+            .await?;
+        manager
+            .create_index(index("user_session", &["expires_at"]))
+            .await?;
 
         manager
             .create_table(
@@ -70,12 +88,22 @@ impl MigrationTrait for Migration {
                     .col(string_len("entity_id", 64))
                     // JSON: {"before": …, "after": …}
                     .col(text_null("change_summary"))
-                    .foreign_key(&mut fk("audit_event", "actor_user_id", "app_user", "id", false))
+                    .foreign_key(&mut fk(
+                        "audit_event",
+                        "actor_user_id",
+                        "app_user",
+                        "id",
+                        false,
+                    ))
                     .to_owned(),
             )
             .await?;
-        manager.create_index(index("audit_event", &["entity", "entity_id"])).await?;
-        manager.create_index(index("audit_event", &["occurred_at"])).await?;
+        manager
+            .create_index(index("audit_event", &["entity", "entity_id"]))
+            .await?;
+        manager
+            .create_index(index("audit_event", &["occurred_at"]))
+            .await?;
 
         manager
             .create_table(
@@ -97,7 +125,13 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         drop_tables(
             manager,
-            &["search_outbox", "audit_event", "user_session", "membership", "app_user"],
+            &[
+                "search_outbox",
+                "audit_event",
+                "user_session",
+                "membership",
+                "app_user",
+            ],
         )
         .await
     }

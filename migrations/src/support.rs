@@ -55,21 +55,36 @@ pub fn link_table(
     } else {
         uuid(right)
     };
-    let right_target = if right_table == "cpv_code" { "code" } else { "id" };
+    let right_target = if right_table == "cpv_code" {
+        "code"
+    } else {
+        "id"
+    };
     Table::create()
         .table(table)
         .col(uuid(left))
         .col(right_column)
         .primary_key(Index::create().col(left).col(right))
         .foreign_key(&mut fk(table, left, left_table, "id", true))
-        .foreign_key(&mut fk(table, right, right_table, right_target, right_table != "cpv_code"))
+        .foreign_key(&mut fk(
+            table,
+            right,
+            right_table,
+            right_target,
+            right_table != "cpv_code",
+        ))
         .to_owned()
 }
 
 /// Drops tables in the order given (dependants first).
-pub async fn drop_tables(manager: &SchemaManager<'_>, tables: &[&'static str]) -> Result<(), DbErr> {
+pub async fn drop_tables(
+    manager: &SchemaManager<'_>,
+    tables: &[&'static str],
+) -> Result<(), DbErr> {
     for table in tables {
-        manager.drop_table(Table::drop().table(*table).to_owned()).await?;
+        manager
+            .drop_table(Table::drop().table(*table).to_owned())
+            .await?;
     }
     Ok(())
 }

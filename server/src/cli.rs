@@ -51,11 +51,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     init_tracing(&config);
     let db = db::connect(&config).await?;
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Migrate { direction: None | Some(Direction::Up) } => {
+        Command::Migrate {
+            direction: None | Some(Direction::Up),
+        } => {
             db::migrate(&db).await?;
             tracing::info!("migrations applied");
         }
-        Command::Migrate { direction: Some(Direction::Down { steps }) } => {
+        Command::Migrate {
+            direction: Some(Direction::Down { steps }),
+        } => {
             db::rollback(&db, steps).await?;
             tracing::info!(?steps, "migrations reverted");
         }
@@ -74,15 +78,24 @@ async fn serve(config: Config, db: sea_orm::DatabaseConnection) -> anyhow::Resul
     if config.seed_on_start {
         let started = std::time::Instant::now();
         let report = reference_data::load_bundled(&db).await?;
-        tracing::info!(?report, elapsed_ms = started.elapsed().as_millis() as u64, "reference data loaded");
+        tracing::info!(
+            ?report,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "reference data loaded"
+        );
     }
     let leptos_options = crate::leptos_options_from_env()?;
     let addr = leptos_options.site_addr;
-    let state = AppState { db: db.clone(), config: Arc::new(config) };
+    let state = AppState {
+        db: db.clone(),
+        config: Arc::new(config),
+    };
     let router = crate::build_router(state, leptos_options);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{addr}");
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     db.close().await?;
     tracing::info!("stopped cleanly");
     Ok(())

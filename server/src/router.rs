@@ -6,7 +6,6 @@ use app::server::AppState;
 use app::{App, shell};
 use axum::{
     Router,
-
     extract::State,
     http::{HeaderValue, StatusCode, header},
     response::IntoResponse,
@@ -41,7 +40,12 @@ pub fn leptos_options_from_env() -> anyhow::Result<LeptosOptions> {
         .output_name("procurement-commons")
         .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".to_owned()))
         .site_pkg_dir("pkg")
-        .site_addr(std::env::var("LEPTOS_SITE_ADDR").ok().and_then(|a| a.parse::<std::net::SocketAddr>().ok()).unwrap_or(([127, 0, 0, 1], 3000).into()))
+        .site_addr(
+            std::env::var("LEPTOS_SITE_ADDR")
+                .ok()
+                .and_then(|a| a.parse::<std::net::SocketAddr>().ok())
+                .unwrap_or(([127, 0, 0, 1], 3000).into()),
+        )
         .build())
 }
 
@@ -50,7 +54,10 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 pub fn build_router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
-    let state = ServerState { leptos_options: leptos_options.clone(), app: app_state.clone() };
+    let state = ServerState {
+        leptos_options: leptos_options.clone(),
+        app: app_state.clone(),
+    };
 
     let context = {
         let app_state = app_state.clone();
@@ -63,24 +70,44 @@ pub fn build_router(app_state: AppState, leptos_options: LeptosOptions) -> Route
     let site_root = leptos_options.site_root.to_string();
     let pkg_dir = format!("{site_root}/{}", leptos_options.site_pkg_dir);
     // Only hashed file names may be cached forever; unhashed dev builds revalidate.
-    let pkg_cache = if leptos_options.hash_files { IMMUTABLE } else { "no-cache" };
+    let pkg_cache = if leptos_options.hash_files {
+        IMMUTABLE
+    } else {
+        "no-cache"
+    };
     let pkg = ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(pkg_cache)))
-        .service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip());
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(pkg_cache),
+        ))
+        .service(
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
 
     let shell_options = leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
         .nest_service(&format!("/{}", leptos_options.site_pkg_dir), pkg)
-        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(shell_options.clone()))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, shell))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+            shell(shell_options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            ServerState,
+            _,
+        >(context, shell))
         .with_state(state)
         .layer(
             ServiceBuilder::new()
                 .layer(
                     TraceLayer::new_for_http()
                         .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                        .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(tower_http::LatencyUnit::Millis)),
+                        .on_response(
+                            DefaultOnResponse::new()
+                                .level(Level::INFO)
+                                .latency_unit(tower_http::LatencyUnit::Millis),
+                        ),
                 )
                 .layer(CompressionLayer::new())
                 .layer(SetResponseHeaderLayer::if_not_present(
@@ -99,7 +126,9 @@ pub fn build_router(app_state: AppState, leptos_options: LeptosOptions) -> Route
                 // (assets, JSON, health) gets a policy that allows nothing to run.
                 .layer(SetResponseHeaderLayer::if_not_present(
                     header::CONTENT_SECURITY_POLICY,
-                    HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+                    HeaderValue::from_static(
+                        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+                    ),
                 ))
                 .layer(SetResponseHeaderLayer::if_not_present(
                     header::CACHE_CONTROL,
@@ -120,4 +149,3 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database timed out"),
     }
 }
-

@@ -2,7 +2,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
-use crate::types::{AppError, CouncilDetail, CouncilFilter, CouncilListing};
+use crate::types::{AppError, CouncilDetail, CouncilListing};
 
 #[server(endpoint = "councils/list", input = GetUrl)]
 pub async fn list_councils(
@@ -12,7 +12,7 @@ pub async fn list_councils(
     page: Option<u64>,
 ) -> Result<CouncilListing, AppError> {
     let state = super::state()?;
-    let filter = CouncilFilter::new(nation, region, org_type);
+    let filter = crate::types::CouncilFilter::new(nation, region, org_type);
     crate::server::services::councils::list(&state.db, filter, page.unwrap_or(1)).await
 }
 

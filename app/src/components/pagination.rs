@@ -31,7 +31,11 @@ pub fn page_href(path: &str, query: &[(&'static str, String)], page: u64) -> Str
         serializer.append_pair("page", &page.to_string());
     }
     let query = serializer.finish();
-    if query.is_empty() { path.to_owned() } else { format!("{path}?{query}") }
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    }
 }
 
 #[component]
@@ -108,15 +112,24 @@ mod tests {
     fn window_keeps_ends_and_neighbours() {
         assert_eq!(page_window(1, 1), vec![Some(1)]);
         assert_eq!(page_window(1, 8), vec![Some(1), Some(2), None, Some(8)]);
-        assert_eq!(page_window(5, 8), vec![Some(1), None, Some(4), Some(5), Some(6), None, Some(8)]);
+        assert_eq!(
+            page_window(5, 8),
+            vec![Some(1), None, Some(4), Some(5), Some(6), None, Some(8)]
+        );
         assert_eq!(page_window(3, 4), vec![Some(1), Some(2), Some(3), Some(4)]);
     }
 
     #[test]
     fn links_keep_filters_and_encode_them() {
         let query = vec![("region", "Yorkshire and The Humber".to_owned())];
-        assert_eq!(page_href("/councils", &query, 2), "/councils?region=Yorkshire+and+The+Humber&page=2");
-        assert_eq!(page_href("/councils", &query, 1), "/councils?region=Yorkshire+and+The+Humber");
+        assert_eq!(
+            page_href("/councils", &query, 2),
+            "/councils?region=Yorkshire+and+The+Humber&page=2"
+        );
+        assert_eq!(
+            page_href("/councils", &query, 1),
+            "/councils?region=Yorkshire+and+The+Humber"
+        );
         assert_eq!(page_href("/councils", &[], 1), "/councils");
     }
 }

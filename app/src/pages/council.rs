@@ -42,7 +42,15 @@ fn summary_row(key: &'static str, value: impl IntoView) -> impl IntoView {
 
 #[component]
 fn CouncilDetailView(detail: CouncilDetail) -> impl IntoView {
-    let CouncilDetail { council, register_code, start_date, population, parent_county, districts, footprints } = detail;
+    let CouncilDetail {
+        council,
+        register_code,
+        start_date,
+        population,
+        parent_county,
+        districts,
+        footprints,
+    } = detail;
     let footprint_items = footprints
         .iter()
         .map(|f| {
@@ -55,7 +63,10 @@ fn CouncilDetailView(detail: CouncilDetail) -> impl IntoView {
         })
         .collect_view();
     let no_footprints = footprints.is_empty();
-    let district_items = districts.iter().map(|d| view! { <li>{council_link(d)}</li> }).collect_view();
+    let district_items = districts
+        .iter()
+        .map(|d| view! { <li>{council_link(d)}</li> })
+        .collect_view();
     let has_districts = !districts.is_empty();
     view! {
         <Title text=council.name.clone() />
@@ -92,7 +103,7 @@ pub fn format_number(value: u64) -> String {
     let digits = value.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);

@@ -44,12 +44,25 @@ pub fn CouncilsPage() -> impl IntoView {
 
 #[component]
 fn CouncilListingView(listing: CouncilListing) -> impl IntoView {
-    let CouncilListing { filter, options, page, error } = listing;
+    let CouncilListing {
+        filter,
+        options,
+        page,
+        error,
+    } = listing;
     if error.is_some() {
         set_status(400);
     }
-    let nation_options: Vec<(String, String)> = options.nations.iter().map(|n| (n.clone(), n.clone())).collect();
-    let region_options: Vec<(String, String)> = options.regions.iter().map(|r| (r.clone(), r.clone())).collect();
+    let nation_options: Vec<(String, String)> = options
+        .nations
+        .iter()
+        .map(|n| (n.clone(), n.clone()))
+        .collect();
+    let region_options: Vec<(String, String)> = options
+        .regions
+        .iter()
+        .map(|r| (r.clone(), r.clone()))
+        .collect();
     let type_options = options.types.clone();
     let summary = error.clone().map(|e| view! { <ErrorSummary error=e /> });
     let shown = if page.total_items == 0 {
@@ -60,7 +73,11 @@ fn CouncilListingView(listing: CouncilListing) -> impl IntoView {
             page.first_item_number(),
             page.last_item_number(),
             page.total_items,
-            if page.total_items == 1 { "council" } else { "councils" }
+            if page.total_items == 1 {
+                "council"
+            } else {
+                "councils"
+            }
         )
     };
     let rows = page

@@ -29,7 +29,11 @@ pub fn FootprintPage() -> impl IntoView {
 
 #[component]
 fn FootprintDetailView(detail: FootprintDetail) -> impl IntoView {
-    let FootprintDetail { footprint, source_note, members } = detail;
+    let FootprintDetail {
+        footprint,
+        source_note,
+        members,
+    } = detail;
     let count = members.len();
     let rows = members
         .into_iter()

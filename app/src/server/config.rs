@@ -24,10 +24,18 @@ impl Config {
     /// Reads configuration through `lookup`, so tests need not touch the process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
         let data_dir = PathBuf::from(lookup("DATA_DIR").unwrap_or_else(|| "data".to_owned()));
-        let database_url = lookup("DATABASE_URL").filter(|v| !v.is_empty()).unwrap_or_else(|| {
-            format!("sqlite://{}?mode=rwc", data_dir.join("commons.db").display())
-        });
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+        let database_url = lookup("DATABASE_URL")
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| {
+                format!(
+                    "sqlite://{}?mode=rwc",
+                    data_dir.join("commons.db").display()
+                )
+            });
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
             return Err(format!(
                 "DATABASE_URL must start with sqlite:, postgres:// or postgresql:// (got {:?})",
                 database_url.split(':').next().unwrap_or_default()
@@ -48,7 +56,9 @@ impl Config {
                 .parse::<u32>()
                 .ok()
                 .filter(|n| *n > 0)
-                .ok_or_else(|| format!("DB_MAX_CONNECTIONS must be a positive whole number (got {v:?})"))?,
+                .ok_or_else(|| {
+                    format!("DB_MAX_CONNECTIONS must be a positive whole number (got {v:?})")
+                })?,
         };
         Ok(Self {
             database_url,
@@ -70,7 +80,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(pairs: &[(&str, &str)]) -> Result<Config, String> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -91,8 +104,20 @@ mod tests {
 
     #[test]
     fn bad_values_name_the_variable() {
-        assert!(config(&[("DATABASE_URL", "mysql://x")]).unwrap_err().contains("DATABASE_URL"));
-        assert!(config(&[("SEED_ON_START", "maybe")]).unwrap_err().contains("SEED_ON_START"));
-        assert!(config(&[("DB_MAX_CONNECTIONS", "0")]).unwrap_err().contains("DB_MAX_CONNECTIONS"));
+        assert!(
+            config(&[("DATABASE_URL", "mysql://x")])
+                .unwrap_err()
+                .contains("DATABASE_URL")
+        );
+        assert!(
+            config(&[("SEED_ON_START", "maybe")])
+                .unwrap_err()
+                .contains("SEED_ON_START")
+        );
+        assert!(
+            config(&[("DB_MAX_CONNECTIONS", "0")])
+                .unwrap_err()
+                .contains("DB_MAX_CONNECTIONS")
+        );
     }
 }

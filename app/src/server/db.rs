@@ -10,7 +10,10 @@ use super::Config;
 pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
     if config.is_sqlite() {
         std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-            DbErr::Custom(format!("cannot create data directory {}: {e}", config.data_dir.display()))
+            DbErr::Custom(format!(
+                "cannot create data directory {}: {e}",
+                config.data_dir.display()
+            ))
         })?;
     }
     let mut options = ConnectOptions::new(config.database_url.clone());

@@ -47,7 +47,12 @@ mod tests {
     use super::*;
 
     fn page(items: usize, page: u64, total: u64) -> Page<u8> {
-        Page { items: vec![0; items], page, per_page: 50, total_items: total }
+        Page {
+            items: vec![0; items],
+            page,
+            per_page: 50,
+            total_items: total,
+        }
     }
 
     #[test]

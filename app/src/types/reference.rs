@@ -48,7 +48,11 @@ impl CouncilFilter {
     /// Treats empty strings (an unselected `<select>`) as "any".
     pub fn new(nation: Option<String>, region: Option<String>, org_type: Option<String>) -> Self {
         let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-        Self { nation: clean(nation), region: clean(region), org_type: clean(org_type) }
+        Self {
+            nation: clean(nation),
+            region: clean(region),
+            org_type: clean(org_type),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -57,10 +61,14 @@ impl CouncilFilter {
 
     /// Query-string pairs that reproduce this filter (for pagination links).
     pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
-        [("nation", &self.nation), ("region", &self.region), ("type", &self.org_type)]
-            .into_iter()
-            .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
-            .collect()
+        [
+            ("nation", &self.nation),
+            ("region", &self.region),
+            ("type", &self.org_type),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
+        .collect()
     }
 }
 
@@ -157,7 +165,12 @@ mod tests {
 
     #[test]
     fn footprint_kinds_round_trip() {
-        for kind in ["combined_authority", "combined_county_authority", "strategic_authority", "consortium"] {
+        for kind in [
+            "combined_authority",
+            "combined_county_authority",
+            "strategic_authority",
+            "consortium",
+        ] {
             assert_eq!(FootprintKind::parse(kind).unwrap().as_str(), kind);
         }
         assert_eq!(FootprintKind::parse("parish"), None);

@@ -12,7 +12,11 @@ use tower::ServiceExt;
 /// Which backend the suite runs against, announced once per database so the
 /// CI log shows it.
 pub fn backend_name() -> &'static str {
-    if std::env::var("TEST_DATABASE_URL").is_ok_and(|v| !v.is_empty()) { "postgresql" } else { "sqlite" }
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|v| !v.is_empty()) {
+        "postgresql"
+    } else {
+        "sqlite"
+    }
 }
 
 /// A database of its own, removed when dropped.
@@ -30,24 +34,39 @@ enum Cleanup {
 impl TestDatabase {
     /// An empty database (no tables).
     pub async fn create() -> Self {
-        match std::env::var("TEST_DATABASE_URL").ok().filter(|v| !v.is_empty()) {
+        match std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|v| !v.is_empty())
+        {
             None => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
                 let conn = Database::connect(&url).await.expect("open sqlite");
-                Self { url, conn, cleanup: Cleanup::Sqlite(dir) }
+                Self {
+                    url,
+                    conn,
+                    cleanup: Cleanup::Sqlite(dir),
+                }
             }
             Some(admin_url) => {
                 let name = format!("pc_test_{}", uuid::Uuid::new_v4().simple());
-                let admin = Database::connect(&admin_url).await.expect("connect to TEST_DATABASE_URL");
+                let admin = Database::connect(&admin_url)
+                    .await
+                    .expect("connect to TEST_DATABASE_URL");
                 admin
                     .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
                     .await
                     .expect("create test database");
                 admin.close().await.ok();
                 let url = replace_database(&admin_url, &name);
-                let conn = Database::connect(&url).await.expect("connect to test database");
-                Self { url, conn, cleanup: Cleanup::Postgres { admin_url, name } }
+                let conn = Database::connect(&url)
+                    .await
+                    .expect("connect to test database");
+                Self {
+                    url,
+                    conn,
+                    cleanup: Cleanup::Postgres { admin_url, name },
+                }
             }
         }
     }
@@ -55,7 +74,9 @@ impl TestDatabase {
 
 /// `postgres://user@host:port/db?x` with `db` replaced by `name`.
 fn replace_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let scheme_end = base.find("://").map_or(0, |i| i + 3);
     let host_part = match base[scheme_end..].find('/') {
         Some(slash) => &base[..scheme_end + slash],
@@ -74,11 +95,16 @@ impl Drop for TestDatabase {
             // Drop runs outside async; a short-lived runtime on its own thread
             // removes the database (FORCE closes the pool's connections).
             let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
                 runtime.block_on(async move {
                     if let Ok(admin) = Database::connect(&admin_url).await {
                         let _ = admin
-                            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                            ))
                             .await;
                         let _ = admin.close().await;
                     }
@@ -109,12 +135,21 @@ impl TestResponse {
     /// Asserts the body contains `needle`, showing the body when it does not.
     #[track_caller]
     pub fn assert_contains(&self, needle: &str) {
-        assert!(self.body.contains(needle), "expected {needle:?} in a {} response:\n{}", self.status, self.body);
+        assert!(
+            self.body.contains(needle),
+            "expected {needle:?} in a {} response:\n{}",
+            self.status,
+            self.body
+        );
     }
 
     #[track_caller]
     pub fn assert_lacks(&self, needle: &str) {
-        assert!(!self.body.contains(needle), "did not expect {needle:?} in:\n{}", self.body);
+        assert!(
+            !self.body.contains(needle),
+            "did not expect {needle:?} in:\n{}",
+            self.body
+        );
     }
 
     /// How many times `needle` occurs in the body.
@@ -124,7 +159,11 @@ impl TestResponse {
 }
 
 pub fn test_leptos_options() -> LeptosOptions {
-    LeptosOptions::builder().output_name("procurement-commons").site_root("target/site").site_pkg_dir("pkg").build()
+    LeptosOptions::builder()
+        .output_name("procurement-commons")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .build()
 }
 
 impl TestApp {
@@ -132,29 +171,64 @@ impl TestApp {
     pub async fn new() -> Self {
         let database = TestDatabase::create().await;
         db::migrate(&database.conn).await.expect("migrate");
-        reference_data::load_bundled(&database.conn).await.expect("seed reference data");
-        let config = Config::from_lookup(|key| (key == "DATABASE_URL").then(|| database.url.clone())).expect("config");
-        let state = AppState { db: database.conn.clone(), config: Arc::new(config) };
+        reference_data::load_bundled(&database.conn)
+            .await
+            .expect("seed reference data");
+        let config =
+            Config::from_lookup(|key| (key == "DATABASE_URL").then(|| database.url.clone()))
+                .expect("config");
+        let state = AppState {
+            db: database.conn.clone(),
+            config: Arc::new(config),
+        };
         let router = server::build_router(state, test_leptos_options());
-        Self { router, db: database.conn.clone(), _database: database }
+        Self {
+            router,
+            db: database.conn.clone(),
+            _database: database,
+        }
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {
-        self.request(Request::get(path).body(Body::empty()).expect("request")).await
+        self.request(Request::get(path).body(Body::empty()).expect("request"))
+            .await
     }
 
     pub async fn request(&self, request: Request<Body>) -> TestResponse {
-        let response = self.router.clone().oneshot(request).await.expect("router answers");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router answers");
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.expect("body").to_bytes();
-        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 }
 
 #[test]
 fn postgres_urls_get_the_test_database_name() {
-    assert_eq!(replace_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"), "postgres://postgres@127.0.0.1:5432/t1");
-    assert_eq!(replace_database("postgres://postgres@127.0.0.1:5432", "t1"), "postgres://postgres@127.0.0.1:5432/t1");
-    assert_eq!(replace_database("postgres://u@h/db?sslmode=disable", "t1"), "postgres://u@h/t1?sslmode=disable");
+    assert_eq!(
+        replace_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
+        "postgres://postgres@127.0.0.1:5432/t1"
+    );
+    assert_eq!(
+        replace_database("postgres://postgres@127.0.0.1:5432", "t1"),
+        "postgres://postgres@127.0.0.1:5432/t1"
+    );
+    assert_eq!(
+        replace_database("postgres://u@h/db?sslmode=disable", "t1"),
+        "postgres://u@h/t1?sslmode=disable"
+    );
 }

@@ -19,29 +19,49 @@ async fn pages_carry_security_headers_and_a_nonce_based_policy() {
     let app = TestApp::new().await;
     let page = app.get("/footprints").await;
     assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
-    assert_eq!(page.header("referrer-policy"), Some("strict-origin-when-cross-origin"));
+    assert_eq!(
+        page.header("referrer-policy"),
+        Some("strict-origin-when-cross-origin")
+    );
     assert_eq!(page.header("x-frame-options"), Some("DENY"));
     let policy = page.header("content-security-policy").expect("CSP header");
     assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
     assert!(!policy.contains("unsafe-inline"), "{policy}");
-    let nonce = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("nonce in policy");
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("nonce in policy");
     // Every inline script carries this response's nonce.
     let scripts = page.count("<script");
     assert!(scripts > 0);
-    assert_eq!(page.count(&format!("nonce=\"{nonce}\"")), scripts, "{}", page.body);
+    assert_eq!(
+        page.count(&format!("nonce=\"{nonce}\"")),
+        scripts,
+        "{}",
+        page.body
+    );
     // A second response gets a different nonce.
     let again = app.get("/footprints").await;
     assert_ne!(again.header("content-security-policy"), Some(policy));
     // Non-page responses allow nothing to run.
     let health = app.get("/healthz").await;
-    assert!(health.header("content-security-policy").unwrap().starts_with("default-src 'none'"));
+    assert!(
+        health
+            .header("content-security-policy")
+            .unwrap()
+            .starts_with("default-src 'none'")
+    );
 }
 
 #[tokio::test]
 async fn responses_are_compressed_when_the_browser_accepts_it() {
     let app = TestApp::new().await;
     for encoding in ["br", "gzip"] {
-        let request = Request::get("/councils").header("accept-encoding", encoding).body(Body::empty()).unwrap();
+        let request = Request::get("/councils")
+            .header("accept-encoding", encoding)
+            .body(Body::empty())
+            .unwrap();
         let response = app.request(request).await;
         assert_eq!(response.header("content-encoding"), Some(encoding));
     }

@@ -19,14 +19,20 @@ async fn councils_list_shows_every_current_council_fifty_at_a_time() {
     let page = app.get("/councils").await;
     assert_eq!(page.status, 200);
     page.assert_contains("Showing 1 to 50 of 382 councils");
-    assert_eq!(page.count(r#"<tr class="govuk-table__row"><th scope="row""#), 50);
+    assert_eq!(
+        page.count(r#"<tr class="govuk-table__row"><th scope="row""#),
+        50
+    );
     // Strategic authorities are footprints, not councils.
     page.assert_lacks("Greater Manchester Combined Authority");
     page.assert_contains(r#"aria-label="Page 8""#);
 
     let last = app.get("/councils?page=8").await;
     last.assert_contains("Showing 351 to 382 of 382 councils");
-    assert_eq!(last.count(r#"<tr class="govuk-table__row"><th scope="row""#), 32);
+    assert_eq!(
+        last.count(r#"<tr class="govuk-table__row"><th scope="row""#),
+        32
+    );
     last.assert_contains(r#"rel="prev""#);
     last.assert_lacks(r#"rel="next""#);
 }
@@ -75,9 +81,15 @@ async fn unknown_filter_values_are_a_clear_400_naming_the_field() {
 #[tokio::test]
 async fn out_of_range_pages_fall_back_sensibly() {
     let app = TestApp::new().await;
-    app.get("/councils?page=99").await.assert_contains("Showing 351 to 382 of 382 councils");
-    app.get("/councils?page=0").await.assert_contains("Showing 1 to 50 of 382 councils");
-    app.get("/councils?page=abc").await.assert_contains("Showing 1 to 50 of 382 councils");
+    app.get("/councils?page=99")
+        .await
+        .assert_contains("Showing 351 to 382 of 382 councils");
+    app.get("/councils?page=0")
+        .await
+        .assert_contains("Showing 1 to 50 of 382 councils");
+    app.get("/councils?page=abc")
+        .await
+        .assert_contains("Showing 1 to 50 of 382 councils");
 }
 
 #[tokio::test]
@@ -110,7 +122,10 @@ async fn footprints_are_the_sixteen_current_ones() {
     let page = app.get("/footprints").await;
     assert_eq!(page.status, 200);
     page.assert_contains("16 footprints");
-    assert_eq!(page.count(r#"<tr class="govuk-table__row"><th scope="row""#), 16);
+    assert_eq!(
+        page.count(r#"<tr class="govuk-table__row"><th scope="row""#),
+        16
+    );
     page.assert_contains("North East Mayoral Combined Authority");
     page.assert_contains("Devon and Torbay Combined County Authority");
     page.assert_contains("Lancashire Combined County Authority");
@@ -145,7 +160,7 @@ async fn missing_pages_and_records_are_404s() {
         "/no-such-page",
         "/councils/E99999999",
         "/councils/not-a-code",
-        "/councils/E47000001", // a combined authority, not a council
+        "/councils/E47000001",   // a combined authority, not a council
         "/footprints/E47000010", // the retired North East Combined Authority
         "/footprints/nowhere",
     ] {

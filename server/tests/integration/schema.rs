@@ -6,14 +6,37 @@ use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 use crate::harness::{TestDatabase, backend_name};
 
 const TABLES: &[&str] = &[
-    "organisation", "footprint", "footprint_member", "cpv_code", "supplier", "framework", "framework_eligibility",
-    "lot", "lot_cpv", "lot_supplier", "offer", "offer_cpv", "offer_lot", "offer_footprint", "contract",
-    "contract_supplier", "contract_cpv", "buying_intent", "buying_intent_cpv", "intent_participant", "app_user",
-    "membership", "user_session", "audit_event", "search_outbox",
+    "organisation",
+    "footprint",
+    "footprint_member",
+    "cpv_code",
+    "supplier",
+    "framework",
+    "framework_eligibility",
+    "lot",
+    "lot_cpv",
+    "lot_supplier",
+    "offer",
+    "offer_cpv",
+    "offer_lot",
+    "offer_footprint",
+    "contract",
+    "contract_supplier",
+    "contract_cpv",
+    "buying_intent",
+    "buying_intent_cpv",
+    "intent_participant",
+    "app_user",
+    "membership",
+    "user_session",
+    "audit_event",
+    "search_outbox",
 ];
 
 async fn table_exists(conn: &sea_orm::DatabaseConnection, table: &str) -> bool {
-    conn.execute_unprepared(&format!("SELECT 1 FROM {table} WHERE 1 = 0")).await.is_ok()
+    conn.execute_unprepared(&format!("SELECT 1 FROM {table} WHERE 1 = 0"))
+        .await
+        .is_ok()
 }
 
 #[tokio::test]
@@ -48,8 +71,15 @@ async fn unique_constraints_hold() {
         )
     };
     // Raw SQL ids: SQLite stores uuids as blobs via sea-orm, but the unique check is about `reference`.
-    conn.execute_unprepared(&insert("00000000-0000-0000-0000-000000000001")).await.expect("first framework");
-    assert!(conn.execute_unprepared(&insert("00000000-0000-0000-0000-000000000002")).await.is_err(), "duplicate reference accepted");
+    conn.execute_unprepared(&insert("00000000-0000-0000-0000-000000000001"))
+        .await
+        .expect("first framework");
+    assert!(
+        conn.execute_unprepared(&insert("00000000-0000-0000-0000-000000000002"))
+            .await
+            .is_err(),
+        "duplicate reference accepted"
+    );
 }
 
 #[tokio::test]
@@ -58,19 +88,54 @@ async fn loading_reference_data_twice_is_the_same_as_once() {
     let conn = &database.conn;
     db::migrate(conn).await.unwrap();
     let first = reference_data::load_bundled(conn).await.unwrap();
-    let organisations = entities::organisation::Entity::find().all(conn).await.unwrap();
+    let organisations = entities::organisation::Entity::find()
+        .all(conn)
+        .await
+        .unwrap();
     let second = reference_data::load_bundled(conn).await.unwrap();
     assert_eq!(first, second);
     assert_eq!(
-        (first.organisations, first.footprints, first.footprint_members, first.cpv_codes),
+        (
+            first.organisations,
+            first.footprints,
+            first.footprint_members,
+            first.cpv_codes
+        ),
         (398, 16, 103, 9454)
     );
-    assert_eq!(entities::organisation::Entity::find().count(conn).await.unwrap(), 398);
-    assert_eq!(entities::footprint::Entity::find().count(conn).await.unwrap(), 16);
-    assert_eq!(entities::footprint_member::Entity::find().count(conn).await.unwrap(), 103);
-    assert_eq!(entities::cpv_code::Entity::find().count(conn).await.unwrap(), 9454);
+    assert_eq!(
+        entities::organisation::Entity::find()
+            .count(conn)
+            .await
+            .unwrap(),
+        398
+    );
+    assert_eq!(
+        entities::footprint::Entity::find()
+            .count(conn)
+            .await
+            .unwrap(),
+        16
+    );
+    assert_eq!(
+        entities::footprint_member::Entity::find()
+            .count(conn)
+            .await
+            .unwrap(),
+        103
+    );
+    assert_eq!(
+        entities::cpv_code::Entity::find()
+            .count(conn)
+            .await
+            .unwrap(),
+        9454
+    );
     // Same ids and values (only updated_at moves).
-    let mut again = entities::organisation::Entity::find().all(conn).await.unwrap();
+    let mut again = entities::organisation::Entity::find()
+        .all(conn)
+        .await
+        .unwrap();
     let mut before = organisations;
     for o in again.iter_mut().chain(before.iter_mut()) {
         o.updated_at = time::OffsetDateTime::UNIX_EPOCH;
@@ -90,7 +155,25 @@ async fn a_failed_load_writes_nothing() {
     data.footprints[0].members.push("E99999999".to_owned());
     let result = reference_data::load(conn, &data).await;
     assert!(result.is_err(), "load with a dangling member succeeded");
-    assert_eq!(entities::organisation::Entity::find().count(conn).await.unwrap(), 0);
-    assert_eq!(entities::cpv_code::Entity::find().count(conn).await.unwrap(), 0);
-    assert_eq!(entities::footprint::Entity::find().count(conn).await.unwrap(), 0);
+    assert_eq!(
+        entities::organisation::Entity::find()
+            .count(conn)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        entities::cpv_code::Entity::find()
+            .count(conn)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        entities::footprint::Entity::find()
+            .count(conn)
+            .await
+            .unwrap(),
+        0
+    );
 }

@@ -7,7 +7,10 @@ use sea_orm::{
 
 use super::footprints;
 use crate::server::entities::{footprint_member, organisation};
-use crate::types::{AppError, CouncilDetail, CouncilFilter, CouncilFilterOptions, CouncilListing, CouncilSummary, FieldError, Page};
+use crate::types::{
+    AppError, CouncilDetail, CouncilFilter, CouncilFilterOptions, CouncilListing, CouncilSummary,
+    FieldError, Page,
+};
 
 /// Councils per page: a whole region's worth fits on one or two pages.
 pub const PER_PAGE: u64 = 50;
@@ -34,7 +37,10 @@ pub async fn filter_options(db: &DatabaseConnection) -> Result<CouncilFilterOpti
     let all = current_councils().all(db).await?;
     let nations: BTreeSet<String> = all.iter().map(|o| o.nation.clone()).collect();
     let regions: BTreeSet<String> = all.iter().filter_map(|o| o.region.clone()).collect();
-    let types: BTreeMap<String, String> = all.iter().map(|o| (o.org_type_name.clone(), o.org_type.clone())).collect();
+    let types: BTreeMap<String, String> = all
+        .iter()
+        .map(|o| (o.org_type_name.clone(), o.org_type.clone()))
+        .collect();
     Ok(CouncilFilterOptions {
         nations: nations.into_iter().collect(),
         regions: regions.into_iter().collect(),
@@ -45,32 +51,50 @@ pub async fn filter_options(db: &DatabaseConnection) -> Result<CouncilFilterOpti
 /// Rejects filter values that no council has, naming the field, so a
 /// mistyped link explains itself instead of silently showing nothing.
 fn validate(filter: &CouncilFilter, options: &CouncilFilterOptions) -> Result<(), AppError> {
-    let invalid = |field: &str, message: &str| AppError::Invalid { field: field.to_owned(), message: message.to_owned() };
-    if let Some(nation) = &filter.nation {
-        if !options.nations.contains(nation) {
-            return Err(invalid("nation", "Select a nation from the list"));
-        }
+    let invalid = |field: &str, message: &str| AppError::Invalid {
+        field: field.to_owned(),
+        message: message.to_owned(),
+    };
+    if filter
+        .nation
+        .as_ref()
+        .is_some_and(|n| !options.nations.contains(n))
+    {
+        return Err(invalid("nation", "Select a nation from the list"));
     }
-    if let Some(region) = &filter.region {
-        if !options.regions.contains(region) {
-            return Err(invalid("region", "Select a region from the list"));
-        }
+    if filter
+        .region
+        .as_ref()
+        .is_some_and(|r| !options.regions.contains(r))
+    {
+        return Err(invalid("region", "Select a region from the list"));
     }
-    if let Some(org_type) = &filter.org_type {
-        if !options.types.iter().any(|(code, _)| code == org_type) {
-            return Err(invalid("type", "Select a type of council from the list"));
-        }
+    if filter
+        .org_type
+        .as_ref()
+        .is_some_and(|t| !options.types.iter().any(|(code, _)| code == t))
+    {
+        return Err(invalid("type", "Select a type of council from the list"));
     }
     Ok(())
 }
 
-pub async fn list(db: &DatabaseConnection, filter: CouncilFilter, page: u64) -> Result<CouncilListing, AppError> {
+pub async fn list(
+    db: &DatabaseConnection,
+    filter: CouncilFilter,
+    page: u64,
+) -> Result<CouncilListing, AppError> {
     let options = filter_options(db).await?;
     if let Err(AppError::Invalid { field, message }) = validate(&filter, &options) {
         return Ok(CouncilListing {
             filter,
             options,
-            page: Page { items: Vec::new(), page: 1, per_page: PER_PAGE, total_items: 0 },
+            page: Page {
+                items: Vec::new(),
+                page: 1,
+                per_page: PER_PAGE,
+                total_items: 0,
+            },
             error: Some(FieldError { field, message }),
         });
     }
@@ -96,14 +120,21 @@ pub async fn list(db: &DatabaseConnection, filter: CouncilFilter, page: u64) -> 
     Ok(CouncilListing {
         filter,
         options,
-        page: Page { items: items.iter().map(summary).collect(), page, per_page: PER_PAGE, total_items },
+        page: Page {
+            items: items.iter().map(summary).collect(),
+            page,
+            per_page: PER_PAGE,
+            total_items,
+        },
         error: None,
     })
 }
 
 /// GSS codes are a letter and eight digits (E08000003).
 pub fn is_gss_code(value: &str) -> bool {
-    value.len() == 9 && value.as_bytes()[0].is_ascii_uppercase() && value[1..].bytes().all(|b| b.is_ascii_digit())
+    value.len() == 9
+        && value.as_bytes()[0].is_ascii_uppercase()
+        && value[1..].bytes().all(|b| b.is_ascii_digit())
 }
 
 pub async fn get(db: &DatabaseConnection, gss_code: &str) -> Result<CouncilDetail, AppError> {
@@ -117,7 +148,10 @@ pub async fn get(db: &DatabaseConnection, gss_code: &str) -> Result<CouncilDetai
         .await?
         .ok_or_else(not_found)?;
     let parent_county = match council.parent_county_id {
-        Some(id) => organisation::Entity::find_by_id(id).one(db).await?.map(|m| summary(&m)),
+        Some(id) => organisation::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|m| summary(&m)),
         None => None,
     };
     let districts = current_councils()
@@ -148,7 +182,9 @@ pub async fn get(db: &DatabaseConnection, gss_code: &str) -> Result<CouncilDetai
 }
 
 /// Member counts per footprint id.
-pub(super) fn count_by<K: std::hash::Hash + Eq>(keys: impl IntoIterator<Item = K>) -> HashMap<K, u64> {
+pub(super) fn count_by<K: std::hash::Hash + Eq>(
+    keys: impl IntoIterator<Item = K>,
+) -> HashMap<K, u64> {
     let mut counts = HashMap::new();
     for key in keys {
         *counts.entry(key).or_insert(0) += 1;
@@ -178,11 +214,23 @@ mod tests {
             types: vec![("MD".into(), "Metropolitan district".into())],
         };
         let check = |n: Option<&str>, r: Option<&str>, t: Option<&str>| {
-            validate(&CouncilFilter::new(n.map(Into::into), r.map(Into::into), t.map(Into::into)), &options)
+            validate(
+                &CouncilFilter::new(n.map(Into::into), r.map(Into::into), t.map(Into::into)),
+                &options,
+            )
         };
-        assert_eq!(check(Some("England"), Some("North West"), Some("MD")), Ok(()));
-        assert!(matches!(check(Some("Mercia"), None, None), Err(AppError::Invalid { field, .. }) if field == "nation"));
-        assert!(matches!(check(None, Some("Wessex"), None), Err(AppError::Invalid { field, .. }) if field == "region"));
-        assert!(matches!(check(None, None, Some("XX")), Err(AppError::Invalid { field, .. }) if field == "type"));
+        assert_eq!(
+            check(Some("England"), Some("North West"), Some("MD")),
+            Ok(())
+        );
+        assert!(
+            matches!(check(Some("Mercia"), None, None), Err(AppError::Invalid { field, .. }) if field == "nation")
+        );
+        assert!(
+            matches!(check(None, Some("Wessex"), None), Err(AppError::Invalid { field, .. }) if field == "region")
+        );
+        assert!(
+            matches!(check(None, None, Some("XX")), Err(AppError::Invalid { field, .. }) if field == "type")
+        );
     }
 }

@@ -21,16 +21,23 @@ fn to_summary(model: &footprint::Model, member_count: u64) -> FootprintSummary {
 
 /// Current footprints (optionally only those with the given ids), by name,
 /// with their member counts.
-pub async fn summaries(db: &DatabaseConnection, only: Option<Vec<Uuid>>) -> Result<Vec<FootprintSummary>, AppError> {
+pub async fn summaries(
+    db: &DatabaseConnection,
+    only: Option<Vec<Uuid>>,
+) -> Result<Vec<FootprintSummary>, AppError> {
     let mut query = footprint::Entity::find().filter(footprint::Column::EndDate.is_null());
-    let mut members = footprint_member::Entity::find().filter(footprint_member::Column::LeftOn.is_null());
+    let mut members =
+        footprint_member::Entity::find().filter(footprint_member::Column::LeftOn.is_null());
     if let Some(ids) = only {
         query = query.filter(footprint::Column::Id.is_in(ids.clone()));
         members = members.filter(footprint_member::Column::FootprintId.is_in(ids));
     }
     let footprints = query.order_by_asc(footprint::Column::Name).all(db).await?;
     let counts = councils::count_by(members.all(db).await?.into_iter().map(|m| m.footprint_id));
-    Ok(footprints.iter().map(|f| to_summary(f, counts.get(&f.id).copied().unwrap_or(0))).collect())
+    Ok(footprints
+        .iter()
+        .map(|f| to_summary(f, counts.get(&f.id).copied().unwrap_or(0)))
+        .collect())
 }
 
 pub async fn list(db: &DatabaseConnection) -> Result<Vec<FootprintSummary>, AppError> {

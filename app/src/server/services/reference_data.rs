@@ -16,7 +16,8 @@ use uuid::Uuid;
 use crate::server::entities::{cpv_code, footprint, footprint_member, organisation};
 use crate::types::FootprintKind;
 
-const COUNCILS_CSV: &str = include_str!("../../../reference-data/mysociety_uk_local_authorities.csv");
+const COUNCILS_CSV: &str =
+    include_str!("../../../reference-data/mysociety_uk_local_authorities.csv");
 const FOOTPRINT_CHANGES_CSV: &str = include_str!("../../../reference-data/footprint_changes.csv");
 const CPV_CSV: &str = include_str!("../../../reference-data/cpv2008_main_en.csv");
 
@@ -161,9 +162,16 @@ fn non_empty(value: &str) -> Option<String> {
 }
 
 /// Parses the three CSV files. Errors name the file and the line.
-pub fn parse(councils_csv: &str, changes_csv: &str, cpv_csv: &str) -> Result<ReferenceData, String> {
+pub fn parse(
+    councils_csv: &str,
+    changes_csv: &str,
+    cpv_csv: &str,
+) -> Result<ReferenceData, String> {
     let mut current = Vec::new();
-    for (index, row) in csv::Reader::from_reader(councils_csv.as_bytes()).deserialize::<MySocietyRow>().enumerate() {
+    for (index, row) in csv::Reader::from_reader(councils_csv.as_bytes())
+        .deserialize::<MySocietyRow>()
+        .enumerate()
+    {
         let line = index + 2;
         let row = row.map_err(|e| format!("councils file, line {line}: {e}"))?;
         if !row.end_date.trim().is_empty() {
@@ -173,12 +181,22 @@ pub fn parse(councils_csv: &str, changes_csv: &str, cpv_csv: &str) -> Result<Ref
     }
 
     let mut changes = Vec::new();
-    for (index, row) in csv::Reader::from_reader(changes_csv.as_bytes()).deserialize::<FootprintChange>().enumerate() {
+    for (index, row) in csv::Reader::from_reader(changes_csv.as_bytes())
+        .deserialize::<FootprintChange>()
+        .enumerate()
+    {
         changes.push(row.map_err(|e| format!("footprint changes file, line {}: {e}", index + 2))?);
     }
-    let retired: Vec<&str> = changes.iter().filter(|c| c.action == "retire").map(|c| c.code.as_str()).collect();
+    let retired: Vec<&str> = changes
+        .iter()
+        .filter(|c| c.action == "retire")
+        .map(|c| c.code.as_str())
+        .collect();
 
-    let gss_by_register: HashMap<&str, &str> = current.iter().map(|(_, r)| (r.code.as_str(), r.gss_code.as_str())).collect();
+    let gss_by_register: HashMap<&str, &str> = current
+        .iter()
+        .map(|(_, r)| (r.code.as_str(), r.gss_code.as_str()))
+        .collect();
     let mut organisations = Vec::new();
     let mut footprints = Vec::new();
     // Members of each mySociety combined-authority code, in file order.
@@ -192,7 +210,11 @@ pub fn parse(councils_csv: &str, changes_csv: &str, cpv_csv: &str) -> Result<Ref
         let is_council = COUNCIL_TYPES.contains(&row.la_type.as_str());
         let is_footprint = FOOTPRINT_TYPES.contains(&row.la_type.as_str());
         if !is_council && !is_footprint {
-            return Err(format!("{}: unknown type {:?}", context("local-authority-type"), row.la_type));
+            return Err(format!(
+                "{}: unknown type {:?}",
+                context("local-authority-type"),
+                row.la_type
+            ));
         }
         let parent_county_gss = match non_empty(&row.county_la) {
             None => None,
@@ -200,12 +222,20 @@ pub fn parse(councils_csv: &str, changes_csv: &str, cpv_csv: &str) -> Result<Ref
                 gss_by_register
                     .get(code.as_str())
                     .map(|g| g.to_string())
-                    .ok_or_else(|| format!("{}: no current council has code {code:?}", context("county-la")))?,
+                    .ok_or_else(|| {
+                        format!(
+                            "{}: no current council has code {code:?}",
+                            context("county-la")
+                        )
+                    })?,
             ),
         };
         let combined_authority = row.combined_authority.trim();
         if is_council && !combined_authority.is_empty() && !retired.contains(&combined_authority) {
-            members_by_ca.entry(combined_authority).or_default().push(row.gss_code.trim().to_owned());
+            members_by_ca
+                .entry(combined_authority)
+                .or_default()
+                .push(row.gss_code.trim().to_owned());
         }
         let start_date = parse_date(&context("start-date"), &row.start_date)?;
         organisations.push(OrganisationRow {
@@ -224,7 +254,12 @@ pub fn parse(councils_csv: &str, changes_csv: &str, cpv_csv: &str) -> Result<Ref
             nation: row.nation.trim().to_owned(),
             parent_county_gss,
             start_date,
-            population: row.population.trim().parse::<f64>().ok().map(|p| p.round() as i32),
+            population: row
+                .population
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .map(|p| p.round() as i32),
         });
         if is_footprint {
             let kind = if row.la_type == "SRA" {
@@ -249,7 +284,10 @@ pub fn parse(councils_csv: &str, changes_csv: &str, cpv_csv: &str) -> Result<Ref
         }
     }
     for fp in &mut footprints {
-        let register = organisations.iter().find(|o| o.gss_code == fp.gss_code).map(|o| o.register_code.clone());
+        let register = organisations
+            .iter()
+            .find(|o| o.gss_code == fp.gss_code)
+            .map(|o| o.register_code.clone());
         if let Some(members) = register.and_then(|r| members_by_ca.get(r.as_str())) {
             fp.members = members.clone();
         }
@@ -262,16 +300,26 @@ pub fn parse(councils_csv: &str, changes_csv: &str, cpv_csv: &str) -> Result<Ref
             continue;
         }
         if change.action != "add" {
-            return Err(format!("footprint changes file, line {line}, action: expected add or retire, got {:?}", change.action));
+            return Err(format!(
+                "footprint changes file, line {line}, action: expected add or retire, got {:?}",
+                change.action
+            ));
         }
-        let kind = FootprintKind::parse(&change.kind)
-            .ok_or_else(|| format!("footprint changes file, line {line}, kind: unknown kind {:?}", change.kind))?;
+        let kind = FootprintKind::parse(&change.kind).ok_or_else(|| {
+            format!(
+                "footprint changes file, line {line}, kind: unknown kind {:?}",
+                change.kind
+            )
+        })?;
         let members = change
             .members
             .split(';')
             .map(|code| gss_of(code.trim()).ok_or_else(|| format!("footprint changes file, line {line}, members: no current council has code {code:?}")))
             .collect::<Result<Vec<_>, _>>()?;
-        let start_date = parse_date(&format!("footprint changes file, line {line}, start_date"), &change.start_date)?;
+        let start_date = parse_date(
+            &format!("footprint changes file, line {line}, start_date"),
+            &change.start_date,
+        )?;
         let region = members
             .first()
             .and_then(|gss| organisations.iter().find(|o| &o.gss_code == gss))
@@ -306,7 +354,10 @@ pub fn parse(councils_csv: &str, changes_csv: &str, cpv_csv: &str) -> Result<Ref
     footprints.sort_by(|a, b| a.name.cmp(&b.name));
 
     let mut cpv = Vec::new();
-    for (index, row) in csv::Reader::from_reader(cpv_csv.as_bytes()).deserialize::<CpvCsvRow>().enumerate() {
+    for (index, row) in csv::Reader::from_reader(cpv_csv.as_bytes())
+        .deserialize::<CpvCsvRow>()
+        .enumerate()
+    {
         let row = row.map_err(|e| format!("CPV file, line {}: {e}", index + 2))?;
         cpv.push(CpvRow {
             code: row.code8,
@@ -321,7 +372,11 @@ pub fn parse(councils_csv: &str, changes_csv: &str, cpv_csv: &str) -> Result<Ref
     // Parents before children, so every parent exists when its children arrive.
     cpv.sort_by(|a, b| (a.level, &a.code).cmp(&(b.level, &b.code)));
 
-    Ok(ReferenceData { organisations, footprints, cpv })
+    Ok(ReferenceData {
+        organisations,
+        footprints,
+        cpv,
+    })
 }
 
 /// What [`load`] wrote.
@@ -443,7 +498,11 @@ pub async fn load(db: &DatabaseConnection, data: &ReferenceData) -> Result<LoadR
 
     // Membership of the statutory footprints is exactly what the data says:
     // replace it wholesale so a council that left a footprint disappears from it.
-    let ids: Vec<Uuid> = data.footprints.iter().map(|f| footprint_id(&f.code)).collect();
+    let ids: Vec<Uuid> = data
+        .footprints
+        .iter()
+        .map(|f| footprint_id(&f.code))
+        .collect();
     footprint_member::Entity::delete_many()
         .filter(footprint_member::Column::FootprintId.is_in(ids))
         .exec(&txn)
@@ -452,17 +511,21 @@ pub async fn load(db: &DatabaseConnection, data: &ReferenceData) -> Result<LoadR
         .footprints
         .iter()
         .flat_map(|f| {
-            f.members.iter().map(move |gss| footprint_member::ActiveModel {
-                footprint_id: Set(footprint_id(&f.code)),
-                organisation_id: Set(organisation_id(gss)),
-                joined_on: Set(None),
-                left_on: Set(None),
-            })
+            f.members
+                .iter()
+                .map(move |gss| footprint_member::ActiveModel {
+                    footprint_id: Set(footprint_id(&f.code)),
+                    organisation_id: Set(organisation_id(gss)),
+                    joined_on: Set(None),
+                    left_on: Set(None),
+                })
         })
         .collect();
     let member_count = members.len();
     for chunk in members.chunks(CHUNK) {
-        footprint_member::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+        footprint_member::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
     }
 
     txn.commit().await?;
@@ -494,17 +557,29 @@ mod tests {
     }
 
     fn footprint<'a>(data: &'a ReferenceData, gss: &str) -> &'a FootprintRow {
-        data.footprints.iter().find(|f| f.gss_code == gss).unwrap_or_else(|| panic!("footprint {gss}"))
+        data.footprints
+            .iter()
+            .find(|f| f.gss_code == gss)
+            .unwrap_or_else(|| panic!("footprint {gss}"))
     }
 
     #[test]
     fn every_current_uk_council_is_present() {
         let data = data();
-        let councils: Vec<_> = data.organisations.iter().filter(|o| o.category == "council").collect();
+        let councils: Vec<_> = data
+            .organisations
+            .iter()
+            .filter(|o| o.category == "council")
+            .collect();
         assert_eq!(councils.len(), 382);
         let by_nation = |n: &str| councils.iter().filter(|o| o.nation == n).count();
         assert_eq!(
-            (by_nation("England"), by_nation("Wales"), by_nation("Scotland"), by_nation("Northern Ireland")),
+            (
+                by_nation("England"),
+                by_nation("Wales"),
+                by_nation("Scotland"),
+                by_nation("Northern Ireland")
+            ),
             (317, 22, 32, 11)
         );
         let manchester = councils.iter().find(|o| o.gss_code == "E08000003").unwrap();
@@ -516,27 +591,56 @@ mod tests {
     #[test]
     fn districts_point_at_their_county() {
         let data = data();
-        let adur = data.organisations.iter().find(|o| o.register_code == "ADU").unwrap();
-        let west_sussex = data.organisations.iter().find(|o| o.register_code == "WSX").unwrap();
-        assert_eq!(adur.parent_county_gss.as_deref(), Some(west_sussex.gss_code.as_str()));
+        let adur = data
+            .organisations
+            .iter()
+            .find(|o| o.register_code == "ADU")
+            .unwrap();
+        let west_sussex = data
+            .organisations
+            .iter()
+            .find(|o| o.register_code == "WSX")
+            .unwrap();
+        assert_eq!(
+            adur.parent_county_gss.as_deref(),
+            Some(west_sussex.gss_code.as_str())
+        );
         // Counties sort before districts so inserts never hit a missing parent.
-        let first_child = data.organisations.iter().position(|o| o.parent_county_gss.is_some()).unwrap();
-        assert!(data.organisations[first_child..].iter().all(|o| o.parent_county_gss.is_some()));
+        let first_child = data
+            .organisations
+            .iter()
+            .position(|o| o.parent_county_gss.is_some())
+            .unwrap();
+        assert!(
+            data.organisations[first_child..]
+                .iter()
+                .all(|o| o.parent_county_gss.is_some())
+        );
     }
 
     #[test]
     fn footprints_reflect_the_2024_and_2025_changes() {
         let data = data();
         assert_eq!(data.footprints.len(), 16);
-        assert!(data.footprints.iter().all(|f| f.gss_code != "E47000010" && f.gss_code != "E47000011"));
+        assert!(
+            data.footprints
+                .iter()
+                .all(|f| f.gss_code != "E47000010" && f.gss_code != "E47000011")
+        );
         let north_east = footprint(&data, "E47000014");
         assert_eq!(north_east.members.len(), 7);
         assert_eq!(footprint(&data, "E47000001").members.len(), 10);
         assert_eq!(footprint(&data, "E61000001").members.len(), 33);
-        assert_eq!(footprint(&data, "E61000001").kind, FootprintKind::StrategicAuthority);
+        assert_eq!(
+            footprint(&data, "E61000001").kind,
+            FootprintKind::StrategicAuthority
+        );
         assert_eq!(footprint(&data, "E47000015").members.len(), 2);
         assert_eq!(footprint(&data, "E47000018").members.len(), 3);
-        assert_eq!(footprint(&data, "E47000013").kind, FootprintKind::CombinedCountyAuthority);
+        assert_eq!(
+            footprint(&data, "E47000013").kind,
+            FootprintKind::CombinedCountyAuthority
+        );
         // A council belongs to at most one statutory footprint.
         let mut seen = std::collections::HashSet::new();
         for member in data.footprints.iter().flat_map(|f| &f.members) {
@@ -548,11 +652,16 @@ mod tests {
     fn cpv_codes_form_a_tree() {
         let data = data();
         assert_eq!(data.cpv.len(), 9454);
-        let codes: std::collections::HashSet<_> = data.cpv.iter().map(|c| c.code.as_str()).collect();
+        let codes: std::collections::HashSet<_> =
+            data.cpv.iter().map(|c| c.code.as_str()).collect();
         for row in &data.cpv {
             match &row.parent_code {
                 None => assert_eq!(row.level, 1, "{} has no parent", row.code),
-                Some(parent) => assert!(codes.contains(parent.as_str()), "{} has unknown parent {parent}", row.code),
+                Some(parent) => assert!(
+                    codes.contains(parent.as_str()),
+                    "{} has unknown parent {parent}",
+                    row.code
+                ),
             }
         }
         let refuse = data.cpv.iter().find(|c| c.code == "90511000").unwrap();
@@ -562,15 +671,35 @@ mod tests {
     #[test]
     fn bad_rows_are_reported_with_file_and_line() {
         let header = "local-authority-code,official-name,nice-name,gss-code,start-date,end-date,nation,region,local-authority-type,local-authority-type-name,county-la,combined-authority,pop-2020\n";
-        let bad_date = format!("{header}MAN,Manchester City Council,Manchester,E08000003,1st April,,England,North West,MD,Metropolitan district,,,1\n");
-        let err = parse(&bad_date, "action,code,gss_code,name,short_name,kind,start_date,members,source\n", "code8,check_digit,label_en,level,division,parent_code\n").unwrap_err();
-        assert!(err.contains("line 2") && err.contains("start-date"), "{err}");
+        let bad_date = format!(
+            "{header}MAN,Manchester City Council,Manchester,E08000003,1st April,,England,North West,MD,Metropolitan district,,,1\n"
+        );
+        let err = parse(
+            &bad_date,
+            "action,code,gss_code,name,short_name,kind,start_date,members,source\n",
+            "code8,check_digit,label_en,level,division,parent_code\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("line 2") && err.contains("start-date"),
+            "{err}"
+        );
 
-        let bad_county = format!("{header}ADU,Adur District Council,Adur,E07000223,,,England,South East,NMD,Non-metropolitan district,WSX,,1\n");
-        let err = parse(&bad_county, "action,code,gss_code,name,short_name,kind,start_date,members,source\n", "code8,check_digit,label_en,level,division,parent_code\n").unwrap_err();
+        let bad_county = format!(
+            "{header}ADU,Adur District Council,Adur,E07000223,,,England,South East,NMD,Non-metropolitan district,WSX,,1\n"
+        );
+        let err = parse(
+            &bad_county,
+            "action,code,gss_code,name,short_name,kind,start_date,members,source\n",
+            "code8,check_digit,label_en,level,division,parent_code\n",
+        )
+        .unwrap_err();
         assert!(err.contains("county-la") && err.contains("WSX"), "{err}");
 
         let err = parse(header, "action,code,gss_code,name,short_name,kind,start_date,members,source\nadd,X,E47000099,X,X,combined_authority,,NOPE,x\n", "code8,check_digit,label_en,level,division,parent_code\n").unwrap_err();
-        assert!(err.contains("footprint changes file, line 2, members"), "{err}");
+        assert!(
+            err.contains("footprint changes file, line 2, members"),
+            "{err}"
+        );
     }
 }

@@ -1,0 +1,36 @@
+import { defineConfig } from "@playwright/test";
+
+// Journeys run twice in Debian's Chromium: once with JavaScript (hydrated
+// Leptos app) and once without (plain server-rendered HTML, links and GET forms).
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-gpu",
+    "--disable-quic",
+  ],
+};
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: true,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL: process.env.BASE_URL ?? "http://127.0.0.1:3000",
+    launchOptions: chromium,
+    trace: "retain-on-failure",
+  },
+  projects: [
+    { name: "chromium-js-on", use: { javaScriptEnabled: true } },
+    { name: "chromium-js-off", use: { javaScriptEnabled: false } },
+  ],
+});
