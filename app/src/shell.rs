@@ -59,14 +59,14 @@ pub fn App() -> impl IntoView {
             <SkipLink />
             <Header />
             <div class="govuk-width-container">
-                <div class="govuk-phase-banner">
+                <section class="govuk-phase-banner" aria-label="Service status">
                     <p class="govuk-phase-banner__content">
                         <strong class="govuk-tag govuk-phase-banner__content__tag">"Alpha"</strong>
                         <span class="govuk-phase-banner__text">
                             "This is a new service. It is being built in the open and will change."
                         </span>
                     </p>
-                </div>
+                </section>
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/councils") view=CouncilsPage ssr=SsrMode::Async />

@@ -10,7 +10,7 @@ test("home → footprints → Greater Manchester lists its 10 councils", async (
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Devolution footprints");
   await expect(page.getByText("16 footprints")).toBeVisible();
   await settled(page, testInfo);
-  await expectAccessible(page);
+  await expectAccessible(page, testInfo);
 
   await page.getByRole("link", { name: "Greater Manchester Combined Authority" }).click();
   await expect(page).toHaveURL(/\/footprints\/E47000001$/);
@@ -19,12 +19,12 @@ test("home → footprints → Greater Manchester lists its 10 councils", async (
   const councils = page.locator("tbody tr");
   await expect(councils).toHaveCount(10);
   await expect(councils.first()).toContainText("Bolton Metropolitan Borough Council");
-  await expectAccessible(page);
+  await expectAccessible(page, testInfo);
 
   await page.getByRole("link", { name: "Manchester City Council" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Manchester City Council");
   await expect(page.getByText("E08000003")).toBeVisible();
-  await expectAccessible(page);
+  await expectAccessible(page, testInfo);
 });
 
 test("filter councils by region and follow pagination", async ({ page }, testInfo) => {
@@ -37,7 +37,7 @@ test("filter councils by region and follow pagination", async ({ page }, testInf
   await expect(page.getByText("Showing 1 to 50 of 70 councils")).toBeVisible();
   await expect(page.locator("tbody tr")).toHaveCount(50);
   await settled(page, testInfo);
-  await expectAccessible(page);
+  await expectAccessible(page, testInfo);
 
   await page.getByRole("link", { name: "Next page" }).click();
   await expect(page).toHaveURL(/region=South\+East&page=2/);
@@ -46,7 +46,7 @@ test("filter councils by region and follow pagination", async ({ page }, testInf
   await expect(page.getByRole("link", { name: "Page 2" })).toHaveAttribute("aria-current", "page");
   // The filter survives pagination: every row is in the South East.
   await expect(page.locator("tbody tr td:nth-child(3)").filter({ hasNotText: "South East" })).toHaveCount(0);
-  await expectAccessible(page);
+  await expectAccessible(page, testInfo);
 
   await page.getByRole("link", { name: "Previous page" }).click();
   await expect(page.getByText("Showing 1 to 50 of 70 councils")).toBeVisible();
