@@ -33,3 +33,30 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
         .into_any(),
     }
 }
+
+/// Shows `resource` through `render` once it has loaded, or the error view
+/// (with its status code) when loading failed. Every data page uses this, so
+/// loading and error handling look and behave the same everywhere.
+pub fn loaded<T, V>(
+    resource: Resource<Result<T, AppError>>,
+    loading: &'static str,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Transition fallback=move || view! { <p class="govuk-body">{loading}</p> }>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(value) => render(value).into_any(),
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}

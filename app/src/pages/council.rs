@@ -4,7 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::councils::get_council;
 use crate::components::layout::{Breadcrumbs, Main};
-use crate::components::status::ErrorView;
+use crate::components::status::loaded;
 use crate::types::{CouncilDetail, CouncilSummary, format_date};
 
 /// One council: its identifiers, place in a two-tier area and its footprints.
@@ -15,16 +15,11 @@ pub fn CouncilPage() -> impl IntoView {
         move || params.with(|p| p.get("gss").unwrap_or_default()),
         get_council,
     );
-    view! {
-        <Transition fallback=|| view! { <p class="govuk-body">"Loading council…"</p> }>
-            {move || Suspend::new(async move {
-                match council.await {
-                    Ok(detail) => view! { <CouncilDetailView detail /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Transition>
-    }
+    loaded(
+        council,
+        "Loading council…",
+        |detail| view! { <CouncilDetailView detail /> },
+    )
 }
 
 fn council_link(c: &CouncilSummary) -> impl IntoView + use<> {

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::councils::list_councils;
 use crate::components::layout::{Breadcrumbs, Main};
 use crate::components::pagination::Pagination;
-use crate::components::status::{ErrorView, set_status};
+use crate::components::status::{loaded, set_status};
 use crate::types::{CouncilListing, FieldError};
 
 /// Every current council, filtered by a plain GET form and paginated with links.
@@ -30,14 +30,7 @@ pub fn CouncilsPage() -> impl IntoView {
         <Breadcrumbs trail=vec![("Home".into(), "/".into())] />
         <Main>
             <h1 class="govuk-heading-xl">"Councils"</h1>
-            <Transition fallback=|| view! { <p class="govuk-body">"Loading councils…"</p> }>
-                {move || Suspend::new(async move {
-                    match listing.await {
-                        Ok(listing) => view! { <CouncilListingView listing /> }.into_any(),
-                        Err(error) => view! { <ErrorView error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {loaded(listing, "Loading councils…", |listing| view! { <CouncilListingView listing /> })}
         </Main>
     }
 }

@@ -4,7 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::footprints::get_footprint;
 use crate::components::layout::{Breadcrumbs, Main};
-use crate::components::status::ErrorView;
+use crate::components::status::loaded;
 use crate::types::{FootprintDetail, format_date};
 
 /// One footprint and its member councils.
@@ -15,16 +15,11 @@ pub fn FootprintPage() -> impl IntoView {
         move || params.with(|p| p.get("code").unwrap_or_default()),
         get_footprint,
     );
-    view! {
-        <Transition fallback=|| view! { <p class="govuk-body">"Loading footprint…"</p> }>
-            {move || Suspend::new(async move {
-                match footprint.await {
-                    Ok(detail) => view! { <FootprintDetailView detail /> }.into_any(),
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                }
-            })}
-        </Transition>
-    }
+    loaded(
+        footprint,
+        "Loading footprint…",
+        |detail| view! { <FootprintDetailView detail /> },
+    )
 }
 
 #[component]

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use crate::api::footprints::list_footprints;
 use crate::components::layout::{Breadcrumbs, Main};
-use crate::components::status::ErrorView;
+use crate::components::status::loaded;
 use crate::types::format_date;
 
 /// Every current devolution footprint with its number of member councils.
@@ -18,10 +18,7 @@ pub fn FootprintsPage() -> impl IntoView {
             <p class="govuk-body-l">
                 "Combined authorities, combined county authorities and the Greater London Authority: the areas whose councils can plan and buy together."
             </p>
-            <Transition fallback=|| view! { <p class="govuk-body">"Loading footprints…"</p> }>
-                {move || Suspend::new(async move {
-                    match footprints.await {
-                        Ok(list) => {
+            {loaded(footprints, "Loading footprints…", |list| {
                             let count = list.len();
                             let rows = list
                                 .into_iter()
@@ -53,12 +50,7 @@ pub fn FootprintsPage() -> impl IntoView {
                                     <tbody class="govuk-table__body">{rows}</tbody>
                                 </table>
                             }
-                            .into_any()
-                        }
-                        Err(error) => view! { <ErrorView error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+                        })}
         </Main>
     }
 }

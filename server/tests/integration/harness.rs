@@ -115,6 +115,8 @@ impl Drop for TestDatabase {
     }
 }
 
+const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 pub struct TestApp {
     pub router: Router,
     pub db: DatabaseConnection,
@@ -195,11 +197,16 @@ impl TestApp {
     }
 
     pub async fn request(&self, request: Request<Body>) -> TestResponse {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
+        let path = request.uri().to_string();
+        // A request that never finishes must fail the test, not hang the suite.
+        let response = tokio::time::timeout(REQUEST_TIMEOUT, self.router.clone().oneshot(request))
             .await
+            .unwrap_or_else(|_| {
+                panic!(
+                    "{path} did not answer within {REQUEST_TIMEOUT:?} on {}",
+                    backend_name()
+                )
+            })
             .expect("router answers");
         let status = response.status().as_u16();
         let headers = response.headers().clone();

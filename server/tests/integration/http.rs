@@ -4,7 +4,7 @@ use axum::{body::Body, http::Request};
 
 use crate::harness::TestApp;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_check_answers_when_the_database_does() {
     let app = TestApp::new().await;
     let health = app.get("/healthz").await;
@@ -14,7 +14,7 @@ async fn health_check_answers_when_the_database_does() {
     assert_eq!(app.get("/healthz").await.status, 503);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_carry_security_headers_and_a_nonce_based_policy() {
     let app = TestApp::new().await;
     let page = app.get("/footprints").await;
@@ -54,7 +54,7 @@ async fn pages_carry_security_headers_and_a_nonce_based_policy() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn responses_are_compressed_when_the_browser_accepts_it() {
     let app = TestApp::new().await;
     for encoding in ["br", "gzip"] {
@@ -69,7 +69,7 @@ async fn responses_are_compressed_when_the_browser_accepts_it() {
     assert_eq!(plain.header("content-encoding"), None);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_functions_answer_json_over_get() {
     let app = TestApp::new().await;
     let response = app.get("/api/councils/list?region=London").await;

@@ -1,7 +1,7 @@
 //! Server-rendered pages: status codes and the content a visitor relies on.
 use crate::harness::TestApp;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_page_explains_the_service() {
     let app = TestApp::new().await;
     let page = app.get("/").await;
@@ -13,7 +13,7 @@ async fn home_page_explains_the_service() {
     page.assert_contains("govuk-phase-banner");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn councils_list_shows_every_current_council_fifty_at_a_time() {
     let app = TestApp::new().await;
     let page = app.get("/councils").await;
@@ -37,7 +37,7 @@ async fn councils_list_shows_every_current_council_fifty_at_a_time() {
     last.assert_lacks(r#"rel="next""#);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn councils_filter_by_nation_region_and_type() {
     let app = TestApp::new().await;
     let wales = app.get("/councils?nation=Wales").await;
@@ -65,7 +65,7 @@ async fn councils_filter_by_nation_region_and_type() {
     blank.assert_contains("Showing 1 to 50 of 382 councils");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_filter_values_are_a_clear_400_naming_the_field() {
     let app = TestApp::new().await;
     let page = app.get("/councils?region=Wessex").await;
@@ -78,7 +78,7 @@ async fn unknown_filter_values_are_a_clear_400_naming_the_field() {
     page.assert_contains("Select a type of council from the list");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn out_of_range_pages_fall_back_sensibly() {
     let app = TestApp::new().await;
     app.get("/councils?page=99")
@@ -92,7 +92,7 @@ async fn out_of_range_pages_fall_back_sensibly() {
         .assert_contains("Showing 1 to 50 of 382 councils");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn council_page_shows_identifiers_and_footprints() {
     let app = TestApp::new().await;
     let page = app.get("/councils/E08000003").await;
@@ -116,7 +116,7 @@ async fn council_page_shows_identifiers_and_footprints() {
     cardiff.assert_contains("is not a member of a combined authority");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn footprints_are_the_sixteen_current_ones() {
     let app = TestApp::new().await;
     let page = app.get("/footprints").await;
@@ -133,7 +133,7 @@ async fn footprints_are_the_sixteen_current_ones() {
     page.assert_lacks(">North East Combined Authority<");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn footprint_pages_list_their_member_councils() {
     let app = TestApp::new().await;
     let manchester = app.get("/footprints/E47000001").await;
@@ -153,7 +153,7 @@ async fn footprint_pages_list_their_member_councils() {
     north_east.assert_contains("Newcastle City Council");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_pages_and_records_are_404s() {
     let app = TestApp::new().await;
     for path in [

@@ -39,7 +39,7 @@ async fn table_exists(conn: &sea_orm::DatabaseConnection, table: &str) -> bool {
         .is_ok()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn migrations_go_up_down_and_up_again() {
     eprintln!("schema test on {}", backend_name());
     let database = TestDatabase::create().await;
@@ -58,7 +58,7 @@ async fn migrations_go_up_down_and_up_again() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unique_constraints_hold() {
     let database = TestDatabase::create().await;
     let conn = &database.conn;
@@ -82,7 +82,7 @@ async fn unique_constraints_hold() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn loading_reference_data_twice_is_the_same_as_once() {
     let database = TestDatabase::create().await;
     let conn = &database.conn;
@@ -145,7 +145,7 @@ async fn loading_reference_data_twice_is_the_same_as_once() {
     assert_eq!(before, again);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_load_writes_nothing() {
     let database = TestDatabase::create().await;
     let conn = &database.conn;
