@@ -10,8 +10,13 @@ use leptos_router::{
 
 use crate::components::layout::{Footer, Header, SkipLink};
 use crate::pages::{
-    council::CouncilPage, councils::CouncilsPage, footprint::FootprintPage,
-    footprints::FootprintsPage, home::HomePage, not_found::NotFound,
+    catalogue::{FrameworkPage, FrameworksPage, LotPage, SupplierPage},
+    council::CouncilPage,
+    councils::CouncilsPage,
+    footprint::FootprintPage,
+    footprints::FootprintsPage,
+    home::HomePage,
+    not_found::NotFound,
 };
 
 /// The whole HTML document, rendered on the server.
@@ -73,6 +78,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/councils/:gss") view=CouncilPage ssr=SsrMode::Async />
                     <Route path=path!("/footprints") view=FootprintsPage ssr=SsrMode::Async />
                     <Route path=path!("/footprints/:code") view=FootprintPage ssr=SsrMode::Async />
+                    <Route path=path!("/frameworks") view=FrameworksPage ssr=SsrMode::Async />
+                    <Route path=path!("/frameworks/:id") view=FrameworkPage ssr=SsrMode::Async />
+                    <Route path=path!("/lots/:id") view=LotPage ssr=SsrMode::Async />
+                    <Route path=path!("/suppliers/:id") view=SupplierPage ssr=SsrMode::Async />
                 </Routes>
             </div>
             <Footer />

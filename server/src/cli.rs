@@ -1,7 +1,10 @@
 //! Command line: `serve` (default), `migrate`, `seed`.
 use std::sync::Arc;
 
-use app::server::{AppState, Config, db, services::reference_data};
+use app::server::{
+    AppState, Config, db,
+    services::{demo_catalogue, reference_data},
+};
 use clap::{Parser, Subcommand};
 use tracing_subscriber::{EnvFilter, fmt};
 
@@ -23,6 +26,8 @@ pub enum Command {
     },
     /// Load the bundled reference data (councils, footprints, CPV codes). Safe to repeat.
     Seed,
+    /// Load the demo catalogue (CCS frameworks, lots, suppliers) if the catalogue is empty.
+    Demo,
 }
 
 #[derive(Subcommand, Debug)]
@@ -68,6 +73,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let report = reference_data::load_bundled(&db).await?;
             tracing::info!(?report, "reference data loaded");
         }
+        Command::Demo => {
+            db::migrate(&db).await?;
+            reference_data::load_bundled(&db).await?;
+            match demo_catalogue::load_if_empty(&db).await? {
+                Some(report) => tracing::info!(?report, "demo catalogue loaded"),
+                None => {
+                    tracing::info!("the catalogue already has frameworks; demo data not loaded")
+                }
+            }
+        }
         Command::Serve => serve(config, db).await?,
     }
     Ok(())
@@ -83,6 +98,11 @@ async fn serve(config: Config, db: sea_orm::DatabaseConnection) -> anyhow::Resul
             elapsed_ms = started.elapsed().as_millis() as u64,
             "reference data loaded"
         );
+    }
+    if config.load_demo_data
+        && let Some(report) = demo_catalogue::load_if_empty(&db).await?
+    {
+        tracing::info!(?report, "demo catalogue loaded into an empty catalogue");
     }
     let leptos_options = crate::leptos_options_from_env()?;
     let addr = leptos_options.site_addr;

@@ -31,6 +31,9 @@ pub fn Header() -> impl IntoView {
                             <li class="govuk-service-navigation__item">
                                 <a class="govuk-service-navigation__link" href="/footprints">"Footprints"</a>
                             </li>
+                            <li class="govuk-service-navigation__item">
+                                <a class="govuk-service-navigation__link" href="/frameworks">"Frameworks"</a>
+                            </li>
                         </ul>
                     </nav>
                 </div>

@@ -40,7 +40,7 @@ pub fn page_href(path: &str, query: &[(&'static str, String)], page: u64) -> Str
 
 #[component]
 pub fn Pagination(
-    path: &'static str,
+    #[prop(into)] path: String,
     /// Query pairs to keep on every link (the active filters).
     query: Vec<(&'static str, String)>,
     current: u64,
@@ -49,7 +49,7 @@ pub fn Pagination(
     if last <= 1 {
         return ().into_any();
     }
-    let href = move |page: u64| page_href(path, &query, page);
+    let href = move |page: u64| page_href(&path, &query, page);
     let previous = (current > 1).then(|| {
         view! {
             <div class="govuk-pagination__prev">

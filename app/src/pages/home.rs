@@ -30,8 +30,12 @@ pub fn HomePage() -> impl IntoView {
                         <a class="govuk-link" href="/footprints">"Browse devolution footprints"</a>
                         ": combined authorities, combined county authorities and the Greater London Authority, with their member councils."
                     </p>
+                    <p class="govuk-body">
+                        <a class="govuk-link" href="/frameworks">"Browse frameworks"</a>
+                        ", their lots and the suppliers on each lot. The catalogue currently holds demo data: real Crown Commercial Service records, clearly labelled."
+                    </p>
                     <div class="govuk-inset-text">
-                        "This service is in alpha. Framework, contract and supplier catalogues are being added next."
+                        "This service is in alpha. Sign-in, contract registers and supplier offers are being added next."
                     </div>
                 </div>
             </div>

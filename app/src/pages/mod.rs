@@ -1,5 +1,6 @@
 //! One module per page. Pages read the URL, load data through server
 //! functions and lay it out with components.
+pub mod catalogue;
 pub mod council;
 pub mod councils;
 pub mod footprint;

@@ -10,6 +10,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Load the reference data (councils, footprints, CPV) when the server starts.
     pub seed_on_start: bool,
+    /// Load the demo catalogue (real CCS frameworks, lots and suppliers,
+    /// labelled as demo data) when the catalogue is empty.
+    pub load_demo_data: bool,
     /// Log lines as JSON (for log shippers) instead of human-readable text.
     pub log_json: bool,
     /// Largest number of pooled database connections.
@@ -64,6 +67,7 @@ impl Config {
             database_url,
             data_dir,
             seed_on_start: flag("SEED_ON_START", true)?,
+            load_demo_data: flag("LOAD_DEMO_DATA", true)?,
             log_json: lookup("LOG_FORMAT").is_some_and(|v| v.eq_ignore_ascii_case("json")),
             db_max_connections,
         })

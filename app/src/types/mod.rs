@@ -1,8 +1,10 @@
 //! Wire types exchanged between server functions and the UI. They compile for
 //! wasm as well, so nothing here may depend on sea-orm or tokio.
+mod catalogue;
 mod error;
 mod reference;
 
+pub use catalogue::*;
 pub use error::AppError;
 pub use reference::*;
 

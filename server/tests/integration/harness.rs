@@ -169,6 +169,15 @@ pub fn test_leptos_options() -> LeptosOptions {
 }
 
 impl TestApp {
+    /// As on first run with `LOAD_DEMO_DATA=true`: reference data plus the demo catalogue.
+    pub async fn with_demo_catalogue() -> Self {
+        let app = Self::new().await;
+        app::server::services::demo_catalogue::load_if_empty(&app.db)
+            .await
+            .expect("load demo catalogue");
+        app
+    }
+
     /// Migrated and seeded with the bundled reference data, as on first run.
     pub async fn new() -> Self {
         let database = TestDatabase::create().await;

@@ -3,6 +3,7 @@
 //! PostgreSQL database when `TEST_DATABASE_URL` is set.
 mod harness;
 
+mod catalogue;
 mod http;
 mod pages;
 mod schema;

@@ -4,4 +4,8 @@
 pub mod cpv_code;
 pub mod footprint;
 pub mod footprint_member;
+pub mod framework;
+pub mod lot;
+pub mod lot_supplier;
 pub mod organisation;
+pub mod supplier;

@@ -1,4 +1,6 @@
 //! Services own the queries and transactions behind each server function.
+pub mod catalogue;
 pub mod councils;
+pub mod demo_catalogue;
 pub mod footprints;
 pub mod reference_data;

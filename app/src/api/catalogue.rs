@@ -1,0 +1,30 @@
+//! Public catalogue: frameworks, their lots and the suppliers on them.
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use uuid::Uuid;
+
+use crate::types::{AppError, FrameworkDetail, FrameworkSummary, LotDetail, Page, SupplierDetail};
+
+#[server(endpoint = "frameworks/list", input = GetUrl)]
+pub async fn list_frameworks(page: Option<u64>) -> Result<Page<FrameworkSummary>, AppError> {
+    let state = super::state()?;
+    crate::server::services::catalogue::list_frameworks(&state.db, page.unwrap_or(1)).await
+}
+
+#[server(endpoint = "frameworks/get", input = GetUrl)]
+pub async fn get_framework(id: Uuid) -> Result<FrameworkDetail, AppError> {
+    let state = super::state()?;
+    crate::server::services::catalogue::get_framework(&state.db, id).await
+}
+
+#[server(endpoint = "lots/get", input = GetUrl)]
+pub async fn get_lot(id: Uuid, page: Option<u64>) -> Result<LotDetail, AppError> {
+    let state = super::state()?;
+    crate::server::services::catalogue::get_lot(&state.db, id, page.unwrap_or(1)).await
+}
+
+#[server(endpoint = "suppliers/get", input = GetUrl)]
+pub async fn get_supplier(id: Uuid) -> Result<SupplierDetail, AppError> {
+    let state = super::state()?;
+    crate::server::services::catalogue::get_supplier(&state.db, id).await
+}

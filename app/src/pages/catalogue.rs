@@ -1,0 +1,317 @@
+//! Public catalogue pages: frameworks → lots → suppliers, and a supplier's places.
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use uuid::Uuid;
+
+use crate::api::catalogue::{get_framework, get_lot, get_supplier, list_frameworks};
+use crate::components::layout::{Breadcrumbs, Main};
+use crate::components::pagination::Pagination;
+use crate::components::status::loaded;
+use crate::types::{
+    AppError, FrameworkDetail, FrameworkSummary, LotDetail, Page, SupplierDetail, format_date,
+};
+
+fn page_param() -> Memo<Option<u64>> {
+    let query = use_query_map();
+    Memo::new(move |_| query.with(|q| q.get("page").and_then(|p| p.parse().ok())))
+}
+
+/// The id in the path, or a not-found error for anything that is not a uuid.
+fn id_param() -> Memo<Result<Uuid, AppError>> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        params.with(|p| {
+            p.get("id")
+                .and_then(|id| Uuid::parse_str(&id).ok())
+                .ok_or_else(|| AppError::NotFound("Page".into()))
+        })
+    })
+}
+
+#[component]
+fn DemoNotice() -> impl IntoView {
+    view! {
+        <div class="govuk-warning-text">
+            <span class="govuk-warning-text__icon" aria-hidden="true">"!"</span>
+            <strong class="govuk-warning-text__text">
+                <span class="govuk-visually-hidden">"Warning"</span>
+                "Demo data: real Crown Commercial Service framework, lot and supplier records from 2018 to 2019 (and Crown Marketplace dates), shown to demonstrate the service. Check the owner's website before you buy."
+            </strong>
+        </div>
+    }
+}
+
+fn status_tag(framework: &FrameworkSummary) -> impl IntoView + use<> {
+    view! { <strong class=framework.status.tag_class()>{framework.status.label()}</strong> }
+}
+
+fn framework_row(f: FrameworkSummary) -> impl IntoView {
+    view! {
+        <tr class="govuk-table__row">
+            <th scope="row" class="govuk-table__header">
+                <a class="govuk-link" href=format!("/frameworks/{}", f.id)>{f.reference.clone()}</a>
+            </th>
+            <td class="govuk-table__cell">{f.display_title()}</td>
+            <td class="govuk-table__cell">{f.owner_name.clone()}</td>
+            <td class="govuk-table__cell">{status_tag(&f)}</td>
+            <td class="govuk-table__cell">{f.end_date.map(|d| format_date(&d)).unwrap_or_else(|| "Not published".into())}</td>
+            <td class="govuk-table__cell govuk-table__cell--numeric">{f.lot_count}</td>
+        </tr>
+    }
+}
+
+#[component]
+pub fn FrameworksPage() -> impl IntoView {
+    let page = page_param();
+    let frameworks = Resource::new(move || page.get(), list_frameworks);
+    view! {
+        <Title text="Frameworks" />
+        <Breadcrumbs trail=vec![("Home".into(), "/".into())] />
+        <Main>
+            <h1 class="govuk-heading-xl">"Frameworks"</h1>
+            <DemoNotice />
+            {loaded(frameworks, "Loading frameworks…", |page: Page<FrameworkSummary>| {
+                let shown = format!(
+                    "Showing {} to {} of {} frameworks",
+                    page.first_item_number(),
+                    page.last_item_number(),
+                    page.total_items
+                );
+                let last = page.total_pages();
+                let current = page.page;
+                let rows = page.items.into_iter().map(framework_row).collect_view();
+                view! {
+                    <p class="govuk-body" role="status">{shown}</p>
+                    <table class="govuk-table">
+                        <caption class="govuk-table__caption govuk-visually-hidden">"Frameworks"</caption>
+                        <thead class="govuk-table__head">
+                            <tr class="govuk-table__row">
+                                <th scope="col" class="govuk-table__header">"Reference"</th>
+                                <th scope="col" class="govuk-table__header">"Title"</th>
+                                <th scope="col" class="govuk-table__header">"Owner"</th>
+                                <th scope="col" class="govuk-table__header">"Status"</th>
+                                <th scope="col" class="govuk-table__header">"Ends"</th>
+                                <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Lots"</th>
+                            </tr>
+                        </thead>
+                        <tbody class="govuk-table__body">{rows}</tbody>
+                    </table>
+                    <Pagination path="/frameworks" query=Vec::new() current last />
+                }
+            })}
+        </Main>
+    }
+}
+
+fn summary_row(key: &'static str, value: String) -> impl IntoView {
+    view! {
+        <div class="govuk-summary-list__row">
+            <dt class="govuk-summary-list__key">{key}</dt>
+            <dd class="govuk-summary-list__value">{value}</dd>
+        </div>
+    }
+}
+
+fn framework_facts(f: &FrameworkSummary) -> impl IntoView + use<> {
+    let date = |d: Option<time::Date>| {
+        d.map(|d| format_date(&d))
+            .unwrap_or_else(|| "Not published".into())
+    };
+    view! {
+        <dl class="govuk-summary-list">
+            {summary_row("Reference", f.reference.clone())}
+            {summary_row("Owner", f.owner_name.clone())}
+            <div class="govuk-summary-list__row">
+                <dt class="govuk-summary-list__key">"Status"</dt>
+                <dd class="govuk-summary-list__value">{status_tag(f)}</dd>
+            </div>
+            {summary_row("Starts", date(f.start_date))}
+            {summary_row("Ends", date(f.end_date))}
+        </dl>
+    }
+}
+
+#[component]
+pub fn FrameworkPage() -> impl IntoView {
+    let id = id_param();
+    let framework = Resource::new(
+        move || id.get(),
+        |id| async move { get_framework(id?).await },
+    );
+    view! { {loaded(framework, "Loading framework…", |detail| view! { <FrameworkDetailView detail /> })} }
+}
+
+#[component]
+fn FrameworkDetailView(detail: FrameworkDetail) -> impl IntoView {
+    let FrameworkDetail {
+        framework,
+        description,
+        lots,
+    } = detail;
+    let heading = format!("{}: {}", framework.reference, framework.display_title());
+    let rows = lots
+        .into_iter()
+        .map(|l| view! {
+            <tr class="govuk-table__row">
+                <th scope="row" class="govuk-table__header">{format!("Lot {}", l.number)}</th>
+                <td class="govuk-table__cell"><a class="govuk-link" href=format!("/lots/{}", l.id)>{l.title.clone()}</a></td>
+                <td class="govuk-table__cell govuk-table__cell--numeric">{l.supplier_count}</td>
+            </tr>
+        })
+        .collect_view();
+    view! {
+        <Title text=heading.clone() />
+        <Breadcrumbs trail=vec![("Home".into(), "/".into()), ("Frameworks".into(), "/frameworks".into())] />
+        <Main>
+            <span class="govuk-caption-l">"Framework"</span>
+            <h1 class="govuk-heading-xl">{heading}</h1>
+            {framework.is_demo.then(|| view! { <DemoNotice /> })}
+            {description.map(|d| view! { <p class="govuk-body">{d}</p> })}
+            {framework_facts(&framework)}
+            <h2 class="govuk-heading-m">{format!("{} lots", framework.lot_count)}</h2>
+            <table class="govuk-table">
+                <caption class="govuk-table__caption govuk-visually-hidden">"Lots"</caption>
+                <thead class="govuk-table__head">
+                    <tr class="govuk-table__row">
+                        <th scope="col" class="govuk-table__header">"Lot"</th>
+                        <th scope="col" class="govuk-table__header">"Title"</th>
+                        <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Suppliers"</th>
+                    </tr>
+                </thead>
+                <tbody class="govuk-table__body">{rows}</tbody>
+            </table>
+        </Main>
+    }
+}
+
+#[component]
+pub fn LotPage() -> impl IntoView {
+    let id = id_param();
+    let page = page_param();
+    let lot = Resource::new(
+        move || (id.get(), page.get()),
+        |(id, page)| async move { get_lot(id?, page).await },
+    );
+    view! { {loaded(lot, "Loading lot…", |detail| view! { <LotDetailView detail /> })} }
+}
+
+#[component]
+fn LotDetailView(detail: LotDetail) -> impl IntoView {
+    let LotDetail {
+        framework,
+        lot,
+        description,
+        suppliers,
+    } = detail;
+    let heading = format!("Lot {}: {}", lot.number, lot.title);
+    let shown = if suppliers.total_items == 0 {
+        "No suppliers are recorded on this lot.".to_owned()
+    } else {
+        format!(
+            "Showing {} to {} of {} suppliers",
+            suppliers.first_item_number(),
+            suppliers.last_item_number(),
+            suppliers.total_items
+        )
+    };
+    let last = suppliers.total_pages();
+    let current = suppliers.page;
+    let path = format!("/lots/{}", lot.id);
+    let rows = suppliers
+        .items
+        .into_iter()
+        .map(|s| view! {
+            <tr class="govuk-table__row">
+                <th scope="row" class="govuk-table__header">
+                    <a class="govuk-link" href=format!("/suppliers/{}", s.id)>{s.name.clone()}</a>
+                </th>
+                <td class="govuk-table__cell">{s.status.clone()}</td>
+            </tr>
+        })
+        .collect_view();
+    view! {
+        <Title text=heading.clone() />
+        <Breadcrumbs trail=vec![
+            ("Home".into(), "/".into()),
+            ("Frameworks".into(), "/frameworks".into()),
+            (framework.reference.clone(), format!("/frameworks/{}", framework.id)),
+        ] />
+        <Main>
+            <span class="govuk-caption-l">{format!("{}: {}", framework.reference, framework.display_title())}</span>
+            <h1 class="govuk-heading-xl">{heading}</h1>
+            {framework.is_demo.then(|| view! { <DemoNotice /> })}
+            {description.map(|d| view! { <p class="govuk-body">{d}</p> })}
+            <p class="govuk-body" role="status">{shown}</p>
+            {(suppliers.total_items > 0).then(|| view! {
+                <table class="govuk-table">
+                    <caption class="govuk-table__caption govuk-visually-hidden">"Suppliers on this lot"</caption>
+                    <thead class="govuk-table__head">
+                        <tr class="govuk-table__row">
+                            <th scope="col" class="govuk-table__header">"Supplier"</th>
+                            <th scope="col" class="govuk-table__header">"Status"</th>
+                        </tr>
+                    </thead>
+                    <tbody class="govuk-table__body">{rows}</tbody>
+                </table>
+            })}
+            <Pagination path query=Vec::new() current last />
+        </Main>
+    }
+}
+
+#[component]
+pub fn SupplierPage() -> impl IntoView {
+    let id = id_param();
+    let supplier = Resource::new(
+        move || id.get(),
+        |id| async move { get_supplier(id?).await },
+    );
+    view! { {loaded(supplier, "Loading supplier…", |detail| view! { <SupplierDetailView detail /> })} }
+}
+
+#[component]
+fn SupplierDetailView(detail: SupplierDetail) -> impl IntoView {
+    let count = detail.places.len();
+    let rows = detail
+        .places
+        .into_iter()
+        .map(|p| view! {
+            <tr class="govuk-table__row">
+                <th scope="row" class="govuk-table__header">
+                    <a class="govuk-link" href=format!("/frameworks/{}", p.framework.id)>{p.framework.reference.clone()}</a>
+                </th>
+                <td class="govuk-table__cell">
+                    <a class="govuk-link" href=format!("/lots/{}", p.lot.id)>{format!("Lot {}: {}", p.lot.number, p.lot.title)}</a>
+                </td>
+                <td class="govuk-table__cell">{status_tag(&p.framework)}</td>
+                <td class="govuk-table__cell">{p.status.clone()}</td>
+            </tr>
+        })
+        .collect_view();
+    view! {
+        <Title text=detail.name.clone() />
+        <Breadcrumbs trail=vec![("Home".into(), "/".into()), ("Frameworks".into(), "/frameworks".into())] />
+        <Main>
+            <span class="govuk-caption-l">"Supplier"</span>
+            <h1 class="govuk-heading-xl">{detail.name.clone()}</h1>
+            {detail.is_demo.then(|| view! { <DemoNotice /> })}
+            <dl class="govuk-summary-list">
+                {summary_row("Companies House number", detail.companies_house_number.clone().unwrap_or_else(|| "Not recorded".into()))}
+            </dl>
+            <h2 class="govuk-heading-m">{format!("Places on {count} framework lots")}</h2>
+            <table class="govuk-table">
+                <caption class="govuk-table__caption govuk-visually-hidden">"Framework lots this supplier is on"</caption>
+                <thead class="govuk-table__head">
+                    <tr class="govuk-table__row">
+                        <th scope="col" class="govuk-table__header">"Framework"</th>
+                        <th scope="col" class="govuk-table__header">"Lot"</th>
+                        <th scope="col" class="govuk-table__header">"Framework status"</th>
+                        <th scope="col" class="govuk-table__header">"Place"</th>
+                    </tr>
+                </thead>
+                <tbody class="govuk-table__body">{rows}</tbody>
+            </table>
+        </Main>
+    }
+}

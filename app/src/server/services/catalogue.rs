@@ -1,0 +1,213 @@
+//! Queries behind the public framework, lot and supplier pages.
+use std::collections::HashMap;
+
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::councils::count_by;
+use crate::server::entities::{framework, lot, lot_supplier, supplier};
+use crate::types::{
+    AppError, FrameworkDetail, FrameworkStatus, FrameworkSummary, LotDetail, LotPlace, LotSummary,
+    Page, SupplierDetail, SupplierSummary,
+};
+
+pub const PER_PAGE: u64 = 50;
+
+fn today() -> time::Date {
+    OffsetDateTime::now_utc().date()
+}
+
+fn framework_summary(model: &framework::Model, lot_count: u64) -> FrameworkSummary {
+    FrameworkSummary {
+        id: model.id,
+        reference: model.reference.clone(),
+        title: model.title.clone(),
+        owner_name: model.owner_name.clone(),
+        status: FrameworkStatus::derive(model.start_date, model.end_date, today()),
+        start_date: model.start_date,
+        end_date: model.end_date,
+        lot_count,
+        is_demo: model.is_demo,
+    }
+}
+
+async fn lot_counts(
+    db: &DatabaseConnection,
+    framework_ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, u64>, AppError> {
+    let lots = lot::Entity::find()
+        .filter(lot::Column::FrameworkId.is_in(framework_ids))
+        .all(db)
+        .await?;
+    Ok(count_by(lots.into_iter().map(|l| l.framework_id)))
+}
+
+async fn supplier_counts(
+    db: &DatabaseConnection,
+    lot_ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, u64>, AppError> {
+    let places = lot_supplier::Entity::find()
+        .filter(lot_supplier::Column::LotId.is_in(lot_ids))
+        .all(db)
+        .await?;
+    Ok(count_by(places.into_iter().map(|p| p.lot_id)))
+}
+
+fn lot_summary(model: &lot::Model, supplier_count: u64) -> LotSummary {
+    LotSummary {
+        id: model.id,
+        number: model.number.clone(),
+        title: model.title.clone(),
+        supplier_count,
+    }
+}
+
+/// Frameworks by reference, a page at a time.
+pub async fn list_frameworks(
+    db: &DatabaseConnection,
+    page: u64,
+) -> Result<Page<FrameworkSummary>, AppError> {
+    let paginator = framework::Entity::find()
+        .order_by_asc(framework::Column::Reference)
+        .paginate(db, PER_PAGE);
+    let total_items = paginator.num_items().await?;
+    let page = page.clamp(1, total_items.div_ceil(PER_PAGE).max(1));
+    let models = paginator.fetch_page(page - 1).await?;
+    let counts = lot_counts(db, models.iter().map(|m| m.id).collect()).await?;
+    Ok(Page {
+        items: models
+            .iter()
+            .map(|m| framework_summary(m, counts.get(&m.id).copied().unwrap_or(0)))
+            .collect(),
+        page,
+        per_page: PER_PAGE,
+        total_items,
+    })
+}
+
+pub async fn get_framework(db: &DatabaseConnection, id: Uuid) -> Result<FrameworkDetail, AppError> {
+    let model = framework::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Framework".into()))?;
+    let lots = lot::Entity::find()
+        .filter(lot::Column::FrameworkId.eq(id))
+        .order_by_asc(lot::Column::Number)
+        .all(db)
+        .await?;
+    let counts = supplier_counts(db, lots.iter().map(|l| l.id).collect()).await?;
+    Ok(FrameworkDetail {
+        framework: framework_summary(&model, lots.len() as u64),
+        description: model.description.clone(),
+        lots: lots
+            .iter()
+            .map(|l| lot_summary(l, counts.get(&l.id).copied().unwrap_or(0)))
+            .collect(),
+    })
+}
+
+pub async fn get_lot(db: &DatabaseConnection, id: Uuid, page: u64) -> Result<LotDetail, AppError> {
+    let not_found = || AppError::NotFound("Lot".into());
+    let lot_model = lot::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(not_found)?;
+    let framework_model = framework::Entity::find_by_id(lot_model.framework_id)
+        .one(db)
+        .await?
+        .ok_or_else(not_found)?;
+    let lot_count = lot::Entity::find()
+        .filter(lot::Column::FrameworkId.eq(framework_model.id))
+        .count(db)
+        .await?;
+    let places = lot_supplier::Entity::find()
+        .filter(lot_supplier::Column::LotId.eq(id))
+        .all(db)
+        .await?;
+    let status_by_supplier: HashMap<Uuid, String> = places
+        .iter()
+        .map(|p| (p.supplier_id, p.status.clone()))
+        .collect();
+    let paginator = supplier::Entity::find()
+        .filter(supplier::Column::Id.is_in(status_by_supplier.keys().copied().collect::<Vec<_>>()))
+        .order_by_asc(supplier::Column::NormalisedName)
+        .order_by_asc(supplier::Column::Id)
+        .paginate(db, PER_PAGE);
+    let total_items = paginator.num_items().await?;
+    let page = page.clamp(1, total_items.div_ceil(PER_PAGE).max(1));
+    let suppliers = paginator.fetch_page(page - 1).await?;
+    Ok(LotDetail {
+        framework: framework_summary(&framework_model, lot_count),
+        lot: lot_summary(&lot_model, total_items),
+        description: lot_model.description.clone(),
+        suppliers: Page {
+            items: suppliers
+                .iter()
+                .map(|s| SupplierSummary {
+                    id: s.id,
+                    name: s.name.clone(),
+                    status: status_by_supplier.get(&s.id).cloned().unwrap_or_default(),
+                })
+                .collect(),
+            page,
+            per_page: PER_PAGE,
+            total_items,
+        },
+    })
+}
+
+pub async fn get_supplier(db: &DatabaseConnection, id: Uuid) -> Result<SupplierDetail, AppError> {
+    let model = supplier::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Supplier".into()))?;
+    let places = lot_supplier::Entity::find()
+        .filter(lot_supplier::Column::SupplierId.eq(id))
+        .all(db)
+        .await?;
+    let lots = lot::Entity::find()
+        .filter(lot::Column::Id.is_in(places.iter().map(|p| p.lot_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?;
+    let frameworks: HashMap<Uuid, framework::Model> = framework::Entity::find()
+        .filter(
+            framework::Column::Id.is_in(lots.iter().map(|l| l.framework_id).collect::<Vec<_>>()),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| (f.id, f))
+        .collect();
+    let lot_totals = lot_counts(db, frameworks.keys().copied().collect()).await?;
+    let place_counts = supplier_counts(db, lots.iter().map(|l| l.id).collect()).await?;
+    let mut result: Vec<LotPlace> = lots
+        .iter()
+        .filter_map(|l| {
+            let f = frameworks.get(&l.framework_id)?;
+            let status = places
+                .iter()
+                .find(|p| p.lot_id == l.id)
+                .map(|p| p.status.clone())
+                .unwrap_or_default();
+            Some(LotPlace {
+                framework: framework_summary(f, lot_totals.get(&f.id).copied().unwrap_or(0)),
+                lot: lot_summary(l, place_counts.get(&l.id).copied().unwrap_or(0)),
+                status,
+            })
+        })
+        .collect();
+    result.sort_by(|a, b| {
+        (&a.framework.reference, &a.lot.number).cmp(&(&b.framework.reference, &b.lot.number))
+    });
+    Ok(SupplierDetail {
+        id: model.id,
+        name: model.name.clone(),
+        companies_house_number: model.companies_house_number.clone(),
+        is_sme: model.is_sme,
+        is_demo: model.is_demo,
+        places: result,
+    })
+}

@@ -1,0 +1,168 @@
+//! Frameworks, lots and suppliers as the UI sees them.
+use serde::{Deserialize, Serialize};
+use time::{Date, Duration};
+use uuid::Uuid;
+
+use super::Page;
+
+/// Where a framework is in its life, derived from its dates (never stored,
+/// so it cannot go stale).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FrameworkStatus {
+    Upcoming,
+    Live,
+    /// Live, but ending within [`EXPIRING_WITHIN_DAYS`] days.
+    Expiring,
+    Expired,
+    /// The source did not publish the dates.
+    DatesNotPublished,
+}
+
+/// A framework ending within this many days is flagged as expiring: roughly
+/// the time a council needs to plan and run a replacement procurement.
+pub const EXPIRING_WITHIN_DAYS: i64 = 120;
+
+impl FrameworkStatus {
+    pub fn derive(start: Option<Date>, end: Option<Date>, today: Date) -> Self {
+        match (start, end) {
+            (None, None) => FrameworkStatus::DatesNotPublished,
+            (Some(start), _) if start > today => FrameworkStatus::Upcoming,
+            (_, Some(end)) if end < today => FrameworkStatus::Expired,
+            (_, Some(end)) if end <= today + Duration::days(EXPIRING_WITHIN_DAYS) => {
+                FrameworkStatus::Expiring
+            }
+            _ => FrameworkStatus::Live,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FrameworkStatus::Upcoming => "Upcoming",
+            FrameworkStatus::Live => "Live",
+            FrameworkStatus::Expiring => "Expiring soon",
+            FrameworkStatus::Expired => "Expired",
+            FrameworkStatus::DatesNotPublished => "Dates not published",
+        }
+    }
+
+    /// GOV.UK tag colour modifier.
+    pub fn tag_class(self) -> &'static str {
+        match self {
+            FrameworkStatus::Upcoming => "govuk-tag govuk-tag--blue",
+            FrameworkStatus::Live => "govuk-tag govuk-tag--green",
+            FrameworkStatus::Expiring => "govuk-tag govuk-tag--orange",
+            FrameworkStatus::Expired => "govuk-tag govuk-tag--grey",
+            FrameworkStatus::DatesNotPublished => "govuk-tag govuk-tag--grey",
+        }
+    }
+}
+
+/// Shown wherever the source published no title: we never invent one.
+pub const TITLE_NOT_PUBLISHED: &str = "Title not published";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FrameworkSummary {
+    pub id: Uuid,
+    pub reference: String,
+    pub title: Option<String>,
+    pub owner_name: String,
+    pub status: FrameworkStatus,
+    pub start_date: Option<Date>,
+    pub end_date: Option<Date>,
+    pub lot_count: u64,
+    pub is_demo: bool,
+}
+
+impl FrameworkSummary {
+    pub fn display_title(&self) -> String {
+        self.title
+            .clone()
+            .unwrap_or_else(|| TITLE_NOT_PUBLISHED.to_owned())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LotSummary {
+    pub id: Uuid,
+    pub number: String,
+    pub title: String,
+    pub supplier_count: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FrameworkDetail {
+    pub framework: FrameworkSummary,
+    pub description: Option<String>,
+    pub lots: Vec<LotSummary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SupplierSummary {
+    pub id: Uuid,
+    pub name: String,
+    pub status: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LotDetail {
+    pub framework: FrameworkSummary,
+    pub lot: LotSummary,
+    pub description: Option<String>,
+    pub suppliers: Page<SupplierSummary>,
+}
+
+/// A supplier's place on a lot, as listed on the supplier's page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LotPlace {
+    pub framework: FrameworkSummary,
+    pub lot: LotSummary,
+    pub status: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SupplierDetail {
+    pub id: Uuid,
+    pub name: String,
+    pub companies_house_number: Option<String>,
+    pub is_sme: bool,
+    pub is_demo: bool,
+    pub places: Vec<LotPlace>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn status_follows_the_dates() {
+        let today = date!(2026 - 11 - 23);
+        let derive = |s, e| FrameworkStatus::derive(s, e, today);
+        assert_eq!(derive(None, None), FrameworkStatus::DatesNotPublished);
+        assert_eq!(
+            derive(Some(date!(2027 - 01 - 01)), Some(date!(2030 - 01 - 01))),
+            FrameworkStatus::Upcoming
+        );
+        assert_eq!(
+            derive(Some(date!(2022 - 07 - 14)), Some(date!(2027 - 03 - 08))),
+            FrameworkStatus::Expiring
+        );
+        assert_eq!(
+            derive(Some(date!(2022 - 07 - 14)), Some(date!(2027 - 03 - 23))),
+            FrameworkStatus::Expiring
+        );
+        assert_eq!(
+            derive(Some(date!(2022 - 07 - 14)), Some(date!(2027 - 03 - 24))),
+            FrameworkStatus::Live
+        );
+        assert_eq!(
+            derive(Some(date!(2018 - 07 - 10)), Some(date!(2023 - 04 - 06))),
+            FrameworkStatus::Expired
+        );
+        assert_eq!(derive(None, Some(today)), FrameworkStatus::Expiring);
+        assert_eq!(
+            derive(Some(date!(2020 - 01 - 01)), None),
+            FrameworkStatus::Live
+        );
+    }
+}

@@ -1,0 +1,38 @@
+import { expect, test } from "@playwright/test";
+import { expectAccessible, settled, visit } from "./support";
+
+test("frameworks → framework → lot → supplier, all labelled as demo data", async ({ page }, testInfo) => {
+  await visit(page, testInfo, "/");
+  await page.getByRole("link", { name: "Browse frameworks" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Frameworks");
+  await expect(page.getByText("Showing 1 to 50 of 325 frameworks")).toBeVisible();
+  await expect(page.getByText("Demo data:")).toBeVisible();
+  await settled(page, testInfo);
+  await expectAccessible(page, testInfo);
+
+  // Digital Outcomes and Specialists 2 (RM1043iii) is on the second page.
+  await page.getByRole("link", { name: "Next page" }).click();
+  await expect(page.getByText("Showing 51 to 100 of 325 frameworks")).toBeVisible();
+  await page.getByRole("link", { name: "RM1043iii", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("RM1043iii: Title not published");
+  await expect(page.getByRole("heading", { name: /lots$/ })).toBeVisible();
+  await expectAccessible(page, testInfo);
+
+  await page.getByRole("link", { name: "Digital Outcomes", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Lot 1: Digital Outcomes");
+  await expect(page.getByText("Showing 1 to 43 of 43 suppliers")).toBeVisible();
+  await expectAccessible(page, testInfo);
+
+  const supplierName = (await page.locator("tbody tr th a").first().textContent())!.trim();
+  await page.locator("tbody tr th a").first().click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(supplierName);
+  await expect(page.getByRole("heading", { name: /^Places on \d+ framework lots$/ })).toBeVisible();
+  await expectAccessible(page, testInfo);
+});
+
+test("the frameworks list paginates both ways", async ({ page }, testInfo) => {
+  await visit(page, testInfo, "/frameworks?page=7");
+  await expect(page.getByText("Showing 301 to 325 of 325 frameworks")).toBeVisible();
+  await page.getByRole("link", { name: "Previous page" }).click();
+  await expect(page.getByText("Showing 251 to 300 of 325 frameworks")).toBeVisible();
+});

@@ -1,0 +1,129 @@
+//! The public catalogue over the demo data: frameworks → lots → suppliers.
+use app::server::entities;
+use app::server::services::demo_catalogue::{self, framework_id, lot_id};
+use app::types::FrameworkStatus;
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+use crate::harness::TestApp;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn frameworks_list_is_labelled_demo_and_never_invents_titles() {
+    let app = TestApp::with_demo_catalogue().await;
+    let page = app.get("/frameworks").await;
+    assert_eq!(page.status, 200);
+    page.assert_contains("Showing 1 to 50 of 325 frameworks");
+    page.assert_contains("Demo data");
+    page.assert_contains("Title not published");
+    page.assert_contains("Crown Commercial Service");
+    let last = app.get("/frameworks?page=7").await;
+    last.assert_contains("Showing 301 to 325 of 325 frameworks");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn framework_page_lists_lots_with_supplier_counts_and_a_status_from_its_dates() {
+    let app = TestApp::with_demo_catalogue().await;
+    let page = app
+        .get(&format!("/frameworks/{}", framework_id("RM1557.10")))
+        .await;
+    assert_eq!(page.status, 200);
+    page.assert_contains("RM1557.10: Title not published");
+    page.assert_contains(&format!("/lots/{}", lot_id("RM1557.10", "1")));
+    page.assert_contains("Dates not published");
+
+    let rm6232 = app
+        .get(&format!("/frameworks/{}", framework_id("RM6232")))
+        .await;
+    rm6232.assert_contains("Service area: Facilities management.");
+    rm6232.assert_contains("8 March 2027");
+    let expected = FrameworkStatus::derive(
+        Some(time::macros::date!(2022 - 07 - 14)),
+        Some(time::macros::date!(2027 - 03 - 08)),
+        time::OffsetDateTime::now_utc().date(),
+    );
+    rm6232.assert_contains(expected.label());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lot_page_paginates_its_suppliers_and_supplier_page_lists_its_places() {
+    let app = TestApp::with_demo_catalogue().await;
+    let lot = app
+        .get(&format!("/lots/{}", lot_id("RM1043iii", "1")))
+        .await;
+    assert_eq!(lot.status, 200);
+    lot.assert_contains("Lot 1:");
+    lot.assert_contains("Accenture (UK) Ltd");
+    lot.assert_contains("Showing 1 to 43 of 43 suppliers");
+    lot.assert_lacks(r#"rel="next""#);
+    // G-Cloud 10 lot 2 has 2,183 suppliers: 44 pages of 50.
+    let g_cloud = app
+        .get(&format!("/lots/{}?page=44", lot_id("RM1557.10", "2")))
+        .await;
+    g_cloud.assert_contains("Showing 2151 to 2183 of 2183 suppliers");
+    g_cloud.assert_contains(r#"rel="prev""#);
+    let supplier_link = lot
+        .body
+        .split("href=\"/suppliers/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    let supplier = app.get(&format!("/suppliers/{supplier_link}")).await;
+    assert_eq!(supplier.status, 200);
+    supplier.assert_contains("Places on ");
+    supplier.assert_contains("RM1043iii");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_catalogue_records_are_404s() {
+    let app = TestApp::with_demo_catalogue().await;
+    for path in [
+        "/frameworks/not-a-uuid".to_owned(),
+        format!("/frameworks/{}", uuid::Uuid::new_v4()),
+        format!("/lots/{}", uuid::Uuid::new_v4()),
+        format!("/suppliers/{}", uuid::Uuid::new_v4()),
+    ] {
+        let page = app.get(&path).await;
+        assert_eq!(page.status, 404, "{path}");
+        page.assert_contains("Page not found");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_catalogue_loads_once_and_twice_changes_nothing() {
+    let app = TestApp::new().await;
+    let catalogue = demo_catalogue::bundled().unwrap();
+    let first = demo_catalogue::load(&app.db, &catalogue).await.unwrap();
+    let second = demo_catalogue::load(&app.db, &catalogue).await.unwrap();
+    assert_eq!(first, second);
+    assert_eq!(
+        (first.frameworks, first.lots, first.suppliers),
+        (325, 1549, 3947)
+    );
+    assert_eq!(
+        entities::framework::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap(),
+        325
+    );
+    assert_eq!(
+        entities::lot::Entity::find().count(&app.db).await.unwrap(),
+        1549
+    );
+    assert_eq!(
+        entities::supplier::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap(),
+        3947
+    );
+    assert_eq!(
+        entities::lot_supplier::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap(),
+        first.lot_places as u64
+    );
+    // A catalogue that already has frameworks is left alone.
+    assert_eq!(demo_catalogue::load_if_empty(&app.db).await.unwrap(), None);
+}
