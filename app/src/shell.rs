@@ -10,7 +10,7 @@ use leptos_router::{
 
 use crate::components::layout::{Footer, Header, SkipLink};
 use crate::pages::{
-    catalogue::{FrameworkPage, FrameworksPage, LotPage, SupplierPage},
+    catalogue::{ContractPage, FrameworkPage, FrameworksPage, LotPage, SupplierPage},
     council::CouncilPage,
     councils::CouncilsPage,
     footprint::FootprintPage,
@@ -82,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/frameworks/:id") view=FrameworkPage ssr=SsrMode::Async />
                     <Route path=path!("/lots/:id") view=LotPage ssr=SsrMode::Async />
                     <Route path=path!("/suppliers/:id") view=SupplierPage ssr=SsrMode::Async />
+                    <Route path=path!("/contracts/:id") view=ContractPage ssr=SsrMode::Async />
                 </Routes>
             </div>
             <Footer />

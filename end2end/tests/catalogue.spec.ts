@@ -36,3 +36,20 @@ test("the frameworks list paginates both ways", async ({ page }, testInfo) => {
   await page.getByRole("link", { name: "Previous page" }).click();
   await expect(page.getByText("Showing 251 to 300 of 325 frameworks")).toBeVisible();
 });
+
+test("a council's awarded contracts lead to the contract and its suppliers", async ({ page }, testInfo) => {
+  await visit(page, testInfo, "/councils/E06000047");
+  await expect(page.getByRole("heading", { name: "Contracts", exact: true })).toBeVisible();
+  await page.getByRole("link", { name: "DurhamWorks Provider Panel for Employment Routeways (2020-2021)" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(
+    "DurhamWorks Provider Panel for Employment Routeways (2020-2021)",
+  );
+  await expect(page.getByText("£700,000")).toBeVisible();
+  await expect(page.getByText("Demo data:")).toBeVisible();
+  await settled(page, testInfo);
+  await expectAccessible(page, testInfo);
+  await page.getByRole("link", { name: "Groundwork North East" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Groundwork North East");
+  await expect(page.getByRole("heading", { name: "Contracts awarded" })).toBeVisible();
+  await expectAccessible(page, testInfo);
+});

@@ -3,7 +3,9 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use uuid::Uuid;
 
-use crate::types::{AppError, FrameworkDetail, FrameworkSummary, LotDetail, Page, SupplierDetail};
+use crate::types::{
+    AppError, ContractDetail, FrameworkDetail, FrameworkSummary, LotDetail, Page, SupplierDetail,
+};
 
 #[server(endpoint = "frameworks/list", input = GetUrl)]
 pub async fn list_frameworks(page: Option<u64>) -> Result<Page<FrameworkSummary>, AppError> {
@@ -27,4 +29,10 @@ pub async fn get_lot(id: Uuid, page: Option<u64>) -> Result<LotDetail, AppError>
 pub async fn get_supplier(id: Uuid) -> Result<SupplierDetail, AppError> {
     let state = super::state()?;
     crate::server::services::catalogue::get_supplier(&state.db, id).await
+}
+
+#[server(endpoint = "contracts/get", input = GetUrl)]
+pub async fn get_contract(id: Uuid) -> Result<ContractDetail, AppError> {
+    let state = super::state()?;
+    crate::server::services::catalogue::get_contract(&state.db, id).await
 }

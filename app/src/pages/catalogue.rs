@@ -4,12 +4,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use uuid::Uuid;
 
-use crate::api::catalogue::{get_framework, get_lot, get_supplier, list_frameworks};
+use crate::api::catalogue::{get_contract, get_framework, get_lot, get_supplier, list_frameworks};
 use crate::components::layout::{Breadcrumbs, Main};
 use crate::components::pagination::Pagination;
 use crate::components::status::loaded;
 use crate::types::{
-    AppError, FrameworkDetail, FrameworkSummary, LotDetail, Page, SupplierDetail, format_date,
+    AppError, ContractDetail, ContractSummary, FrameworkDetail, FrameworkSummary, LotDetail, Page,
+    SupplierDetail, format_date, format_pounds,
 };
 
 fn page_param() -> Memo<Option<u64>> {
@@ -312,6 +313,116 @@ fn SupplierDetailView(detail: SupplierDetail) -> impl IntoView {
                 </thead>
                 <tbody class="govuk-table__body">{rows}</tbody>
             </table>
+            <h2 class="govuk-heading-m">"Contracts awarded"</h2>
+            <ContractsTable contracts=detail.contracts caption="Contracts awarded to this supplier" />
+        </Main>
+    }
+}
+
+/// Awarded contracts as a table; used on council and supplier pages.
+#[component]
+pub fn ContractsTable(contracts: Vec<ContractSummary>, caption: &'static str) -> impl IntoView {
+    if contracts.is_empty() {
+        return view! { <p class="govuk-body">"No contracts are recorded yet."</p> }.into_any();
+    }
+    let rows = contracts
+        .into_iter()
+        .map(|c| view! {
+            <tr class="govuk-table__row">
+                <th scope="row" class="govuk-table__header">
+                    <a class="govuk-link" href=format!("/contracts/{}", c.id)>{c.title.clone()}</a>
+                </th>
+                <td class="govuk-table__cell">{c.buyer_name.clone()}</td>
+                <td class="govuk-table__cell govuk-table__cell--numeric">{c.value_pence.map(format_pounds).unwrap_or_else(|| "Not published".into())}</td>
+                <td class="govuk-table__cell">{c.end_date.map(|d| format_date(&d)).unwrap_or_else(|| "Not published".into())}</td>
+            </tr>
+        })
+        .collect_view();
+    view! {
+        <table class="govuk-table">
+            <caption class="govuk-table__caption govuk-visually-hidden">{caption}</caption>
+            <thead class="govuk-table__head">
+                <tr class="govuk-table__row">
+                    <th scope="col" class="govuk-table__header">"Contract"</th>
+                    <th scope="col" class="govuk-table__header">"Buyer"</th>
+                    <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Value"</th>
+                    <th scope="col" class="govuk-table__header">"Ends"</th>
+                </tr>
+            </thead>
+            <tbody class="govuk-table__body">{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn ContractPage() -> impl IntoView {
+    let id = id_param();
+    let contract = Resource::new(
+        move || id.get(),
+        |id| async move { get_contract(id?).await },
+    );
+    view! { {loaded(contract, "Loading contract…", |detail| view! { <ContractDetailView detail /> })} }
+}
+
+#[component]
+fn ContractDetailView(detail: ContractDetail) -> impl IntoView {
+    let ContractDetail {
+        contract,
+        suppliers,
+        cpv_codes,
+        ocid,
+        source,
+        provenance,
+    } = detail;
+    let date = |d: Option<time::Date>| {
+        d.map(|d| format_date(&d))
+            .unwrap_or_else(|| "Not published".into())
+    };
+    let buyer_link = contract
+        .buyer_gss_code
+        .clone()
+        .map(|gss| format!("/councils/{gss}"));
+    let supplier_items = suppliers
+        .into_iter()
+        .map(|(id, name)| view! { <li><a class="govuk-link" href=format!("/suppliers/{id}")>{name}</a></li> })
+        .collect_view();
+    let cpv_items = cpv_codes
+        .into_iter()
+        .map(|(code, label)| view! { <li>{format!("{code} {label}")}</li> })
+        .collect_view();
+    view! {
+        <Title text=contract.title.clone() />
+        <Breadcrumbs trail=vec![("Home".into(), "/".into()), ("Councils".into(), "/councils".into())] />
+        <Main>
+            <span class="govuk-caption-l">"Contract"</span>
+            <h1 class="govuk-heading-xl">{contract.title.clone()}</h1>
+            {contract.is_demo.then(|| view! {
+                <div class="govuk-inset-text">
+                    "Demo data: taken from a real notice published as open data (OCDS). Check the original notice before relying on it."
+                </div>
+            })}
+            <dl class="govuk-summary-list">
+                <div class="govuk-summary-list__row">
+                    <dt class="govuk-summary-list__key">"Buyer"</dt>
+                    <dd class="govuk-summary-list__value">
+                        {match buyer_link {
+                            Some(href) => view! { <a class="govuk-link" href=href>{contract.buyer_name.clone()}</a> }.into_any(),
+                            None => contract.buyer_name.clone().into_any(),
+                        }}
+                    </dd>
+                </div>
+                {summary_row("Value", contract.value_pence.map(format_pounds).unwrap_or_else(|| "Not published".into()))}
+                {summary_row("Starts", date(contract.start_date))}
+                {summary_row("Ends", date(contract.end_date))}
+                {summary_row("Source", source)}
+                {ocid.map(|o| summary_row("OCDS id", o))}
+                {provenance.map(|p| summary_row("Provenance", p))}
+            </dl>
+            <h2 class="govuk-heading-m">"Suppliers"</h2>
+            <ul class="govuk-list">{supplier_items}</ul>
+            <h2 class="govuk-heading-m">"What was bought (CPV codes)"</h2>
+            <ul class="govuk-list">{cpv_items}</ul>
         </Main>
     }
 }

@@ -45,6 +45,7 @@ fn CouncilDetailView(detail: CouncilDetail) -> impl IntoView {
         parent_county,
         districts,
         footprints,
+        contracts,
     } = detail;
     let footprint_items = footprints
         .iter()
@@ -85,6 +86,8 @@ fn CouncilDetailView(detail: CouncilDetail) -> impl IntoView {
             } else {
                 view! { <ul class="govuk-list">{footprint_items}</ul> }.into_any()
             }}
+            <h2 class="govuk-heading-m">"Contracts"</h2>
+            <crate::pages::catalogue::ContractsTable contracts caption="Contracts this council awarded" />
             {has_districts.then(|| view! {
                 <h2 class="govuk-heading-m">"District councils in this county"</h2>
                 <ul class="govuk-list">{district_items}</ul>

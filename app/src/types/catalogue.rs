@@ -127,10 +127,65 @@ pub struct SupplierDetail {
     pub is_sme: bool,
     pub is_demo: bool,
     pub places: Vec<LotPlace>,
+    /// Contracts awarded to this supplier.
+    pub contracts: Vec<ContractSummary>,
+}
+
+/// An awarded contract in a list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContractSummary {
+    pub id: Uuid,
+    pub title: String,
+    pub buyer_name: String,
+    pub buyer_gss_code: Option<String>,
+    pub value_pence: Option<i64>,
+    pub start_date: Option<Date>,
+    pub end_date: Option<Date>,
+    pub is_demo: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContractDetail {
+    pub contract: ContractSummary,
+    /// (id, name)
+    pub suppliers: Vec<(Uuid, String)>,
+    /// (code, label)
+    pub cpv_codes: Vec<(String, String)>,
+    pub ocid: Option<String>,
+    pub source: String,
+    pub provenance: Option<String>,
+}
+
+/// Whole pence → "£1,234,567" (pence shown only when there are any).
+pub fn format_pounds(pence: i64) -> String {
+    let pounds = pence.unsigned_abs() / 100;
+    let rest = pence.unsigned_abs() % 100;
+    let digits = pounds.to_string();
+    let mut grouped = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    let sign = if pence < 0 { "-" } else { "" };
+    if rest == 0 {
+        format!("{sign}£{grouped}")
+    } else {
+        format!("{sign}£{grouped}.{rest:02}")
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn money_reads_like_money() {
+        assert_eq!(super::format_pounds(70_000_000), "£700,000");
+        assert_eq!(super::format_pounds(120_051), "£1,200.51");
+        assert_eq!(super::format_pounds(5), "£0.05");
+        assert_eq!(super::format_pounds(-100), "-£1");
+    }
+
     use super::*;
     use time::macros::date;
 

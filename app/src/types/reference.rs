@@ -25,6 +25,8 @@ pub struct CouncilDetail {
     /// The district councils below a county council.
     pub districts: Vec<CouncilSummary>,
     pub footprints: Vec<FootprintSummary>,
+    /// Contracts this council awarded, latest end date first.
+    pub contracts: Vec<super::ContractSummary>,
 }
 
 /// Filter choices for the councils list, taken from the data itself.

@@ -127,3 +127,51 @@ async fn demo_catalogue_loads_once_and_twice_changes_nothing() {
     // A catalogue that already has frameworks is left alone.
     assert_eq!(demo_catalogue::load_if_empty(&app.db).await.unwrap(), None);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn awarded_contracts_show_on_the_council_contract_and_supplier_pages() {
+    let app = TestApp::with_demo_catalogue().await;
+    let (contracts, _) = app::server::services::demo_contracts::bundled().unwrap();
+    assert_eq!(
+        entities::contract::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap(),
+        contracts.len() as u64
+    );
+
+    let durham = app.get("/councils/E06000047").await;
+    durham.assert_contains("DurhamWorks Provider Panel for Employment Routeways (2020-2021)");
+    let durham_contract = contracts
+        .iter()
+        .find(|c| c.title.starts_with("DurhamWorks"))
+        .unwrap();
+    let id = app::server::services::demo_contracts::contract_id(&durham_contract.ocid);
+
+    let page = app.get(&format!("/contracts/{id}")).await;
+    assert_eq!(page.status, 200);
+    page.assert_contains("£700,000");
+    page.assert_contains(r#"href="/councils/E06000047""#);
+    page.assert_contains("80000000 Education and training services");
+    page.assert_contains("Groundwork North East");
+    page.assert_contains(&durham_contract.ocid);
+    assert_eq!(page.count(r#"href="/suppliers/"#), 15);
+
+    let supplier = page
+        .body
+        .split("href=\"/suppliers/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    let supplier_page = app.get(&format!("/suppliers/{supplier}")).await;
+    supplier_page.assert_contains("Contracts awarded");
+    supplier_page.assert_contains("DurhamWorks Provider Panel");
+
+    assert_eq!(
+        app.get(&format!("/contracts/{}", uuid::Uuid::new_v4()))
+            .await
+            .status,
+        404
+    );
+}

@@ -1,6 +1,9 @@
 //! sea-orm entities, one module per table, mirroring the migrations in the
 //! `migrations` crate column for column. Only tables the services use so far
 //! have an entity; the rest are added as their services arrive.
+pub mod contract;
+pub mod contract_cpv;
+pub mod contract_supplier;
 pub mod cpv_code;
 pub mod footprint;
 pub mod footprint_member;

@@ -8,10 +8,13 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::councils::count_by;
-use crate::server::entities::{framework, lot, lot_supplier, supplier};
+use crate::server::entities::{
+    contract, contract_cpv, contract_supplier, cpv_code, framework, lot, lot_supplier,
+    organisation, supplier,
+};
 use crate::types::{
-    AppError, FrameworkDetail, FrameworkStatus, FrameworkSummary, LotDetail, LotPlace, LotSummary,
-    Page, SupplierDetail, SupplierSummary,
+    AppError, ContractDetail, ContractSummary, FrameworkDetail, FrameworkStatus, FrameworkSummary,
+    LotDetail, LotPlace, LotSummary, Page, SupplierDetail, SupplierSummary,
 };
 
 pub const PER_PAGE: u64 = 50;
@@ -202,12 +205,127 @@ pub async fn get_supplier(db: &DatabaseConnection, id: Uuid) -> Result<SupplierD
     result.sort_by(|a, b| {
         (&a.framework.reference, &a.lot.number).cmp(&(&b.framework.reference, &b.lot.number))
     });
+    let contracts = contracts_of_supplier(db, id).await?;
     Ok(SupplierDetail {
+        contracts,
         id: model.id,
         name: model.name.clone(),
         companies_house_number: model.companies_house_number.clone(),
         is_sme: model.is_sme,
         is_demo: model.is_demo,
         places: result,
+    })
+}
+
+/// Contracts matching `filter`, newest end date first, as list rows.
+pub async fn contract_summaries(
+    db: &DatabaseConnection,
+    filter: sea_orm::Condition,
+) -> Result<Vec<ContractSummary>, AppError> {
+    let contracts = contract::Entity::find()
+        .filter(filter)
+        .order_by_desc(contract::Column::EndDate)
+        .order_by_asc(contract::Column::Title)
+        .all(db)
+        .await?;
+    let buyers: HashMap<Uuid, organisation::Model> = organisation::Entity::find()
+        .filter(
+            organisation::Column::Id.is_in(
+                contracts
+                    .iter()
+                    .map(|c| c.buyer_organisation_id)
+                    .collect::<Vec<_>>(),
+            ),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    Ok(contracts
+        .iter()
+        .map(|c| contract_summary(c, buyers.get(&c.buyer_organisation_id)))
+        .collect())
+}
+
+fn contract_summary(
+    model: &contract::Model,
+    buyer: Option<&organisation::Model>,
+) -> ContractSummary {
+    ContractSummary {
+        id: model.id,
+        title: model.title.clone(),
+        buyer_name: buyer.map(|b| b.name.clone()).unwrap_or_default(),
+        buyer_gss_code: buyer.and_then(|b| b.gss_code.clone()),
+        value_pence: model.value_pence,
+        start_date: model.start_date,
+        end_date: model.end_date,
+        is_demo: model.is_demo,
+    }
+}
+
+pub async fn contracts_of_supplier(
+    db: &DatabaseConnection,
+    supplier_id: Uuid,
+) -> Result<Vec<ContractSummary>, AppError> {
+    let ids: Vec<Uuid> = contract_supplier::Entity::find()
+        .filter(contract_supplier::Column::SupplierId.eq(supplier_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| l.contract_id)
+        .collect();
+    contract_summaries(
+        db,
+        sea_orm::Condition::all().add(contract::Column::Id.is_in(ids)),
+    )
+    .await
+}
+
+pub async fn get_contract(db: &DatabaseConnection, id: Uuid) -> Result<ContractDetail, AppError> {
+    let model = contract::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Contract".into()))?;
+    let buyer = organisation::Entity::find_by_id(model.buyer_organisation_id)
+        .one(db)
+        .await?;
+    let supplier_ids: Vec<Uuid> = contract_supplier::Entity::find()
+        .filter(contract_supplier::Column::ContractId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| l.supplier_id)
+        .collect();
+    let suppliers = supplier::Entity::find()
+        .filter(supplier::Column::Id.is_in(supplier_ids))
+        .order_by_asc(supplier::Column::NormalisedName)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
+    let codes: Vec<String> = contract_cpv::Entity::find()
+        .filter(contract_cpv::Column::ContractId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.cpv_code)
+        .collect();
+    let cpv_codes = cpv_code::Entity::find()
+        .filter(cpv_code::Column::Code.is_in(codes))
+        .order_by_asc(cpv_code::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.code, c.label))
+        .collect();
+    Ok(ContractDetail {
+        contract: contract_summary(&model, buyer.as_ref()),
+        suppliers,
+        cpv_codes,
+        ocid: model.ocid.clone(),
+        source: model.source.clone(),
+        provenance: model.raw_provenance.clone(),
     })
 }

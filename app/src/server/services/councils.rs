@@ -170,6 +170,12 @@ pub async fn get(db: &DatabaseConnection, gss_code: &str) -> Result<CouncilDetai
         .map(|m| m.footprint_id)
         .collect();
     let footprints = footprints::summaries(db, Some(footprint_ids)).await?;
+    let contracts = super::catalogue::contract_summaries(
+        db,
+        sea_orm::Condition::all()
+            .add(crate::server::entities::contract::Column::BuyerOrganisationId.eq(council.id)),
+    )
+    .await?;
     Ok(CouncilDetail {
         council: summary(&council),
         register_code: council.register_code.clone(),
@@ -178,6 +184,7 @@ pub async fn get(db: &DatabaseConnection, gss_code: &str) -> Result<CouncilDetai
         parent_county,
         districts,
         footprints,
+        contracts,
     })
 }
 

@@ -251,6 +251,8 @@ pub struct DemoReport {
     pub lots: usize,
     pub suppliers: usize,
     pub lot_places: usize,
+    /// Demo contracts loaded alongside (see `demo_contracts`).
+    pub contracts: usize,
 }
 
 /// Loads the demo catalogue unless the catalogue already has frameworks
@@ -260,7 +262,13 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> Result<Option<DemoReport>
         return Ok(None);
     }
     let catalogue = bundled().map_err(DbErr::Custom)?;
-    load(db, &catalogue).await.map(Some)
+    let report = load(db, &catalogue).await?;
+    let (contracts, _) = super::demo_contracts::bundled().map_err(DbErr::Custom)?;
+    let contracts = super::demo_contracts::load(db, &contracts).await?;
+    Ok(Some(DemoReport {
+        contracts,
+        ..report
+    }))
 }
 
 /// Upserts the demo catalogue in one transaction.
@@ -389,6 +397,7 @@ pub async fn load(db: &DatabaseConnection, catalogue: &DemoCatalogue) -> Result<
         lots: lots.len(),
         suppliers: suppliers.len(),
         lot_places: places.len(),
+        contracts: 0,
     })
 }
 

@@ -2,5 +2,6 @@
 pub mod catalogue;
 pub mod councils;
 pub mod demo_catalogue;
+pub mod demo_contracts;
 pub mod footprints;
 pub mod reference_data;

@@ -1,0 +1,15 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "contract_supplier")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub contract_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub supplier_id: Uuid,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
