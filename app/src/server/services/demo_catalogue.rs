@@ -255,6 +255,25 @@ pub struct DemoReport {
     pub contracts: usize,
 }
 
+/// A supplier row known only by name, marked as demo data.
+pub fn demo_supplier(id: Uuid, name: &str, now: OffsetDateTime) -> supplier::ActiveModel {
+    supplier::ActiveModel {
+        id: Set(id),
+        name: Set(name.to_owned()),
+        normalised_name: Set(normalise_supplier_name(name)),
+        companies_house_number: Set(None),
+        vat_number: Set(None),
+        is_sme: Set(false),
+        is_vcse: Set(false),
+        region: Set(None),
+        website: Set(None),
+        description: Set(None),
+        is_demo: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+}
+
 /// Loads the demo catalogue unless the catalogue already has frameworks
 /// (a real catalogue is never mixed with demo rows by accident).
 pub async fn load_if_empty(db: &DatabaseConnection) -> Result<Option<DemoReport>, DbErr> {
@@ -337,21 +356,7 @@ pub async fn load(db: &DatabaseConnection, catalogue: &DemoCatalogue) -> Result<
     let suppliers: Vec<_> = catalogue
         .suppliers
         .iter()
-        .map(|(source_id, name)| supplier::ActiveModel {
-            id: Set(supplier_id(source_id)),
-            name: Set(name.clone()),
-            normalised_name: Set(normalise_supplier_name(name)),
-            companies_house_number: Set(None),
-            vat_number: Set(None),
-            is_sme: Set(false),
-            is_vcse: Set(false),
-            region: Set(None),
-            website: Set(None),
-            description: Set(None),
-            is_demo: Set(true),
-            created_at: Set(now),
-            updated_at: Set(now),
-        })
+        .map(|(source_id, name)| demo_supplier(supplier_id(source_id), name, now))
         .collect();
     for chunk in suppliers.chunks(CHUNK) {
         supplier::Entity::insert_many(chunk.to_vec())

@@ -14,7 +14,7 @@ use sea_orm::{
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use super::demo_catalogue::normalise_supplier_name;
+use super::demo_catalogue::{demo_supplier, normalise_supplier_name};
 use crate::server::entities::{
     contract, contract_cpv, contract_supplier, cpv_code, organisation, supplier,
 };
@@ -244,28 +244,14 @@ pub async fn load(db: &DatabaseConnection, contracts: &[DemoContract]) -> Result
                 Some(id) => *id,
                 None => {
                     let new_id = named_supplier_id(&key);
-                    supplier::Entity::insert(supplier::ActiveModel {
-                        id: Set(new_id),
-                        name: Set(name.clone()),
-                        normalised_name: Set(key.clone()),
-                        companies_house_number: Set(None),
-                        vat_number: Set(None),
-                        is_sme: Set(false),
-                        is_vcse: Set(false),
-                        region: Set(None),
-                        website: Set(None),
-                        description: Set(None),
-                        is_demo: Set(true),
-                        created_at: Set(now),
-                        updated_at: Set(now),
-                    })
-                    .on_conflict(
-                        OnConflict::column(supplier::Column::Id)
-                            .update_column(supplier::Column::UpdatedAt)
-                            .to_owned(),
-                    )
-                    .exec_without_returning(&txn)
-                    .await?;
+                    supplier::Entity::insert(demo_supplier(new_id, name, now))
+                        .on_conflict(
+                            OnConflict::column(supplier::Column::Id)
+                                .update_column(supplier::Column::UpdatedAt)
+                                .to_owned(),
+                        )
+                        .exec_without_returning(&txn)
+                        .await?;
                     supplier_ids.insert(key.clone(), new_id);
                     new_id
                 }
