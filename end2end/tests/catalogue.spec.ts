@@ -35,6 +35,14 @@ test("the frameworks list paginates both ways", async ({ page }, testInfo) => {
   await expect(page.getByText("Showing 301 to 325 of 325 frameworks")).toBeVisible();
   await page.getByRole("link", { name: "Previous page" }).click();
   await expect(page.getByText("Showing 251 to 300 of 325 frameworks")).toBeVisible();
+  await settled(page, testInfo);
+  await page.getByLabel("Status", { exact: true }).selectOption("dates-not-published");
+  await page.getByRole("button", { name: "Apply filter" }).click();
+  await expect(page.getByText("Showing 1 to 50 of 315 frameworks")).toBeVisible();
+  await page.getByRole("link", { name: "Next page" }).click();
+  await expect(page).toHaveURL(/status=dates-not-published&page=2/);
+  await expect(page.getByText("Showing 51 to 100 of 315 frameworks")).toBeVisible();
+  await expectAccessible(page, testInfo);
 });
 
 test("a council's awarded contracts lead to the contract and its suppliers", async ({ page }, testInfo) => {

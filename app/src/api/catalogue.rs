@@ -4,13 +4,16 @@ use leptos::server_fn::codec::GetUrl;
 use uuid::Uuid;
 
 use crate::types::{
-    AppError, ContractDetail, FrameworkDetail, FrameworkSummary, LotDetail, Page, SupplierDetail,
+    AppError, ContractDetail, FrameworkDetail, FrameworkListing, LotDetail, SupplierDetail,
 };
 
 #[server(endpoint = "frameworks/list", input = GetUrl)]
-pub async fn list_frameworks(page: Option<u64>) -> Result<Page<FrameworkSummary>, AppError> {
+pub async fn list_frameworks(
+    status: Option<String>,
+    page: Option<u64>,
+) -> Result<FrameworkListing, AppError> {
     let state = super::state()?;
-    crate::server::services::catalogue::list_frameworks(&state.db, page.unwrap_or(1)).await
+    crate::server::services::catalogue::list_frameworks(&state.db, status, page.unwrap_or(1)).await
 }
 
 #[server(endpoint = "frameworks/get", input = GetUrl)]

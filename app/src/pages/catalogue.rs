@@ -7,10 +7,10 @@ use uuid::Uuid;
 use crate::api::catalogue::{get_contract, get_framework, get_lot, get_supplier, list_frameworks};
 use crate::components::layout::{Breadcrumbs, Main};
 use crate::components::pagination::Pagination;
-use crate::components::status::loaded;
+use crate::components::status::{loaded, set_status};
 use crate::types::{
-    AppError, ContractDetail, ContractSummary, FrameworkDetail, FrameworkSummary, LotDetail, Page,
-    SupplierDetail, format_date, format_pounds,
+    AppError, ContractDetail, ContractSummary, FrameworkDetail, FrameworkListing, FrameworkStatus,
+    FrameworkSummary, LotDetail, SupplierDetail, format_date, format_pounds,
 };
 
 fn page_param() -> Memo<Option<u64>> {
@@ -65,43 +65,98 @@ fn framework_row(f: FrameworkSummary) -> impl IntoView {
 #[component]
 pub fn FrameworksPage() -> impl IntoView {
     let page = page_param();
-    let frameworks = Resource::new(move || page.get(), list_frameworks);
+    let query = use_query_map();
+    let frameworks = Resource::new(
+        move || (query.with(|q| q.get("status")), page.get()),
+        |(status, page)| list_frameworks(status, page),
+    );
     view! {
         <Title text="Frameworks" />
         <Breadcrumbs trail=vec![("Home".into(), "/".into())] />
         <Main>
             <h1 class="govuk-heading-xl">"Frameworks"</h1>
             <DemoNotice />
-            {loaded(frameworks, "Loading frameworks…", |page: Page<FrameworkSummary>| {
-                let shown = format!(
-                    "Showing {} to {} of {} frameworks",
-                    page.first_item_number(),
-                    page.last_item_number(),
-                    page.total_items
-                );
-                let last = page.total_pages();
-                let current = page.page;
-                let rows = page.items.into_iter().map(framework_row).collect_view();
-                view! {
-                    <p class="govuk-body" role="status">{shown}</p>
-                    <table class="govuk-table">
-                        <caption class="govuk-table__caption govuk-visually-hidden">"Frameworks"</caption>
-                        <thead class="govuk-table__head">
-                            <tr class="govuk-table__row">
-                                <th scope="col" class="govuk-table__header">"Reference"</th>
-                                <th scope="col" class="govuk-table__header">"Title"</th>
-                                <th scope="col" class="govuk-table__header">"Owner"</th>
-                                <th scope="col" class="govuk-table__header">"Status"</th>
-                                <th scope="col" class="govuk-table__header">"Ends"</th>
-                                <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Lots"</th>
-                            </tr>
-                        </thead>
-                        <tbody class="govuk-table__body">{rows}</tbody>
-                    </table>
-                    <Pagination path="/frameworks" query=Vec::new() current last />
-                }
-            })}
+            {loaded(frameworks, "Loading frameworks…", |listing| view! { <FrameworkListingView listing /> })}
         </Main>
+    }
+}
+
+#[component]
+fn FrameworkListingView(listing: FrameworkListing) -> impl IntoView {
+    let FrameworkListing {
+        status,
+        page,
+        error,
+    } = listing;
+    if error.is_some() {
+        set_status(400);
+    }
+    let message = error.clone().map(|e| e.message);
+    let shown = if page.total_items == 0 {
+        "No frameworks match this filter.".to_owned()
+    } else {
+        format!(
+            "Showing {} to {} of {} frameworks",
+            page.first_item_number(),
+            page.last_item_number(),
+            page.total_items
+        )
+    };
+    let last = page.total_pages();
+    let current = page.page;
+    let query: Vec<(&'static str, String)> = status
+        .map(|s| ("status", s.as_str().to_owned()))
+        .into_iter()
+        .collect();
+    let has_rows = !page.items.is_empty();
+    let rows = page.items.into_iter().map(framework_row).collect_view();
+    let options = FrameworkStatus::ALL
+        .into_iter()
+        .map(|s| view! { <option value=s.as_str() selected=status == Some(s)>{s.label()}</option> })
+        .collect_view();
+    view! {
+        {error.map(|e| view! { <crate::pages::councils::ErrorSummary error=e /> })}
+        <form method="get" action="/frameworks" novalidate>
+            <div class=if message.is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }>
+                <label class="govuk-label" for="status">"Status"</label>
+                {message.clone().map(|m| view! {
+                    <p id="status-error" class="govuk-error-message">
+                        <span class="govuk-visually-hidden">"Error: "</span>{m}
+                    </p>
+                })}
+                <select
+                    class=if message.is_some() { "govuk-select govuk-select--error" } else { "govuk-select" }
+                    id="status"
+                    name="status"
+                    aria-describedby=message.is_some().then_some("status-error")
+                >
+                    <option value="" selected=status.is_none()>"Any"</option>
+                    {options}
+                </select>
+            </div>
+            <div class="govuk-button-group">
+                <button type="submit" class="govuk-button">"Apply filter"</button>
+                <a class="govuk-link" href="/frameworks">"Clear filter"</a>
+            </div>
+        </form>
+        <p class="govuk-body" role="status">{shown}</p>
+        {has_rows.then(|| view! {
+            <table class="govuk-table">
+                <caption class="govuk-table__caption govuk-visually-hidden">"Frameworks"</caption>
+                <thead class="govuk-table__head">
+                    <tr class="govuk-table__row">
+                        <th scope="col" class="govuk-table__header">"Reference"</th>
+                        <th scope="col" class="govuk-table__header">"Title"</th>
+                        <th scope="col" class="govuk-table__header">"Owner"</th>
+                        <th scope="col" class="govuk-table__header">"Status"</th>
+                        <th scope="col" class="govuk-table__header">"Ends"</th>
+                        <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Lots"</th>
+                    </tr>
+                </thead>
+                <tbody class="govuk-table__body">{rows}</tbody>
+            </table>
+        })}
+        <Pagination path="/frameworks" query current last />
     }
 }
 

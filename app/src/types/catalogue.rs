@@ -35,6 +35,29 @@ impl FrameworkStatus {
         }
     }
 
+    pub const ALL: [FrameworkStatus; 5] = [
+        FrameworkStatus::Upcoming,
+        FrameworkStatus::Live,
+        FrameworkStatus::Expiring,
+        FrameworkStatus::Expired,
+        FrameworkStatus::DatesNotPublished,
+    ];
+
+    /// The value used in URLs (`?status=expiring`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FrameworkStatus::Upcoming => "upcoming",
+            FrameworkStatus::Live => "live",
+            FrameworkStatus::Expiring => "expiring",
+            FrameworkStatus::Expired => "expired",
+            FrameworkStatus::DatesNotPublished => "dates-not-published",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             FrameworkStatus::Upcoming => "Upcoming",
@@ -55,6 +78,15 @@ impl FrameworkStatus {
             FrameworkStatus::DatesNotPublished => "govuk-tag govuk-tag--grey",
         }
     }
+}
+
+/// A page of frameworks and the status filter that produced it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FrameworkListing {
+    pub status: Option<FrameworkStatus>,
+    pub page: Page<FrameworkSummary>,
+    /// Set when the status in the URL is not one of the choices (the page returns 400).
+    pub error: Option<super::FieldError>,
 }
 
 /// Shown wherever the source published no title: we never invent one.
@@ -188,6 +220,14 @@ mod tests {
 
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn status_url_values_round_trip() {
+        for status in FrameworkStatus::ALL {
+            assert_eq!(FrameworkStatus::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(FrameworkStatus::parse("Live"), None);
+    }
 
     #[test]
     fn status_follows_the_dates() {

@@ -2,7 +2,8 @@
 use std::collections::HashMap;
 
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -13,8 +14,9 @@ use crate::server::entities::{
     organisation, supplier,
 };
 use crate::types::{
-    AppError, ContractDetail, ContractSummary, FrameworkDetail, FrameworkStatus, FrameworkSummary,
-    LotDetail, LotPlace, LotSummary, Page, SupplierDetail, SupplierSummary,
+    AppError, ContractDetail, ContractSummary, FieldError, FrameworkDetail, FrameworkListing,
+    FrameworkStatus, FrameworkSummary, LotDetail, LotPlace, LotSummary, Page, SupplierDetail,
+    SupplierSummary,
 };
 
 pub const PER_PAGE: u64 = 50;
@@ -69,25 +71,85 @@ fn lot_summary(model: &lot::Model, supplier_count: u64) -> LotSummary {
 }
 
 /// Frameworks by reference, a page at a time.
+/// The SQL condition selecting frameworks whose derived status is `status`
+/// on `today`; it mirrors [`FrameworkStatus::derive`] exactly.
+pub fn status_condition(status: FrameworkStatus, today: time::Date) -> Condition {
+    use framework::Column::{EndDate, StartDate};
+    let soon = today + time::Duration::days(crate::types::EXPIRING_WITHIN_DAYS);
+    let started = Condition::any()
+        .add(StartDate.is_null())
+        .add(StartDate.lte(today));
+    match status {
+        FrameworkStatus::Upcoming => Condition::all().add(StartDate.gt(today)),
+        FrameworkStatus::Expired => Condition::all().add(started).add(EndDate.lt(today)),
+        FrameworkStatus::Expiring => Condition::all()
+            .add(started)
+            .add(EndDate.gte(today))
+            .add(EndDate.lte(soon)),
+        FrameworkStatus::Live => Condition::all().add(started).add(
+            Condition::any().add(EndDate.gt(soon)).add(
+                Condition::all()
+                    .add(EndDate.is_null())
+                    .add(StartDate.is_not_null()),
+            ),
+        ),
+        FrameworkStatus::DatesNotPublished => Condition::all()
+            .add(StartDate.is_null())
+            .add(EndDate.is_null()),
+    }
+}
+
+/// Frameworks by reference, optionally of one status, a page at a time.
 pub async fn list_frameworks(
     db: &DatabaseConnection,
+    status: Option<String>,
     page: u64,
-) -> Result<Page<FrameworkSummary>, AppError> {
-    let paginator = framework::Entity::find()
+) -> Result<FrameworkListing, AppError> {
+    let status_value = status
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty());
+    let status = match status_value.as_deref().map(FrameworkStatus::parse) {
+        None => None,
+        Some(Some(status)) => Some(status),
+        Some(None) => {
+            return Ok(FrameworkListing {
+                status: None,
+                page: Page {
+                    items: Vec::new(),
+                    page: 1,
+                    per_page: PER_PAGE,
+                    total_items: 0,
+                },
+                error: Some(FieldError {
+                    field: "status".into(),
+                    message: "Select a status from the list".into(),
+                }),
+            });
+        }
+    };
+    let mut query = framework::Entity::find();
+    if let Some(status) = status {
+        query = query.filter(status_condition(status, today()));
+    }
+    let paginator = query
         .order_by_asc(framework::Column::Reference)
         .paginate(db, PER_PAGE);
     let total_items = paginator.num_items().await?;
     let page = page.clamp(1, total_items.div_ceil(PER_PAGE).max(1));
     let models = paginator.fetch_page(page - 1).await?;
     let counts = lot_counts(db, models.iter().map(|m| m.id).collect()).await?;
-    Ok(Page {
-        items: models
-            .iter()
-            .map(|m| framework_summary(m, counts.get(&m.id).copied().unwrap_or(0)))
-            .collect(),
-        page,
-        per_page: PER_PAGE,
-        total_items,
+    Ok(FrameworkListing {
+        status,
+        page: Page {
+            items: models
+                .iter()
+                .map(|m| framework_summary(m, counts.get(&m.id).copied().unwrap_or(0)))
+                .collect(),
+            page,
+            per_page: PER_PAGE,
+            total_items,
+        },
+        error: None,
     })
 }
 
