@@ -1,5 +1,6 @@
 //! Server-only domain: configuration, database access, entities and services.
 //! Compiled only with the `ssr` feature, so none of it reaches the browser.
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod entities;

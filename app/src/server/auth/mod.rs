@@ -1,0 +1,3 @@
+//! Accounts and safety. So far: password rules and argon2id hashing; sessions,
+//! CSRF, roles and permissions build on these (issue 3).
+pub mod password;
