@@ -13,6 +13,13 @@ use crate::types::{
     FrameworkSummary, LotDetail, SupplierDetail, format_date, format_pounds,
 };
 
+/// A published value, formatted, or "Not published" (the source left it out).
+fn or_not_published<T>(value: Option<&T>, format: impl Fn(&T) -> String) -> String {
+    value
+        .map(format)
+        .unwrap_or_else(|| "Not published".to_owned())
+}
+
 fn page_param() -> Memo<Option<u64>> {
     let query = use_query_map();
     Memo::new(move |_| query.with(|q| q.get("page").and_then(|p| p.parse().ok())))
@@ -56,7 +63,7 @@ fn framework_row(f: FrameworkSummary) -> impl IntoView {
             <td class="govuk-table__cell">{f.display_title()}</td>
             <td class="govuk-table__cell">{f.owner_name.clone()}</td>
             <td class="govuk-table__cell">{status_tag(&f)}</td>
-            <td class="govuk-table__cell">{f.end_date.map(|d| format_date(&d)).unwrap_or_else(|| "Not published".into())}</td>
+            <td class="govuk-table__cell">{or_not_published(f.end_date.as_ref(), format_date)}</td>
             <td class="govuk-table__cell govuk-table__cell--numeric">{f.lot_count}</td>
         </tr>
     }
@@ -170,10 +177,6 @@ fn summary_row(key: &'static str, value: String) -> impl IntoView {
 }
 
 fn framework_facts(f: &FrameworkSummary) -> impl IntoView + use<> {
-    let date = |d: Option<time::Date>| {
-        d.map(|d| format_date(&d))
-            .unwrap_or_else(|| "Not published".into())
-    };
     view! {
         <dl class="govuk-summary-list">
             {summary_row("Reference", f.reference.clone())}
@@ -182,8 +185,8 @@ fn framework_facts(f: &FrameworkSummary) -> impl IntoView + use<> {
                 <dt class="govuk-summary-list__key">"Status"</dt>
                 <dd class="govuk-summary-list__value">{status_tag(f)}</dd>
             </div>
-            {summary_row("Starts", date(f.start_date))}
-            {summary_row("Ends", date(f.end_date))}
+            {summary_row("Starts", or_not_published(f.start_date.as_ref(), format_date))}
+            {summary_row("Ends", or_not_published(f.end_date.as_ref(), format_date))}
         </dl>
     }
 }
@@ -388,8 +391,8 @@ pub fn ContractsTable(contracts: Vec<ContractSummary>, caption: &'static str) ->
                     <a class="govuk-link" href=format!("/contracts/{}", c.id)>{c.title.clone()}</a>
                 </th>
                 <td class="govuk-table__cell">{c.buyer_name.clone()}</td>
-                <td class="govuk-table__cell govuk-table__cell--numeric">{c.value_pence.map(format_pounds).unwrap_or_else(|| "Not published".into())}</td>
-                <td class="govuk-table__cell">{c.end_date.map(|d| format_date(&d)).unwrap_or_else(|| "Not published".into())}</td>
+                <td class="govuk-table__cell govuk-table__cell--numeric">{or_not_published(c.value_pence.as_ref(), |p| format_pounds(*p))}</td>
+                <td class="govuk-table__cell">{or_not_published(c.end_date.as_ref(), format_date)}</td>
             </tr>
         })
         .collect_view();
@@ -430,10 +433,6 @@ fn ContractDetailView(detail: ContractDetail) -> impl IntoView {
         source,
         provenance,
     } = detail;
-    let date = |d: Option<time::Date>| {
-        d.map(|d| format_date(&d))
-            .unwrap_or_else(|| "Not published".into())
-    };
     let buyer_link = contract
         .buyer_gss_code
         .clone()
@@ -467,9 +466,9 @@ fn ContractDetailView(detail: ContractDetail) -> impl IntoView {
                         }}
                     </dd>
                 </div>
-                {summary_row("Value", contract.value_pence.map(format_pounds).unwrap_or_else(|| "Not published".into()))}
-                {summary_row("Starts", date(contract.start_date))}
-                {summary_row("Ends", date(contract.end_date))}
+                {summary_row("Value", or_not_published(contract.value_pence.as_ref(), |p| format_pounds(*p)))}
+                {summary_row("Starts", or_not_published(contract.start_date.as_ref(), format_date))}
+                {summary_row("Ends", or_not_published(contract.end_date.as_ref(), format_date))}
                 {summary_row("Source", source)}
                 {ocid.map(|o| summary_row("OCDS id", o))}
                 {provenance.map(|p| summary_row("Provenance", p))}

@@ -60,13 +60,7 @@ async fn lot_page_paginates_its_suppliers_and_supplier_page_lists_its_places() {
         .await;
     g_cloud.assert_contains("Showing 2151 to 2183 of 2183 suppliers");
     g_cloud.assert_contains(r#"rel="prev""#);
-    let supplier_link = lot
-        .body
-        .split("href=\"/suppliers/")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap()
-        .to_owned();
+    let supplier_link = lot.first_link_after("/suppliers/");
     let supplier = app.get(&format!("/suppliers/{supplier_link}")).await;
     assert_eq!(supplier.status, 200);
     supplier.assert_contains("Places on ");
@@ -157,13 +151,7 @@ async fn awarded_contracts_show_on_the_council_contract_and_supplier_pages() {
     page.assert_contains(&durham_contract.ocid);
     assert_eq!(page.count(r#"href="/suppliers/"#), 15);
 
-    let supplier = page
-        .body
-        .split("href=\"/suppliers/")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap()
-        .to_owned();
+    let supplier = page.first_link_after("/suppliers/");
     let supplier_page = app.get(&format!("/suppliers/{supplier}")).await;
     supplier_page.assert_contains("Contracts awarded");
     supplier_page.assert_contains("DurhamWorks Provider Panel");

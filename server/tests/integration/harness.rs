@@ -154,6 +154,18 @@ impl TestResponse {
         );
     }
 
+    /// The path segment after the first link starting `href="{prefix}`, e.g.
+    /// the id in the first `/suppliers/{id}` link.
+    #[track_caller]
+    pub fn first_link_after(&self, prefix: &str) -> String {
+        self.body
+            .split(&format!("href=\"{prefix}"))
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("no link to {prefix} in:\n{}", self.body))
+            .to_owned()
+    }
+
     /// How many times `needle` occurs in the body.
     pub fn count(&self, needle: &str) -> usize {
         self.body.matches(needle).count()
