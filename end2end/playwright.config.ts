@@ -17,7 +17,9 @@ const chromium = {
 
 export default defineConfig({
   testDir: "./tests",
-  timeout: 30_000,
+  // Journeys visit several pages and run axe on each (twice over for JS-off, in a
+  // second context); on a busy 2-core CI machine one can take over 30 s.
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,
