@@ -10,6 +10,9 @@ use leptos_router::{
 
 use crate::components::layout::{Footer, Header, SkipLink};
 use crate::pages::{
+    account::{AccountPage, SignInPage, SignUpPage, SignedOutPage},
+    admin::AuditLogPage,
+    editing::{FrameworkFormPage, LotFormPage, LotSupplierFormPage},
     catalogue::{ContractPage, FrameworkPage, FrameworksPage, LotPage, SupplierPage},
     council::CouncilPage,
     councils::CouncilsPage,
@@ -79,10 +82,19 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/footprints") view=FootprintsPage ssr=SsrMode::Async />
                     <Route path=path!("/footprints/:code") view=FootprintPage ssr=SsrMode::Async />
                     <Route path=path!("/frameworks") view=FrameworksPage ssr=SsrMode::Async />
+                    <Route path=path!("/frameworks/new") view=|| view! { <FrameworkFormPage editing=false /> } ssr=SsrMode::Async />
                     <Route path=path!("/frameworks/:id") view=FrameworkPage ssr=SsrMode::Async />
+                    <Route path=path!("/frameworks/:id/edit") view=|| view! { <FrameworkFormPage editing=true /> } ssr=SsrMode::Async />
+                    <Route path=path!("/frameworks/:id/lots/new") view=LotFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/lots/:id/suppliers/new") view=LotSupplierFormPage ssr=SsrMode::Async />
                     <Route path=path!("/lots/:id") view=LotPage ssr=SsrMode::Async />
                     <Route path=path!("/suppliers/:id") view=SupplierPage ssr=SsrMode::Async />
                     <Route path=path!("/contracts/:id") view=ContractPage ssr=SsrMode::Async />
+                    <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />
+                    <Route path=path!("/signed-out") view=SignedOutPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async />
                 </Routes>
             </div>
             <Footer />

@@ -1,5 +1,5 @@
-//! Command line: `serve` (default), `migrate`, `seed`.
-use std::sync::Arc;
+//! Command line: `serve` (default), `migrate`, `seed`, `demo`, and the
+//! account commands `create-admin` and `grant-role`.
 
 use app::server::{
     AppState, Config, db,
@@ -28,6 +28,57 @@ pub enum Command {
     Seed,
     /// Load the demo catalogue (CCS frameworks, lots, suppliers) if the catalogue is empty.
     Demo,
+    /// Create the first platform admin (or make an existing account one). The
+    /// password is read from PC_PASSWORD, else from the first line of stdin;
+    /// there is never a default password.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Platform admin")]
+        name: String,
+    },
+    /// Give an account a role, creating the account if needed (password as
+    /// for create-admin). --scope is a council's GSS code (council_buyer), a
+    /// footprint's code (footprint_coordinator) or a supplier's Companies
+    /// House number (supplier_editor).
+    GrantRole {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        scope: Option<String>,
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+}
+
+/// The password for a new account: PC_PASSWORD, else one line of stdin.
+fn read_password() -> anyhow::Result<String> {
+    if let Ok(password) = std::env::var("PC_PASSWORD") {
+        return Ok(password);
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+async fn ensure_account(
+    db: &sea_orm::DatabaseConnection,
+    email: &str,
+    name: &str,
+    role: app::types::Role,
+    scope: Option<&str>,
+) -> anyhow::Result<()> {
+    use app::server::services::accounts;
+    let exists = accounts::exists(db, email).await?;
+    let password = if exists { None } else { Some(read_password()?) };
+    let name = if name.is_empty() { email } else { name };
+    accounts::ensure_user_with_role(db, email, name, password.as_deref(), role, scope)
+        .await
+        .map_err(anyhow::Error::msg)?;
+    tracing::info!(email, role = role.as_str(), ?scope, "role granted");
+    Ok(())
 }
 
 #[derive(Subcommand, Debug)]
@@ -83,6 +134,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
+        Command::CreateAdmin { email, name } => {
+            db::migrate(&db).await?;
+            ensure_account(&db, &email, &name, app::types::Role::PlatformAdmin, None).await?;
+        }
+        Command::GrantRole {
+            email,
+            role,
+            scope,
+            name,
+        } => {
+            db::migrate(&db).await?;
+            let role = app::types::Role::parse(&role).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--role must be one of council_buyer, footprint_coordinator, supplier_editor, platform_admin"
+                )
+            })?;
+            ensure_account(&db, &email, &name, role, scope.as_deref()).await?;
+        }
         Command::Serve => serve(config, db).await?,
     }
     Ok(())
@@ -106,10 +175,7 @@ async fn serve(config: Config, db: sea_orm::DatabaseConnection) -> anyhow::Resul
     }
     let leptos_options = crate::leptos_options_from_env()?;
     let addr = leptos_options.site_addr;
-    let state = AppState {
-        db: db.clone(),
-        config: Arc::new(config),
-    };
+    let state = AppState::new(db.clone(), config);
     let router = crate::build_router(state, leptos_options);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{addr}");

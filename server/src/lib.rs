@@ -2,6 +2,8 @@
 //! production middleware (compression, caching, security headers, request
 //! logs), and the command line (`serve`, `migrate`, `seed`).
 pub mod cli;
+pub mod forms;
 pub mod router;
+pub mod visitor;
 
 pub use router::{build_router, leptos_options_from_env};

@@ -87,16 +87,25 @@ pub fn build_router(app_state: AppState, leptos_options: LeptosOptions) -> Route
         );
 
     let shell_options = leptos_options.clone();
-    Router::new()
-        .route("/healthz", get(healthz))
-        .nest_service(&format!("/{}", leptos_options.site_pkg_dir), pkg)
+    // Pages, server functions and forms need to know who is asking; static
+    // assets and the health check do not, and skip the session lookup.
+    let identified = Router::new()
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(shell_options.clone())
         })
+        .merge(crate::forms::routes())
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             ServerState,
             _,
         >(context, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            app_state.clone(),
+            crate::visitor::identify,
+        ));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .nest_service(&format!("/{}", leptos_options.site_pkg_dir), pkg)
+        .merge(identified)
         .with_state(state)
         .layer(
             ServiceBuilder::new()

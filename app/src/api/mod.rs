@@ -1,6 +1,7 @@
 //! Server functions: the only door from the UI to the domain. Each one is
 //! thin: take the request context, call one service, return a wire type.
 //! Read-only endpoints use GET so they are cacheable and linkable.
+pub mod account;
 pub mod catalogue;
 pub mod councils;
 pub mod footprints;

@@ -34,6 +34,7 @@ pub fn Header() -> impl IntoView {
                             <li class="govuk-service-navigation__item">
                                 <a class="govuk-service-navigation__link" href="/frameworks">"Frameworks"</a>
                             </li>
+                            <AccountNavigation />
                         </ul>
                     </nav>
                 </div>
@@ -98,5 +99,38 @@ pub fn Main(children: Children) -> impl IntoView {
         <main class="govuk-main-wrapper" id="main-content">
             {children()}
         </main>
+    }
+}
+
+/// "Sign in", or the signed-in person's account link and a sign-out button
+/// (a POST form, so a link prefetch can never sign anyone out).
+#[component]
+fn AccountNavigation() -> impl IntoView {
+    let visitor = Resource::new(|| (), |_| crate::api::account::current_visitor());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match visitor.await {
+                    Ok(crate::types::Visitor { viewer: Some(viewer), csrf_token }) => view! {
+                        <li class="govuk-service-navigation__item">
+                            <a class="govuk-service-navigation__link" href="/account">{viewer.display_name}</a>
+                        </li>
+                        <li class="govuk-service-navigation__item">
+                            <form method="post" action="/sign-out" class="pc-inline-form">
+                                <input type="hidden" name="csrf_token" value=csrf_token />
+                                <button type="submit" class="pc-link-button govuk-service-navigation__link">"Sign out"</button>
+                            </form>
+                        </li>
+                    }
+                    .into_any(),
+                    _ => view! {
+                        <li class="govuk-service-navigation__item">
+                            <a class="govuk-service-navigation__link" href="/sign-in">"Sign in"</a>
+                        </li>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
     }
 }

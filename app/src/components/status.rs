@@ -22,6 +22,26 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
     set_status(error.status_code());
     match error {
         AppError::NotFound(_) => view! { <crate::pages::not_found::NotFound /> }.into_any(),
+        AppError::Unauthenticated => {
+            // Edit pages send visitors to sign in and bring them back afterwards.
+            let location = leptos_router::hooks::use_location();
+            let next = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+            let query: String = form_urlencoded::Serializer::new(String::new())
+                .append_pair("next", &next)
+                .finish();
+            view! { <leptos_router::components::Redirect path=format!("/sign-in?{query}") /> }.into_any()
+        }
+        AppError::Forbidden => view! {
+            <leptos_meta::Title text="You do not have permission to see this page" />
+            <crate::components::layout::Main>
+                <h1 class="govuk-heading-l">"You do not have permission to see this page"</h1>
+                <p class="govuk-body">
+                    "Your account cannot change this record. Suppliers can only change their own organisation, council buyers their own council's contracts, and coordinators their own footprint's frameworks."
+                </p>
+                <p class="govuk-body"><a class="govuk-link" href="/account">"See what your account can do"</a></p>
+            </crate::components::layout::Main>
+        }
+        .into_any(),
         other => view! {
             <leptos_meta::Title text="Sorry, there is a problem with the service" />
             <crate::components::layout::Main>

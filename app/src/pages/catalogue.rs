@@ -20,13 +20,13 @@ fn or_not_published<T>(value: Option<&T>, format: impl Fn(&T) -> String) -> Stri
         .unwrap_or_else(|| "Not published".to_owned())
 }
 
-fn page_param() -> Memo<Option<u64>> {
+pub(crate) fn page_param() -> Memo<Option<u64>> {
     let query = use_query_map();
     Memo::new(move |_| query.with(|q| q.get("page").and_then(|p| p.parse().ok())))
 }
 
 /// The id in the path, or a not-found error for anything that is not a uuid.
-fn id_param() -> Memo<Result<Uuid, AppError>> {
+pub(crate) fn id_param() -> Memo<Result<Uuid, AppError>> {
     let params = use_params_map();
     Memo::new(move |_| {
         params.with(|p| {

@@ -1,8 +1,11 @@
 //! One module per page. Pages read the URL, load data through server
 //! functions and lay it out with components.
+pub mod account;
+pub mod admin;
 pub mod catalogue;
 pub mod council;
 pub mod councils;
+pub mod editing;
 pub mod footprint;
 pub mod footprints;
 pub mod home;

@@ -4,8 +4,10 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod entities;
+pub mod form;
 pub mod security;
 pub mod services;
+pub mod validate;
 mod state;
 
 pub use config::Config;

@@ -12,6 +12,12 @@ pub enum AppError {
     /// Input that failed validation; `field` names the offending input.
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
+    /// The visitor must sign in first.
+    #[error("You need to sign in to do that")]
+    Unauthenticated,
+    /// Signed in, but this action or record is not theirs to change.
+    #[error("You do not have permission to do that")]
+    Forbidden,
     /// Something failed on the server; details are logged, not shown.
     #[error("Sorry, there is a problem with the service")]
     Internal,
@@ -25,6 +31,8 @@ impl AppError {
         match self {
             AppError::NotFound(_) => 404,
             AppError::Invalid { .. } => 400,
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
             AppError::Internal => 500,
             AppError::Transport(_) => 502,
         }

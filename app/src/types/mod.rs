@@ -1,11 +1,15 @@
 //! Wire types exchanged between server functions and the UI. They compile for
 //! wasm as well, so nothing here may depend on sea-orm or tokio.
+mod account;
 mod catalogue;
 mod error;
+mod forms;
 mod reference;
 
+pub use account::*;
 pub use catalogue::*;
 pub use error::AppError;
+pub use forms::*;
 pub use reference::*;
 
 use serde::{Deserialize, Serialize};

@@ -200,10 +200,7 @@ impl TestApp {
         let config =
             Config::from_lookup(|key| (key == "DATABASE_URL").then(|| database.url.clone()))
                 .expect("config");
-        let state = AppState {
-            db: database.conn.clone(),
-            config: Arc::new(config),
-        };
+        let state = AppState::new(database.conn.clone(), config);
         let router = server::build_router(state, test_leptos_options());
         Self {
             router,

@@ -1,3 +1,9 @@
-//! Accounts and safety. So far: password rules and argon2id hashing; sessions,
-//! CSRF, roles and permissions build on these (issue 3).
+//! Accounts and safety: password rules and hashing, server-side sessions,
+//! the sign-in rate limit, and the role → permission check every mutating
+//! path calls.
 pub mod password;
+pub mod permission;
+pub mod rate_limit;
+pub mod session;
+
+pub use permission::{Permission, Resource, require};

@@ -3,6 +3,8 @@
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand_core::OsRng;
+use std::collections::HashSet;
+use std::sync::LazyLock;
 
 /// NCSC favours length over complexity: three random words easily pass.
 pub const MIN_LENGTH: usize = 10;
@@ -35,10 +37,26 @@ pub fn check(password: &str, email: &str) -> Result<(), PasswordProblem> {
     if lower == email || (local_part.len() >= 4 && lower.contains(local_part)) {
         return problem("Password must not contain your email address");
     }
-    if is_guessable_pattern(&lower) {
+    if is_guessable_pattern(&lower) || is_common(&lower) {
         return problem("Password is too easy to guess: try three random words");
     }
     Ok(())
+}
+
+/// The 30,000 most common passwords from leaked password sets, as shipped by
+/// Dropbox's zxcvbn (MIT; see app/reference-data/licences), lowercased.
+static COMMON_PASSWORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("../../../reference-data/common-passwords.txt")
+        .lines()
+        .filter(|line| !line.is_empty())
+        .collect()
+});
+
+/// A common password, or one with only digits or punctuation added at the
+/// end ("liverpool2024!"): the first thing attackers try.
+fn is_common(lower: &str) -> bool {
+    let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation());
+    COMMON_PASSWORDS.contains(lower) || (stem.chars().count() >= 4 && COMMON_PASSWORDS.contains(stem))
 }
 
 /// One repeated character, a run along the keyboard or the alphabet, or a
@@ -120,6 +138,11 @@ mod tests {
             "qwertyuiop",
             "123123123123",
             "abcabcabcabc",
+            // From the deny-list, as typed and with numbers added.
+            "manchester",
+            "Password123",
+            "liverpool2024!",
+            "sunshine12345",
         ] {
             assert!(
                 check(guessable, "a@b.gov.uk").is_err(),

@@ -1,6 +1,8 @@
 //! sea-orm entities, one module per table, mirroring the migrations in the
 //! `migrations` crate column for column. Only tables the services use so far
 //! have an entity; the rest are added as their services arrive.
+pub mod app_user;
+pub mod audit_event;
 pub mod contract;
 pub mod contract_cpv;
 pub mod contract_supplier;
@@ -8,7 +10,11 @@ pub mod cpv_code;
 pub mod footprint;
 pub mod footprint_member;
 pub mod framework;
+pub mod framework_eligibility;
 pub mod lot;
+pub mod lot_cpv;
 pub mod lot_supplier;
+pub mod membership;
 pub mod organisation;
 pub mod supplier;
+pub mod user_session;

@@ -1,5 +1,8 @@
 //! Services own the queries and transactions behind each server function.
+pub mod accounts;
+pub mod audit;
 pub mod catalogue;
+pub mod catalogue_editing;
 pub mod councils;
 pub mod demo_catalogue;
 pub mod demo_contracts;

@@ -1,0 +1,268 @@
+//! GOV.UK form components: error summary, text inputs, text areas, dates,
+//! radios, checkboxes and selects. Each takes the form's [`SubmittedForm`],
+//! so a failed submission shows the entered value and its error inline.
+use leptos::prelude::*;
+
+use crate::types::{FieldError, FormOption, SubmittedForm};
+
+/// The hidden anti-forgery field every form carries.
+#[component]
+pub fn CsrfField(token: String) -> impl IntoView {
+    view! { <input type="hidden" name="csrf_token" value=token /> }
+}
+
+/// "There is a problem", with a link to each field in error.
+#[component]
+pub fn FormErrorSummary(errors: Vec<FieldError>) -> impl IntoView {
+    (!errors.is_empty()).then(|| {
+        let items = errors
+            .into_iter()
+            .map(|e| {
+                // The token error has no field to jump to: point at the button.
+                let target = if e.field == "csrf_token" { "submit".to_owned() } else { e.field };
+                view! { <li><a href=format!("#{target}")>{e.message}</a></li> }
+            })
+            .collect_view();
+        view! {
+            <div class="govuk-error-summary" data-module="govuk-error-summary">
+                <div role="alert">
+                    <h2 class="govuk-error-summary__title">"There is a problem"</h2>
+                    <div class="govuk-error-summary__body">
+                        <ul class="govuk-list govuk-error-summary__list">{items}</ul>
+                    </div>
+                </div>
+            </div>
+        }
+    })
+}
+
+/// "Error: …" under a label, and the ids that tie it to the input.
+fn error_message(name: &str, form: &SubmittedForm) -> (Option<AnyView>, bool) {
+    match form.error(name) {
+        Some(message) => (
+            Some(
+                view! {
+                    <p id=format!("{name}-error") class="govuk-error-message">
+                        <span class="govuk-visually-hidden">"Error: "</span>
+                        {message.to_owned()}
+                    </p>
+                }
+                .into_any(),
+            ),
+            true,
+        ),
+        None => (None, false),
+    }
+}
+
+fn group_class(has_error: bool) -> &'static str {
+    if has_error { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }
+}
+
+fn described_by(name: &str, hint: bool, error: bool) -> Option<String> {
+    let ids: Vec<String> = [(hint, "hint"), (error, "error")]
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, kind)| format!("{name}-{kind}"))
+        .collect();
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+fn hint_view(name: &str, hint: Option<&'static str>) -> Option<AnyView> {
+    hint.map(|text| view! { <div id=format!("{name}-hint") class="govuk-hint">{text}</div> }.into_any())
+}
+
+#[component]
+pub fn TextField(
+    name: &'static str,
+    label: &'static str,
+    form: SubmittedForm,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(default = "govuk-input")] class: &'static str,
+    #[prop(default = false)] label_is_heading: bool,
+    #[prop(default = true)] keep_value: bool,
+) -> impl IntoView {
+    let (error, has_error) = error_message(name, &form);
+    let value = if keep_value { form.value(name).unwrap_or_default().to_owned() } else { String::new() };
+    let input_class = if has_error { format!("{class} govuk-input--error") } else { class.to_owned() };
+    let label_view = if label_is_heading {
+        view! { <h1 class="govuk-label-wrapper"><label class="govuk-label govuk-label--l" for=name>{label}</label></h1> }.into_any()
+    } else {
+        view! { <label class="govuk-label" for=name>{label}</label> }.into_any()
+    };
+    view! {
+        <div class=group_class(has_error)>
+            {label_view}
+            {hint_view(name, hint)}
+            {error}
+            <input
+                class=input_class
+                id=name
+                name=name
+                type=input_type
+                value=value
+                autocomplete=autocomplete
+                spellcheck=(input_type == "email" || input_type == "password").then_some("false")
+                aria-describedby=described_by(name, hint.is_some(), has_error)
+            />
+        </div>
+    }
+}
+
+#[component]
+pub fn TextArea(
+    name: &'static str,
+    label: &'static str,
+    form: SubmittedForm,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = 5)] rows: u32,
+) -> impl IntoView {
+    let (error, has_error) = error_message(name, &form);
+    let value = form.value(name).unwrap_or_default().to_owned();
+    let class = if has_error { "govuk-textarea govuk-textarea--error" } else { "govuk-textarea" };
+    view! {
+        <div class=group_class(has_error)>
+            <label class="govuk-label" for=name>{label}</label>
+            {hint_view(name, hint)}
+            {error}
+            <textarea class=class id=name name=name rows=rows aria-describedby=described_by(name, hint.is_some(), has_error)>
+                {value}
+            </textarea>
+        </div>
+    }
+}
+
+/// The GOV.UK date input: day, month and year fields named `{name}-day` etc.
+#[component]
+pub fn DateField(
+    name: &'static str,
+    legend: &'static str,
+    form: SubmittedForm,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let (error, has_error) = error_message(name, &form);
+    let part = move |suffix: &'static str, label: &'static str, width: &'static str| {
+        let field = format!("{name}-{suffix}");
+        // The day input carries the field's own id, so error links land on it.
+        let id = if suffix == "day" { name.to_owned() } else { field.clone() };
+        let value = form.value(&field).unwrap_or_default().to_owned();
+        let class = if has_error {
+            format!("govuk-input govuk-date-input__input {width} govuk-input--error")
+        } else {
+            format!("govuk-input govuk-date-input__input {width}")
+        };
+        view! {
+            <div class="govuk-date-input__item">
+                <div class="govuk-form-group">
+                    <label class="govuk-label govuk-date-input__label" for=id.clone()>{label}</label>
+                    <input class=class id=id name=field type="text" inputmode="numeric" value=value />
+                </div>
+            </div>
+        }
+    };
+    view! {
+        <div class=group_class(has_error)>
+            <fieldset class="govuk-fieldset" role="group" aria-describedby=described_by(name, hint.is_some(), has_error)>
+                <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{legend}</legend>
+                {hint_view(name, hint)}
+                {error}
+                <div class="govuk-date-input">
+                    {part("day", "Day", "govuk-input--width-2")}
+                    {part("month", "Month", "govuk-input--width-2")}
+                    {part("year", "Year", "govuk-input--width-4")}
+                </div>
+            </fieldset>
+        </div>
+    }
+}
+
+/// Radios or checkboxes: one fieldset, one input per option.
+#[component]
+pub fn Choices(
+    name: &'static str,
+    legend: &'static str,
+    options: Vec<FormOption>,
+    form: SubmittedForm,
+    #[prop(default = false)] multiple: bool,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = false)] small: bool,
+) -> impl IntoView {
+    let (error, has_error) = error_message(name, &form);
+    let chosen: Vec<String> = form.values_of(name).map(str::to_owned).collect();
+    let (kind, base) = if multiple { ("checkbox", "govuk-checkboxes") } else { ("radio", "govuk-radios") };
+    let container = if small { format!("{base} {base}--small") } else { base.to_owned() };
+    let items = options
+        .into_iter()
+        .enumerate()
+        .map(|(i, option)| {
+            // The first input carries the field's id, so error links land on it.
+            let id = if i == 0 { name.to_owned() } else { format!("{name}-{}", i + 1) };
+            let checked = chosen.contains(&option.value);
+            view! {
+                <div class=format!("{base}__item")>
+                    <input class=format!("{base}__input") id=id.clone() name=name type=kind value=option.value checked=checked />
+                    <label class=format!("govuk-label {base}__label") for=id>{option.label}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class=group_class(has_error)>
+            <fieldset class="govuk-fieldset" aria-describedby=described_by(name, hint.is_some(), has_error)>
+                <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{legend}</legend>
+                {hint_view(name, hint)}
+                {error}
+                <div class=container>{items}</div>
+            </fieldset>
+        </div>
+    }
+}
+
+#[component]
+pub fn SelectField(
+    name: &'static str,
+    label: &'static str,
+    options: Vec<FormOption>,
+    form: SubmittedForm,
+    #[prop(optional)] empty_label: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let (error, has_error) = error_message(name, &form);
+    let chosen = form.value(name).unwrap_or_default().to_owned();
+    let class = if has_error { "govuk-select govuk-select--error" } else { "govuk-select" };
+    let empty = empty_label.map(|text| view! { <option value="" selected=chosen.is_empty()>{text}</option> });
+    let items = options
+        .into_iter()
+        .map(|o| {
+            let selected = o.value == chosen;
+            view! { <option value=o.value selected=selected>{o.label}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class=group_class(has_error)>
+            <label class="govuk-label" for=name>{label}</label>
+            {hint_view(name, hint)}
+            {error}
+            <select class=class id=name name=name aria-describedby=described_by(name, hint.is_some(), has_error)>
+                {empty}
+                {items}
+            </select>
+        </div>
+    }
+}
+
+/// The submit button; `id="submit"` is where the expired-form error points.
+#[component]
+pub fn SubmitButton(label: &'static str) -> impl IntoView {
+    view! { <button type="submit" id="submit" class="govuk-button" data-module="govuk-button">{label}</button> }
+}
+
+/// Options from `(value, label)` pairs.
+pub fn options(pairs: &[(&str, &str)]) -> Vec<FormOption> {
+    pairs
+        .iter()
+        .map(|(value, label)| FormOption { value: (*value).to_owned(), label: (*label).to_owned() })
+        .collect()
+}

@@ -1,0 +1,182 @@
+//! Signing up, in and out, and the account page listing what a person may do.
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::account::account_form;
+use crate::components::forms::{CsrfField, FormErrorSummary, SubmitButton, TextField};
+use crate::components::layout::{Breadcrumbs, Main};
+use crate::components::status::loaded;
+use crate::types::{FormPage, Role, Viewer};
+
+/// The local path to return to after signing in (never another site).
+fn next_path() -> Memo<String> {
+    let query = use_query_map();
+    Memo::new(move |_| {
+        query.with(|q| {
+            q.get("next")
+                .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+                .unwrap_or_default()
+        })
+    })
+}
+
+/// The page title: "Error: " first when the form has errors, as GOV.UK does.
+pub fn form_title(text: &str, has_errors: bool) -> String {
+    if has_errors { format!("Error: {text}") } else { text.to_owned() }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let page = Resource::new(|| (), |_| account_form());
+    let next = next_path();
+    view! {
+        <Main>
+            {loaded(page, "Loading…", move |page: FormPage<Option<Viewer>>| {
+                let form = page.form;
+                let next = next.get_untracked();
+                let from_edit_page = !next.is_empty();
+                view! {
+                    <Title text=form_title("Sign in", !form.errors.is_empty()) />
+                    <div class="govuk-grid-row">
+                        <div class="govuk-grid-column-two-thirds">
+                            <FormErrorSummary errors=form.errors.clone() />
+                            <h1 class="govuk-heading-l">"Sign in"</h1>
+                            {from_edit_page.then(|| view! {
+                                <p class="govuk-body">"You need to sign in to see that page."</p>
+                            })}
+                            <form method="post" action="/sign-in" novalidate>
+                                <CsrfField token=page.csrf_token />
+                                <input type="hidden" name="next" value=next />
+                                <TextField name="email" label="Email address" input_type="email" autocomplete="username" form=form.clone() />
+                                <TextField name="password" label="Password" input_type="password" autocomplete="current-password" form=form.clone() keep_value=false />
+                                <SubmitButton label="Sign in" />
+                            </form>
+                            <p class="govuk-body">
+                                "No account yet? "<a class="govuk-link" href="/sign-up">"Create an account"</a>
+                            </p>
+                        </div>
+                    </div>
+                }
+            })}
+        </Main>
+    }
+}
+
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let page = Resource::new(|| (), |_| account_form());
+    view! {
+        <Main>
+            {loaded(page, "Loading…", move |page: FormPage<Option<Viewer>>| {
+                let form = page.form;
+                view! {
+                    <Title text=form_title("Create an account", !form.errors.is_empty()) />
+                    <div class="govuk-grid-row">
+                        <div class="govuk-grid-column-two-thirds">
+                            <FormErrorSummary errors=form.errors.clone() />
+                            <h1 class="govuk-heading-l">"Create an account"</h1>
+                            <p class="govuk-body">
+                                "Anyone can read the catalogue without an account. You need one to register a supplier, keep a council's contract register or curate frameworks."
+                            </p>
+                            <form method="post" action="/sign-up" novalidate>
+                                <CsrfField token=page.csrf_token />
+                                <TextField name="display_name" label="Full name" autocomplete="name" form=form.clone() />
+                                <TextField name="email" label="Email address" input_type="email" autocomplete="email"
+                                    hint="Use your work email address" form=form.clone() />
+                                <TextField name="password" label="Create a password" input_type="password" autocomplete="new-password"
+                                    hint="Use 10 characters or more. Three random words work well, like ‘river teacup lantern’" form=form.clone() keep_value=false />
+                                <SubmitButton label="Create account" />
+                            </form>
+                        </div>
+                    </div>
+                }
+            })}
+        </Main>
+    }
+}
+
+#[component]
+pub fn SignedOutPage() -> impl IntoView {
+    view! {
+        <Title text="You have signed out" />
+        <Main>
+            <h1 class="govuk-heading-l">"You have signed out"</h1>
+            <p class="govuk-body"><a class="govuk-link" href="/sign-in">"Sign in again"</a></p>
+        </Main>
+    }
+}
+
+/// What each role lets its holder do, in plain words.
+fn role_description(role: Role) -> &'static str {
+    match role {
+        Role::CouncilBuyer => "Keep this council's contract register",
+        Role::FootprintCoordinator => "Curate the frameworks this footprint's body owns, their lots and suppliers",
+        Role::SupplierEditor => "Edit this supplier's profile and offers",
+        Role::PlatformAdmin => "Curate every framework and read the audit log",
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let page = Resource::new(|| (), |_| account_form());
+    view! {
+        <Title text="Your account" />
+        <Breadcrumbs trail=vec![("Home".into(), "/".into())] />
+        <Main>
+            {loaded(page, "Loading…", |page: FormPage<Option<Viewer>>| match page.data {
+                None => view! { <crate::components::status::ErrorView error=crate::types::AppError::Unauthenticated /> }.into_any(),
+                Some(viewer) => {
+                    let is_admin = viewer.has_role(Role::PlatformAdmin);
+                    let may_curate = is_admin || viewer.has_role(Role::FootprintCoordinator);
+                    let rows = viewer.grants.iter().map(|g| view! {
+                        <tr class="govuk-table__row">
+                            <td class="govuk-table__cell">{g.role.label()}</td>
+                            <td class="govuk-table__cell">{g.scope_name.clone().unwrap_or_else(|| "Whole service".into())}</td>
+                            <td class="govuk-table__cell">{role_description(g.role)}</td>
+                        </tr>
+                    }).collect_view();
+                    view! {
+                        <h1 class="govuk-heading-l">"Your account"</h1>
+                        <dl class="govuk-summary-list">
+                            <div class="govuk-summary-list__row">
+                                <dt class="govuk-summary-list__key">"Name"</dt>
+                                <dd class="govuk-summary-list__value">{viewer.display_name.clone()}</dd>
+                            </div>
+                            <div class="govuk-summary-list__row">
+                                <dt class="govuk-summary-list__key">"Email address"</dt>
+                                <dd class="govuk-summary-list__value">{viewer.email.clone()}</dd>
+                            </div>
+                        </dl>
+                        <h2 class="govuk-heading-m">"Your roles"</h2>
+                        {if viewer.grants.is_empty() {
+                            view! {
+                                <p class="govuk-body">"You have no roles yet, so you can read the catalogue but not change it. A platform admin can give you a role for your council or footprint."</p>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <table class="govuk-table">
+                                    <caption class="govuk-table__caption govuk-visually-hidden">"Your roles"</caption>
+                                    <thead class="govuk-table__head">
+                                        <tr class="govuk-table__row">
+                                            <th scope="col" class="govuk-table__header">"Role"</th>
+                                            <th scope="col" class="govuk-table__header">"For"</th>
+                                            <th scope="col" class="govuk-table__header">"Lets you"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody class="govuk-table__body">{rows}</tbody>
+                                </table>
+                            }.into_any()
+                        }}
+                        {may_curate.then(|| view! {
+                            <p class="govuk-body"><a class="govuk-link" href="/frameworks/new">"Add a framework"</a></p>
+                        })}
+                        {is_admin.then(|| view! {
+                            <p class="govuk-body"><a class="govuk-link" href="/admin/audit">"Read the audit log"</a></p>
+                        })}
+                    }.into_any()
+                }
+            })}
+        </Main>
+    }
+}

@@ -1,0 +1,161 @@
+//! Who may do what, in one table, and the one check every mutating path calls.
+//!
+//! A permission is granted by a role (the `GRANTS` table) *and* scoped by the
+//! resource: a council buyer acts only for their council, a coordinator only
+//! for frameworks their footprint's body owns, a supplier editor only for their
+//! supplier. Platform admins may do everything.
+use uuid::Uuid;
+
+use crate::types::{AppError, Grant, Role, Viewer};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Permission {
+    /// Create frameworks, edit them, their lots and lot suppliers.
+    ManageFrameworks,
+    /// Register a new supplier organisation (any signed-in person may).
+    RegisterSupplier,
+    /// Edit a supplier's profile, colleagues and offers.
+    ManageSupplier,
+    /// Add and edit a council's contracts.
+    ManageContracts,
+    /// Read the audit log.
+    ReadAuditLog,
+}
+
+/// What the permission is exercised on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resource {
+    /// Nothing in particular (creating a supplier, reading the audit log).
+    Platform,
+    /// A framework owned by this organisation (`None`: a national body such as CCS).
+    Framework { owner_organisation_id: Option<Uuid> },
+    Supplier(Uuid),
+    Council(Uuid),
+}
+
+/// The role → permission table. Scope is checked separately in [`in_scope`].
+const GRANTS: &[(Role, Permission)] = &[
+    (Role::PlatformAdmin, Permission::ManageFrameworks),
+    (Role::PlatformAdmin, Permission::ManageSupplier),
+    (Role::PlatformAdmin, Permission::ManageContracts),
+    (Role::PlatformAdmin, Permission::ReadAuditLog),
+    (Role::FootprintCoordinator, Permission::ManageFrameworks),
+    (Role::SupplierEditor, Permission::ManageSupplier),
+    (Role::CouncilBuyer, Permission::ManageContracts),
+];
+
+/// Whether `role` carries `permission` at all.
+pub fn role_grants(role: Role, permission: Permission) -> bool {
+    GRANTS.contains(&(role, permission))
+}
+
+fn in_scope(grant: &Grant, resource: Resource) -> bool {
+    match (grant.role, resource) {
+        (Role::PlatformAdmin, _) => true,
+        (Role::FootprintCoordinator, Resource::Framework { owner_organisation_id }) => {
+            owner_organisation_id.is_some() && grant.footprint_body_id == owner_organisation_id
+        }
+        (Role::SupplierEditor, Resource::Supplier(id)) => grant.scope_id == Some(id),
+        (Role::CouncilBuyer, Resource::Council(id)) => grant.scope_id == Some(id),
+        _ => false,
+    }
+}
+
+/// `Ok` when `viewer` may exercise `permission` on `resource`; otherwise
+/// `Unauthenticated` (nobody signed in) or `Forbidden`.
+pub fn require(
+    viewer: Option<&Viewer>,
+    permission: Permission,
+    resource: Resource,
+) -> Result<(), AppError> {
+    let viewer = viewer.ok_or(AppError::Unauthenticated)?;
+    if permission == Permission::RegisterSupplier {
+        return Ok(());
+    }
+    let allowed = viewer
+        .grants
+        .iter()
+        .any(|g| role_grants(g.role, permission) && in_scope(g, resource));
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn viewer(role: Role, scope_id: Option<Uuid>, body: Option<Uuid>) -> Viewer {
+        Viewer {
+            user_id: Uuid::nil(),
+            email: "a@b.gov.uk".into(),
+            display_name: "A".into(),
+            grants: vec![Grant {
+                role,
+                scope_id,
+                scope_name: None,
+                footprint_body_id: body,
+            }],
+        }
+    }
+
+    #[test]
+    fn nobody_signed_in_is_unauthenticated() {
+        assert_eq!(
+            require(None, Permission::RegisterSupplier, Resource::Platform),
+            Err(AppError::Unauthenticated)
+        );
+    }
+
+    #[test]
+    fn scopes_limit_each_role_to_its_own_records() {
+        let (mine, theirs) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let buyer = viewer(Role::CouncilBuyer, Some(mine), None);
+        assert_eq!(
+            require(Some(&buyer), Permission::ManageContracts, Resource::Council(mine)),
+            Ok(())
+        );
+        assert_eq!(
+            require(Some(&buyer), Permission::ManageContracts, Resource::Council(theirs)),
+            Err(AppError::Forbidden)
+        );
+        assert_eq!(
+            require(
+                Some(&buyer),
+                Permission::ManageFrameworks,
+                Resource::Framework { owner_organisation_id: Some(mine) }
+            ),
+            Err(AppError::Forbidden)
+        );
+
+        let editor = viewer(Role::SupplierEditor, Some(mine), None);
+        assert!(require(Some(&editor), Permission::ManageSupplier, Resource::Supplier(mine)).is_ok());
+        assert!(require(Some(&editor), Permission::ManageSupplier, Resource::Supplier(theirs)).is_err());
+
+        let coordinator = viewer(Role::FootprintCoordinator, Some(theirs), Some(mine));
+        let own = Resource::Framework { owner_organisation_id: Some(mine) };
+        let national = Resource::Framework { owner_organisation_id: None };
+        assert!(require(Some(&coordinator), Permission::ManageFrameworks, own).is_ok());
+        assert!(require(Some(&coordinator), Permission::ManageFrameworks, national).is_err());
+        assert!(require(Some(&coordinator), Permission::ReadAuditLog, Resource::Platform).is_err());
+
+        let admin = viewer(Role::PlatformAdmin, None, None);
+        for permission in [
+            Permission::ManageFrameworks,
+            Permission::ManageSupplier,
+            Permission::ManageContracts,
+            Permission::ReadAuditLog,
+        ] {
+            assert!(require(Some(&admin), permission, national).is_ok());
+        }
+    }
+
+    #[test]
+    fn any_signed_in_person_may_register_a_supplier() {
+        let buyer = viewer(Role::CouncilBuyer, Some(Uuid::nil()), None);
+        let nobody = Viewer { grants: vec![], ..buyer };
+        assert!(require(Some(&nobody), Permission::RegisterSupplier, Resource::Platform).is_ok());
+    }
+}

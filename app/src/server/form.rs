@@ -1,0 +1,45 @@
+//! How a form submission can fail: field errors to show on the form again, or
+//! a refusal (not signed in, not allowed, not found) that ends the request.
+use crate::types::{AppError, FieldErrors};
+
+#[derive(Debug)]
+pub enum FormError {
+    Fields(FieldErrors),
+    Refused(AppError),
+}
+
+impl From<AppError> for FormError {
+    fn from(error: AppError) -> Self {
+        FormError::Refused(error)
+    }
+}
+
+impl From<sea_orm::DbErr> for FormError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        FormError::Refused(error.into())
+    }
+}
+
+impl From<FieldErrors> for FormError {
+    fn from(errors: FieldErrors) -> Self {
+        FormError::Fields(errors)
+    }
+}
+
+impl FieldErrors {
+    /// `Err` with these errors when there are any.
+    pub fn into_result(self) -> Result<(), FormError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(FormError::Fields(self))
+        }
+    }
+}
+
+/// One field error as a failed submission.
+pub fn field_error(field: &str, message: impl Into<String>) -> FormError {
+    let mut errors = FieldErrors::default();
+    errors.add(field, message);
+    FormError::Fields(errors)
+}

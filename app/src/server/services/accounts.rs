@@ -1,0 +1,391 @@
+//! Accounts: signing up, signing in and out, the first admin (from the CLI)
+//! and the roles a person holds.
+use std::net::IpAddr;
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
+};
+use serde_json::json;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::audit;
+use crate::server::AppState;
+use crate::server::auth::{password, session};
+use crate::server::entities::{app_user, footprint, membership, organisation, supplier};
+use crate::server::form::{FormError, field_error};
+use crate::server::validate::{self, Fields};
+use crate::types::{AppError, FieldErrors, Grant, Role, Viewer};
+
+/// A new account, validated.
+struct NewAccount {
+    display_name: String,
+    email: String,
+    password: String,
+}
+
+fn check_new_account(fields: &Fields<'_>) -> Result<NewAccount, FormError> {
+    let mut errors = FieldErrors::default();
+    let display_name = validate::required(
+        &mut errors,
+        "display_name",
+        fields.text("display_name"),
+        "your full name",
+        200,
+    );
+    let email = validate::email(&mut errors, "email", fields.text("email"));
+    // Passwords are taken as typed: spaces are allowed anywhere.
+    let password = fields
+        .0
+        .iter()
+        .find(|(n, _)| n == "password")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    if password.is_empty() {
+        errors.add("password", "Enter a password");
+    } else if let Err(problem) = password::check(&password, &email) {
+        errors.add("password", problem.message);
+    }
+    errors.into_result()?;
+    Ok(NewAccount {
+        display_name,
+        email,
+        password,
+    })
+}
+
+async fn hash_off_thread(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || password::hash(&password))
+        .await
+        .map_err(|_| AppError::Internal)?
+        .map_err(|err| {
+            tracing::error!(error = %err, "password hashing failed");
+            AppError::Internal
+        })
+}
+
+async fn insert_user<C: ConnectionTrait>(
+    db: &C,
+    account: &NewAccount,
+    password_hash: String,
+) -> Result<app_user::Model, sea_orm::DbErr> {
+    let now = OffsetDateTime::now_utc();
+    app_user::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        email: Set(account.email.clone()),
+        display_name: Set(account.display_name.clone()),
+        password_hash: Set(password_hash),
+        is_disabled: Set(false),
+        last_sign_in_at: Set(Some(now)),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+}
+
+async fn find_by_email<C: ConnectionTrait>(
+    db: &C,
+    email: &str,
+) -> Result<Option<app_user::Model>, sea_orm::DbErr> {
+    app_user::Entity::find()
+        .filter(app_user::Column::Email.eq(email.trim().to_lowercase()))
+        .one(db)
+        .await
+}
+
+/// Whether an account with this email exists.
+pub async fn exists(db: &DatabaseConnection, email: &str) -> Result<bool, sea_orm::DbErr> {
+    Ok(find_by_email(db, email).await?.is_some())
+}
+
+/// Creates an account and signs it in; returns the session cookie token.
+pub async fn sign_up(db: &DatabaseConnection, form: &[(String, String)]) -> Result<String, FormError> {
+    let account = check_new_account(&Fields(form))?;
+    if find_by_email(db, &account.email).await?.is_some() {
+        return Err(field_error(
+            "email",
+            "An account with this email address already exists: sign in instead",
+        ));
+    }
+    let hash = hash_off_thread(account.password.clone()).await?;
+    let txn = db.begin().await?;
+    let user = insert_user(&txn, &account, hash).await?;
+    audit::record(
+        &txn,
+        Some(user.id),
+        "account.created",
+        "app_user",
+        user.id,
+        None,
+        Some(json!({ "email": user.email, "display_name": user.display_name })),
+    )
+    .await?;
+    let token = session::start(&txn, user.id).await?;
+    txn.commit().await?;
+    Ok(token)
+}
+
+const WRONG_DETAILS: &str = "The email address or password is not right";
+
+/// Checks the details and starts a session; returns the cookie token.
+pub async fn sign_in(
+    state: &AppState,
+    form: &[(String, String)],
+    address: Option<IpAddr>,
+) -> Result<String, FormError> {
+    let fields = Fields(form);
+    let mut errors = FieldErrors::default();
+    let email = validate::email(&mut errors, "email", fields.text("email"));
+    let password = form
+        .iter()
+        .find(|(n, _)| n == "password")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    if password.is_empty() {
+        errors.add("password", "Enter your password");
+    }
+    errors.into_result()?;
+    if let Err(wait) = state.sign_in_limiter.check(&email, address) {
+        let minutes = wait.as_secs().div_ceil(60).max(1);
+        return Err(field_error(
+            "email",
+            format!(
+                "Too many attempts to sign in with this email address. Wait {minutes} minute{} and try again",
+                if minutes == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+    let user = find_by_email(&state.db, &email).await?;
+    // Verify against a real hash even for unknown emails, so the response
+    // time does not reveal which addresses have accounts.
+    let stored = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| DUMMY_HASH.clone());
+    let matches = tokio::task::spawn_blocking(move || password::verify(&password, &stored))
+        .await
+        .map_err(|_| AppError::Internal)?;
+    let Some(user) = user.filter(|u| matches && !u.is_disabled) else {
+        return Err(field_error("email", WRONG_DETAILS));
+    };
+    let txn = state.db.begin().await?;
+    app_user::ActiveModel {
+        id: Set(user.id),
+        last_sign_in_at: Set(Some(OffsetDateTime::now_utc())),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    audit::record(&txn, Some(user.id), "account.signed_in", "app_user", user.id, None, None)
+        .await?;
+    let token = session::start(&txn, user.id).await?;
+    txn.commit().await?;
+    Ok(token)
+}
+
+/// argon2id of a random string nobody knows; verified against when the email is unknown.
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    password::hash(&session::new_token()).expect("hash a random password")
+});
+
+/// Ends the session behind `token` and records it.
+pub async fn sign_out(db: &DatabaseConnection, token: &str, user_id: Uuid) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    session::end(&txn, token).await?;
+    audit::record(&txn, Some(user_id), "account.signed_out", "app_user", user_id, None, None)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The roles `user` holds, with the names of their scopes.
+pub async fn viewer_for<C: ConnectionTrait>(db: &C, user: &app_user::Model) -> Result<Viewer, sea_orm::DbErr> {
+    let memberships = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user.id))
+        .all(db)
+        .await?;
+    let mut grants = Vec::with_capacity(memberships.len());
+    for m in memberships {
+        let Some(role) = Role::parse(&m.role) else {
+            tracing::warn!(role = %m.role, "unknown role in membership; ignored");
+            continue;
+        };
+        let (scope_id, scope_name, footprint_body_id) = match role {
+            Role::PlatformAdmin => (None, None, None),
+            Role::CouncilBuyer => {
+                let org = match m.organisation_id {
+                    Some(id) => organisation::Entity::find_by_id(id).one(db).await?,
+                    None => None,
+                };
+                (m.organisation_id, org.map(|o| o.short_name), None)
+            }
+            Role::FootprintCoordinator => {
+                let fp = match m.footprint_id {
+                    Some(id) => footprint::Entity::find_by_id(id).one(db).await?,
+                    None => None,
+                };
+                let body = fp.as_ref().and_then(|f| f.organisation_id);
+                (m.footprint_id, fp.map(|f| f.short_name), body)
+            }
+            Role::SupplierEditor => {
+                let s = match m.supplier_id {
+                    Some(id) => supplier::Entity::find_by_id(id).one(db).await?,
+                    None => None,
+                };
+                (m.supplier_id, s.map(|s| s.name), None)
+            }
+        };
+        grants.push(Grant {
+            role,
+            scope_id,
+            scope_name,
+            footprint_body_id,
+        });
+    }
+    Ok(Viewer {
+        user_id: user.id,
+        email: user.email.clone(),
+        display_name: user.display_name.clone(),
+        grants,
+    })
+}
+
+/// Adds a membership (idempotent: an identical one is not added twice).
+pub async fn grant<C: ConnectionTrait>(
+    db: &C,
+    actor: Option<Uuid>,
+    user_id: Uuid,
+    role: Role,
+    scope: Option<Uuid>,
+) -> Result<(), sea_orm::DbErr> {
+    let (organisation_id, footprint_id, supplier_id) = match role {
+        Role::PlatformAdmin => (None, None, None),
+        Role::CouncilBuyer => (scope, None, None),
+        Role::FootprintCoordinator => (None, scope, None),
+        Role::SupplierEditor => (None, None, scope),
+    };
+    let existing = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user_id))
+        .filter(membership::Column::Role.eq(role.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .any(|m| {
+            m.organisation_id == organisation_id
+                && m.footprint_id == footprint_id
+                && m.supplier_id == supplier_id
+        });
+    if existing {
+        return Ok(());
+    }
+    let now = OffsetDateTime::now_utc();
+    let id = Uuid::new_v4();
+    membership::ActiveModel {
+        id: Set(id),
+        user_id: Set(user_id),
+        role: Set(role.as_str().to_owned()),
+        organisation_id: Set(organisation_id),
+        footprint_id: Set(footprint_id),
+        supplier_id: Set(supplier_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    audit::record(
+        db,
+        actor,
+        "membership.granted",
+        "membership",
+        id,
+        None,
+        Some(json!({ "user_id": user_id, "role": role.as_str(), "scope_id": scope })),
+    )
+    .await
+}
+
+/// For the CLI: creates (or finds) the account for `email` and gives it
+/// `role` in the scope named by `scope_code` (a council's GSS code, a
+/// footprint's code, or a supplier's Companies House number). A new account
+/// needs `password`, checked by the same rules as sign-up.
+pub async fn ensure_user_with_role(
+    db: &DatabaseConnection,
+    email: &str,
+    display_name: &str,
+    password: Option<&str>,
+    role: Role,
+    scope_code: Option<&str>,
+) -> Result<Uuid, String> {
+    let scope = match (role, scope_code) {
+        (Role::PlatformAdmin, _) => None,
+        (_, None) => return Err(format!("--scope is required for the {} role", role.as_str())),
+        (Role::CouncilBuyer, Some(code)) => Some(
+            organisation::Entity::find()
+                .filter(organisation::Column::GssCode.eq(code))
+                .one(db)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no council with GSS code {code}"))?
+                .id,
+        ),
+        (Role::FootprintCoordinator, Some(code)) => Some(
+            footprint::Entity::find()
+                .filter(footprint::Column::Code.eq(code))
+                .one(db)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no footprint with code {code}"))?
+                .id,
+        ),
+        (Role::SupplierEditor, Some(code)) => Some(
+            supplier::Entity::find()
+                .filter(supplier::Column::CompaniesHouseNumber.eq(code))
+                .one(db)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no supplier with Companies House number {code}"))?
+                .id,
+        ),
+    };
+    let txn = db.begin().await.map_err(|e| e.to_string())?;
+    let user = match find_by_email(&txn, email).await.map_err(|e| e.to_string())? {
+        Some(user) => user,
+        None => {
+            let form = vec![
+                ("display_name".to_owned(), display_name.to_owned()),
+                ("email".to_owned(), email.to_owned()),
+                ("password".to_owned(), password.unwrap_or_default().to_owned()),
+            ];
+            let account = check_new_account(&Fields(&form)).map_err(|e| match e {
+                FormError::Fields(errors) => errors
+                    .0
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                FormError::Refused(e) => e.to_string(),
+            })?;
+            let hash = hash_off_thread(account.password.clone())
+                .await
+                .map_err(|e| e.to_string())?;
+            let user = insert_user(&txn, &account, hash).await.map_err(|e| e.to_string())?;
+            audit::record(
+                &txn,
+                None,
+                "account.created",
+                "app_user",
+                user.id,
+                None,
+                Some(json!({ "email": user.email, "by": "command line" })),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            user
+        }
+    };
+    grant(&txn, None, user.id, role, scope).await.map_err(|e| e.to_string())?;
+    txn.commit().await.map_err(|e| e.to_string())?;
+    Ok(user.id)
+}

@@ -1,0 +1,352 @@
+//! Pure checks for form input, shared by every form. Each returns the cleaned
+//! value or records a GOV.UK-style message against the field's name.
+use time::{Date, Month};
+
+use crate::types::FieldErrors;
+
+/// The submitted fields of one form, by name (repeated names kept in order).
+pub struct Fields<'a>(pub &'a [(String, String)]);
+
+impl Fields<'_> {
+    /// The trimmed first value for `name` ("" when absent).
+    pub fn text(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, v)| v.trim())
+    }
+
+    /// Every non-empty value for `name`.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(n, v)| n == name && !v.trim().is_empty())
+            .map(|(_, v)| v.trim().to_owned())
+            .collect()
+    }
+}
+
+/// A required single-line or multi-line text of at most `max` characters.
+pub fn required(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    label: &str,
+    max: usize,
+) -> String {
+    if value.is_empty() {
+        errors.add(field, format!("Enter {label}"));
+    } else {
+        max_length(errors, field, value, label, max);
+    }
+    value.to_owned()
+}
+
+/// An optional text: `None` when empty.
+pub fn optional(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    label: &str,
+    max: usize,
+) -> Option<String> {
+    if value.is_empty() {
+        return None;
+    }
+    max_length(errors, field, value, label, max);
+    Some(value.to_owned())
+}
+
+fn max_length(errors: &mut FieldErrors, field: &str, value: &str, label: &str, max: usize) {
+    if value.chars().count() > max {
+        let mut label = label.to_owned();
+        if let Some(first) = label.get(..1) {
+            label = first.to_uppercase() + &label[1..];
+        }
+        errors.add(field, format!("{label} must be {max} characters or fewer"));
+    }
+}
+
+/// An email address: something@domain.tld, no spaces, at most 320 characters.
+pub fn email(errors: &mut FieldErrors, field: &str, value: &str) -> String {
+    let value = value.trim().to_lowercase();
+    if value.is_empty() {
+        errors.add(field, "Enter your email address");
+        return value;
+    }
+    let valid = value.chars().count() <= 320
+        && !value.chars().any(char::is_whitespace)
+        && value.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        });
+    if !valid {
+        errors.add(
+            field,
+            "Enter an email address in the correct format, like name@example.gov.uk",
+        );
+    }
+    value
+}
+
+/// A date entered as three fields (`{field}-day`, `-month`, `-year`), as in
+/// the GOV.UK date input. `None` when all three are empty and it is optional.
+pub fn date(
+    errors: &mut FieldErrors,
+    fields: &Fields<'_>,
+    field: &str,
+    label: &str,
+    required: bool,
+) -> Option<Date> {
+    let day = fields.text(&format!("{field}-day"));
+    let month = fields.text(&format!("{field}-month"));
+    let year = fields.text(&format!("{field}-year"));
+    if day.is_empty() && month.is_empty() && year.is_empty() {
+        if required {
+            errors.add(field, format!("Enter {label}"));
+        }
+        return None;
+    }
+    let parsed = (|| {
+        let day: u8 = day.parse().ok()?;
+        let month: u8 = month.parse().ok()?;
+        let year: i32 = year.parse().ok()?;
+        if !(1900..=2200).contains(&year) {
+            return None;
+        }
+        Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()
+    })();
+    if parsed.is_none() {
+        let mut message = label.to_owned();
+        if let Some(first) = message.get(..1) {
+            message = first.to_uppercase() + &message[1..];
+        }
+        errors.add(field, format!("{message} must be a real date"));
+    }
+    parsed
+}
+
+/// `later` must not be before `earlier` (both optional).
+pub fn not_before(
+    errors: &mut FieldErrors,
+    field: &str,
+    later: Option<Date>,
+    earlier: Option<Date>,
+    message: &str,
+) {
+    if let (Some(later), Some(earlier)) = (later, earlier)
+        && later < earlier
+    {
+        errors.add(field, message);
+    }
+}
+
+/// Pounds and pence ("1,250,000" or "99.50", "£" allowed) as pence; never negative.
+pub fn money(errors: &mut FieldErrors, field: &str, value: &str, label: &str) -> Option<i64> {
+    let cleaned: String = value
+        .chars()
+        .filter(|c| !matches!(c, ',' | '£' | ' '))
+        .collect();
+    if cleaned.is_empty() {
+        return None;
+    }
+    let parsed = (|| {
+        if cleaned.starts_with('-') {
+            return Err(format!("{label} must be £0 or more"));
+        }
+        let (pounds, pence) = cleaned.split_once('.').unwrap_or((&cleaned, "0"));
+        let bad = || format!("{label} must be an amount of money, like 1250 or 99.50");
+        if pounds.is_empty() || !pounds.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        if pence.is_empty() || pence.len() > 2 || !pence.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let pounds: i64 = pounds.parse().map_err(|_| bad())?;
+        let pence: i64 = format!("{pence:0<2}").parse().map_err(|_| bad())?;
+        pounds
+            .checked_mul(100)
+            .and_then(|p| p.checked_add(pence))
+            .filter(|p| *p <= 1_000_000_000_000_00)
+            .ok_or_else(|| format!("{label} must be £1 trillion or less"))
+    })();
+    match parsed {
+        Ok(pence) => Some(pence),
+        Err(message) => {
+            let mut message = message;
+            if let Some(first) = message.get(..1) {
+                message = first.to_uppercase() + &message[1..];
+            }
+            errors.add(field, message);
+            None
+        }
+    }
+}
+
+/// A percentage with up to two decimals ("1", "0.5", "1.25") as basis points.
+pub fn percentage(errors: &mut FieldErrors, field: &str, value: &str, label: &str) -> Option<i32> {
+    let value = value.trim_end_matches('%').trim();
+    if value.is_empty() {
+        return None;
+    }
+    let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
+    let valid = !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.len() <= 2
+        && fraction.bytes().all(|b| b.is_ascii_digit());
+    let points = valid
+        .then(|| {
+            let whole: i32 = whole.parse().ok()?;
+            let fraction: i32 = format!("{fraction:0<2}").parse().ok()?;
+            whole.checked_mul(100)?.checked_add(fraction)
+        })
+        .flatten()
+        .filter(|p| *p <= 100_00);
+    if points.is_none() {
+        errors.add(
+            field,
+            format!("{label} must be a percentage between 0 and 100, like 1 or 0.5"),
+        );
+    }
+    points
+}
+
+/// A web address starting with https:// or http://.
+pub fn url(errors: &mut FieldErrors, field: &str, value: &str, label: &str) -> Option<String> {
+    if value.is_empty() {
+        return None;
+    }
+    let ok = (value.starts_with("https://") || value.starts_with("http://"))
+        && value.len() <= 500
+        && !value.chars().any(char::is_whitespace)
+        && value.split("://").nth(1).is_some_and(|rest| rest.contains('.'));
+    if !ok {
+        errors.add(
+            field,
+            format!("Enter {label} starting with https://, like https://www.example.gov.uk"),
+        );
+    }
+    Some(value.to_owned())
+}
+
+/// A Companies House number: 8 characters, digits or a two-letter prefix
+/// (SC, NI, OC…) and six digits. Shorter all-digit numbers are zero-padded.
+pub fn companies_house_number(errors: &mut FieldErrors, field: &str, value: &str) -> Option<String> {
+    let value = value.trim().to_uppercase().replace(' ', "");
+    if value.is_empty() {
+        return None;
+    }
+    let padded = if value.len() < 8 && value.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{value:0>8}")
+    } else {
+        value
+    };
+    let bytes = padded.as_bytes();
+    let ok = bytes.len() == 8
+        && (bytes.iter().all(u8::is_ascii_digit)
+            || (bytes[..2].iter().all(u8::is_ascii_uppercase)
+                && bytes[2..].iter().all(u8::is_ascii_digit)));
+    if !ok {
+        errors.add(
+            field,
+            "Enter a Companies House number in the correct format, like 01234567 or SC123456",
+        );
+    }
+    Some(padded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(a, b)| ((*a).into(), (*b).into())).collect()
+    }
+
+    #[test]
+    fn dates_must_be_real() {
+        let form = pairs(&[
+            ("start-day", "29"),
+            ("start-month", "2"),
+            ("start-year", "2024"),
+            ("end-day", "31"),
+            ("end-month", "4"),
+            ("end-year", "2025"),
+        ]);
+        let fields = Fields(&form);
+        let mut errors = FieldErrors::default();
+        assert_eq!(
+            date(&mut errors, &fields, "start", "the start date", true),
+            Some(time::macros::date!(2024 - 02 - 29))
+        );
+        assert_eq!(date(&mut errors, &fields, "end", "the end date", true), None);
+        assert_eq!(date(&mut errors, &fields, "other", "the other date", false), None);
+        assert_eq!(date(&mut errors, &fields, "needed", "the needed date", true), None);
+        assert_eq!(
+            errors.0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>(),
+            ["The end date must be a real date", "Enter the needed date"]
+        );
+    }
+
+    #[test]
+    fn money_is_pence_and_never_negative() {
+        let mut errors = FieldErrors::default();
+        assert_eq!(money(&mut errors, "v", "£1,250,000", "Value"), Some(125_000_000));
+        assert_eq!(money(&mut errors, "v", "99.5", "Value"), Some(9_950));
+        assert_eq!(money(&mut errors, "v", "", "Value"), None);
+        assert!(errors.is_empty());
+        assert_eq!(money(&mut errors, "a", "-5", "Value"), None);
+        assert_eq!(money(&mut errors, "b", "12.345", "Value"), None);
+        assert_eq!(money(&mut errors, "c", "ten", "Value"), None);
+        assert_eq!(errors.0[0].message, "Value must be £0 or more");
+        assert_eq!(errors.0.len(), 3);
+    }
+
+    #[test]
+    fn companies_house_numbers_have_a_fixed_shape() {
+        let mut errors = FieldErrors::default();
+        assert_eq!(
+            companies_house_number(&mut errors, "ch", "1234567"),
+            Some("01234567".into())
+        );
+        assert_eq!(
+            companies_house_number(&mut errors, "ch", "sc123456"),
+            Some("SC123456".into())
+        );
+        assert!(errors.is_empty());
+        for bad in ["123456789", "S1234567", "AB12345X", "12-45678"] {
+            let mut errors = FieldErrors::default();
+            companies_house_number(&mut errors, "ch", bad);
+            assert!(errors.has("ch"), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn text_length_counts_characters() {
+        let mut errors = FieldErrors::default();
+        required(&mut errors, "t", &"é".repeat(10), "the title", 10);
+        assert!(errors.is_empty());
+        required(&mut errors, "t", &"é".repeat(11), "the title", 10);
+        assert_eq!(errors.0[0].message, "The title must be 10 characters or fewer");
+        required(&mut errors, "u", "", "a title", 10);
+        assert_eq!(errors.0[1].message, "Enter a title");
+    }
+
+    #[test]
+    fn emails_percentages_and_urls() {
+        let mut errors = FieldErrors::default();
+        assert_eq!(email(&mut errors, "e", " Jo@Leeds.Gov.UK "), "jo@leeds.gov.uk");
+        assert_eq!(percentage(&mut errors, "l", "1.25%", "Levy"), Some(125));
+        assert_eq!(url(&mut errors, "u", "https://www.ccs.gov.uk", "a link"), Some("https://www.ccs.gov.uk".into()));
+        assert!(errors.is_empty());
+        email(&mut errors, "e1", "jo at leeds");
+        email(&mut errors, "e2", "jo@leeds");
+        percentage(&mut errors, "l1", "101", "Levy");
+        percentage(&mut errors, "l2", "-1", "Levy");
+        url(&mut errors, "u1", "javascript:alert(1)", "a link");
+        assert_eq!(errors.0.len(), 5);
+    }
+}

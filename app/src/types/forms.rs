@@ -1,0 +1,104 @@
+//! What a form page needs to show a failed submission again: the values the
+//! person entered and an error per field, in the order of the form.
+use serde::{Deserialize, Serialize};
+
+use super::{AppError, FieldError};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmittedForm {
+    /// Every submitted name/value pair, repeated names kept (checkboxes).
+    /// Passwords and the CSRF token are never included.
+    pub values: Vec<(String, String)>,
+    pub errors: Vec<FieldError>,
+    /// Set when the submission was refused outright (403, 404…): the page
+    /// shows that error instead of the form.
+    pub refused: Option<AppError>,
+}
+
+impl SubmittedForm {
+    /// The first value submitted for `name`.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value submitted for `name` (checkboxes, multi-selects).
+    pub fn values_of<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.values
+            .iter()
+            .filter(move |(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn error(&self, name: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == name)
+            .map(|e| e.message.as_str())
+    }
+}
+
+/// Field errors collected while validating one submission.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        // One message per field: the first problem found is the one to fix.
+        if !self.0.iter().any(|e| e.field == field) {
+            self.0.push(FieldError {
+                field: field.to_owned(),
+                message: message.into(),
+            });
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|e| e.field == field)
+    }
+}
+
+/// One choice in a select, radios or checkboxes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormOption {
+    pub value: String,
+    pub label: String,
+}
+
+/// A form page's data: its anti-forgery token, the values to show (the
+/// record's current values, or a failed submission's) with any errors, and
+/// the page's own data (choices, headings).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FormPage<T> {
+    pub csrf_token: String,
+    pub form: SubmittedForm,
+    pub data: T,
+}
+
+/// Choices on the framework form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FrameworkFormOptions {
+    /// Admins may file frameworks for national bodies (no owning footprint).
+    pub may_file_nationally: bool,
+    /// Footprint bodies the viewer may file under (organisation id, name).
+    pub owners: Vec<FormOption>,
+    pub buyer_types: Vec<FormOption>,
+    pub footprints: Vec<FormOption>,
+    pub regions: Vec<FormOption>,
+}
+
+/// Headings for the lot and lot-supplier forms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LotHeading {
+    pub framework_id: uuid::Uuid,
+    pub framework_reference: String,
+    pub framework_title: String,
+    pub lot_id: Option<uuid::Uuid>,
+    pub lot_title: Option<String>,
+}

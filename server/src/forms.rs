@@ -1,0 +1,278 @@
+//! Form endpoints: every POST a page's form sends. Each handler is thin:
+//! read the submission (size-limited, CSRF-checked), call one service, then
+//! redirect (303, Post/Redirect/Get) on success, or render the same page again
+//! with the entered values and GOV.UK error messages, or refuse (401 → sign-in,
+//! 403 page). Forms post to their own page's URL, so they work without
+//! JavaScript and with it alike.
+use std::net::{IpAddr, SocketAddr};
+
+use app::server::AppState;
+use app::server::auth::session::{SESSION_COOKIE, secrets_match};
+use app::server::form::FormError;
+use app::server::services::{accounts, catalogue_editing};
+use app::types::{AppError, FieldError, SubmittedForm, Visitor};
+use app::shell;
+use axum::{
+    Router,
+    body::{Body, to_bytes},
+    extract::{ConnectInfo, FromRef, Path, Request, State},
+    http::{Method, StatusCode, header, request::Parts},
+    response::{IntoResponse, Response},
+    routing::post,
+};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use crate::router::ServerState;
+use crate::visitor::{SessionToken, cookie_is_secure, set_cookie};
+
+/// Largest form body accepted (offers have several long text fields).
+const MAX_FORM_BYTES: usize = 256 * 1024;
+/// Fields never echoed back into a re-rendered form.
+const SECRET_FIELDS: [&str; 2] = ["password", "csrf_token"];
+
+/// A read, CSRF-checked form submission.
+pub struct Submission {
+    parts: Parts,
+    pub fields: Vec<(String, String)>,
+    pub visitor: Visitor,
+}
+
+impl Submission {
+    pub fn actor(&self) -> Option<&app::types::Viewer> {
+        self.visitor.viewer.as_ref()
+    }
+
+    fn session_token(&self) -> Option<String> {
+        self.parts.extensions.get::<SessionToken>().map(|t| t.0.clone())
+    }
+
+    fn client_address(&self) -> Option<IpAddr> {
+        self.parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+    }
+}
+
+/// Routes for every form endpoint, merged into the main router.
+pub fn routes() -> Router<ServerState> {
+    Router::new()
+        .route("/sign-up", post(sign_up))
+        .route("/sign-in", post(sign_in))
+        .route("/sign-out", post(sign_out))
+        .route("/frameworks/new", post(create_framework))
+        .route("/frameworks/{id}/edit", post(edit_framework))
+        .route("/frameworks/{id}/lots/new", post(add_lot))
+        .route("/lots/{id}/suppliers/new", post(add_lot_supplier))
+}
+
+/// Reads the body and checks the anti-forgery token; a failed check re-shows
+/// the form (with a fresh token) instead of acting on it.
+async fn read(state: &ServerState, request: Request) -> Result<Submission, Response> {
+    let (parts, body) = request.into_parts();
+    let visitor = parts.extensions.get::<Visitor>().cloned().unwrap_or_default();
+    let is_form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
+        Ok(bytes) if is_form => bytes,
+        Ok(_) => return Err((StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send the form as application/x-www-form-urlencoded").into_response()),
+        Err(_) => return Err((StatusCode::PAYLOAD_TOO_LARGE, "The form is too large").into_response()),
+    };
+    let fields: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
+    let sent_token = fields
+        .iter()
+        .find(|(n, _)| n == "csrf_token")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let submission = Submission {
+        parts,
+        fields,
+        visitor,
+    };
+    if !secrets_match(&sent_token, &submission.visitor.csrf_token) {
+        tracing::warn!(path = %submission.parts.uri.path(), "form refused: anti-forgery token missing or wrong");
+        let mut form = echo(&submission.fields);
+        form.errors.push(FieldError {
+            field: "csrf_token".into(),
+            message: "This form had expired. Check your answers and send it again".into(),
+        });
+        return Err(render_again(state, submission.parts, form, StatusCode::FORBIDDEN).await);
+    }
+    Ok(submission)
+}
+
+/// The submitted values worth showing again (never passwords or tokens).
+fn echo(fields: &[(String, String)]) -> SubmittedForm {
+    SubmittedForm {
+        values: fields
+            .iter()
+            .filter(|(n, _)| !SECRET_FIELDS.contains(&n.as_str()))
+            .cloned()
+            .collect(),
+        errors: Vec::new(),
+        refused: None,
+    }
+}
+
+/// Renders the page at the submission's URL (as a GET would) with `form`
+/// available to it, and the given status.
+async fn render_again(state: &ServerState, mut parts: Parts, form: SubmittedForm, status: StatusCode) -> Response {
+    parts.method = Method::GET;
+    let options = state.leptos_options.clone();
+    let app_state = state.app.clone();
+    let render = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(app_state.clone());
+            provide_context(form.clone());
+            leptos::nonce::provide_nonce();
+        },
+        move || shell(options.clone()),
+    );
+    let mut response = render(Request::from_parts(parts, Body::empty())).await;
+    *response.status_mut() = status;
+    response
+}
+
+fn see_other(location: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_owned())]).into_response()
+}
+
+/// Turns a service's answer into the response.
+async fn finish(state: &ServerState, submission: Submission, outcome: Result<String, FormError>) -> Response {
+    match outcome {
+        Ok(location) => see_other(&location),
+        Err(FormError::Fields(errors)) => {
+            let mut form = echo(&submission.fields);
+            form.errors = errors.0;
+            render_again(state, submission.parts, form, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(FormError::Refused(AppError::Unauthenticated)) => {
+            let next = submission.parts.uri.path().to_owned();
+            see_other(&sign_in_path(&next))
+        }
+        Err(FormError::Refused(error)) => {
+            let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut form = echo(&submission.fields);
+            form.refused = Some(error);
+            render_again(state, submission.parts, form, status).await
+        }
+    }
+}
+
+pub fn sign_in_path(next: &str) -> String {
+    let query: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("next", next)
+        .finish();
+    format!("/sign-in?{query}")
+}
+
+/// Only local paths are followed after signing in (no open redirects).
+fn safe_next(fields: &[(String, String)]) -> String {
+    fields
+        .iter()
+        .find(|(n, _)| n == "next")
+        .map(|(_, v)| v.as_str())
+        .filter(|v| v.starts_with('/') && !v.starts_with("//") && !v.contains('\\'))
+        .unwrap_or("/account")
+        .to_owned()
+}
+
+fn with_session_cookie(mut response: Response, token: &str, secure: bool) -> Response {
+    let max_age = app::server::auth::session::ABSOLUTE_LIFETIME.whole_seconds();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, token, Some(max_age), secure));
+    response
+}
+
+macro_rules! submission {
+    ($state:expr, $request:expr) => {
+        match read(&$state, $request).await {
+            Ok(submission) => submission,
+            Err(response) => return response,
+        }
+    };
+}
+
+async fn sign_up(State(state): State<ServerState>, request: Request) -> Response {
+    let secure = cookie_is_secure(request.headers());
+    let submission = submission!(state, request);
+    match accounts::sign_up(&state.app.db, &submission.fields).await {
+        Ok(token) => {
+            let next = safe_next(&submission.fields);
+            with_session_cookie(see_other(&next), &token, secure)
+        }
+        Err(error) => finish(&state, submission, Err(error)).await,
+    }
+}
+
+async fn sign_in(State(state): State<ServerState>, request: Request) -> Response {
+    let secure = cookie_is_secure(request.headers());
+    let submission = submission!(state, request);
+    let address = submission.client_address();
+    match accounts::sign_in(&state.app, &submission.fields, address).await {
+        Ok(token) => {
+            let next = safe_next(&submission.fields);
+            with_session_cookie(see_other(&next), &token, secure)
+        }
+        Err(error) => finish(&state, submission, Err(error)).await,
+    }
+}
+
+async fn sign_out(State(state): State<ServerState>, request: Request) -> Response {
+    let secure = cookie_is_secure(request.headers());
+    let submission = submission!(state, request);
+    if let (Some(token), Some(viewer)) = (submission.session_token(), submission.actor())
+        && let Err(err) = accounts::sign_out(&state.app.db, &token, viewer.user_id).await
+    {
+        tracing::error!(error = %err, "sign out failed");
+        return finish(&state, submission, Err(FormError::Refused(AppError::Internal))).await;
+    }
+    let mut response = see_other("/signed-out");
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", Some(0), secure),
+    );
+    response
+}
+
+fn app_state(state: &ServerState) -> AppState {
+    AppState::from_ref(state)
+}
+
+async fn create_framework(State(state): State<ServerState>, request: Request) -> Response {
+    let submission = submission!(state, request);
+    let outcome = catalogue_editing::create_framework(&app_state(&state).db, submission.actor(), &submission.fields)
+        .await
+        .map(|id| format!("/frameworks/{id}"));
+    finish(&state, submission, outcome).await
+}
+
+async fn edit_framework(State(state): State<ServerState>, Path(id): Path<Uuid>, request: Request) -> Response {
+    let submission = submission!(state, request);
+    let outcome = catalogue_editing::update_framework(&state.app.db, submission.actor(), id, &submission.fields)
+        .await
+        .map(|()| format!("/frameworks/{id}"));
+    finish(&state, submission, outcome).await
+}
+
+async fn add_lot(State(state): State<ServerState>, Path(id): Path<Uuid>, request: Request) -> Response {
+    let submission = submission!(state, request);
+    let outcome = catalogue_editing::add_lot(&state.app.db, submission.actor(), id, &submission.fields)
+        .await
+        .map(|_| format!("/frameworks/{id}"));
+    finish(&state, submission, outcome).await
+}
+
+async fn add_lot_supplier(State(state): State<ServerState>, Path(id): Path<Uuid>, request: Request) -> Response {
+    let submission = submission!(state, request);
+    let outcome = catalogue_editing::add_lot_supplier(&state.app.db, submission.actor(), id, &submission.fields)
+        .await
+        .map(|()| format!("/lots/{id}"));
+    finish(&state, submission, outcome).await
+}
+

@@ -1,0 +1,99 @@
+//! Identifies the visitor on every page and form request: resolves the
+//! session cookie to a signed-in [`Viewer`], or gives an anonymous visitor an
+//! anti-forgery cookie, and puts the resulting [`Visitor`] in the request's
+//! extensions, where server functions and form handlers read it.
+use app::server::AppState;
+use app::server::auth::session::{self, ANONYMOUS_CSRF_COOKIE, SESSION_COOKIE};
+use app::server::services::accounts;
+use app::types::Visitor;
+use axum::{
+    extract::{Request, State},
+    http::{HeaderMap, HeaderValue, header},
+    middleware::Next,
+    response::Response,
+};
+use cookie::{Cookie, SameSite};
+
+/// The raw session token of a signed-in request (needed to sign out).
+#[derive(Clone)]
+pub struct SessionToken(pub String);
+
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+}
+
+/// Cookies are Secure when the request reached us over TLS (directly or, as
+/// behind a load balancer, as reported by X-Forwarded-Proto).
+fn over_tls(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, whole site; `max_age` in
+/// seconds, `None` for a browser-session cookie, `Some(0)` to delete.
+pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -> HeaderValue {
+    let mut cookie = Cookie::build((name.to_owned(), value.to_owned()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure);
+    if let Some(seconds) = max_age {
+        cookie = cookie.max_age(cookie::time::Duration::seconds(seconds));
+    }
+    HeaderValue::from_str(&cookie.build().to_string()).expect("cookie is a valid header value")
+}
+
+pub fn cookie_is_secure(headers: &HeaderMap) -> bool {
+    over_tls(headers)
+}
+
+pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let headers = request.headers().clone();
+    let secure = over_tls(&headers);
+    let mut set_cookies = Vec::new();
+
+    let mut visitor = None;
+    if let Some(token) = cookie_value(&headers, SESSION_COOKIE) {
+        match session::resolve(&state.db, &token).await {
+            Ok(Some(active)) => match accounts::viewer_for(&state.db, &active.user).await {
+                Ok(viewer) => {
+                    visitor = Some(Visitor {
+                        viewer: Some(viewer),
+                        csrf_token: active.csrf_token,
+                    });
+                    request.extensions_mut().insert(SessionToken(token));
+                }
+                Err(err) => tracing::error!(error = %err, "could not load the viewer's roles"),
+            },
+            Ok(None) => set_cookies.push(set_cookie(SESSION_COOKIE, "", Some(0), secure)),
+            Err(err) => tracing::error!(error = %err, "could not resolve the session"),
+        }
+    }
+    let visitor = visitor.unwrap_or_else(|| {
+        let csrf_token = cookie_value(&headers, ANONYMOUS_CSRF_COOKIE).unwrap_or_else(|| {
+            let token = session::new_token();
+            set_cookies.push(set_cookie(ANONYMOUS_CSRF_COOKIE, &token, None, secure));
+            token
+        });
+        Visitor {
+            viewer: None,
+            csrf_token,
+        }
+    });
+    request.extensions_mut().insert(visitor);
+    let mut response = next.run(request).await;
+    for cookie in set_cookies {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
