@@ -9,14 +9,9 @@ use crate::types::{AppError, AuditEntry, FormPage, FrameworkFormOptions, LotHead
 
 #[cfg(feature = "ssr")]
 mod support {
-    use crate::types::{AppError, FormPage, SubmittedForm, Viewer, Visitor};
+    use crate::types::{AppError, FormPage, SubmittedForm, Viewer};
 
-    /// Who is asking, as the server's visitor middleware identified them.
-    pub fn visitor() -> Visitor {
-        leptos::prelude::use_context::<http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<Visitor>().cloned())
-            .unwrap_or_default()
-    }
+    pub(crate) use crate::api::request_visitor as visitor;
 
     pub fn viewer() -> Option<Viewer> {
         visitor().viewer

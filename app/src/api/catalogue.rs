@@ -19,13 +19,17 @@ pub async fn list_frameworks(
 #[server(endpoint = "frameworks/get", input = GetUrl)]
 pub async fn get_framework(id: Uuid) -> Result<FrameworkDetail, AppError> {
     let state = super::state()?;
-    crate::server::services::catalogue::get_framework(&state.db, id).await
+    let mut detail = crate::server::services::catalogue::get_framework(&state.db, id).await?;
+    detail.may_edit = super::may_manage_framework(detail.owner_organisation_id);
+    Ok(detail)
 }
 
 #[server(endpoint = "lots/get", input = GetUrl)]
 pub async fn get_lot(id: Uuid, page: Option<u64>) -> Result<LotDetail, AppError> {
     let state = super::state()?;
-    crate::server::services::catalogue::get_lot(&state.db, id, page.unwrap_or(1)).await
+    let mut detail = crate::server::services::catalogue::get_lot(&state.db, id, page.unwrap_or(1)).await?;
+    detail.may_edit = super::may_manage_framework(detail.owner_organisation_id);
+    Ok(detail)
 }
 
 #[server(endpoint = "suppliers/get", input = GetUrl)]

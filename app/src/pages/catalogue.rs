@@ -10,7 +10,7 @@ use crate::components::pagination::Pagination;
 use crate::components::status::{loaded, set_status};
 use crate::types::{
     AppError, ContractDetail, ContractSummary, FrameworkDetail, FrameworkListing, FrameworkStatus,
-    FrameworkSummary, LotDetail, SupplierDetail, format_date, format_pounds,
+    FrameworkSummary, LotDetail, SupplierDetail, format_basis_points, format_date, format_pounds,
 };
 
 /// A published value, formatted, or "Not published" (the source left it out).
@@ -207,7 +207,15 @@ fn FrameworkDetailView(detail: FrameworkDetail) -> impl IntoView {
         framework,
         description,
         lots,
+        max_extension_end,
+        routes_to_market,
+        levy_basis_points,
+        eligibility,
+        url,
+        may_edit,
+        ..
     } = detail;
+    let framework_id = framework.id;
     let heading = format!("{}: {}", framework.reference, framework.display_title());
     let rows = lots
         .into_iter()
@@ -228,6 +236,33 @@ fn FrameworkDetailView(detail: FrameworkDetail) -> impl IntoView {
             {framework.is_demo.then(|| view! { <DemoNotice /> })}
             {description.map(|d| view! { <p class="govuk-body">{d}</p> })}
             {framework_facts(&framework)}
+            <dl class="govuk-summary-list">
+                {summary_row("Latest end with extensions", or_not_published(max_extension_end.as_ref(), format_date))}
+                {summary_row("Routes to market", if routes_to_market.is_empty() { "Not published".to_owned() } else { routes_to_market.join(", ") })}
+                {summary_row("Levy", or_not_published(levy_basis_points.as_ref(), |p| format!("{}%", format_basis_points(*p))))}
+                <div class="govuk-summary-list__row">
+                    <dt class="govuk-summary-list__key">"Who may use it"</dt>
+                    <dd class="govuk-summary-list__value">
+                        {if eligibility.is_empty() {
+                            view! { <p class="govuk-body">"Not published"</p> }.into_any()
+                        } else {
+                            view! { <ul class="govuk-list">{eligibility.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul> }.into_any()
+                        }}
+                    </dd>
+                </div>
+                {url.map(|url| view! {
+                    <div class="govuk-summary-list__row">
+                        <dt class="govuk-summary-list__key">"Owner's page"</dt>
+                        <dd class="govuk-summary-list__value"><a class="govuk-link" href=url.clone() rel="noreferrer noopener">{url.clone()}</a></dd>
+                    </div>
+                })}
+            </dl>
+            {may_edit.then(|| view! {
+                <ul class="govuk-list">
+                    <li><a class="govuk-link" href=format!("/frameworks/{framework_id}/edit")>"Change this framework"</a></li>
+                    <li><a class="govuk-link" href=format!("/frameworks/{framework_id}/lots/new")>"Add a lot"</a></li>
+                </ul>
+            })}
             <h2 class="govuk-heading-m">{format!("{} lots", framework.lot_count)}</h2>
             <table class="govuk-table">
                 <caption class="govuk-table__caption govuk-visually-hidden">"Lots"</caption>
@@ -262,6 +297,9 @@ fn LotDetailView(detail: LotDetail) -> impl IntoView {
         lot,
         description,
         suppliers,
+        cpv_codes,
+        may_edit,
+        ..
     } = detail;
     let heading = format!("Lot {}: {}", lot.number, lot.title);
     let shown = if suppliers.total_items == 0 {
@@ -301,6 +339,16 @@ fn LotDetailView(detail: LotDetail) -> impl IntoView {
             <h1 class="govuk-heading-xl">{heading}</h1>
             {framework.is_demo.then(|| view! { <DemoNotice /> })}
             {description.map(|d| view! { <p class="govuk-body">{d}</p> })}
+            {(!cpv_codes.is_empty()).then(|| view! {
+                <h2 class="govuk-heading-m">"Categories (CPV)"</h2>
+                <ul class="govuk-list">
+                    {cpv_codes.into_iter().map(|(code, label)| view! { <li>{format!("{code} {label}")}</li> }).collect_view()}
+                </ul>
+            })}
+            {may_edit.then(|| view! {
+                <p class="govuk-body"><a class="govuk-link" href=format!("/lots/{}/suppliers/new", lot.id)>"Add a supplier to this lot"</a></p>
+            })}
+            <h2 class="govuk-heading-m">"Suppliers"</h2>
             <p class="govuk-body" role="status">{shown}</p>
             {(suppliers.total_items > 0).then(|| view! {
                 <table class="govuk-table">

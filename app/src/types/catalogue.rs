@@ -126,6 +126,16 @@ pub struct FrameworkDetail {
     pub framework: FrameworkSummary,
     pub description: Option<String>,
     pub lots: Vec<LotSummary>,
+    pub owner_organisation_id: Option<Uuid>,
+    pub max_extension_end: Option<time::Date>,
+    /// "Direct award", "Further competition".
+    pub routes_to_market: Vec<String>,
+    pub levy_basis_points: Option<i32>,
+    /// Who may use it, in words ("All UK public sector bodies", or one line per listed group).
+    pub eligibility: Vec<String>,
+    pub url: Option<String>,
+    /// Whether the viewer may change it (links only; the server checks again on every change).
+    pub may_edit: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -141,6 +151,10 @@ pub struct LotDetail {
     pub lot: LotSummary,
     pub description: Option<String>,
     pub suppliers: Page<SupplierSummary>,
+    /// (code, label) of the lot's CPV categories.
+    pub cpv_codes: Vec<(String, String)>,
+    pub owner_organisation_id: Option<Uuid>,
+    pub may_edit: bool,
 }
 
 /// A supplier's place on a lot, as listed on the supplier's page.
@@ -259,5 +273,14 @@ mod tests {
             derive(Some(date!(2020 - 01 - 01)), None),
             FrameworkStatus::Live
         );
+    }
+}
+
+/// "1.25" for 125 basis points; "1" for 100.
+pub fn format_basis_points(points: i32) -> String {
+    if points % 100 == 0 {
+        (points / 100).to_string()
+    } else {
+        format!("{}.{:02}", points / 100, points % 100).trim_end_matches('0').to_owned()
     }
 }

@@ -10,8 +10,8 @@ use uuid::Uuid;
 
 use super::councils::count_by;
 use crate::server::entities::{
-    contract, contract_cpv, contract_supplier, cpv_code, framework, lot, lot_supplier,
-    organisation, supplier,
+    contract, contract_cpv, contract_supplier, cpv_code, footprint, framework, lot, lot_cpv,
+    lot_supplier, organisation, supplier,
 };
 use crate::types::{
     AppError, ContractDetail, ContractSummary, FieldError, FrameworkDetail, FrameworkListing,
@@ -164,6 +164,17 @@ pub async fn get_framework(db: &DatabaseConnection, id: Uuid) -> Result<Framewor
         .all(db)
         .await?;
     let counts = supplier_counts(db, lots.iter().map(|l| l.id).collect()).await?;
+    let routes_to_market = model
+        .routes_to_market
+        .split(',')
+        .filter(|r| !r.is_empty())
+        .map(|r| {
+            super::catalogue_editing::ROUTES_TO_MARKET
+                .iter()
+                .find(|(value, _)| *value == r)
+                .map_or_else(|| r.to_owned(), |(_, label)| (*label).to_owned())
+        })
+        .collect();
     Ok(FrameworkDetail {
         framework: framework_summary(&model, lots.len() as u64),
         description: model.description.clone(),
@@ -171,7 +182,46 @@ pub async fn get_framework(db: &DatabaseConnection, id: Uuid) -> Result<Framewor
             .iter()
             .map(|l| lot_summary(l, counts.get(&l.id).copied().unwrap_or(0)))
             .collect(),
+        owner_organisation_id: model.owner_organisation_id,
+        max_extension_end: model.max_extension_end,
+        routes_to_market,
+        levy_basis_points: model.levy_basis_points,
+        eligibility: eligibility_in_words(db, &model).await?,
+        url: model.url.clone(),
+        may_edit: false,
     })
+}
+
+/// Who may use a framework, one line per listed group.
+async fn eligibility_in_words(db: &DatabaseConnection, model: &framework::Model) -> Result<Vec<String>, AppError> {
+    if model.eligibility_scope == super::catalogue_editing::ALL_UK_PUBLIC_SECTOR {
+        return Ok(vec!["All UK public sector bodies".to_owned()]);
+    }
+    let mut lines = Vec::new();
+    for (kind, value) in super::catalogue_editing::eligibility_of(db, model.id).await? {
+        let line = match kind.as_str() {
+            "buyer_type" => {
+                let name = organisation::Entity::find()
+                    .filter(organisation::Column::OrgType.eq(value.clone()))
+                    .one(db)
+                    .await?
+                    .map_or(value, |o| o.org_type_name);
+                format!("Councils of type: {name}")
+            }
+            "footprint" => {
+                let name = footprint::Entity::find()
+                    .filter(footprint::Column::Code.eq(value.clone()))
+                    .one(db)
+                    .await?
+                    .map_or(value, |f| f.name);
+                format!("Councils in {name}")
+            }
+            "region" => format!("Councils in the {value} region"),
+            _ => format!("{kind}: {value}"),
+        };
+        lines.push(line);
+    }
+    Ok(lines)
 }
 
 pub async fn get_lot(db: &DatabaseConnection, id: Uuid, page: u64) -> Result<LotDetail, AppError> {
@@ -204,7 +254,25 @@ pub async fn get_lot(db: &DatabaseConnection, id: Uuid, page: u64) -> Result<Lot
     let total_items = paginator.num_items().await?;
     let page = page.clamp(1, total_items.div_ceil(PER_PAGE).max(1));
     let suppliers = paginator.fetch_page(page - 1).await?;
+    let codes: Vec<String> = lot_cpv::Entity::find()
+        .filter(lot_cpv::Column::LotId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.cpv_code)
+        .collect();
+    let cpv_codes = cpv_code::Entity::find()
+        .filter(cpv_code::Column::Code.is_in(codes))
+        .order_by_asc(cpv_code::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.code, c.label))
+        .collect();
     Ok(LotDetail {
+        cpv_codes,
+        owner_organisation_id: framework_model.owner_organisation_id,
+        may_edit: false,
         framework: framework_summary(&framework_model, lot_count),
         lot: lot_summary(&lot_model, total_items),
         description: lot_model.description.clone(),

@@ -19,7 +19,9 @@ use crate::server::entities::{
 };
 use crate::server::form::{FormError, field_error};
 use crate::server::validate::{self, Fields};
-use crate::types::{AppError, FieldErrors, FormOption, FrameworkFormOptions, Role, Viewer};
+use crate::types::{
+    AppError, FieldErrors, FormOption, FrameworkFormOptions, Role, Viewer, format_basis_points,
+};
 
 pub const ROUTES_TO_MARKET: [(&str, &str); 2] = [
     ("direct_award", "Direct award"),
@@ -340,15 +342,6 @@ pub async fn framework_form_values(db: &DatabaseConnection, actor: Option<&Viewe
         values.push((field.to_owned(), value));
     }
     Ok(values)
-}
-
-/// "1.25" for 125 basis points; "1" for 100.
-pub fn format_basis_points(points: i32) -> String {
-    if points % 100 == 0 {
-        (points / 100).to_string()
-    } else {
-        format!("{}.{:02}", points / 100, points % 100).trim_end_matches('0').to_owned()
-    }
 }
 
 pub async fn update_framework(db: &DatabaseConnection, actor: Option<&Viewer>, id: Uuid, form: &[(String, String)]) -> Result<(), FormError> {
