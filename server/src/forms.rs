@@ -6,16 +6,15 @@
 //! JavaScript and with it alike.
 use std::net::{IpAddr, SocketAddr};
 
-use app::server::AppState;
 use app::server::auth::session::{SESSION_COOKIE, secrets_match};
 use app::server::form::FormError;
-use app::server::services::{accounts, catalogue_editing};
+use app::server::services::{accounts, catalogue_editing, contract_register, suppliers};
 use app::types::{AppError, FieldError, SubmittedForm, Visitor};
 use app::shell;
 use axum::{
     Router,
     body::{Body, to_bytes},
-    extract::{ConnectInfo, FromRef, Path, Request, State},
+    extract::{ConnectInfo, Path, Request, State},
     http::{Method, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
     routing::post,
@@ -65,7 +64,34 @@ pub fn routes() -> Router<ServerState> {
         .route("/frameworks/{id}/edit", post(edit_framework))
         .route("/frameworks/{id}/lots/new", post(add_lot))
         .route("/lots/{id}/suppliers/new", post(add_lot_supplier))
+        .route("/suppliers/new", post(register_supplier))
+        .route("/suppliers/{id}/edit", post(edit_supplier))
+        .route("/suppliers/{id}/colleagues/new", post(add_colleague))
+        .route("/suppliers/{id}/offers/new", post(create_offer))
+        .route("/offers/{id}/edit", post(edit_offer))
+        .route("/councils/{gss}/contracts/new", post(create_contract))
+        .route("/contracts/{id}/edit", post(edit_contract))
 }
+
+/// The form endpoints that change data, as (method, path pattern): the
+/// permission-matrix test walks this list, so a new endpoint cannot be left
+/// out of it.
+pub const MUTATING_ENDPOINTS: &[&str] = &[
+    "/sign-up",
+    "/sign-in",
+    "/sign-out",
+    "/frameworks/new",
+    "/frameworks/{id}/edit",
+    "/frameworks/{id}/lots/new",
+    "/lots/{id}/suppliers/new",
+    "/suppliers/new",
+    "/suppliers/{id}/edit",
+    "/suppliers/{id}/colleagues/new",
+    "/suppliers/{id}/offers/new",
+    "/offers/{id}/edit",
+    "/councils/{gss}/contracts/new",
+    "/contracts/{id}/edit",
+];
 
 /// Reads the body and checks the anti-forgery token; a failed check re-shows
 /// the form (with a fresh token) instead of acting on it.
@@ -240,39 +266,42 @@ async fn sign_out(State(state): State<ServerState>, request: Request) -> Respons
     response
 }
 
-fn app_state(state: &ServerState) -> AppState {
-    AppState::from_ref(state)
+/// A form endpoint: read the submission, call `$service(db, actor, [path
+/// value,] fields)`, and on success redirect to `$redirect(result, path value)`.
+macro_rules! form_endpoint {
+    ($name:ident, $service:path, |$result:pat_param| $redirect:expr) => {
+        async fn $name(State(state): State<ServerState>, request: Request) -> Response {
+            let submission = submission!(state, request);
+            let outcome = $service(&state.app.db, submission.actor(), &submission.fields)
+                .await
+                .map(|$result| $redirect);
+            finish(&state, submission, outcome).await
+        }
+    };
+    ($name:ident, $key:ty, $service:path, |$result:pat_param, $path:ident| $redirect:expr) => {
+        async fn $name(
+            State(state): State<ServerState>,
+            Path($path): Path<$key>,
+            request: Request,
+        ) -> Response {
+            let submission = submission!(state, request);
+            let outcome = $service(&state.app.db, submission.actor(), $path.clone(), &submission.fields)
+                .await
+                .map(|$result| $redirect);
+            finish(&state, submission, outcome).await
+        }
+    };
 }
 
-async fn create_framework(State(state): State<ServerState>, request: Request) -> Response {
-    let submission = submission!(state, request);
-    let outcome = catalogue_editing::create_framework(&app_state(&state).db, submission.actor(), &submission.fields)
-        .await
-        .map(|id| format!("/frameworks/{id}"));
-    finish(&state, submission, outcome).await
-}
-
-async fn edit_framework(State(state): State<ServerState>, Path(id): Path<Uuid>, request: Request) -> Response {
-    let submission = submission!(state, request);
-    let outcome = catalogue_editing::update_framework(&state.app.db, submission.actor(), id, &submission.fields)
-        .await
-        .map(|()| format!("/frameworks/{id}"));
-    finish(&state, submission, outcome).await
-}
-
-async fn add_lot(State(state): State<ServerState>, Path(id): Path<Uuid>, request: Request) -> Response {
-    let submission = submission!(state, request);
-    let outcome = catalogue_editing::add_lot(&state.app.db, submission.actor(), id, &submission.fields)
-        .await
-        .map(|_| format!("/frameworks/{id}"));
-    finish(&state, submission, outcome).await
-}
-
-async fn add_lot_supplier(State(state): State<ServerState>, Path(id): Path<Uuid>, request: Request) -> Response {
-    let submission = submission!(state, request);
-    let outcome = catalogue_editing::add_lot_supplier(&state.app.db, submission.actor(), id, &submission.fields)
-        .await
-        .map(|()| format!("/lots/{id}"));
-    finish(&state, submission, outcome).await
-}
+form_endpoint!(create_framework, catalogue_editing::create_framework, |id| format!("/frameworks/{id}"));
+form_endpoint!(edit_framework, Uuid, catalogue_editing::update_framework, |(), id| format!("/frameworks/{id}"));
+form_endpoint!(add_lot, Uuid, catalogue_editing::add_lot, |_, id| format!("/frameworks/{id}"));
+form_endpoint!(add_lot_supplier, Uuid, catalogue_editing::add_lot_supplier, |(), id| format!("/lots/{id}"));
+form_endpoint!(register_supplier, suppliers::register_supplier, |id| format!("/suppliers/{id}"));
+form_endpoint!(edit_supplier, Uuid, suppliers::update_supplier, |(), id| format!("/suppliers/{id}"));
+form_endpoint!(add_colleague, Uuid, suppliers::add_colleague, |(), id| format!("/suppliers/{id}"));
+form_endpoint!(create_offer, Uuid, suppliers::create_offer, |offer, _id| format!("/offers/{offer}"));
+form_endpoint!(edit_offer, Uuid, suppliers::update_offer, |_, id| format!("/offers/{id}"));
+form_endpoint!(create_contract, String, contract_register::create_contract, |contract, _gss| format!("/contracts/{contract}"));
+form_endpoint!(edit_contract, Uuid, contract_register::update_contract, |(), id| format!("/contracts/{id}"));
 

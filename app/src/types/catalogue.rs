@@ -284,3 +284,12 @@ pub fn format_basis_points(points: i32) -> String {
         format!("{}.{:02}", points / 100, points % 100).trim_end_matches('0').to_owned()
     }
 }
+
+/// Pence as a form value: "1250" or "99.50" (no symbol or separators).
+pub fn format_pence_plain(pence: i64) -> String {
+    if pence % 100 == 0 {
+        (pence / 100).to_string()
+    } else {
+        format!("{}.{:02}", pence / 100, pence % 100)
+    }
+}

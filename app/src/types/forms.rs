@@ -102,3 +102,19 @@ pub struct LotHeading {
     pub lot_id: Option<uuid::Uuid>,
     pub lot_title: Option<String>,
 }
+
+/// Choices on the supplier profile form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupplierFormOptions {
+    pub regions: Vec<FormOption>,
+}
+
+/// Choices on the offer form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferFormOptions {
+    pub supplier_id: uuid::Uuid,
+    pub supplier_name: String,
+    /// Lots the supplier holds an active place on (lot id, "RM1234 lot 2: title").
+    pub lots: Vec<FormOption>,
+    pub footprints: Vec<FormOption>,
+}

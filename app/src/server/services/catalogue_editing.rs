@@ -389,7 +389,7 @@ pub async fn framework_heading(db: &DatabaseConnection, actor: Option<&Viewer>, 
 
 /// CPV codes typed as "72000000", "72000000-5" or a list separated by commas,
 /// spaces or new lines; each must exist in the CPV 2008 list.
-async fn check_cpv_codes<C: ConnectionTrait>(db: &C, errors: &mut FieldErrors, field: &str, value: &str) -> Result<Vec<String>, sea_orm::DbErr> {
+pub(crate) async fn check_cpv_codes<C: ConnectionTrait>(db: &C, errors: &mut FieldErrors, field: &str, value: &str) -> Result<Vec<String>, sea_orm::DbErr> {
     let mut codes = Vec::new();
     for token in value.split(|c: char| c == ',' || c == ';' || c.is_whitespace()).filter(|t| !t.is_empty()) {
         let code = token.split('-').next().unwrap_or_default();
@@ -495,45 +495,10 @@ pub async fn add_lot_supplier(db: &DatabaseConnection, actor: Option<&Viewer>, l
         errors.add("status", "Select the supplier's status on this lot");
     }
     errors.into_result()?;
-    let by_number = match &number {
-        Some(n) => supplier::Entity::find().filter(supplier::Column::CompaniesHouseNumber.eq(n.clone())).one(db).await?,
-        None => None,
-    };
-    let existing = match by_number {
-        Some(found) => Some(found),
-        None => supplier::Entity::find()
-            .filter(supplier::Column::NormalisedName.eq(normalise_supplier_name(&name)))
-            .one(db)
-            .await?
-            .filter(|s| number.is_none() || s.companies_house_number.is_none()),
-    };
     let actor_id = actor.map(|a| a.user_id);
     let now = OffsetDateTime::now_utc();
     let txn = db.begin().await?;
-    let supplier_id = match existing {
-        Some(found) => found.id,
-        None => {
-            let created = supplier::ActiveModel {
-                id: Set(Uuid::new_v4()),
-                name: Set(name.clone()),
-                normalised_name: Set(normalise_supplier_name(&name)),
-                companies_house_number: Set(number.clone()),
-                vat_number: Set(None),
-                is_sme: Set(false),
-                is_vcse: Set(false),
-                region: Set(None),
-                website: Set(None),
-                description: Set(None),
-                is_demo: Set(false),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(&txn)
-            .await?;
-            audit::record(&txn, actor_id, "supplier.created", "supplier", created.id, None, Some(json!({ "name": name, "companies_house_number": number }))).await?;
-            created.id
-        }
-    };
+    let supplier_id = find_or_create_supplier(&txn, actor_id, &name, number.as_deref()).await?;
     let place = lot_supplier::Entity::find_by_id((lot_id, supplier_id)).one(&txn).await?;
     let entity_id = format!("{lot_id}/{supplier_id}");
     match place {
@@ -561,4 +526,59 @@ pub async fn add_lot_supplier(db: &DatabaseConnection, actor: Option<&Viewer>, l
     }
     txn.commit().await?;
     Ok(())
+}
+
+/// The supplier with this Companies House number, else this name (when it
+/// has no different number); a new supplier record when neither matches.
+pub(crate) async fn find_or_create_supplier<C: ConnectionTrait>(
+    db: &C,
+    actor_id: Option<Uuid>,
+    name: &str,
+    number: Option<&str>,
+) -> Result<Uuid, sea_orm::DbErr> {
+    if let Some(number) = number
+        && let Some(found) = supplier::Entity::find()
+            .filter(supplier::Column::CompaniesHouseNumber.eq(number))
+            .one(db)
+            .await?
+    {
+        return Ok(found.id);
+    }
+    let by_name = supplier::Entity::find()
+        .filter(supplier::Column::NormalisedName.eq(normalise_supplier_name(name)))
+        .one(db)
+        .await?
+        .filter(|s| number.is_none() || s.companies_house_number.is_none());
+    if let Some(found) = by_name {
+        return Ok(found.id);
+    }
+    let now = OffsetDateTime::now_utc();
+    let created = supplier::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        name: Set(name.to_owned()),
+        normalised_name: Set(normalise_supplier_name(name)),
+        companies_house_number: Set(number.map(str::to_owned)),
+        vat_number: Set(None),
+        is_sme: Set(false),
+        is_vcse: Set(false),
+        region: Set(None),
+        website: Set(None),
+        description: Set(None),
+        is_demo: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    audit::record(
+        db,
+        actor_id,
+        "supplier.created",
+        "supplier",
+        created.id,
+        None,
+        Some(json!({ "name": name, "companies_house_number": number })),
+    )
+    .await?;
+    Ok(created.id)
 }
