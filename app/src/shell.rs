@@ -12,8 +12,11 @@ use crate::components::layout::{Footer, Header, SkipLink};
 use crate::pages::{
     account::{AccountPage, SignInPage, SignUpPage, SignedOutPage},
     admin::AuditLogPage,
-    editing::{FrameworkFormPage, LotFormPage, LotSupplierFormPage},
-    catalogue::{ContractPage, FrameworkPage, FrameworksPage, LotPage, SupplierPage},
+    editing::{
+        ColleagueFormPage, ContractFormPage, FrameworkFormPage, LotFormPage, LotSupplierFormPage,
+        OfferFormPage, SupplierFormPage,
+    },
+    catalogue::{ContractPage, FrameworkPage, FrameworksPage, LotPage, OfferPage, SupplierPage},
     council::CouncilPage,
     councils::CouncilsPage,
     footprint::FootprintPage,
@@ -88,7 +91,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/frameworks/:id/lots/new") view=LotFormPage ssr=SsrMode::Async />
                     <Route path=path!("/lots/:id/suppliers/new") view=LotSupplierFormPage ssr=SsrMode::Async />
                     <Route path=path!("/lots/:id") view=LotPage ssr=SsrMode::Async />
+                    <Route path=path!("/suppliers/new") view=|| view! { <SupplierFormPage editing=false /> } ssr=SsrMode::Async />
                     <Route path=path!("/suppliers/:id") view=SupplierPage ssr=SsrMode::Async />
+                    <Route path=path!("/suppliers/:id/edit") view=|| view! { <SupplierFormPage editing=true /> } ssr=SsrMode::Async />
+                    <Route path=path!("/suppliers/:id/colleagues/new") view=ColleagueFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/suppliers/:id/offers/new") view=|| view! { <OfferFormPage editing=false /> } ssr=SsrMode::Async />
+                    <Route path=path!("/offers/:id") view=OfferPage ssr=SsrMode::Async />
+                    <Route path=path!("/offers/:id/edit") view=|| view! { <OfferFormPage editing=true /> } ssr=SsrMode::Async />
+                    <Route path=path!("/councils/:gss/contracts/new") view=|| view! { <ContractFormPage editing=false /> } ssr=SsrMode::Async />
+                    <Route path=path!("/contracts/:id/edit") view=|| view! { <ContractFormPage editing=true /> } ssr=SsrMode::Async />
                     <Route path=path!("/contracts/:id") view=ContractPage ssr=SsrMode::Async />
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />

@@ -4,7 +4,8 @@ use leptos::server_fn::codec::GetUrl;
 use uuid::Uuid;
 
 use crate::types::{
-    AppError, ContractDetail, FrameworkDetail, FrameworkListing, LotDetail, SupplierDetail,
+    AppError, ContractDetail, FrameworkDetail, FrameworkListing, LotDetail, OfferDetail,
+    SupplierDetail,
 };
 
 #[server(endpoint = "frameworks/list", input = GetUrl)]
@@ -35,11 +36,20 @@ pub async fn get_lot(id: Uuid, page: Option<u64>) -> Result<LotDetail, AppError>
 #[server(endpoint = "suppliers/get", input = GetUrl)]
 pub async fn get_supplier(id: Uuid) -> Result<SupplierDetail, AppError> {
     let state = super::state()?;
-    crate::server::services::catalogue::get_supplier(&state.db, id).await
+    let may_edit = super::may_manage_supplier(id);
+    crate::server::services::catalogue::get_supplier(&state.db, id, may_edit).await
+}
+
+#[server(endpoint = "offers/get", input = GetUrl)]
+pub async fn get_offer(id: Uuid) -> Result<OfferDetail, AppError> {
+    let state = super::state()?;
+    crate::server::services::catalogue::get_offer(&state.db, id, super::may_manage_supplier).await
 }
 
 #[server(endpoint = "contracts/get", input = GetUrl)]
 pub async fn get_contract(id: Uuid) -> Result<ContractDetail, AppError> {
     let state = super::state()?;
-    crate::server::services::catalogue::get_contract(&state.db, id).await
+    let mut detail = crate::server::services::catalogue::get_contract(&state.db, id).await?;
+    detail.may_edit = super::may_manage_contracts(detail.buyer_organisation_id);
+    Ok(detail)
 }

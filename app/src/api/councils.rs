@@ -19,5 +19,7 @@ pub async fn list_councils(
 #[server(endpoint = "councils/get", input = GetUrl)]
 pub async fn get_council(gss_code: String) -> Result<CouncilDetail, AppError> {
     let state = super::state()?;
-    crate::server::services::councils::get(&state.db, &gss_code).await
+    let mut detail = crate::server::services::councils::get(&state.db, &gss_code).await?;
+    detail.may_edit = super::may_manage_contracts(detail.organisation_id);
+    Ok(detail)
 }

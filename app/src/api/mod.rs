@@ -4,6 +4,7 @@
 pub mod account;
 pub mod catalogue;
 pub mod councils;
+pub mod editing;
 pub mod footprints;
 
 #[cfg(feature = "ssr")]
@@ -30,6 +31,20 @@ pub(crate) fn may_manage_framework(owner: Option<uuid::Uuid>) -> bool {
     .is_ok()
 }
 
+/// Whether the visitor edits supplier `id` (for links; endpoints check again).
+#[cfg(feature = "ssr")]
+pub(crate) fn may_manage_supplier(id: uuid::Uuid) -> bool {
+    use crate::server::auth::{Permission, Resource, require};
+    require(request_visitor().viewer.as_ref(), Permission::ManageSupplier, Resource::Supplier(id)).is_ok()
+}
+
+/// Whether the visitor keeps council `id`'s contract register.
+#[cfg(feature = "ssr")]
+pub(crate) fn may_manage_contracts(id: uuid::Uuid) -> bool {
+    use crate::server::auth::{Permission, Resource, require};
+    require(request_visitor().viewer.as_ref(), Permission::ManageContracts, Resource::Council(id)).is_ok()
+}
+
 /// Who is asking, as the server's visitor middleware identified them.
 #[cfg(feature = "ssr")]
 pub(crate) fn request_visitor() -> crate::types::Visitor {
@@ -37,3 +52,37 @@ pub(crate) fn request_visitor() -> crate::types::Visitor {
         .and_then(|parts| parts.extensions.get::<crate::types::Visitor>().cloned())
         .unwrap_or_default()
 }
+
+#[cfg(feature = "ssr")]
+pub(crate) mod support {
+    use crate::types::{AppError, FormPage, SubmittedForm, Viewer};
+
+    pub(crate) use crate::api::request_visitor as visitor;
+
+    pub fn viewer() -> Option<Viewer> {
+        visitor().viewer
+    }
+
+    /// A form page: a failed submission's values and errors when the page is
+    /// being shown again after a POST, otherwise `initial`.
+    pub fn form_page<T>(initial: Vec<(String, String)>, data: T) -> Result<FormPage<T>, AppError> {
+        let form = match leptos::prelude::use_context::<SubmittedForm>() {
+            Some(submitted) => {
+                if let Some(refusal) = submitted.refused {
+                    return Err(refusal);
+                }
+                submitted
+            }
+            None => SubmittedForm {
+                values: initial,
+                ..Default::default()
+            },
+        };
+        Ok(FormPage {
+            csrf_token: visitor().csrf_token,
+            form,
+            data,
+        })
+    }
+}
+

@@ -168,9 +168,17 @@ pub fn AccountPage() -> impl IntoView {
                                 </table>
                             }.into_any()
                         }}
-                        {may_curate.then(|| view! {
-                            <p class="govuk-body"><a class="govuk-link" href="/frameworks/new">"Add a framework"</a></p>
-                        })}
+                        <h2 class="govuk-heading-m">"What you can do"</h2>
+                        <ul class="govuk-list">
+                            {may_curate.then(|| view! { <li><a class="govuk-link" href="/frameworks/new">"Add a framework"</a></li> })}
+                            {viewer.scopes(Role::CouncilBuyer).filter_map(|g| g.scope_code.clone().map(|gss| (gss, g.scope_name.clone().unwrap_or_default()))).map(|(gss, name)| view! {
+                                <li><a class="govuk-link" href=format!("/councils/{gss}/contracts/new")>{format!("Add a contract for {name}")}</a></li>
+                            }).collect_view()}
+                            {viewer.scopes(Role::SupplierEditor).filter_map(|g| g.scope_id.map(|id| (id, g.scope_name.clone().unwrap_or_default()))).map(|(id, name)| view! {
+                                <li><a class="govuk-link" href=format!("/suppliers/{id}")>{format!("Manage {name}")}</a></li>
+                            }).collect_view()}
+                            <li><a class="govuk-link" href="/suppliers/new">"Register a supplier organisation"</a></li>
+                        </ul>
                         {is_admin.then(|| view! {
                             <p class="govuk-body"><a class="govuk-link" href="/admin/audit">"Read the audit log"</a></p>
                         })}

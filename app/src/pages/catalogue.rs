@@ -4,13 +4,15 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use uuid::Uuid;
 
-use crate::api::catalogue::{get_contract, get_framework, get_lot, get_supplier, list_frameworks};
+use crate::api::catalogue::{
+    get_contract, get_framework, get_lot, get_offer, get_supplier, list_frameworks,
+};
 use crate::components::layout::{Breadcrumbs, Main};
 use crate::components::pagination::Pagination;
 use crate::components::status::{loaded, set_status};
 use crate::types::{
     AppError, ContractDetail, ContractSummary, FrameworkDetail, FrameworkListing, FrameworkStatus,
-    FrameworkSummary, LotDetail, SupplierDetail, format_basis_points, format_date, format_pounds,
+    FrameworkSummary, LotDetail, OfferDetail, SupplierDetail, format_basis_points, format_date, format_pounds,
 };
 
 /// A published value, formatted, or "Not published" (the source left it out).
@@ -380,6 +382,24 @@ pub fn SupplierPage() -> impl IntoView {
 #[component]
 fn SupplierDetailView(detail: SupplierDetail) -> impl IntoView {
     let count = detail.places.len();
+    let supplier_id = detail.id;
+    let offers: Vec<_> = detail
+        .offers
+        .iter()
+        .map(|o| {
+            let status = (o.status != "published").then(|| view! {
+                " "<strong class="govuk-tag govuk-tag--grey">{if o.status == "draft" { "Draft" } else { "Withdrawn" }}</strong>
+            });
+            view! {
+                <li>
+                    <a class="govuk-link govuk-!-font-weight-bold" href=format!("/offers/{}", o.id)>{o.title.clone()}</a>
+                    {status}
+                    <br />
+                    {o.summary.clone()}
+                </li>
+            }
+        })
+        .collect();
     let rows = detail
         .places
         .into_iter()
@@ -403,9 +423,33 @@ fn SupplierDetailView(detail: SupplierDetail) -> impl IntoView {
             <span class="govuk-caption-l">"Supplier"</span>
             <h1 class="govuk-heading-xl">{detail.name.clone()}</h1>
             {detail.is_demo.then(|| view! { <DemoNotice /> })}
+            {detail.description.clone().map(|d| view! { <p class="govuk-body">{d}</p> })}
             <dl class="govuk-summary-list">
                 {summary_row("Companies House number", detail.companies_house_number.clone().unwrap_or_else(|| "Not recorded".into()))}
+                {summary_row("VAT number", detail.vat_number.clone().unwrap_or_else(|| "Not recorded".into()))}
+                {summary_row("Small or medium-sized enterprise (SME)", if detail.is_sme { "Yes" } else { "Not recorded" }.to_owned())}
+                {summary_row("Voluntary, community or social enterprise (VCSE)", if detail.is_vcse { "Yes" } else { "Not recorded" }.to_owned())}
+                {summary_row("Based in", detail.region.clone().unwrap_or_else(|| "Not recorded".into()))}
+                {detail.website.clone().map(|url| view! {
+                    <div class="govuk-summary-list__row">
+                        <dt class="govuk-summary-list__key">"Website"</dt>
+                        <dd class="govuk-summary-list__value"><a class="govuk-link" href=url.clone() rel="noreferrer noopener">{url.clone()}</a></dd>
+                    </div>
+                })}
             </dl>
+            {detail.may_edit.then(|| view! {
+                <ul class="govuk-list">
+                    <li><a class="govuk-link" href=format!("/suppliers/{supplier_id}/edit")>"Change your organisation's profile"</a></li>
+                    <li><a class="govuk-link" href=format!("/suppliers/{supplier_id}/offers/new")>"Add an offer"</a></li>
+                    <li><a class="govuk-link" href=format!("/suppliers/{supplier_id}/colleagues/new")>"Add a colleague"</a></li>
+                </ul>
+            })}
+            <h2 class="govuk-heading-m">"Offers"</h2>
+            {if offers.is_empty() {
+                view! { <p class="govuk-body">"No offers are listed yet."</p> }.into_any()
+            } else {
+                view! { <ul class="govuk-list">{offers}</ul> }.into_any()
+            }}
             <h2 class="govuk-heading-m">{format!("Places on {count} framework lots")}</h2>
             <table class="govuk-table">
                 <caption class="govuk-table__caption govuk-visually-hidden">"Framework lots this supplier is on"</caption>
@@ -480,7 +524,14 @@ fn ContractDetailView(detail: ContractDetail) -> impl IntoView {
         ocid,
         source,
         provenance,
+        call_off,
+        max_extension_end,
+        description,
+        may_edit,
+        ..
     } = detail;
+    let contract_id = contract.id;
+    let source = if source == "register" { "The council's contract register".to_owned() } else { source };
     let buyer_link = contract
         .buyer_gss_code
         .clone()
@@ -499,6 +550,10 @@ fn ContractDetailView(detail: ContractDetail) -> impl IntoView {
         <Main>
             <span class="govuk-caption-l">"Contract"</span>
             <h1 class="govuk-heading-xl">{contract.title.clone()}</h1>
+            {may_edit.then(|| view! {
+                <p class="govuk-body"><a class="govuk-link" href=format!("/contracts/{contract_id}/edit")>"Change this contract"</a></p>
+            })}
+            {description.map(|d| view! { <p class="govuk-body">{d}</p> })}
             {contract.is_demo.then(|| view! {
                 <div class="govuk-inset-text">
                     "Demo data: taken from a real notice published as open data (OCDS). Check the original notice before relying on it."
@@ -517,6 +572,16 @@ fn ContractDetailView(detail: ContractDetail) -> impl IntoView {
                 {summary_row("Value", or_not_published(contract.value_pence.as_ref(), |p| format_pounds(*p)))}
                 {summary_row("Starts", or_not_published(contract.start_date.as_ref(), format_date))}
                 {summary_row("Ends", or_not_published(contract.end_date.as_ref(), format_date))}
+                {max_extension_end.map(|d| summary_row("Latest end with extensions", format_date(&d)))}
+                <div class="govuk-summary-list__row">
+                    <dt class="govuk-summary-list__key">"Bought through"</dt>
+                    <dd class="govuk-summary-list__value">
+                        {match call_off {
+                            Some((lot_id, label)) => view! { <a class="govuk-link" href=format!("/lots/{lot_id}")>{label}</a> }.into_any(),
+                            None => "Not a call-off from a framework in the catalogue".into_any(),
+                        }}
+                    </dd>
+                </div>
                 {summary_row("Source", source)}
                 {ocid.map(|o| summary_row("OCDS id", o))}
                 {provenance.map(|p| summary_row("Provenance", p))}
@@ -525,6 +590,84 @@ fn ContractDetailView(detail: ContractDetail) -> impl IntoView {
             <ul class="govuk-list">{supplier_items}</ul>
             <h2 class="govuk-heading-m">"What was bought (CPV codes)"</h2>
             <ul class="govuk-list">{cpv_items}</ul>
+        </Main>
+    }
+}
+
+#[component]
+pub fn OfferPage() -> impl IntoView {
+    let id = id_param();
+    let offer = Resource::new(
+        move || id.get(),
+        |id| async move { get_offer(id?).await },
+    );
+    view! { {loaded(offer, "Loading offer…", |detail| view! { <OfferDetailView detail /> })} }
+}
+
+/// A heading and a bulleted list, or nothing when the list is empty.
+fn titled_list(title: &'static str, items: Vec<String>) -> impl IntoView {
+    (!items.is_empty()).then(|| view! {
+        <h2 class="govuk-heading-m">{title}</h2>
+        <ul class="govuk-list govuk-list--bullet">
+            {items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}
+        </ul>
+    })
+}
+
+#[component]
+fn OfferDetailView(detail: OfferDetail) -> impl IntoView {
+    let OfferDetail {
+        offer,
+        supplier_id,
+        supplier_name,
+        description,
+        features,
+        benefits,
+        price,
+        cpv_codes,
+        lots,
+        footprints,
+        accessibility_notes,
+        open_standards_notes,
+        is_demo,
+        may_edit,
+    } = detail;
+    let has_lots = !lots.is_empty();
+    let lot_items = lots
+        .into_iter()
+        .map(|(id, label)| view! { <li><a class="govuk-link" href=format!("/lots/{id}")>{label}</a></li> })
+        .collect_view();
+    view! {
+        <Title text=offer.title.clone() />
+        <Breadcrumbs trail=vec![
+            ("Home".into(), "/".into()),
+            (supplier_name.clone(), format!("/suppliers/{supplier_id}")),
+        ] />
+        <Main>
+            <span class="govuk-caption-l">{format!("Offer from {supplier_name}")}</span>
+            <h1 class="govuk-heading-xl">{offer.title.clone()}</h1>
+            {is_demo.then(|| view! { <DemoNotice /> })}
+            {(offer.status != "published").then(|| view! {
+                <div class="govuk-inset-text">
+                    {if offer.status == "draft" { "This offer is a draft: only your organisation can see it." } else { "This offer is withdrawn: only your organisation can see it." }}
+                </div>
+            })}
+            {may_edit.then(|| view! {
+                <p class="govuk-body"><a class="govuk-link" href=format!("/offers/{}/edit", offer.id)>"Change this offer"</a></p>
+            })}
+            <p class="govuk-body-l">{offer.summary.clone()}</p>
+            {description.map(|d| view! { <p class="govuk-body">{d}</p> })}
+            <dl class="govuk-summary-list">
+                {summary_row("Price", price)}
+                {summary_row("Footprints served", if footprints.is_empty() { "Not stated".to_owned() } else { footprints.join(", ") })}
+            </dl>
+            {titled_list("Features", features)}
+            {titled_list("Benefits", benefits)}
+            <h2 class="govuk-heading-m">"Can be bought through"</h2>
+            {if !has_lots { view! { <p class="govuk-body">"No framework lots are named for this offer."</p> }.into_any() } else { view! { <ul class="govuk-list">{lot_items}</ul> }.into_any() }}
+            {titled_list("Categories (CPV)", cpv_codes.into_iter().map(|(c, l)| format!("{c} {l}")).collect())}
+            {accessibility_notes.map(|n| view! { <h2 class="govuk-heading-m">"Accessibility"</h2><p class="govuk-body">{n}</p> })}
+            {open_standards_notes.map(|n| view! { <h2 class="govuk-heading-m">"Open standards"</h2><p class="govuk-body">{n}</p> })}
         </Main>
     }
 }

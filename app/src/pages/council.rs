@@ -46,6 +46,8 @@ fn CouncilDetailView(detail: CouncilDetail) -> impl IntoView {
         districts,
         footprints,
         contracts,
+        may_edit,
+        ..
     } = detail;
     let footprint_items = footprints
         .iter()
@@ -87,6 +89,9 @@ fn CouncilDetailView(detail: CouncilDetail) -> impl IntoView {
                 view! { <ul class="govuk-list">{footprint_items}</ul> }.into_any()
             }}
             <h2 class="govuk-heading-m">"Contracts"</h2>
+            {may_edit.then(|| view! {
+                <p class="govuk-body"><a class="govuk-link" href=format!("/councils/{}/contracts/new", council.gss_code)>"Add a contract"</a></p>
+            })}
             <crate::pages::catalogue::ContractsTable contracts caption="Contracts this council awarded" />
             {has_districts.then(|| view! {
                 <h2 class="govuk-heading-m">"District councils in this county"</h2>

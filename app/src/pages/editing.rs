@@ -6,13 +6,17 @@ use leptos_router::hooks::use_location;
 
 use super::account::form_title;
 use super::catalogue::id_param;
-use crate::api::account::{framework_form, lot_form, lot_supplier_form};
+use crate::api::editing::{
+    colleague_form, contract_form, framework_form, lot_form, lot_supplier_form, offer_form, supplier_form,
+};
 use crate::components::forms::{
     Choices, CsrfField, DateField, FormErrorSummary, SelectField, SubmitButton, TextArea, TextField, options,
 };
 use crate::components::layout::{Breadcrumbs, Main};
 use crate::components::status::{ErrorView, loaded};
-use crate::types::{AppError, FormPage, FrameworkFormOptions, LotHeading};
+use crate::types::{
+    AppError, ContractFormHeading, FormPage, FrameworkFormOptions, LotHeading, OfferFormOptions, SupplierFormOptions,
+};
 
 const ROUTES: [(&str, &str); 2] = [("direct_award", "Direct award"), ("further_competition", "Further competition")];
 const STATUSES: [(&str, &str); 3] = [("active", "Active"), ("suspended", "Suspended"), ("excluded", "Excluded")];
@@ -165,6 +169,223 @@ pub fn LotSupplierFormPage() -> impl IntoView {
                         </div>
                     </div>
                 }.into_any()
+            })}
+        </Main>
+    }
+}
+
+const SUPPLIER_FLAGS: [(&str, &str); 2] = [
+    ("sme", "Small or medium-sized enterprise (SME): fewer than 250 staff, and turnover up to £44 million or balance sheet up to £38 million"),
+    ("vcse", "Voluntary, community or social enterprise (VCSE)"),
+];
+const PRICING_MODELS: [(&str, &str); 6] = [
+    ("fixed", "Fixed price"),
+    ("per_user_per_month", "Per user per month"),
+    ("per_day", "Per day"),
+    ("per_unit", "Per unit"),
+    ("free", "Free"),
+    ("on_application", "Price on application"),
+];
+const OFFER_STATUSES: [(&str, &str); 3] = [
+    ("published", "Published: anyone can see it"),
+    ("draft", "Draft: only your organisation can see it"),
+    ("withdrawn", "Withdrawn: no longer offered"),
+];
+
+/// The uuid in the path for edit pages, or nothing for "new" pages.
+fn optional_id(editing: bool) -> impl Fn() -> Option<Result<uuid::Uuid, AppError>> + Copy {
+    let id = id_param();
+    move || editing.then(|| id.get())
+}
+
+/// `/suppliers/new` and `/suppliers/:id/edit`.
+#[component]
+pub fn SupplierFormPage(editing: bool) -> impl IntoView {
+    let key = optional_id(editing);
+    let page = Resource::new(key, |id| async move {
+        match id {
+            None => supplier_form(None).await,
+            Some(Ok(id)) => supplier_form(Some(id)).await,
+            Some(Err(e)) => Err(e),
+        }
+    });
+    let action = move || use_location().pathname.get_untracked();
+    view! {
+        <Main>
+            {loaded(page, "Loading…", move |page: FormPage<SupplierFormOptions>| {
+                let heading = if editing { "Change your organisation's profile" } else { "Register your organisation as a supplier" };
+                let form = page.form;
+                view! {
+                    <Title text=form_title(heading, !form.errors.is_empty()) />
+                    <div class="govuk-grid-row">
+                        <div class="govuk-grid-column-two-thirds">
+                            <FormErrorSummary errors=form.errors.clone() />
+                            <h1 class="govuk-heading-l">{heading}</h1>
+                            {(!editing).then(|| view! {
+                                <p class="govuk-body">"You will be able to change this profile, add colleagues and list your offers. Framework places are recorded by the framework's owner, not by suppliers."</p>
+                            })}
+                            <form method="post" action=action() novalidate>
+                                <CsrfField token=page.csrf_token />
+                                <TextField name="name" label="Organisation name" autocomplete="organization" form=form.clone() />
+                                <TextField name="companies_house_number" label="Companies House number (optional)"
+                                    hint="8 characters, for example 01234567 or SC123456" class="govuk-input govuk-input--width-10" form=form.clone() />
+                                <TextField name="vat_number" label="VAT number (optional)" hint="For example, GB123456789" class="govuk-input govuk-input--width-10" form=form.clone() />
+                                <Choices name="flags" legend="About your organisation" hint="Select all that apply" multiple=true options=options(&SUPPLIER_FLAGS) form=form.clone() />
+                                <SelectField name="region" label="Where you are based (optional)" options=page.data.regions.clone() empty_label="Not stated" form=form.clone() />
+                                <TextField name="website" label="Website (optional)" input_type="url" form=form.clone() />
+                                <TextArea name="description" label="About your organisation (optional)" form=form.clone() />
+                                <SubmitButton label=if editing { "Save changes" } else { "Register organisation" } />
+                            </form>
+                        </div>
+                    </div>
+                }
+            })}
+        </Main>
+    }
+}
+
+/// `/suppliers/:id/colleagues/new`.
+#[component]
+pub fn ColleagueFormPage() -> impl IntoView {
+    let id = id_param();
+    let page = Resource::new(move || id.get(), |id| async move {
+        match id {
+            Ok(id) => colleague_form(id).await,
+            Err(e) => Err(e),
+        }
+    });
+    let action = move || use_location().pathname.get_untracked();
+    view! {
+        <Main>
+            {loaded(page, "Loading…", move |page: FormPage<String>| {
+                let form = page.form;
+                view! {
+                    <Title text=form_title("Add a colleague", !form.errors.is_empty()) />
+                    <div class="govuk-grid-row">
+                        <div class="govuk-grid-column-two-thirds">
+                            <FormErrorSummary errors=form.errors.clone() />
+                            <span class="govuk-caption-l">{page.data.clone()}</span>
+                            <h1 class="govuk-heading-l">"Add a colleague"</h1>
+                            <p class="govuk-body">"Your colleague will be able to change your organisation's profile and offers. They need to create an account first."</p>
+                            <form method="post" action=action() novalidate>
+                                <CsrfField token=page.csrf_token />
+                                <TextField name="email" label="Your colleague's email address" input_type="email" form=form.clone() />
+                                <SubmitButton label="Add colleague" />
+                            </form>
+                        </div>
+                    </div>
+                }
+            })}
+        </Main>
+    }
+}
+
+/// `/suppliers/:id/offers/new` and `/offers/:id/edit`.
+#[component]
+pub fn OfferFormPage(editing: bool) -> impl IntoView {
+    let id = id_param();
+    let page = Resource::new(move || id.get(), move |id| async move {
+        let id = id?;
+        if editing { offer_form(None, Some(id)).await } else { offer_form(Some(id), None).await }
+    });
+    let action = move || use_location().pathname.get_untracked();
+    view! {
+        <Main>
+            {loaded(page, "Loading…", move |page: FormPage<OfferFormOptions>| {
+                let heading = if editing { "Change an offer" } else { "Add an offer" };
+                let form = page.form;
+                let data = page.data;
+                let lots_view = if data.lots.is_empty() {
+                    view! {
+                        <div class="govuk-inset-text">
+                            "Your organisation has no active framework places recorded yet, so the offer cannot name a framework lot. Framework owners record places on their lots."
+                        </div>
+                    }.into_any()
+                } else {
+                    view! {
+                        <Choices name="lots" legend="Framework lots it can be bought through" hint="Only lots on which your organisation holds an active place" multiple=true small=true options=data.lots.clone() form=form.clone() />
+                    }.into_any()
+                };
+                view! {
+                    <Title text=form_title(heading, !form.errors.is_empty()) />
+                    <div class="govuk-grid-row">
+                        <div class="govuk-grid-column-two-thirds">
+                            <FormErrorSummary errors=form.errors.clone() />
+                            <span class="govuk-caption-l">{data.supplier_name.clone()}</span>
+                            <h1 class="govuk-heading-l">{heading}</h1>
+                            <form method="post" action=action() novalidate>
+                                <CsrfField token=page.csrf_token />
+                                <TextField name="title" label="Title" form=form.clone() />
+                                <TextArea name="summary" label="Summary" hint="One or two sentences buyers see in lists" rows=3 form=form.clone() />
+                                <TextArea name="description" label="Description (optional)" rows=8 form=form.clone() />
+                                <TextArea name="features" label="Features (optional)" hint="One per line" form=form.clone() />
+                                <TextArea name="benefits" label="Benefits (optional)" hint="One per line" form=form.clone() />
+                                <Choices name="pricing_model" legend="How it is priced" options=options(&PRICING_MODELS) form=form.clone() />
+                                <TextField name="price" label="Price in pounds (unless free or on application)" hint="For example, 12.50" class="govuk-input govuk-input--width-10" form=form.clone() />
+                                <TextField name="price_unit" label="What the price covers (optional)" hint="For example, per 100 users, excluding VAT" form=form.clone() />
+                                <TextArea name="cpv_codes" label="Categories (CPV codes)" rows=2 hint="8-digit codes from the CPV 2008 list, separated by commas, for example 72000000" form=form.clone() />
+                                {lots_view}
+                                <Choices name="footprints" legend="Footprints you serve (optional)" multiple=true small=true options=data.footprints.clone() form=form.clone() />
+                                <TextArea name="accessibility_notes" label="Accessibility (optional)" hint="For example, WCAG 2.2 AA conformance and how it was tested" form=form.clone() />
+                                <TextArea name="open_standards_notes" label="Open standards (optional)" hint="For example, open APIs, data export formats" form=form.clone() />
+                                <Choices name="status" legend="Publish it now?" options=options(&OFFER_STATUSES) form=form.clone() />
+                                <SubmitButton label=if editing { "Save changes" } else { "Add offer" } />
+                            </form>
+                        </div>
+                    </div>
+                }
+            })}
+        </Main>
+    }
+}
+
+/// `/councils/:gss/contracts/new` and `/contracts/:id/edit`.
+#[component]
+pub fn ContractFormPage(editing: bool) -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let page = Resource::new(
+        move || params.with(|p| (p.get("gss"), p.get("id"))),
+        move |(gss, id)| async move {
+            if editing {
+                let id = id.and_then(|i| uuid::Uuid::parse_str(&i).ok()).ok_or_else(|| AppError::NotFound("Contract".into()))?;
+                contract_form(None, Some(id)).await
+            } else {
+                contract_form(gss, None).await
+            }
+        },
+    );
+    let action = move || use_location().pathname.get_untracked();
+    view! {
+        <Main>
+            {loaded(page, "Loading…", move |page: FormPage<ContractFormHeading>| {
+                let heading = if editing { "Change a contract" } else { "Add a contract" };
+                let form = page.form;
+                view! {
+                    <Title text=form_title(heading, !form.errors.is_empty()) />
+                    <div class="govuk-grid-row">
+                        <div class="govuk-grid-column-two-thirds">
+                            <FormErrorSummary errors=form.errors.clone() />
+                            <span class="govuk-caption-l">{page.data.council_name.clone()}</span>
+                            <h1 class="govuk-heading-l">{heading}</h1>
+                            <form method="post" action=action() novalidate>
+                                <CsrfField token=page.csrf_token />
+                                <TextField name="title" label="Title" form=form.clone() />
+                                <TextArea name="description" label="Description (optional)" form=form.clone() />
+                                <TextArea name="suppliers" label="Suppliers" hint="One per line, as registered, for example ‘Acme Digital Ltd’" rows=3 form=form.clone() />
+                                <TextArea name="cpv_codes" label="What was bought (CPV codes)" rows=2 hint="8-digit codes from the CPV 2008 list, separated by commas, for example 72000000" form=form.clone() />
+                                <TextField name="value" label="Total value in pounds" hint="Including any extensions, excluding VAT. For example, 250000" class="govuk-input govuk-input--width-10" form=form.clone() />
+                                <DateField name="start_date" legend="Start date" hint="For example, 1 4 2025" form=form.clone() />
+                                <DateField name="end_date" legend="End date" form=form.clone() />
+                                <DateField name="max_extension_end" legend="Latest end date if every extension is used (optional)" form=form.clone() />
+                                <h2 class="govuk-heading-m">"Call-off from a framework (optional)"</h2>
+                                <p class="govuk-body">"If you bought this through a framework, say which lot. The suppliers must hold a place on it."</p>
+                                <TextField name="framework_reference" label="Framework reference" hint="For example, RM6098" class="govuk-input govuk-input--width-10" form=form.clone() />
+                                <TextField name="lot_number" label="Lot number" class="govuk-input govuk-input--width-5" form=form.clone() />
+                                <SubmitButton label=if editing { "Save changes" } else { "Add contract" } />
+                            </form>
+                        </div>
+                    </div>
+                }
             })}
         </Main>
     }

@@ -52,6 +52,8 @@ pub struct Grant {
     pub scope_id: Option<Uuid>,
     /// That scope's name, for display.
     pub scope_name: Option<String>,
+    /// Its code for links: a council's GSS code, a footprint's code.
+    pub scope_code: Option<String>,
     /// For coordinators: the body that leads the footprint (its combined or
     /// strategic authority), which owns the frameworks they curate.
     pub footprint_body_id: Option<Uuid>,

@@ -171,8 +171,17 @@ pub struct SupplierDetail {
     pub name: String,
     pub companies_house_number: Option<String>,
     pub is_sme: bool,
+    pub is_vcse: bool,
+    pub vat_number: Option<String>,
+    pub region: Option<String>,
+    pub website: Option<String>,
+    pub description: Option<String>,
     pub is_demo: bool,
     pub places: Vec<LotPlace>,
+    /// Published offers; drafts and withdrawn ones too for the supplier's editors.
+    pub offers: Vec<OfferSummary>,
+    /// Whether the viewer edits this supplier (links only; the server checks again).
+    pub may_edit: bool,
     /// Contracts awarded to this supplier.
     pub contracts: Vec<ContractSummary>,
 }
@@ -200,6 +209,12 @@ pub struct ContractDetail {
     pub ocid: Option<String>,
     pub source: String,
     pub provenance: Option<String>,
+    pub buyer_organisation_id: Uuid,
+    /// "RM6098 lot 2: title" when the contract is a call-off.
+    pub call_off: Option<(Uuid, String)>,
+    pub max_extension_end: Option<Date>,
+    pub description: Option<String>,
+    pub may_edit: bool,
 }
 
 /// Whole pence → "£1,234,567" (pence shown only when there are any).
@@ -292,4 +307,36 @@ pub fn format_pence_plain(pence: i64) -> String {
     } else {
         format!("{}.{:02}", pence / 100, pence % 100)
     }
+}
+
+/// An offer in a supplier's list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OfferSummary {
+    pub id: Uuid,
+    pub title: String,
+    pub summary: String,
+    /// draft | published | withdrawn
+    pub status: String,
+}
+
+/// A supplier's service definition, as its public page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OfferDetail {
+    pub offer: OfferSummary,
+    pub supplier_id: Uuid,
+    pub supplier_name: String,
+    pub description: Option<String>,
+    pub features: Vec<String>,
+    pub benefits: Vec<String>,
+    /// "£12.50 per user per month", "Free", "Price on application".
+    pub price: String,
+    /// (code, label)
+    pub cpv_codes: Vec<(String, String)>,
+    /// (lot id, "RM6098 lot 2: title")
+    pub lots: Vec<(Uuid, String)>,
+    pub footprints: Vec<String>,
+    pub accessibility_notes: Option<String>,
+    pub open_standards_notes: Option<String>,
+    pub is_demo: bool,
+    pub may_edit: bool,
 }

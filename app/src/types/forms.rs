@@ -118,3 +118,11 @@ pub struct OfferFormOptions {
     pub lots: Vec<FormOption>,
     pub footprints: Vec<FormOption>,
 }
+
+/// Heading and target of the contract form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractFormHeading {
+    pub council_name: String,
+    pub gss_code: String,
+    pub contract_id: Option<uuid::Uuid>,
+}

@@ -27,6 +27,9 @@ pub struct CouncilDetail {
     pub footprints: Vec<FootprintSummary>,
     /// Contracts this council awarded, latest end date first.
     pub contracts: Vec<super::ContractSummary>,
+    pub organisation_id: uuid::Uuid,
+    /// Whether the viewer keeps this council's contract register.
+    pub may_edit: bool,
 }
 
 /// Filter choices for the councils list, taken from the data itself.

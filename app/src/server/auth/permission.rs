@@ -96,6 +96,7 @@ mod tests {
                 role,
                 scope_id,
                 scope_name: None,
+                scope_code: None,
                 footprint_body_id: body,
             }],
         }

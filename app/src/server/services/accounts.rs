@@ -212,14 +212,15 @@ pub async fn viewer_for<C: ConnectionTrait>(db: &C, user: &app_user::Model) -> R
             tracing::warn!(role = %m.role, "unknown role in membership; ignored");
             continue;
         };
-        let (scope_id, scope_name, footprint_body_id) = match role {
-            Role::PlatformAdmin => (None, None, None),
+        let (scope_id, scope_name, scope_code, footprint_body_id) = match role {
+            Role::PlatformAdmin => (None, None, None, None),
             Role::CouncilBuyer => {
                 let org = match m.organisation_id {
                     Some(id) => organisation::Entity::find_by_id(id).one(db).await?,
                     None => None,
                 };
-                (m.organisation_id, org.map(|o| o.short_name), None)
+                let code = org.as_ref().and_then(|o| o.gss_code.clone());
+                (m.organisation_id, org.map(|o| o.short_name), code, None)
             }
             Role::FootprintCoordinator => {
                 let fp = match m.footprint_id {
@@ -227,20 +228,22 @@ pub async fn viewer_for<C: ConnectionTrait>(db: &C, user: &app_user::Model) -> R
                     None => None,
                 };
                 let body = fp.as_ref().and_then(|f| f.organisation_id);
-                (m.footprint_id, fp.map(|f| f.short_name), body)
+                let code = fp.as_ref().map(|f| f.code.clone());
+                (m.footprint_id, fp.map(|f| f.short_name), code, body)
             }
             Role::SupplierEditor => {
                 let s = match m.supplier_id {
                     Some(id) => supplier::Entity::find_by_id(id).one(db).await?,
                     None => None,
                 };
-                (m.supplier_id, s.map(|s| s.name), None)
+                (m.supplier_id, s.map(|s| s.name), None, None)
             }
         };
         grants.push(Grant {
             role,
             scope_id,
             scope_name,
+            scope_code,
             footprint_body_id,
         });
     }

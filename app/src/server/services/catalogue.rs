@@ -11,12 +11,12 @@ use uuid::Uuid;
 use super::councils::count_by;
 use crate::server::entities::{
     contract, contract_cpv, contract_supplier, cpv_code, footprint, framework, lot, lot_cpv,
-    lot_supplier, organisation, supplier,
+    lot_supplier, offer, offer_cpv, offer_footprint, offer_lot, organisation, supplier,
 };
 use crate::types::{
     AppError, ContractDetail, ContractSummary, FieldError, FrameworkDetail, FrameworkListing,
-    FrameworkStatus, FrameworkSummary, LotDetail, LotPlace, LotSummary, Page, SupplierDetail,
-    SupplierSummary,
+    FrameworkStatus, FrameworkSummary, LotDetail, LotPlace, LotSummary, OfferDetail, OfferSummary,
+    Page, SupplierDetail, SupplierSummary, format_pounds,
 };
 
 pub const PER_PAGE: u64 = 50;
@@ -292,7 +292,9 @@ pub async fn get_lot(db: &DatabaseConnection, id: Uuid, page: u64) -> Result<Lot
     })
 }
 
-pub async fn get_supplier(db: &DatabaseConnection, id: Uuid) -> Result<SupplierDetail, AppError> {
+/// A supplier's public page; `may_edit` (the viewer edits this supplier) also
+/// lists its draft and withdrawn offers.
+pub async fn get_supplier(db: &DatabaseConnection, id: Uuid, may_edit: bool) -> Result<SupplierDetail, AppError> {
     let model = supplier::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -336,15 +338,150 @@ pub async fn get_supplier(db: &DatabaseConnection, id: Uuid) -> Result<SupplierD
         (&a.framework.reference, &a.lot.number).cmp(&(&b.framework.reference, &b.lot.number))
     });
     let contracts = contracts_of_supplier(db, id).await?;
+    let mut offers = offer::Entity::find().filter(offer::Column::SupplierId.eq(id));
+    if !may_edit {
+        offers = offers.filter(offer::Column::Status.eq("published"));
+    }
+    let offers = offers
+        .order_by_asc(offer::Column::Title)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| offer_summary(&o))
+        .collect();
     Ok(SupplierDetail {
         contracts,
         id: model.id,
         name: model.name.clone(),
         companies_house_number: model.companies_house_number.clone(),
         is_sme: model.is_sme,
+        is_vcse: model.is_vcse,
+        vat_number: model.vat_number.clone(),
+        region: model.region.clone(),
+        website: model.website.clone(),
+        description: model.description.clone(),
         is_demo: model.is_demo,
         places: result,
+        offers,
+        may_edit,
     })
+}
+
+fn offer_summary(model: &offer::Model) -> OfferSummary {
+    OfferSummary {
+        id: model.id,
+        title: model.title.clone(),
+        summary: model.summary.clone(),
+        status: model.status.clone(),
+    }
+}
+
+/// An offer's public page. Unpublished offers are visible only to the
+/// supplier's editors (`may_edit_supplier` decides, given the supplier id).
+pub async fn get_offer(
+    db: &DatabaseConnection,
+    id: Uuid,
+    may_edit_supplier: impl Fn(Uuid) -> bool,
+) -> Result<OfferDetail, AppError> {
+    let not_found = || AppError::NotFound("Offer".into());
+    let model = offer::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
+    let may_edit = may_edit_supplier(model.supplier_id);
+    if model.status != "published" && !may_edit {
+        return Err(not_found());
+    }
+    let owner = supplier::Entity::find_by_id(model.supplier_id).one(db).await?.ok_or_else(not_found)?;
+    let codes: Vec<String> = offer_cpv::Entity::find()
+        .filter(offer_cpv::Column::OfferId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.cpv_code)
+        .collect();
+    let cpv_codes = cpv_code::Entity::find()
+        .filter(cpv_code::Column::Code.is_in(codes))
+        .order_by_asc(cpv_code::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.code, c.label))
+        .collect();
+    let lot_ids: Vec<Uuid> = offer_lot::Entity::find()
+        .filter(offer_lot::Column::OfferId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| l.lot_id)
+        .collect();
+    let lots_found = lot::Entity::find().filter(lot::Column::Id.is_in(lot_ids)).all(db).await?;
+    let frameworks = framework::Entity::find()
+        .filter(framework::Column::Id.is_in(lots_found.iter().map(|l| l.framework_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?;
+    let mut lots: Vec<(Uuid, String)> = lots_found
+        .iter()
+        .filter_map(|l| {
+            let f = frameworks.iter().find(|f| f.id == l.framework_id)?;
+            Some((l.id, format!("{} lot {}: {}", f.reference, l.number, l.title)))
+        })
+        .collect();
+    lots.sort_by(|a, b| a.1.cmp(&b.1));
+    let footprint_ids: Vec<Uuid> = offer_footprint::Entity::find()
+        .filter(offer_footprint::Column::OfferId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| f.footprint_id)
+        .collect();
+    let footprints = footprint::Entity::find()
+        .filter(footprint::Column::Id.is_in(footprint_ids))
+        .order_by_asc(footprint::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| f.name)
+        .collect();
+    let lines = |text: &Option<String>| -> Vec<String> {
+        text.as_deref()
+            .unwrap_or_default()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    Ok(OfferDetail {
+        offer: offer_summary(&model),
+        supplier_id: owner.id,
+        supplier_name: owner.name,
+        description: model.description.clone(),
+        features: lines(&model.features),
+        benefits: lines(&model.benefits),
+        price: describe_price(model.pricing_model.as_deref(), model.price_pence, model.price_unit.as_deref()),
+        cpv_codes,
+        lots,
+        footprints,
+        accessibility_notes: model.accessibility_notes.clone(),
+        open_standards_notes: model.open_standards_notes.clone(),
+        is_demo: model.is_demo,
+        may_edit,
+    })
+}
+
+/// "£12.50 per user per month", "Free", "Price on application".
+pub fn describe_price(model: Option<&str>, pence: Option<i64>, unit: Option<&str>) -> String {
+    let amount = pence.map(format_pounds);
+    let base = match (model, amount) {
+        (Some("free"), _) => return "Free".to_owned(),
+        (Some("on_application"), _) | (_, None) => return "Price on application".to_owned(),
+        (Some("per_user_per_month"), Some(a)) => format!("{a} per user per month"),
+        (Some("per_day"), Some(a)) => format!("{a} per day"),
+        (Some("per_unit"), Some(a)) => format!("{a} per unit"),
+        (_, Some(a)) => a,
+    };
+    match unit {
+        Some(unit) if !unit.is_empty() => format!("{base} ({unit})"),
+        _ => base,
+    }
 }
 
 /// Contracts matching `filter`, newest end date first, as list rows.
@@ -450,6 +587,14 @@ pub async fn get_contract(db: &DatabaseConnection, id: Uuid) -> Result<ContractD
         .into_iter()
         .map(|c| (c.code, c.label))
         .collect();
+    let call_off = match (model.framework_id, model.lot_id) {
+        (Some(f), Some(l)) => {
+            let f = framework::Entity::find_by_id(f).one(db).await?;
+            let l = lot::Entity::find_by_id(l).one(db).await?;
+            f.zip(l).map(|(f, l)| (l.id, format!("{} lot {}: {}", f.reference, l.number, l.title)))
+        }
+        _ => None,
+    };
     Ok(ContractDetail {
         contract: contract_summary(&model, buyer.as_ref()),
         suppliers,
@@ -457,5 +602,10 @@ pub async fn get_contract(db: &DatabaseConnection, id: Uuid) -> Result<ContractD
         ocid: model.ocid.clone(),
         source: model.source.clone(),
         provenance: model.raw_provenance.clone(),
+        buyer_organisation_id: model.buyer_organisation_id,
+        call_off,
+        max_extension_end: model.max_extension_end,
+        description: model.description.clone(),
+        may_edit: false,
     })
 }

@@ -185,6 +185,8 @@ pub async fn get(db: &DatabaseConnection, gss_code: &str) -> Result<CouncilDetai
         districts,
         footprints,
         contracts,
+        organisation_id: council.id,
+        may_edit: false,
     })
 }
 

@@ -1,0 +1,126 @@
+//! The data behind every curation and editing form page: the permission
+//! check, the record's current values (or a failed submission's) and the
+//! form's choices. Changes go through the form endpoints in the server crate,
+//! which call the same services.
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use uuid::Uuid;
+
+#[cfg(feature = "ssr")]
+use super::support;
+use crate::types::{
+    AppError, ContractFormHeading, FormPage, FrameworkFormOptions, LotHeading, OfferFormOptions,
+    SupplierFormOptions,
+};
+
+#[server(endpoint = "frameworks/form", input = GetUrl)]
+pub async fn framework_form(id: Option<Uuid>) -> Result<FormPage<FrameworkFormOptions>, AppError> {
+    use crate::server::services::catalogue_editing;
+    let state = super::state()?;
+    let viewer = support::viewer();
+    let options = catalogue_editing::framework_form_options(&state.db, viewer.as_ref()).await?;
+    let initial = match id {
+        Some(id) => catalogue_editing::framework_form_values(&state.db, viewer.as_ref(), id).await?,
+        None => vec![
+            ("eligibility_scope".to_owned(), catalogue_editing::ALL_UK_PUBLIC_SECTOR.to_owned()),
+            ("owner_organisation_id".to_owned(), options.owners.first().filter(|_| !options.may_file_nationally).map(|o| o.value.clone()).unwrap_or_default()),
+        ],
+    };
+    support::form_page(initial, options)
+}
+
+#[server(endpoint = "lots/form", input = GetUrl)]
+pub async fn lot_form(framework_id: Uuid) -> Result<FormPage<LotHeading>, AppError> {
+    let state = super::state()?;
+    let viewer = support::viewer();
+    let (reference, title) =
+        crate::server::services::catalogue_editing::framework_heading(&state.db, viewer.as_ref(), framework_id).await?;
+    support::form_page(
+        Vec::new(),
+        LotHeading { framework_id, framework_reference: reference, framework_title: title, lot_id: None, lot_title: None },
+    )
+}
+
+#[server(endpoint = "lots/supplier-form", input = GetUrl)]
+pub async fn lot_supplier_form(lot_id: Uuid) -> Result<FormPage<LotHeading>, AppError> {
+    let state = super::state()?;
+    let viewer = support::viewer();
+    let (lot, framework) =
+        crate::server::services::catalogue_editing::lot_for_change(&state.db, viewer.as_ref(), lot_id).await?;
+    support::form_page(
+        vec![("status".to_owned(), "active".to_owned())],
+        LotHeading {
+            framework_id: framework.id,
+            framework_reference: framework.reference,
+            framework_title: framework.title.unwrap_or_default(),
+            lot_id: Some(lot.id),
+            lot_title: Some(format!("Lot {}: {}", lot.number, lot.title)),
+        },
+    )
+}
+
+#[server(endpoint = "suppliers/form", input = GetUrl)]
+pub async fn supplier_form(id: Option<Uuid>) -> Result<FormPage<SupplierFormOptions>, AppError> {
+    use crate::server::auth::{Permission, Resource, require};
+    use crate::server::services::suppliers;
+    let state = super::state()?;
+    let viewer = support::viewer();
+    let initial = match id {
+        Some(id) => suppliers::supplier_form_values(&state.db, viewer.as_ref(), id).await?,
+        None => {
+            require(viewer.as_ref(), Permission::RegisterSupplier, Resource::Platform)?;
+            vec![("flags".to_owned(), "sme".to_owned())]
+        }
+    };
+    support::form_page(initial, suppliers::supplier_form_options(&state.db).await?)
+}
+
+/// The "add a colleague" form: the supplier's name as its heading.
+#[server(endpoint = "suppliers/colleague-form", input = GetUrl)]
+pub async fn colleague_form(id: Uuid) -> Result<FormPage<String>, AppError> {
+    let state = super::state()?;
+    let viewer = support::viewer();
+    let name = crate::server::services::suppliers::supplier_heading(&state.db, viewer.as_ref(), id).await?;
+    support::form_page(Vec::new(), name)
+}
+
+/// New offer (`supplier_id`) or change offer (`offer_id`).
+#[server(endpoint = "offers/form", input = GetUrl)]
+pub async fn offer_form(supplier_id: Option<Uuid>, offer_id: Option<Uuid>) -> Result<FormPage<OfferFormOptions>, AppError> {
+    use crate::server::services::suppliers;
+    let state = super::state()?;
+    let viewer = support::viewer();
+    let (supplier_id, initial) = match (supplier_id, offer_id) {
+        (_, Some(offer)) => (
+            suppliers::offer_supplier(&state.db, viewer.as_ref(), offer).await?,
+            suppliers::offer_form_values(&state.db, viewer.as_ref(), offer).await?,
+        ),
+        (Some(supplier), None) => (supplier, vec![("status".to_owned(), "published".to_owned())]),
+        (None, None) => return Err(AppError::NotFound("Offer".into())),
+    };
+    let options = suppliers::offer_form_options(&state.db, viewer.as_ref(), supplier_id).await?;
+    support::form_page(initial, options)
+}
+
+/// New contract for a council (`gss`) or change a contract (`contract_id`).
+#[server(endpoint = "contracts/form", input = GetUrl)]
+pub async fn contract_form(gss: Option<String>, contract_id: Option<Uuid>) -> Result<FormPage<ContractFormHeading>, AppError> {
+    use crate::server::services::contract_register;
+    let state = super::state()?;
+    let viewer = support::viewer();
+    match (gss, contract_id) {
+        (_, Some(id)) => {
+            let (council_name, gss_code) = contract_register::contract_council(&state.db, viewer.as_ref(), id).await?;
+            let initial = contract_register::contract_form_values(&state.db, viewer.as_ref(), id).await?;
+            support::form_page(initial, ContractFormHeading { council_name, gss_code, contract_id: Some(id) })
+        }
+        (Some(gss), None) => {
+            let council = contract_register::council_by_gss(&state.db, viewer.as_ref(), &gss).await?;
+            support::form_page(
+                Vec::new(),
+                ContractFormHeading { council_name: council.short_name, gss_code: gss, contract_id: None },
+            )
+        }
+        (None, None) => Err(AppError::NotFound("Council".into())),
+    }
+}
