@@ -144,16 +144,19 @@ fn echo(fields: &[(String, String)]) -> SubmittedForm {
     }
 }
 
-/// Renders the page at the submission's URL (as a GET would) with `form`
-/// available to it, and the given status.
+/// Renders the page at `parts.uri` (as a GET would) with `form` available to
+/// it (unless it is empty), and the given status.
 async fn render_again(state: &ServerState, mut parts: Parts, form: SubmittedForm, status: StatusCode) -> Response {
+    let form = (form != SubmittedForm::default()).then_some(form);
     parts.method = Method::GET;
     let options = state.leptos_options.clone();
     let app_state = state.app.clone();
     let render = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(app_state.clone());
-            provide_context(form.clone());
+            if let Some(form) = form.clone() {
+                provide_context(form);
+            }
             leptos::nonce::provide_nonce();
         },
         move || shell(options.clone()),
@@ -177,8 +180,11 @@ async fn finish(state: &ServerState, submission: Submission, outcome: Result<Str
             render_again(state, submission.parts, form, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(FormError::Refused(AppError::Unauthenticated)) => {
-            let next = submission.parts.uri.path().to_owned();
-            see_other(&sign_in_path(&next))
+            // 401 with the sign-in page itself, which brings them back here.
+            let mut parts = submission.parts;
+            let next = parts.uri.path().to_owned();
+            parts.uri = sign_in_path(&next).parse().expect("a valid path");
+            render_again(state, parts, SubmittedForm::default(), StatusCode::UNAUTHORIZED).await
         }
         Err(FormError::Refused(error)) => {
             let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

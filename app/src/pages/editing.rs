@@ -296,8 +296,14 @@ pub fn OfferFormPage(editing: bool) -> impl IntoView {
                 let form = page.form;
                 let data = page.data;
                 let lots_view = if data.lots.is_empty() {
+                    let error = form.error("lots").map(|message| view! {
+                        <p id="lots-error" class="govuk-error-message">
+                            <span class="govuk-visually-hidden">"Error: "</span>{message.to_owned()}
+                        </p>
+                    });
                     view! {
-                        <div class="govuk-inset-text">
+                        <div id="lots" class="govuk-inset-text">
+                            {error}
                             "Your organisation has no active framework places recorded yet, so the offer cannot name a framework lot. Framework owners record places on their lots."
                         </div>
                     }.into_any()

@@ -214,13 +214,13 @@ pub fn percentage(errors: &mut FieldErrors, field: &str, value: &str, label: &st
     points
 }
 
-/// A web address starting with https:// or http://.
-pub fn url(errors: &mut FieldErrors, field: &str, value: &str, label: &str) -> Option<String> {
+/// A web address starting with https:// or http://, at most `max` characters.
+pub fn url(errors: &mut FieldErrors, field: &str, value: &str, label: &str, max: usize) -> Option<String> {
     if value.is_empty() {
         return None;
     }
     let ok = (value.starts_with("https://") || value.starts_with("http://"))
-        && value.len() <= 500
+        && value.len() <= max
         && !value.chars().any(char::is_whitespace)
         && value.split("://").nth(1).is_some_and(|rest| rest.contains('.'));
     if !ok {
@@ -340,13 +340,13 @@ mod tests {
         let mut errors = FieldErrors::default();
         assert_eq!(email(&mut errors, "e", " Jo@Leeds.Gov.UK "), "jo@leeds.gov.uk");
         assert_eq!(percentage(&mut errors, "l", "1.25%", "Levy"), Some(125));
-        assert_eq!(url(&mut errors, "u", "https://www.ccs.gov.uk", "a link"), Some("https://www.ccs.gov.uk".into()));
+        assert_eq!(url(&mut errors, "u", "https://www.ccs.gov.uk", "a link", 500), Some("https://www.ccs.gov.uk".into()));
         assert!(errors.is_empty());
         email(&mut errors, "e1", "jo at leeds");
         email(&mut errors, "e2", "jo@leeds");
         percentage(&mut errors, "l1", "101", "Levy");
         percentage(&mut errors, "l2", "-1", "Levy");
-        url(&mut errors, "u1", "javascript:alert(1)", "a link");
+        url(&mut errors, "u1", "javascript:alert(1)", "a link", 500);
         assert_eq!(errors.0.len(), 5);
     }
 }

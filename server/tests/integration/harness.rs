@@ -1,6 +1,5 @@
 //! `TestApp`: a migrated, seeded database plus the real router, driven
 //! in-process (no sockets) with `tower::ServiceExt::oneshot`.
-use std::sync::Arc;
 
 use app::server::{AppState, Config, db, services::reference_data};
 use axum::{Router, body::Body, http::Request};
@@ -192,6 +191,11 @@ impl TestApp {
 
     /// Migrated and seeded with the bundled reference data, as on first run.
     pub async fn new() -> Self {
+        // Logs (e.g. the database error behind a 500) with RUST_LOG=error.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
         let database = TestDatabase::create().await;
         db::migrate(&database.conn).await.expect("migrate");
         reference_data::load_bundled(&database.conn)
@@ -256,4 +260,170 @@ fn postgres_urls_get_the_test_database_name() {
         replace_database("postgres://u@h/db?sslmode=disable", "t1"),
         "postgres://u@h/t1?sslmode=disable"
     );
+}
+
+/// A signed-in person for tests: an account with one role (or none), a live
+/// session, and that session's anti-forgery token.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub label: &'static str,
+    pub user_id: uuid::Uuid,
+    pub email: String,
+    session_token: String,
+    csrf_token: String,
+}
+
+/// The anonymous visitor's anti-forgery token (double-submit cookie).
+const ANONYMOUS_CSRF: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+/// Tables a form can change, with whether they have `updated_at`.
+const MUTABLE_TABLES: &[(&str, bool)] = &[
+    ("app_user", true),
+    ("membership", true),
+    ("user_session", false),
+    ("audit_event", false),
+    ("supplier", true),
+    ("framework", true),
+    ("framework_eligibility", false),
+    ("lot", true),
+    ("lot_cpv", false),
+    ("lot_supplier", true),
+    ("offer", true),
+    ("offer_cpv", false),
+    ("offer_lot", false),
+    ("offer_footprint", false),
+    ("contract", true),
+    ("contract_supplier", false),
+    ("contract_cpv", false),
+];
+
+impl Actor {
+    pub fn session(&self) -> &str {
+        &self.session_token
+    }
+}
+
+impl TestApp {
+    /// An account holding `role` for `scope` (or no role), signed in. Its
+    /// password hash is not a hash, so nobody can sign in as it by password.
+    pub async fn actor(
+        &self,
+        label: &'static str,
+        role: Option<(app::types::Role, Option<uuid::Uuid>)>,
+    ) -> Actor {
+        use app::server::entities::{app_user, user_session};
+        use app::server::services::accounts;
+        use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+        let now = time::OffsetDateTime::now_utc();
+        let user_id = uuid::Uuid::new_v4();
+        let email = format!("{label}-{}@example.gov.uk", &user_id.simple().to_string()[..8]);
+        app_user::ActiveModel {
+            id: Set(user_id),
+            email: Set(email.clone()),
+            display_name: Set(format!("Test {label}")),
+            password_hash: Set("no password: test account".into()),
+            is_disabled: Set(false),
+            last_sign_in_at: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&self.db)
+        .await
+        .expect("insert test user");
+        if let Some((role, scope)) = role {
+            accounts::grant(&self.db, None, user_id, role, scope)
+                .await
+                .expect("grant role");
+        }
+        let session_token = app::server::auth::session::start(&self.db, user_id)
+            .await
+            .expect("start session");
+        let csrf_token = user_session::Entity::find_by_id(app::server::auth::session::token_id(
+            &session_token,
+        ))
+        .one(&self.db)
+        .await
+        .expect("read session")
+        .expect("session exists")
+        .csrf_token;
+        Actor {
+            label,
+            user_id,
+            email,
+            session_token,
+            csrf_token,
+        }
+    }
+
+    /// GET as `actor` (or anonymously), accepting HTML like a browser.
+    pub async fn get_as(&self, path: &str, actor: Option<&Actor>) -> TestResponse {
+        let mut request = Request::get(path).header("accept", "text/html");
+        if let Some(actor) = actor {
+            request = request.header("cookie", format!("pc_session={}", actor.session_token));
+        }
+        self.request(request.body(Body::empty()).expect("request"))
+            .await
+    }
+
+    /// POSTs a form as `actor` (or anonymously) with a valid anti-forgery token.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        actor: Option<&Actor>,
+        fields: &[(&str, &str)],
+    ) -> TestResponse {
+        let (cookie, token) = match actor {
+            Some(actor) => (
+                format!("pc_session={}", actor.session_token),
+                actor.csrf_token.clone(),
+            ),
+            None => (format!("pc_csrf={ANONYMOUS_CSRF}"), ANONYMOUS_CSRF.to_owned()),
+        };
+        let mut body = form_urlencoded::Serializer::new(String::new());
+        body.append_pair("csrf_token", &token);
+        for (name, value) in fields {
+            body.append_pair(name, value);
+        }
+        self.post_raw(path, &cookie, body.finish()).await
+    }
+
+    /// POSTs an already encoded form body with the given Cookie header.
+    pub async fn post_raw(&self, path: &str, cookie: &str, body: String) -> TestResponse {
+        let mut request = Request::post(path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "text/html");
+        if !cookie.is_empty() {
+            request = request.header("cookie", cookie);
+        }
+        self.request(request.body(Body::from(body)).expect("request"))
+            .await
+    }
+
+    /// Row counts and latest `updated_at` of every table a form can change:
+    /// equal snapshots mean nothing was written.
+    pub async fn snapshot(&self) -> Vec<String> {
+        use sea_orm::{ConnectionTrait, Statement};
+        let backend = self.db.get_database_backend();
+        let mut out = Vec::new();
+        for (table, has_updated_at) in MUTABLE_TABLES {
+            let latest = if *has_updated_at {
+                "CAST(MAX(updated_at) AS TEXT)"
+            } else {
+                "CAST(NULL AS TEXT)"
+            };
+            let row = self
+                .db
+                .query_one_raw(Statement::from_string(
+                    backend,
+                    format!("SELECT COUNT(*) AS n, {latest} AS latest FROM {table}"),
+                ))
+                .await
+                .expect("snapshot query")
+                .expect("one row");
+            let count: i64 = row.try_get("", "n").expect("count");
+            let latest: Option<String> = row.try_get("", "latest").expect("latest");
+            out.push(format!("{table}: {count} rows, updated {latest:?}"));
+        }
+        out
+    }
 }

@@ -3,7 +3,11 @@
 //! PostgreSQL database when `TEST_DATABASE_URL` is set.
 mod harness;
 
+mod accounts;
 mod catalogue;
+mod fixture;
 mod http;
 mod pages;
+mod permissions;
 mod schema;
+mod validation;

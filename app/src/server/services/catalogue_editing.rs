@@ -158,7 +158,7 @@ fn check_framework(fields: &Fields<'_>, options: &FrameworkFormOptions) -> Resul
         errors.add("routes_to_market", "Select routes to market from the list");
     }
     let levy_basis_points = validate::percentage(&mut errors, "levy", fields.text("levy"), "Levy");
-    let url = validate::url(&mut errors, "url", fields.text("url"), "the link to the owner's page");
+    let url = validate::url(&mut errors, "url", fields.text("url"), "the link to the owner's page", 500);
     let eligibility_scope = fields.text("eligibility_scope").to_owned();
     let mut eligibility = Vec::new();
     match eligibility_scope.as_str() {
@@ -500,7 +500,8 @@ pub async fn add_lot_supplier(db: &DatabaseConnection, actor: Option<&Viewer>, l
     let txn = db.begin().await?;
     let supplier_id = find_or_create_supplier(&txn, actor_id, &name, number.as_deref()).await?;
     let place = lot_supplier::Entity::find_by_id((lot_id, supplier_id)).one(&txn).await?;
-    let entity_id = format!("{lot_id}/{supplier_id}");
+    // Recorded against the lot (a place has no id of its own); the summary names the supplier.
+    let entity_id = lot_id;
     match place {
         Some(place) if place.status == status => {}
         Some(place) => {
@@ -509,7 +510,7 @@ pub async fn add_lot_supplier(db: &DatabaseConnection, actor: Option<&Viewer>, l
             model.status = Set(status.clone());
             model.updated_at = Set(now);
             model.update(&txn).await?;
-            audit::record(&txn, actor_id, "lot_supplier.status_changed", "lot_supplier", entity_id, Some(json!({ "status": before })), Some(json!({ "status": status }))).await?;
+            audit::record(&txn, actor_id, "lot_supplier.status_changed", "lot", entity_id, Some(json!({ "supplier_id": supplier_id, "status": before })), Some(json!({ "supplier_id": supplier_id, "status": status }))).await?;
         }
         None => {
             lot_supplier::ActiveModel {
@@ -521,7 +522,7 @@ pub async fn add_lot_supplier(db: &DatabaseConnection, actor: Option<&Viewer>, l
             }
             .insert(&txn)
             .await?;
-            audit::record(&txn, actor_id, "lot_supplier.added", "lot_supplier", entity_id, None, Some(json!({ "lot_id": lot_id, "supplier_id": supplier_id, "status": status }))).await?;
+            audit::record(&txn, actor_id, "lot_supplier.added", "lot", entity_id, None, Some(json!({ "lot_id": lot_id, "supplier_id": supplier_id, "status": status }))).await?;
         }
     }
     txn.commit().await?;

@@ -106,7 +106,7 @@ fn check_supplier(fields: &Fields<'_>, options: &SupplierFormOptions) -> Result<
             None
         }
     };
-    let website = validate::url(&mut errors, "website", fields.text("website"), "the website address");
+    let website = validate::url(&mut errors, "website", fields.text("website"), "the website address", 300);
     let description = validate::optional(&mut errors, "description", fields.text("description"), "the description", 5000);
     errors.into_result()?;
     Ok(SupplierInput {

@@ -1,0 +1,261 @@
+//! Accounts and safety: sign up, in and out; session cookies; the sign-in
+//! rate limit; anti-forgery tokens; sessions that expire; redirects that stay
+//! on this site; edit pages for the wrong people; the audit log.
+use app::server::entities::{app_user, audit_event, user_session};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+
+use crate::fixture::World;
+use crate::harness::TestApp;
+
+const PASSWORD: &str = "river teacup lantern";
+
+fn session_cookie(response: &crate::harness::TestResponse) -> String {
+    response
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("pc_session=") && !v.starts_with("pc_session=;"))
+        .unwrap_or_else(|| panic!("no session cookie in {:?}", response.headers))
+        .to_owned()
+}
+
+async fn sign_up(app: &TestApp, email: &str) -> crate::harness::TestResponse {
+    app.post_form(
+        "/sign-up",
+        None,
+        &[("display_name", "Pat Example"), ("email", email), ("password", PASSWORD)],
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_up_stores_an_argon2id_hash_and_starts_a_server_side_session() {
+    let app = TestApp::new().await;
+    let response = sign_up(&app, "Pat@Example.GOV.uk").await;
+    assert_eq!(response.status, 303, "{}", response.body);
+    assert_eq!(response.header("location"), Some("/account"));
+    let cookie = session_cookie(&response);
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=43200"] {
+        assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
+    }
+    assert!(!cookie.contains("Secure"), "plain HTTP must not get Secure cookies: {cookie}");
+
+    let user = app_user::Entity::find()
+        .filter(app_user::Column::Email.eq("pat@example.gov.uk"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("email stored lowercased");
+    assert!(user.password_hash.starts_with("$argon2id$"), "{}", user.password_hash);
+    assert!(!user.password_hash.contains(PASSWORD));
+    // The database holds the token's hash, never the token.
+    let token = cookie.trim_start_matches("pc_session=").split(';').next().unwrap();
+    assert!(user_session::Entity::find_by_id(token.to_owned()).one(&app.db).await.unwrap().is_none());
+    let stored = user_session::Entity::find_by_id(app::server::auth::session::token_id(token))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("session stored under the token's hash");
+    assert_eq!(stored.user_id, user.id);
+    let created = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("account.created"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("audit event");
+    assert_eq!(created.actor_user_id, Some(user.id));
+
+    // The cookie signs the person in: the account page shows them.
+    let page = app
+        .request(
+            axum::http::Request::get("/account")
+                .header("cookie", format!("pc_session={token}"))
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    page.assert_contains("pat@example.gov.uk");
+    page.assert_contains("You have no roles yet");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cookies_are_secure_behind_tls() {
+    let app = TestApp::new().await;
+    let response = app
+        .request(
+            axum::http::Request::get("/sign-in")
+                .header("x-forwarded-proto", "https")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let cookie = response.header("set-cookie").expect("anti-forgery cookie");
+    assert!(cookie.starts_with("pc_csrf=") && cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_passwords_are_refused_without_saying_which_part_was_wrong_then_rate_limited() {
+    let app = TestApp::new().await;
+    assert_eq!(sign_up(&app, "pat@example.gov.uk").await.status, 303);
+    let sessions = user_session::Entity::find().count(&app.db).await.unwrap();
+    for _ in 0..5 {
+        let response = app
+            .post_form("/sign-in", None, &[("email", "pat@example.gov.uk"), ("password", "wrong password here")])
+            .await;
+        assert_eq!(response.status, 422);
+        response.assert_contains("The email address or password is not right");
+        response.assert_contains("value=\"pat@example.gov.uk\"");
+        response.assert_lacks("wrong password here");
+    }
+    let unknown = app
+        .post_form("/sign-in", None, &[("email", "nobody@example.gov.uk"), ("password", PASSWORD)])
+        .await;
+    unknown.assert_contains("The email address or password is not right");
+    // The sixth quick attempt is refused even with the right password.
+    let limited = app
+        .post_form("/sign-in", None, &[("email", "pat@example.gov.uk"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(limited.status, 422);
+    limited.assert_contains("Too many attempts to sign in with this email address");
+    assert_eq!(user_session::Entity::find().count(&app.db).await.unwrap(), sessions);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_in_follows_only_local_next_paths_and_signing_out_ends_the_session() {
+    let app = TestApp::new().await;
+    assert_eq!(sign_up(&app, "pat@example.gov.uk").await.status, 303);
+    for (next, expected) in [
+        ("/frameworks", "/frameworks"),
+        ("//evil.example/steal", "/account"),
+        ("https://evil.example/", "/account"),
+    ] {
+        let response = app
+            .post_form("/sign-in", None, &[("email", "pat@example.gov.uk"), ("password", PASSWORD), ("next", next)])
+            .await;
+        assert_eq!(response.status, 303, "{}", response.body);
+        assert_eq!(response.header("location"), Some(expected), "next={next}");
+    }
+    let response = app
+        .post_form("/sign-in", None, &[("email", "pat@example.gov.uk"), ("password", PASSWORD)])
+        .await;
+    let cookie = session_cookie(&response);
+    let token = cookie.trim_start_matches("pc_session=").split(';').next().unwrap().to_owned();
+    let id = app::server::auth::session::token_id(&token);
+    assert!(user_session::Entity::find_by_id(id.clone()).one(&app.db).await.unwrap().is_some());
+    let csrf = user_session::Entity::find_by_id(id.clone()).one(&app.db).await.unwrap().unwrap().csrf_token;
+
+    let body = format!("csrf_token={csrf}");
+    let out = app.post_raw("/sign-out", &format!("pc_session={token}"), body).await;
+    assert_eq!(out.status, 303);
+    assert_eq!(out.header("location"), Some("/signed-out"));
+    assert!(out.header("set-cookie").unwrap().contains("Max-Age=0"));
+    assert!(user_session::Entity::find_by_id(id).one(&app.db).await.unwrap().is_none());
+    // The old cookie no longer signs anyone in.
+    let account = app
+        .request(
+            axum::http::Request::get("/account")
+                .header("cookie", format!("pc_session={token}"))
+                .header("accept", "text/html")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(account.status, 302);
+    assert_eq!(account.header("location"), Some("/sign-in?next=%2Faccount"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forms_without_the_right_anti_forgery_token_change_nothing() {
+    let world = World::build().await;
+    let before = world.app.snapshot().await;
+    let form = "reference=GM-X-1&title=Forged&owner_name=Forger";
+    for token in ["", "csrf_token=0000000000000000000000000000000000000000000000000000000000000000&"] {
+        let cookie = format!("pc_session={}", world.admin_session());
+        let response = world.app.post_raw("/frameworks/new", &cookie, format!("{token}{form}")).await;
+        assert_eq!(response.status, 403, "{}", response.body);
+        response.assert_contains("This form had expired");
+        // The form comes back with the values and a fresh, valid token.
+        response.assert_contains("value=\"Forged\"");
+    }
+    assert_eq!(world.app.snapshot().await, before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_and_idle_sessions_sign_nobody_in() {
+    let world = World::build().await;
+    let page = world.app.get_as("/account", Some(&world.editor)).await;
+    assert_eq!(page.status, 200);
+    // Push the session's expiry into the past.
+    let session = user_session::Entity::find()
+        .filter(user_session::Column::UserId.eq(world.editor.user_id))
+        .one(&world.app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut expired: user_session::ActiveModel = session.clone().into();
+    expired.last_seen_at = Set(session.last_seen_at - time::Duration::hours(3));
+    expired.update(&world.app.db).await.unwrap();
+    let page = world.app.get_as("/account", Some(&world.editor)).await;
+    assert_eq!(page.status, 302, "an idle session must not sign anyone in");
+    assert!(page.header("set-cookie").unwrap().starts_with("pc_session=;"));
+    assert!(user_session::Entity::find_by_id(session.id).one(&world.app.db).await.unwrap().is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edit_pages_send_visitors_to_sign_in_and_refuse_the_wrong_people() {
+    let world = World::build().await;
+    let edit = format!("/suppliers/{}/edit", world.supplier);
+    let anonymous = world.app.get_as(&edit, None).await;
+    assert_eq!(anonymous.status, 302);
+    assert_eq!(
+        anonymous.header("location"),
+        Some(format!("/sign-in?next=%2Fsuppliers%2F{}%2Fedit", world.supplier).as_str())
+    );
+    let other = world.app.get_as(&edit, Some(&world.other_editor)).await;
+    assert_eq!(other.status, 403);
+    other.assert_contains("You do not have permission to see this page");
+    other.assert_lacks("Acme Digital Ltd");
+    let own = world.app.get_as(&edit, Some(&world.editor)).await;
+    assert_eq!(own.status, 200);
+    own.assert_contains("value=\"Acme Digital Ltd\"");
+
+    // Edit links show only to those who may edit.
+    let framework = format!("/frameworks/{}", world.framework);
+    world.app.get_as(&framework, Some(&world.coordinator)).await.assert_contains("Change this framework");
+    world.app.get_as(&framework, Some(&world.other_coordinator)).await.assert_lacks("Change this framework");
+    world.app.get_as(&framework, None).await.assert_lacks("Change this framework");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_are_audited_with_before_and_after_and_only_admins_read_the_log() {
+    let world = World::build().await;
+    let body = world.gmca_body.to_string();
+    let mut form = crate::fixture::framework_form("GM-DTS-01", &body);
+    form.retain(|(k, _)| *k != "title");
+    form.push(("title", "Digital services, renamed"));
+    let response = world
+        .app
+        .post_form(&format!("/frameworks/{}/edit", world.framework), Some(&world.coordinator), &form)
+        .await;
+    assert_eq!(response.status, 303, "{}", response.body);
+    let event = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("framework.updated"))
+        .one(&world.app.db)
+        .await
+        .unwrap()
+        .expect("audit event");
+    assert_eq!(event.actor_user_id, Some(world.coordinator.user_id));
+    assert_eq!(event.entity_id, world.framework.to_string());
+    let summary: serde_json::Value = serde_json::from_str(&event.change_summary.unwrap()).unwrap();
+    assert_eq!(summary["before"]["title"], "Digital and technology services");
+    assert_eq!(summary["after"]["title"], "Digital services, renamed");
+
+    let log = world.app.get_as("/admin/audit", Some(&world.admin)).await;
+    assert_eq!(log.status, 200);
+    log.assert_contains("framework.updated");
+    log.assert_contains(&world.coordinator.email);
+    assert_eq!(world.app.get_as("/admin/audit", Some(&world.coordinator)).await.status, 403);
+    assert_eq!(world.app.get_as("/admin/audit", None).await.status, 302);
+}
