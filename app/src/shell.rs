@@ -12,13 +12,13 @@ use crate::components::layout::{Footer, Header, SkipLink};
 use crate::pages::{
     account::{AccountPage, SignInPage, SignUpPage, SignedOutPage},
     admin::AuditLogPage,
+    catalogue::{ContractPage, FrameworkPage, FrameworksPage, LotPage, OfferPage, SupplierPage},
+    council::CouncilPage,
+    councils::CouncilsPage,
     editing::{
         ColleagueFormPage, ContractFormPage, FrameworkFormPage, LotFormPage, LotSupplierFormPage,
         OfferFormPage, SupplierFormPage,
     },
-    catalogue::{ContractPage, FrameworkPage, FrameworksPage, LotPage, OfferPage, SupplierPage},
-    council::CouncilPage,
-    councils::CouncilsPage,
     footprint::FootprintPage,
     footprints::FootprintsPage,
     home::HomePage,

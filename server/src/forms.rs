@@ -9,8 +9,8 @@ use std::net::{IpAddr, SocketAddr};
 use app::server::auth::session::{SESSION_COOKIE, secrets_match};
 use app::server::form::FormError;
 use app::server::services::{accounts, catalogue_editing, contract_register, suppliers};
-use app::types::{AppError, FieldError, SubmittedForm, Visitor};
 use app::shell;
+use app::types::{AppError, FieldError, SubmittedForm, Visitor};
 use axum::{
     Router,
     body::{Body, to_bytes},
@@ -43,7 +43,10 @@ impl Submission {
     }
 
     fn session_token(&self) -> Option<String> {
-        self.parts.extensions.get::<SessionToken>().map(|t| t.0.clone())
+        self.parts
+            .extensions
+            .get::<SessionToken>()
+            .map(|t| t.0.clone())
     }
 
     fn client_address(&self) -> Option<IpAddr> {
@@ -97,7 +100,11 @@ pub const MUTATING_ENDPOINTS: &[&str] = &[
 /// the form (with a fresh token) instead of acting on it.
 async fn read(state: &ServerState, request: Request) -> Result<Submission, Response> {
     let (parts, body) = request.into_parts();
-    let visitor = parts.extensions.get::<Visitor>().cloned().unwrap_or_default();
+    let visitor = parts
+        .extensions
+        .get::<Visitor>()
+        .cloned()
+        .unwrap_or_default();
     let is_form = parts
         .headers
         .get(header::CONTENT_TYPE)
@@ -105,8 +112,16 @@ async fn read(state: &ServerState, request: Request) -> Result<Submission, Respo
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
         Ok(bytes) if is_form => bytes,
-        Ok(_) => return Err((StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send the form as application/x-www-form-urlencoded").into_response()),
-        Err(_) => return Err((StatusCode::PAYLOAD_TOO_LARGE, "The form is too large").into_response()),
+        Ok(_) => {
+            return Err((
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Send the form as application/x-www-form-urlencoded",
+            )
+                .into_response());
+        }
+        Err(_) => {
+            return Err((StatusCode::PAYLOAD_TOO_LARGE, "The form is too large").into_response());
+        }
     };
     let fields: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
     let sent_token = fields
@@ -146,7 +161,12 @@ fn echo(fields: &[(String, String)]) -> SubmittedForm {
 
 /// Renders the page at `parts.uri` (as a GET would) with `form` available to
 /// it (unless it is empty), and the given status.
-async fn render_again(state: &ServerState, mut parts: Parts, form: SubmittedForm, status: StatusCode) -> Response {
+async fn render_again(
+    state: &ServerState,
+    mut parts: Parts,
+    form: SubmittedForm,
+    status: StatusCode,
+) -> Response {
     let form = (form != SubmittedForm::default()).then_some(form);
     parts.method = Method::GET;
     let options = state.leptos_options.clone();
@@ -167,27 +187,48 @@ async fn render_again(state: &ServerState, mut parts: Parts, form: SubmittedForm
 }
 
 fn see_other(location: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_owned())]).into_response()
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, location.to_owned())],
+    )
+        .into_response()
 }
 
 /// Turns a service's answer into the response.
-async fn finish(state: &ServerState, submission: Submission, outcome: Result<String, FormError>) -> Response {
+async fn finish(
+    state: &ServerState,
+    submission: Submission,
+    outcome: Result<String, FormError>,
+) -> Response {
     match outcome {
         Ok(location) => see_other(&location),
         Err(FormError::Fields(errors)) => {
             let mut form = echo(&submission.fields);
             form.errors = errors.0;
-            render_again(state, submission.parts, form, StatusCode::UNPROCESSABLE_ENTITY).await
+            render_again(
+                state,
+                submission.parts,
+                form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(FormError::Refused(AppError::Unauthenticated)) => {
             // 401 with the sign-in page itself, which brings them back here.
             let mut parts = submission.parts;
             let next = parts.uri.path().to_owned();
             parts.uri = sign_in_path(&next).parse().expect("a valid path");
-            render_again(state, parts, SubmittedForm::default(), StatusCode::UNAUTHORIZED).await
+            render_again(
+                state,
+                parts,
+                SubmittedForm::default(),
+                StatusCode::UNAUTHORIZED,
+            )
+            .await
         }
         Err(FormError::Refused(error)) => {
-            let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let status = StatusCode::from_u16(error.status_code())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let mut form = echo(&submission.fields);
             form.refused = Some(error);
             render_again(state, submission.parts, form, status).await
@@ -215,9 +256,10 @@ fn safe_next(fields: &[(String, String)]) -> String {
 
 fn with_session_cookie(mut response: Response, token: &str, secure: bool) -> Response {
     let max_age = app::server::auth::session::ABSOLUTE_LIFETIME.whole_seconds();
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, token, Some(max_age), secure));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, token, Some(max_age), secure),
+    );
     response
 }
 
@@ -262,7 +304,12 @@ async fn sign_out(State(state): State<ServerState>, request: Request) -> Respons
         && let Err(err) = accounts::sign_out(&state.app.db, &token, viewer.user_id).await
     {
         tracing::error!(error = %err, "sign out failed");
-        return finish(&state, submission, Err(FormError::Refused(AppError::Internal))).await;
+        return finish(
+            &state,
+            submission,
+            Err(FormError::Refused(AppError::Internal)),
+        )
+        .await;
     }
     let mut response = see_other("/signed-out");
     response.headers_mut().append(
@@ -291,23 +338,74 @@ macro_rules! form_endpoint {
             request: Request,
         ) -> Response {
             let submission = submission!(state, request);
-            let outcome = $service(&state.app.db, submission.actor(), $path.clone(), &submission.fields)
-                .await
-                .map(|$result| $redirect);
+            let outcome = $service(
+                &state.app.db,
+                submission.actor(),
+                $path.clone(),
+                &submission.fields,
+            )
+            .await
+            .map(|$result| $redirect);
             finish(&state, submission, outcome).await
         }
     };
 }
 
-form_endpoint!(create_framework, catalogue_editing::create_framework, |id| format!("/frameworks/{id}"));
-form_endpoint!(edit_framework, Uuid, catalogue_editing::update_framework, |(), id| format!("/frameworks/{id}"));
-form_endpoint!(add_lot, Uuid, catalogue_editing::add_lot, |_, id| format!("/frameworks/{id}"));
-form_endpoint!(add_lot_supplier, Uuid, catalogue_editing::add_lot_supplier, |(), id| format!("/lots/{id}"));
-form_endpoint!(register_supplier, suppliers::register_supplier, |id| format!("/suppliers/{id}"));
-form_endpoint!(edit_supplier, Uuid, suppliers::update_supplier, |(), id| format!("/suppliers/{id}"));
-form_endpoint!(add_colleague, Uuid, suppliers::add_colleague, |(), id| format!("/suppliers/{id}"));
-form_endpoint!(create_offer, Uuid, suppliers::create_offer, |offer, _id| format!("/offers/{offer}"));
-form_endpoint!(edit_offer, Uuid, suppliers::update_offer, |_, id| format!("/offers/{id}"));
-form_endpoint!(create_contract, String, contract_register::create_contract, |contract, _gss| format!("/contracts/{contract}"));
-form_endpoint!(edit_contract, Uuid, contract_register::update_contract, |(), id| format!("/contracts/{id}"));
-
+form_endpoint!(
+    create_framework,
+    catalogue_editing::create_framework,
+    |id| format!("/frameworks/{id}")
+);
+form_endpoint!(
+    edit_framework,
+    Uuid,
+    catalogue_editing::update_framework,
+    |(), id| format!("/frameworks/{id}")
+);
+form_endpoint!(add_lot, Uuid, catalogue_editing::add_lot, |_, id| format!(
+    "/frameworks/{id}"
+));
+form_endpoint!(
+    add_lot_supplier,
+    Uuid,
+    catalogue_editing::add_lot_supplier,
+    |(), id| format!("/lots/{id}")
+);
+form_endpoint!(
+    register_supplier,
+    suppliers::register_supplier,
+    |id| format!("/suppliers/{id}")
+);
+form_endpoint!(
+    edit_supplier,
+    Uuid,
+    suppliers::update_supplier,
+    |(), id| format!("/suppliers/{id}")
+);
+form_endpoint!(
+    add_colleague,
+    Uuid,
+    suppliers::add_colleague,
+    |(), id| format!("/suppliers/{id}")
+);
+form_endpoint!(
+    create_offer,
+    Uuid,
+    suppliers::create_offer,
+    |offer, _id| format!("/offers/{offer}")
+);
+form_endpoint!(edit_offer, Uuid, suppliers::update_offer, |_, id| format!(
+    "/offers/{id}"
+));
+form_endpoint!(
+    create_contract,
+    String,
+    contract_register::create_contract,
+    |contract, _gss| format!("/contracts/{contract}")
+);
+form_endpoint!(
+    edit_contract,
+    Uuid,
+    contract_register::update_contract,
+    |(), id| format!("/contracts/{id}")
+);

@@ -22,6 +22,10 @@ pub async fn account_form() -> Result<FormPage<Option<crate::types::Viewer>>, Ap
 pub async fn audit_log(page: Option<u64>) -> Result<Page<AuditEntry>, AppError> {
     use crate::server::auth::{Permission, Resource, require};
     let state = super::state()?;
-    require(support::viewer().as_ref(), Permission::ReadAuditLog, Resource::Platform)?;
+    require(
+        support::viewer().as_ref(),
+        Permission::ReadAuditLog,
+        Resource::Platform,
+    )?;
     crate::server::services::audit::list(&state.db, page.unwrap_or(1)).await
 }

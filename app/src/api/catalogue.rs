@@ -28,7 +28,8 @@ pub async fn get_framework(id: Uuid) -> Result<FrameworkDetail, AppError> {
 #[server(endpoint = "lots/get", input = GetUrl)]
 pub async fn get_lot(id: Uuid, page: Option<u64>) -> Result<LotDetail, AppError> {
     let state = super::state()?;
-    let mut detail = crate::server::services::catalogue::get_lot(&state.db, id, page.unwrap_or(1)).await?;
+    let mut detail =
+        crate::server::services::catalogue::get_lot(&state.db, id, page.unwrap_or(1)).await?;
     detail.may_edit = super::may_manage_framework(detail.owner_organisation_id);
     Ok(detail)
 }

@@ -20,10 +20,23 @@ pub async fn framework_form(id: Option<Uuid>) -> Result<FormPage<FrameworkFormOp
     let viewer = support::viewer();
     let options = catalogue_editing::framework_form_options(&state.db, viewer.as_ref()).await?;
     let initial = match id {
-        Some(id) => catalogue_editing::framework_form_values(&state.db, viewer.as_ref(), id).await?,
+        Some(id) => {
+            catalogue_editing::framework_form_values(&state.db, viewer.as_ref(), id).await?
+        }
         None => vec![
-            ("eligibility_scope".to_owned(), catalogue_editing::ALL_UK_PUBLIC_SECTOR.to_owned()),
-            ("owner_organisation_id".to_owned(), options.owners.first().filter(|_| !options.may_file_nationally).map(|o| o.value.clone()).unwrap_or_default()),
+            (
+                "eligibility_scope".to_owned(),
+                catalogue_editing::ALL_UK_PUBLIC_SECTOR.to_owned(),
+            ),
+            (
+                "owner_organisation_id".to_owned(),
+                options
+                    .owners
+                    .first()
+                    .filter(|_| !options.may_file_nationally)
+                    .map(|o| o.value.clone())
+                    .unwrap_or_default(),
+            ),
         ],
     };
     support::form_page(initial, options)
@@ -33,11 +46,21 @@ pub async fn framework_form(id: Option<Uuid>) -> Result<FormPage<FrameworkFormOp
 pub async fn lot_form(framework_id: Uuid) -> Result<FormPage<LotHeading>, AppError> {
     let state = super::state()?;
     let viewer = support::viewer();
-    let (reference, title) =
-        crate::server::services::catalogue_editing::framework_heading(&state.db, viewer.as_ref(), framework_id).await?;
+    let (reference, title) = crate::server::services::catalogue_editing::framework_heading(
+        &state.db,
+        viewer.as_ref(),
+        framework_id,
+    )
+    .await?;
     support::form_page(
         Vec::new(),
-        LotHeading { framework_id, framework_reference: reference, framework_title: title, lot_id: None, lot_title: None },
+        LotHeading {
+            framework_id,
+            framework_reference: reference,
+            framework_title: title,
+            lot_id: None,
+            lot_title: None,
+        },
     )
 }
 
@@ -45,8 +68,12 @@ pub async fn lot_form(framework_id: Uuid) -> Result<FormPage<LotHeading>, AppErr
 pub async fn lot_supplier_form(lot_id: Uuid) -> Result<FormPage<LotHeading>, AppError> {
     let state = super::state()?;
     let viewer = support::viewer();
-    let (lot, framework) =
-        crate::server::services::catalogue_editing::lot_for_change(&state.db, viewer.as_ref(), lot_id).await?;
+    let (lot, framework) = crate::server::services::catalogue_editing::lot_for_change(
+        &state.db,
+        viewer.as_ref(),
+        lot_id,
+    )
+    .await?;
     support::form_page(
         vec![("status".to_owned(), "active".to_owned())],
         LotHeading {
@@ -68,7 +95,11 @@ pub async fn supplier_form(id: Option<Uuid>) -> Result<FormPage<SupplierFormOpti
     let initial = match id {
         Some(id) => suppliers::supplier_form_values(&state.db, viewer.as_ref(), id).await?,
         None => {
-            require(viewer.as_ref(), Permission::RegisterSupplier, Resource::Platform)?;
+            require(
+                viewer.as_ref(),
+                Permission::RegisterSupplier,
+                Resource::Platform,
+            )?;
             vec![("flags".to_owned(), "sme".to_owned())]
         }
     };
@@ -80,13 +111,17 @@ pub async fn supplier_form(id: Option<Uuid>) -> Result<FormPage<SupplierFormOpti
 pub async fn colleague_form(id: Uuid) -> Result<FormPage<String>, AppError> {
     let state = super::state()?;
     let viewer = support::viewer();
-    let name = crate::server::services::suppliers::supplier_heading(&state.db, viewer.as_ref(), id).await?;
+    let name = crate::server::services::suppliers::supplier_heading(&state.db, viewer.as_ref(), id)
+        .await?;
     support::form_page(Vec::new(), name)
 }
 
 /// New offer (`supplier_id`) or change offer (`offer_id`).
 #[server(endpoint = "offers/form", input = GetUrl)]
-pub async fn offer_form(supplier_id: Option<Uuid>, offer_id: Option<Uuid>) -> Result<FormPage<OfferFormOptions>, AppError> {
+pub async fn offer_form(
+    supplier_id: Option<Uuid>,
+    offer_id: Option<Uuid>,
+) -> Result<FormPage<OfferFormOptions>, AppError> {
     use crate::server::services::suppliers;
     let state = super::state()?;
     let viewer = support::viewer();
@@ -95,7 +130,10 @@ pub async fn offer_form(supplier_id: Option<Uuid>, offer_id: Option<Uuid>) -> Re
             suppliers::offer_supplier(&state.db, viewer.as_ref(), offer).await?,
             suppliers::offer_form_values(&state.db, viewer.as_ref(), offer).await?,
         ),
-        (Some(supplier), None) => (supplier, vec![("status".to_owned(), "published".to_owned())]),
+        (Some(supplier), None) => (
+            supplier,
+            vec![("status".to_owned(), "published".to_owned())],
+        ),
         (None, None) => return Err(AppError::NotFound("Offer".into())),
     };
     let options = suppliers::offer_form_options(&state.db, viewer.as_ref(), supplier_id).await?;
@@ -104,21 +142,38 @@ pub async fn offer_form(supplier_id: Option<Uuid>, offer_id: Option<Uuid>) -> Re
 
 /// New contract for a council (`gss`) or change a contract (`contract_id`).
 #[server(endpoint = "contracts/form", input = GetUrl)]
-pub async fn contract_form(gss: Option<String>, contract_id: Option<Uuid>) -> Result<FormPage<ContractFormHeading>, AppError> {
+pub async fn contract_form(
+    gss: Option<String>,
+    contract_id: Option<Uuid>,
+) -> Result<FormPage<ContractFormHeading>, AppError> {
     use crate::server::services::contract_register;
     let state = super::state()?;
     let viewer = support::viewer();
     match (gss, contract_id) {
         (_, Some(id)) => {
-            let (council_name, gss_code) = contract_register::contract_council(&state.db, viewer.as_ref(), id).await?;
-            let initial = contract_register::contract_form_values(&state.db, viewer.as_ref(), id).await?;
-            support::form_page(initial, ContractFormHeading { council_name, gss_code, contract_id: Some(id) })
+            let (council_name, gss_code) =
+                contract_register::contract_council(&state.db, viewer.as_ref(), id).await?;
+            let initial =
+                contract_register::contract_form_values(&state.db, viewer.as_ref(), id).await?;
+            support::form_page(
+                initial,
+                ContractFormHeading {
+                    council_name,
+                    gss_code,
+                    contract_id: Some(id),
+                },
+            )
         }
         (Some(gss), None) => {
-            let council = contract_register::council_by_gss(&state.db, viewer.as_ref(), &gss).await?;
+            let council =
+                contract_register::council_by_gss(&state.db, viewer.as_ref(), &gss).await?;
             support::form_page(
                 Vec::new(),
-                ContractFormHeading { council_name: council.short_name, gss_code: gss, contract_id: None },
+                ContractFormHeading {
+                    council_name: council.short_name,
+                    gss_code: gss,
+                    contract_id: None,
+                },
             )
         }
         (None, None) => Err(AppError::NotFound("Council".into())),

@@ -35,14 +35,24 @@ pub(crate) fn may_manage_framework(owner: Option<uuid::Uuid>) -> bool {
 #[cfg(feature = "ssr")]
 pub(crate) fn may_manage_supplier(id: uuid::Uuid) -> bool {
     use crate::server::auth::{Permission, Resource, require};
-    require(request_visitor().viewer.as_ref(), Permission::ManageSupplier, Resource::Supplier(id)).is_ok()
+    require(
+        request_visitor().viewer.as_ref(),
+        Permission::ManageSupplier,
+        Resource::Supplier(id),
+    )
+    .is_ok()
 }
 
 /// Whether the visitor keeps council `id`'s contract register.
 #[cfg(feature = "ssr")]
 pub(crate) fn may_manage_contracts(id: uuid::Uuid) -> bool {
     use crate::server::auth::{Permission, Resource, require};
-    require(request_visitor().viewer.as_ref(), Permission::ManageContracts, Resource::Council(id)).is_ok()
+    require(
+        request_visitor().viewer.as_ref(),
+        Permission::ManageContracts,
+        Resource::Council(id),
+    )
+    .is_ok()
 }
 
 /// Who is asking, as the server's visitor middleware identified them.
@@ -85,4 +95,3 @@ pub(crate) mod support {
         })
     }
 }
-

@@ -19,7 +19,11 @@ pub fn FormErrorSummary(errors: Vec<FieldError>) -> impl IntoView {
             .into_iter()
             .map(|e| {
                 // The token error has no field to jump to: point at the button.
-                let target = if e.field == "csrf_token" { "submit".to_owned() } else { e.field };
+                let target = if e.field == "csrf_token" {
+                    "submit".to_owned()
+                } else {
+                    e.field
+                };
                 view! { <li><a href=format!("#{target}")>{e.message}</a></li> }
             })
             .collect_view();
@@ -56,7 +60,11 @@ fn error_message(name: &str, form: &SubmittedForm) -> (Option<AnyView>, bool) {
 }
 
 fn group_class(has_error: bool) -> &'static str {
-    if has_error { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }
+    if has_error {
+        "govuk-form-group govuk-form-group--error"
+    } else {
+        "govuk-form-group"
+    }
 }
 
 fn described_by(name: &str, hint: bool, error: bool) -> Option<String> {
@@ -69,7 +77,9 @@ fn described_by(name: &str, hint: bool, error: bool) -> Option<String> {
 }
 
 fn hint_view(name: &str, hint: Option<&'static str>) -> Option<AnyView> {
-    hint.map(|text| view! { <div id=format!("{name}-hint") class="govuk-hint">{text}</div> }.into_any())
+    hint.map(|text| {
+        view! { <div id=format!("{name}-hint") class="govuk-hint">{text}</div> }.into_any()
+    })
 }
 
 #[component]
@@ -85,8 +95,16 @@ pub fn TextField(
     #[prop(default = true)] keep_value: bool,
 ) -> impl IntoView {
     let (error, has_error) = error_message(name, &form);
-    let value = if keep_value { form.value(name).unwrap_or_default().to_owned() } else { String::new() };
-    let input_class = if has_error { format!("{class} govuk-input--error") } else { class.to_owned() };
+    let value = if keep_value {
+        form.value(name).unwrap_or_default().to_owned()
+    } else {
+        String::new()
+    };
+    let input_class = if has_error {
+        format!("{class} govuk-input--error")
+    } else {
+        class.to_owned()
+    };
     let label_view = if label_is_heading {
         view! { <h1 class="govuk-label-wrapper"><label class="govuk-label govuk-label--l" for=name>{label}</label></h1> }.into_any()
     } else {
@@ -121,7 +139,11 @@ pub fn TextArea(
 ) -> impl IntoView {
     let (error, has_error) = error_message(name, &form);
     let value = form.value(name).unwrap_or_default().to_owned();
-    let class = if has_error { "govuk-textarea govuk-textarea--error" } else { "govuk-textarea" };
+    let class = if has_error {
+        "govuk-textarea govuk-textarea--error"
+    } else {
+        "govuk-textarea"
+    };
     view! {
         <div class=group_class(has_error)>
             <label class="govuk-label" for=name>{label}</label>
@@ -146,7 +168,11 @@ pub fn DateField(
     let part = move |suffix: &'static str, label: &'static str, width: &'static str| {
         let field = format!("{name}-{suffix}");
         // The day input carries the field's own id, so error links land on it.
-        let id = if suffix == "day" { name.to_owned() } else { field.clone() };
+        let id = if suffix == "day" {
+            name.to_owned()
+        } else {
+            field.clone()
+        };
         let value = form.value(&field).unwrap_or_default().to_owned();
         let class = if has_error {
             format!("govuk-input govuk-date-input__input {width} govuk-input--error")
@@ -191,8 +217,16 @@ pub fn Choices(
 ) -> impl IntoView {
     let (error, has_error) = error_message(name, &form);
     let chosen: Vec<String> = form.values_of(name).map(str::to_owned).collect();
-    let (kind, base) = if multiple { ("checkbox", "govuk-checkboxes") } else { ("radio", "govuk-radios") };
-    let container = if small { format!("{base} {base}--small") } else { base.to_owned() };
+    let (kind, base) = if multiple {
+        ("checkbox", "govuk-checkboxes")
+    } else {
+        ("radio", "govuk-radios")
+    };
+    let container = if small {
+        format!("{base} {base}--small")
+    } else {
+        base.to_owned()
+    };
     let items = options
         .into_iter()
         .enumerate()
@@ -231,8 +265,13 @@ pub fn SelectField(
 ) -> impl IntoView {
     let (error, has_error) = error_message(name, &form);
     let chosen = form.value(name).unwrap_or_default().to_owned();
-    let class = if has_error { "govuk-select govuk-select--error" } else { "govuk-select" };
-    let empty = empty_label.map(|text| view! { <option value="" selected=chosen.is_empty()>{text}</option> });
+    let class = if has_error {
+        "govuk-select govuk-select--error"
+    } else {
+        "govuk-select"
+    };
+    let empty = empty_label
+        .map(|text| view! { <option value="" selected=chosen.is_empty()>{text}</option> });
     let items = options
         .into_iter()
         .map(|o| {
@@ -263,6 +302,9 @@ pub fn SubmitButton(label: &'static str) -> impl IntoView {
 pub fn options(pairs: &[(&str, &str)]) -> Vec<FormOption> {
     pairs
         .iter()
-        .map(|(value, label)| FormOption { value: (*value).to_owned(), label: (*label).to_owned() })
+        .map(|(value, label)| FormOption {
+            value: (*value).to_owned(),
+            label: (*label).to_owned(),
+        })
         .collect()
 }

@@ -23,7 +23,11 @@ fn next_path() -> Memo<String> {
 
 /// The page title: "Error: " first when the form has errors, as GOV.UK does.
 pub fn form_title(text: &str, has_errors: bool) -> String {
-    if has_errors { format!("Error: {text}") } else { text.to_owned() }
+    if has_errors {
+        format!("Error: {text}")
+    } else {
+        text.to_owned()
+    }
 }
 
 #[component]
@@ -111,7 +115,9 @@ pub fn SignedOutPage() -> impl IntoView {
 fn role_description(role: Role) -> &'static str {
     match role {
         Role::CouncilBuyer => "Keep this council's contract register",
-        Role::FootprintCoordinator => "Curate the frameworks this footprint's body owns, their lots and suppliers",
+        Role::FootprintCoordinator => {
+            "Curate the frameworks this footprint's body owns, their lots and suppliers"
+        }
         Role::SupplierEditor => "Edit this supplier's profile and offers",
         Role::PlatformAdmin => "Curate every framework and read the audit log",
     }

@@ -12,7 +12,8 @@ use crate::components::pagination::Pagination;
 use crate::components::status::{loaded, set_status};
 use crate::types::{
     AppError, ContractDetail, ContractSummary, FrameworkDetail, FrameworkListing, FrameworkStatus,
-    FrameworkSummary, LotDetail, OfferDetail, SupplierDetail, format_basis_points, format_date, format_pounds,
+    FrameworkSummary, LotDetail, OfferDetail, SupplierDetail, format_basis_points, format_date,
+    format_pounds,
 };
 
 /// A published value, formatted, or "Not published" (the source left it out).
@@ -531,7 +532,11 @@ fn ContractDetailView(detail: ContractDetail) -> impl IntoView {
         ..
     } = detail;
     let contract_id = contract.id;
-    let source = if source == "register" { "The council's contract register".to_owned() } else { source };
+    let source = if source == "register" {
+        "The council's contract register".to_owned()
+    } else {
+        source
+    };
     let buyer_link = contract
         .buyer_gss_code
         .clone()
@@ -597,20 +602,19 @@ fn ContractDetailView(detail: ContractDetail) -> impl IntoView {
 #[component]
 pub fn OfferPage() -> impl IntoView {
     let id = id_param();
-    let offer = Resource::new(
-        move || id.get(),
-        |id| async move { get_offer(id?).await },
-    );
+    let offer = Resource::new(move || id.get(), |id| async move { get_offer(id?).await });
     view! { {loaded(offer, "Loading offer…", |detail| view! { <OfferDetailView detail /> })} }
 }
 
 /// A heading and a bulleted list, or nothing when the list is empty.
 fn titled_list(title: &'static str, items: Vec<String>) -> impl IntoView {
-    (!items.is_empty()).then(|| view! {
-        <h2 class="govuk-heading-m">{title}</h2>
-        <ul class="govuk-list govuk-list--bullet">
-            {items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}
-        </ul>
+    (!items.is_empty()).then(|| {
+        view! {
+            <h2 class="govuk-heading-m">{title}</h2>
+            <ul class="govuk-list govuk-list--bullet">
+                {items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}
+            </ul>
+        }
     })
 }
 

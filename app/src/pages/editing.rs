@@ -7,19 +7,29 @@ use leptos_router::hooks::use_location;
 use super::account::form_title;
 use super::catalogue::id_param;
 use crate::api::editing::{
-    colleague_form, contract_form, framework_form, lot_form, lot_supplier_form, offer_form, supplier_form,
+    colleague_form, contract_form, framework_form, lot_form, lot_supplier_form, offer_form,
+    supplier_form,
 };
 use crate::components::forms::{
-    Choices, CsrfField, DateField, FormErrorSummary, SelectField, SubmitButton, TextArea, TextField, options,
+    Choices, CsrfField, DateField, FormErrorSummary, SelectField, SubmitButton, TextArea,
+    TextField, options,
 };
 use crate::components::layout::{Breadcrumbs, Main};
 use crate::components::status::{ErrorView, loaded};
 use crate::types::{
-    AppError, ContractFormHeading, FormPage, FrameworkFormOptions, LotHeading, OfferFormOptions, SupplierFormOptions,
+    AppError, ContractFormHeading, FormPage, FrameworkFormOptions, LotHeading, OfferFormOptions,
+    SupplierFormOptions,
 };
 
-const ROUTES: [(&str, &str); 2] = [("direct_award", "Direct award"), ("further_competition", "Further competition")];
-const STATUSES: [(&str, &str); 3] = [("active", "Active"), ("suspended", "Suspended"), ("excluded", "Excluded")];
+const ROUTES: [(&str, &str); 2] = [
+    ("direct_award", "Direct award"),
+    ("further_competition", "Further competition"),
+];
+const STATUSES: [(&str, &str); 3] = [
+    ("active", "Active"),
+    ("suspended", "Suspended"),
+    ("excluded", "Excluded"),
+];
 
 /// `/frameworks/new` and `/frameworks/:id/edit`.
 #[component]
@@ -86,7 +96,10 @@ pub fn FrameworkFormPage(editing: bool) -> impl IntoView {
 
 /// The framework (and lot) a form is about, as a caption over its heading.
 fn caption(heading: &LotHeading) -> String {
-    let framework = format!("{} {}", heading.framework_reference, heading.framework_title);
+    let framework = format!(
+        "{} {}",
+        heading.framework_reference, heading.framework_title
+    );
     match &heading.lot_title {
         Some(lot) => format!("{framework} – {lot}"),
         None => framework,
@@ -97,12 +110,15 @@ fn caption(heading: &LotHeading) -> String {
 #[component]
 pub fn LotFormPage() -> impl IntoView {
     let id = id_param();
-    let page = Resource::new(move || id.get(), |id| async move {
-        match id {
-            Ok(id) => lot_form(id).await,
-            Err(e) => Err(e),
-        }
-    });
+    let page = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Ok(id) => lot_form(id).await,
+                Err(e) => Err(e),
+            }
+        },
+    );
     view! {
         <Breadcrumbs trail=vec![("Home".into(), "/".into()), ("Frameworks".into(), "/frameworks".into())] />
         <Main>
@@ -136,12 +152,15 @@ pub fn LotFormPage() -> impl IntoView {
 #[component]
 pub fn LotSupplierFormPage() -> impl IntoView {
     let id = id_param();
-    let page = Resource::new(move || id.get(), |id| async move {
-        match id {
-            Ok(id) => lot_supplier_form(id).await,
-            Err(e) => Err(e),
-        }
-    });
+    let page = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Ok(id) => lot_supplier_form(id).await,
+                Err(e) => Err(e),
+            }
+        },
+    );
     view! {
         <Breadcrumbs trail=vec![("Home".into(), "/".into()), ("Frameworks".into(), "/frameworks".into())] />
         <Main>
@@ -175,7 +194,10 @@ pub fn LotSupplierFormPage() -> impl IntoView {
 }
 
 const SUPPLIER_FLAGS: [(&str, &str); 2] = [
-    ("sme", "Small or medium-sized enterprise (SME): fewer than 250 staff, and turnover up to £44 million or balance sheet up to £38 million"),
+    (
+        "sme",
+        "Small or medium-sized enterprise (SME): fewer than 250 staff, and turnover up to £44 million or balance sheet up to £38 million",
+    ),
     ("vcse", "Voluntary, community or social enterprise (VCSE)"),
 ];
 const PRICING_MODELS: [(&str, &str); 6] = [
@@ -248,12 +270,15 @@ pub fn SupplierFormPage(editing: bool) -> impl IntoView {
 #[component]
 pub fn ColleagueFormPage() -> impl IntoView {
     let id = id_param();
-    let page = Resource::new(move || id.get(), |id| async move {
-        match id {
-            Ok(id) => colleague_form(id).await,
-            Err(e) => Err(e),
-        }
-    });
+    let page = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Ok(id) => colleague_form(id).await,
+                Err(e) => Err(e),
+            }
+        },
+    );
     let action = move || use_location().pathname.get_untracked();
     view! {
         <Main>
@@ -284,10 +309,17 @@ pub fn ColleagueFormPage() -> impl IntoView {
 #[component]
 pub fn OfferFormPage(editing: bool) -> impl IntoView {
     let id = id_param();
-    let page = Resource::new(move || id.get(), move |id| async move {
-        let id = id?;
-        if editing { offer_form(None, Some(id)).await } else { offer_form(Some(id), None).await }
-    });
+    let page = Resource::new(
+        move || id.get(),
+        move |id| async move {
+            let id = id?;
+            if editing {
+                offer_form(None, Some(id)).await
+            } else {
+                offer_form(Some(id), None).await
+            }
+        },
+    );
     let action = move || use_location().pathname.get_untracked();
     view! {
         <Main>
@@ -353,7 +385,9 @@ pub fn ContractFormPage(editing: bool) -> impl IntoView {
         move || params.with(|p| (p.get("gss"), p.get("id"))),
         move |(gss, id)| async move {
             if editing {
-                let id = id.and_then(|i| uuid::Uuid::parse_str(&i).ok()).ok_or_else(|| AppError::NotFound("Contract".into()))?;
+                let id = id
+                    .and_then(|i| uuid::Uuid::parse_str(&i).ok())
+                    .ok_or_else(|| AppError::NotFound("Contract".into()))?;
                 contract_form(None, Some(id)).await
             } else {
                 contract_form(gss, None).await

@@ -7,8 +7,8 @@ pub mod entities;
 pub mod form;
 pub mod security;
 pub mod services;
-pub mod validate;
 mod state;
+pub mod validate;
 
 pub use config::Config;
 pub use state::AppState;

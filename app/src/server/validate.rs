@@ -170,7 +170,7 @@ pub fn money(errors: &mut FieldErrors, field: &str, value: &str, label: &str) ->
         pounds
             .checked_mul(100)
             .and_then(|p| p.checked_add(pence))
-            .filter(|p| *p <= 1_000_000_000_000_00)
+            .filter(|p| *p <= 100_000_000_000_000) // £1 trillion in pence
             .ok_or_else(|| format!("{label} must be £1 trillion or less"))
     })();
     match parsed {
@@ -204,7 +204,7 @@ pub fn percentage(errors: &mut FieldErrors, field: &str, value: &str, label: &st
             whole.checked_mul(100)?.checked_add(fraction)
         })
         .flatten()
-        .filter(|p| *p <= 100_00);
+        .filter(|p| *p <= 10_000); // 100% in basis points
     if points.is_none() {
         errors.add(
             field,
@@ -215,14 +215,23 @@ pub fn percentage(errors: &mut FieldErrors, field: &str, value: &str, label: &st
 }
 
 /// A web address starting with https:// or http://, at most `max` characters.
-pub fn url(errors: &mut FieldErrors, field: &str, value: &str, label: &str, max: usize) -> Option<String> {
+pub fn url(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    label: &str,
+    max: usize,
+) -> Option<String> {
     if value.is_empty() {
         return None;
     }
     let ok = (value.starts_with("https://") || value.starts_with("http://"))
         && value.len() <= max
         && !value.chars().any(char::is_whitespace)
-        && value.split("://").nth(1).is_some_and(|rest| rest.contains('.'));
+        && value
+            .split("://")
+            .nth(1)
+            .is_some_and(|rest| rest.contains('.'));
     if !ok {
         errors.add(
             field,
@@ -234,7 +243,11 @@ pub fn url(errors: &mut FieldErrors, field: &str, value: &str, label: &str, max:
 
 /// A Companies House number: 8 characters, digits or a two-letter prefix
 /// (SC, NI, OC…) and six digits. Shorter all-digit numbers are zero-padded.
-pub fn companies_house_number(errors: &mut FieldErrors, field: &str, value: &str) -> Option<String> {
+pub fn companies_house_number(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+) -> Option<String> {
     let value = value.trim().to_uppercase().replace(' ', "");
     if value.is_empty() {
         return None;
@@ -263,7 +276,9 @@ mod tests {
     use super::*;
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter().map(|(a, b)| ((*a).into(), (*b).into())).collect()
+        list.iter()
+            .map(|(a, b)| ((*a).into(), (*b).into()))
+            .collect()
     }
 
     #[test]
@@ -282,11 +297,24 @@ mod tests {
             date(&mut errors, &fields, "start", "the start date", true),
             Some(time::macros::date!(2024 - 02 - 29))
         );
-        assert_eq!(date(&mut errors, &fields, "end", "the end date", true), None);
-        assert_eq!(date(&mut errors, &fields, "other", "the other date", false), None);
-        assert_eq!(date(&mut errors, &fields, "needed", "the needed date", true), None);
         assert_eq!(
-            errors.0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>(),
+            date(&mut errors, &fields, "end", "the end date", true),
+            None
+        );
+        assert_eq!(
+            date(&mut errors, &fields, "other", "the other date", false),
+            None
+        );
+        assert_eq!(
+            date(&mut errors, &fields, "needed", "the needed date", true),
+            None
+        );
+        assert_eq!(
+            errors
+                .0
+                .iter()
+                .map(|e| e.message.as_str())
+                .collect::<Vec<_>>(),
             ["The end date must be a real date", "Enter the needed date"]
         );
     }
@@ -294,7 +322,10 @@ mod tests {
     #[test]
     fn money_is_pence_and_never_negative() {
         let mut errors = FieldErrors::default();
-        assert_eq!(money(&mut errors, "v", "£1,250,000", "Value"), Some(125_000_000));
+        assert_eq!(
+            money(&mut errors, "v", "£1,250,000", "Value"),
+            Some(125_000_000)
+        );
         assert_eq!(money(&mut errors, "v", "99.5", "Value"), Some(9_950));
         assert_eq!(money(&mut errors, "v", "", "Value"), None);
         assert!(errors.is_empty());
@@ -330,7 +361,10 @@ mod tests {
         required(&mut errors, "t", &"é".repeat(10), "the title", 10);
         assert!(errors.is_empty());
         required(&mut errors, "t", &"é".repeat(11), "the title", 10);
-        assert_eq!(errors.0[0].message, "The title must be 10 characters or fewer");
+        assert_eq!(
+            errors.0[0].message,
+            "The title must be 10 characters or fewer"
+        );
         required(&mut errors, "u", "", "a title", 10);
         assert_eq!(errors.0[1].message, "Enter a title");
     }
@@ -338,9 +372,15 @@ mod tests {
     #[test]
     fn emails_percentages_and_urls() {
         let mut errors = FieldErrors::default();
-        assert_eq!(email(&mut errors, "e", " Jo@Leeds.Gov.UK "), "jo@leeds.gov.uk");
+        assert_eq!(
+            email(&mut errors, "e", " Jo@Leeds.Gov.UK "),
+            "jo@leeds.gov.uk"
+        );
         assert_eq!(percentage(&mut errors, "l", "1.25%", "Levy"), Some(125));
-        assert_eq!(url(&mut errors, "u", "https://www.ccs.gov.uk", "a link", 500), Some("https://www.ccs.gov.uk".into()));
+        assert_eq!(
+            url(&mut errors, "u", "https://www.ccs.gov.uk", "a link", 500),
+            Some("https://www.ccs.gov.uk".into())
+        );
         assert!(errors.is_empty());
         email(&mut errors, "e1", "jo at leeds");
         email(&mut errors, "e2", "jo@leeds");

@@ -296,7 +296,9 @@ pub fn format_basis_points(points: i32) -> String {
     if points % 100 == 0 {
         (points / 100).to_string()
     } else {
-        format!("{}.{:02}", points / 100, points % 100).trim_end_matches('0').to_owned()
+        format!("{}.{:02}", points / 100, points % 100)
+            .trim_end_matches('0')
+            .to_owned()
     }
 }
 

@@ -24,7 +24,11 @@ async fn sign_up(app: &TestApp, email: &str) -> crate::harness::TestResponse {
     app.post_form(
         "/sign-up",
         None,
-        &[("display_name", "Pat Example"), ("email", email), ("password", PASSWORD)],
+        &[
+            ("display_name", "Pat Example"),
+            ("email", email),
+            ("password", PASSWORD),
+        ],
     )
     .await
 }
@@ -39,7 +43,10 @@ async fn signing_up_stores_an_argon2id_hash_and_starts_a_server_side_session() {
     for attribute in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=43200"] {
         assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
     }
-    assert!(!cookie.contains("Secure"), "plain HTTP must not get Secure cookies: {cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "plain HTTP must not get Secure cookies: {cookie}"
+    );
 
     let user = app_user::Entity::find()
         .filter(app_user::Column::Email.eq("pat@example.gov.uk"))
@@ -47,11 +54,25 @@ async fn signing_up_stores_an_argon2id_hash_and_starts_a_server_side_session() {
         .await
         .unwrap()
         .expect("email stored lowercased");
-    assert!(user.password_hash.starts_with("$argon2id$"), "{}", user.password_hash);
+    assert!(
+        user.password_hash.starts_with("$argon2id$"),
+        "{}",
+        user.password_hash
+    );
     assert!(!user.password_hash.contains(PASSWORD));
     // The database holds the token's hash, never the token.
-    let token = cookie.trim_start_matches("pc_session=").split(';').next().unwrap();
-    assert!(user_session::Entity::find_by_id(token.to_owned()).one(&app.db).await.unwrap().is_none());
+    let token = cookie
+        .trim_start_matches("pc_session=")
+        .split(';')
+        .next()
+        .unwrap();
+    assert!(
+        user_session::Entity::find_by_id(token.to_owned())
+            .one(&app.db)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let stored = user_session::Entity::find_by_id(app::server::auth::session::token_id(token))
         .one(&app.db)
         .await
@@ -92,7 +113,10 @@ async fn cookies_are_secure_behind_tls() {
         )
         .await;
     let cookie = response.header("set-cookie").expect("anti-forgery cookie");
-    assert!(cookie.starts_with("pc_csrf=") && cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
+    assert!(
+        cookie.starts_with("pc_csrf=") && cookie.contains("Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -102,7 +126,14 @@ async fn wrong_passwords_are_refused_without_saying_which_part_was_wrong_then_ra
     let sessions = user_session::Entity::find().count(&app.db).await.unwrap();
     for _ in 0..5 {
         let response = app
-            .post_form("/sign-in", None, &[("email", "pat@example.gov.uk"), ("password", "wrong password here")])
+            .post_form(
+                "/sign-in",
+                None,
+                &[
+                    ("email", "pat@example.gov.uk"),
+                    ("password", "wrong password here"),
+                ],
+            )
             .await;
         assert_eq!(response.status, 422);
         response.assert_contains("The email address or password is not right");
@@ -110,16 +141,27 @@ async fn wrong_passwords_are_refused_without_saying_which_part_was_wrong_then_ra
         response.assert_lacks("wrong password here");
     }
     let unknown = app
-        .post_form("/sign-in", None, &[("email", "nobody@example.gov.uk"), ("password", PASSWORD)])
+        .post_form(
+            "/sign-in",
+            None,
+            &[("email", "nobody@example.gov.uk"), ("password", PASSWORD)],
+        )
         .await;
     unknown.assert_contains("The email address or password is not right");
     // The sixth quick attempt is refused even with the right password.
     let limited = app
-        .post_form("/sign-in", None, &[("email", "pat@example.gov.uk"), ("password", PASSWORD)])
+        .post_form(
+            "/sign-in",
+            None,
+            &[("email", "pat@example.gov.uk"), ("password", PASSWORD)],
+        )
         .await;
     assert_eq!(limited.status, 422);
     limited.assert_contains("Too many attempts to sign in with this email address");
-    assert_eq!(user_session::Entity::find().count(&app.db).await.unwrap(), sessions);
+    assert_eq!(
+        user_session::Entity::find().count(&app.db).await.unwrap(),
+        sessions
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -132,26 +174,62 @@ async fn signing_in_follows_only_local_next_paths_and_signing_out_ends_the_sessi
         ("https://evil.example/", "/account"),
     ] {
         let response = app
-            .post_form("/sign-in", None, &[("email", "pat@example.gov.uk"), ("password", PASSWORD), ("next", next)])
+            .post_form(
+                "/sign-in",
+                None,
+                &[
+                    ("email", "pat@example.gov.uk"),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ],
+            )
             .await;
         assert_eq!(response.status, 303, "{}", response.body);
         assert_eq!(response.header("location"), Some(expected), "next={next}");
     }
     let response = app
-        .post_form("/sign-in", None, &[("email", "pat@example.gov.uk"), ("password", PASSWORD)])
+        .post_form(
+            "/sign-in",
+            None,
+            &[("email", "pat@example.gov.uk"), ("password", PASSWORD)],
+        )
         .await;
     let cookie = session_cookie(&response);
-    let token = cookie.trim_start_matches("pc_session=").split(';').next().unwrap().to_owned();
+    let token = cookie
+        .trim_start_matches("pc_session=")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
     let id = app::server::auth::session::token_id(&token);
-    assert!(user_session::Entity::find_by_id(id.clone()).one(&app.db).await.unwrap().is_some());
-    let csrf = user_session::Entity::find_by_id(id.clone()).one(&app.db).await.unwrap().unwrap().csrf_token;
+    assert!(
+        user_session::Entity::find_by_id(id.clone())
+            .one(&app.db)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let csrf = user_session::Entity::find_by_id(id.clone())
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .csrf_token;
 
     let body = format!("csrf_token={csrf}");
-    let out = app.post_raw("/sign-out", &format!("pc_session={token}"), body).await;
+    let out = app
+        .post_raw("/sign-out", &format!("pc_session={token}"), body)
+        .await;
     assert_eq!(out.status, 303);
     assert_eq!(out.header("location"), Some("/signed-out"));
     assert!(out.header("set-cookie").unwrap().contains("Max-Age=0"));
-    assert!(user_session::Entity::find_by_id(id).one(&app.db).await.unwrap().is_none());
+    assert!(
+        user_session::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .is_none()
+    );
     // The old cookie no longer signs anyone in.
     let account = app
         .request(
@@ -171,9 +249,15 @@ async fn forms_without_the_right_anti_forgery_token_change_nothing() {
     let world = World::build().await;
     let before = world.app.snapshot().await;
     let form = "reference=GM-X-1&title=Forged&owner_name=Forger";
-    for token in ["", "csrf_token=0000000000000000000000000000000000000000000000000000000000000000&"] {
+    for token in [
+        "",
+        "csrf_token=0000000000000000000000000000000000000000000000000000000000000000&",
+    ] {
         let cookie = format!("pc_session={}", world.admin_session());
-        let response = world.app.post_raw("/frameworks/new", &cookie, format!("{token}{form}")).await;
+        let response = world
+            .app
+            .post_raw("/frameworks/new", &cookie, format!("{token}{form}"))
+            .await;
         assert_eq!(response.status, 403, "{}", response.body);
         response.assert_contains("This form had expired");
         // The form comes back with the values and a fresh, valid token.
@@ -199,8 +283,18 @@ async fn expired_and_idle_sessions_sign_nobody_in() {
     expired.update(&world.app.db).await.unwrap();
     let page = world.app.get_as("/account", Some(&world.editor)).await;
     assert_eq!(page.status, 302, "an idle session must not sign anyone in");
-    assert!(page.header("set-cookie").unwrap().starts_with("pc_session=;"));
-    assert!(user_session::Entity::find_by_id(session.id).one(&world.app.db).await.unwrap().is_none());
+    assert!(
+        page.header("set-cookie")
+            .unwrap()
+            .starts_with("pc_session=;")
+    );
+    assert!(
+        user_session::Entity::find_by_id(session.id)
+            .one(&world.app.db)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -223,9 +317,21 @@ async fn edit_pages_send_visitors_to_sign_in_and_refuse_the_wrong_people() {
 
     // Edit links show only to those who may edit.
     let framework = format!("/frameworks/{}", world.framework);
-    world.app.get_as(&framework, Some(&world.coordinator)).await.assert_contains("Change this framework");
-    world.app.get_as(&framework, Some(&world.other_coordinator)).await.assert_lacks("Change this framework");
-    world.app.get_as(&framework, None).await.assert_lacks("Change this framework");
+    world
+        .app
+        .get_as(&framework, Some(&world.coordinator))
+        .await
+        .assert_contains("Change this framework");
+    world
+        .app
+        .get_as(&framework, Some(&world.other_coordinator))
+        .await
+        .assert_lacks("Change this framework");
+    world
+        .app
+        .get_as(&framework, None)
+        .await
+        .assert_lacks("Change this framework");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -237,7 +343,11 @@ async fn changes_are_audited_with_before_and_after_and_only_admins_read_the_log(
     form.push(("title", "Digital services, renamed"));
     let response = world
         .app
-        .post_form(&format!("/frameworks/{}/edit", world.framework), Some(&world.coordinator), &form)
+        .post_form(
+            &format!("/frameworks/{}/edit", world.framework),
+            Some(&world.coordinator),
+            &form,
+        )
         .await;
     assert_eq!(response.status, 303, "{}", response.body);
     let event = audit_event::Entity::find()
@@ -249,13 +359,23 @@ async fn changes_are_audited_with_before_and_after_and_only_admins_read_the_log(
     assert_eq!(event.actor_user_id, Some(world.coordinator.user_id));
     assert_eq!(event.entity_id, world.framework.to_string());
     let summary: serde_json::Value = serde_json::from_str(&event.change_summary.unwrap()).unwrap();
-    assert_eq!(summary["before"]["title"], "Digital and technology services");
+    assert_eq!(
+        summary["before"]["title"],
+        "Digital and technology services"
+    );
     assert_eq!(summary["after"]["title"], "Digital services, renamed");
 
     let log = world.app.get_as("/admin/audit", Some(&world.admin)).await;
     assert_eq!(log.status, 200);
     log.assert_contains("framework.updated");
     log.assert_contains(&world.coordinator.email);
-    assert_eq!(world.app.get_as("/admin/audit", Some(&world.coordinator)).await.status, 403);
+    assert_eq!(
+        world
+            .app
+            .get_as("/admin/audit", Some(&world.coordinator))
+            .await
+            .status,
+        403
+    );
     assert_eq!(world.app.get_as("/admin/audit", None).await.status, 302);
 }

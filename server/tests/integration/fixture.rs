@@ -39,7 +39,11 @@ pub struct World {
 /// The id at the end of a 303's Location, e.g. `/frameworks/{id}`.
 #[track_caller]
 pub fn created_id(response: &TestResponse, prefix: &str) -> Uuid {
-    assert_eq!(response.status, 303, "expected a redirect:\n{}", response.body);
+    assert_eq!(
+        response.status, 303,
+        "expected a redirect:\n{}",
+        response.body
+    );
     let location = response.header("location").expect("location");
     let id = location
         .strip_prefix(prefix)
@@ -53,7 +57,10 @@ pub fn framework_form<'a>(reference: &'a str, owner: &'a str) -> Vec<(&'a str, &
         ("title", "Digital and technology services"),
         ("owner_name", "Greater Manchester Combined Authority"),
         ("owner_organisation_id", owner),
-        ("description", "Software, hosting and support for councils in Greater Manchester."),
+        (
+            "description",
+            "Software, hosting and support for councils in Greater Manchester.",
+        ),
         ("start_date-day", "1"),
         ("start_date-month", "4"),
         ("start_date-year", "2026"),
@@ -87,7 +94,10 @@ pub fn supplier_form<'a>(name: &'a str, number: &'a str) -> Vec<(&'a str, &'a st
 pub fn offer_form(title: &str, lot: &str) -> Vec<(String, String)> {
     [
         ("title", title),
-        ("summary", "Case management for housing repairs, hosted in the UK."),
+        (
+            "summary",
+            "Case management for housing repairs, hosted in the UK.",
+        ),
         ("description", "A configurable case management service."),
         ("features", "Online repair reporting\nScheduling"),
         ("benefits", "Fewer missed appointments"),
@@ -124,7 +134,10 @@ pub fn contract_form<'a>(title: &'a str, supplier: &'a str) -> Vec<(&'a str, &'a
 }
 
 pub fn pairs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
-    fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+    fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
 }
 
 impl World {
@@ -136,19 +149,31 @@ impl World {
         let app = TestApp::new().await;
         let admin = app.actor("admin", Some((Role::PlatformAdmin, None))).await;
         let coordinator = app
-            .actor("coordinator", Some((Role::FootprintCoordinator, Some(footprint_id(GMCA)))))
+            .actor(
+                "coordinator",
+                Some((Role::FootprintCoordinator, Some(footprint_id(GMCA)))),
+            )
             .await;
         let other_coordinator = app
             .actor(
                 "other-coordinator",
-                Some((Role::FootprintCoordinator, Some(footprint_id(WEST_YORKSHIRE)))),
+                Some((
+                    Role::FootprintCoordinator,
+                    Some(footprint_id(WEST_YORKSHIRE)),
+                )),
             )
             .await;
         let buyer = app
-            .actor("buyer", Some((Role::CouncilBuyer, Some(organisation_id(MANCHESTER)))))
+            .actor(
+                "buyer",
+                Some((Role::CouncilBuyer, Some(organisation_id(MANCHESTER)))),
+            )
             .await;
         let other_buyer = app
-            .actor("other-buyer", Some((Role::CouncilBuyer, Some(organisation_id(LEEDS)))))
+            .actor(
+                "other-buyer",
+                Some((Role::CouncilBuyer, Some(organisation_id(LEEDS)))),
+            )
             .await;
         let editor = app.actor("editor", None).await;
         let other_editor = app.actor("other-editor", None).await;
@@ -168,15 +193,23 @@ impl World {
         };
         let body = gmca_body.to_string();
         let framework = created_id(
-            &app.post_form("/frameworks/new", Some(&admin), &framework_form("GM-DTS-01", &body))
-                .await,
+            &app.post_form(
+                "/frameworks/new",
+                Some(&admin),
+                &framework_form("GM-DTS-01", &body),
+            )
+            .await,
             "/frameworks/",
         );
         let response = app
             .post_form(
                 &format!("/frameworks/{framework}/lots/new"),
                 Some(&admin),
-                &[("number", "1"), ("title", "Software as a service"), ("cpv_codes", "72000000")],
+                &[
+                    ("number", "1"),
+                    ("title", "Software as a service"),
+                    ("cpv_codes", "72000000"),
+                ],
             )
             .await;
         assert_eq!(response.status, 303, "{}", response.body);
@@ -192,20 +225,32 @@ impl World {
                 .id
         };
         let supplier = created_id(
-            &app.post_form("/suppliers/new", Some(&editor), &supplier_form("Acme Digital Ltd", "01234567"))
-                .await,
+            &app.post_form(
+                "/suppliers/new",
+                Some(&editor),
+                &supplier_form("Acme Digital Ltd", "01234567"),
+            )
+            .await,
             "/suppliers/",
         );
         let other_supplier = created_id(
-            &app.post_form("/suppliers/new", Some(&other_editor), &supplier_form("Other Systems Ltd", "07654321"))
-                .await,
+            &app.post_form(
+                "/suppliers/new",
+                Some(&other_editor),
+                &supplier_form("Other Systems Ltd", "07654321"),
+            )
+            .await,
             "/suppliers/",
         );
         let response = app
             .post_form(
                 &format!("/lots/{lot}/suppliers/new"),
                 Some(&admin),
-                &[("supplier_name", "Acme Digital Ltd"), ("companies_house_number", "01234567"), ("status", "active")],
+                &[
+                    ("supplier_name", "Acme Digital Ltd"),
+                    ("companies_house_number", "01234567"),
+                    ("status", "active"),
+                ],
             )
             .await;
         assert_eq!(response.status, 303, "{}", response.body);
@@ -213,7 +258,10 @@ impl World {
             &app.post_form(
                 &format!("/suppliers/{supplier}/offers/new"),
                 Some(&editor),
-                &pairs(&offer_form("Housing repairs case management", &lot.to_string())),
+                &pairs(&offer_form(
+                    "Housing repairs case management",
+                    &lot.to_string(),
+                )),
             )
             .await,
             "/offers/",

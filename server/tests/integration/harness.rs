@@ -316,7 +316,10 @@ impl TestApp {
         use sea_orm::{ActiveModelTrait, EntityTrait, Set};
         let now = time::OffsetDateTime::now_utc();
         let user_id = uuid::Uuid::new_v4();
-        let email = format!("{label}-{}@example.gov.uk", &user_id.simple().to_string()[..8]);
+        let email = format!(
+            "{label}-{}@example.gov.uk",
+            &user_id.simple().to_string()[..8]
+        );
         app_user::ActiveModel {
             id: Set(user_id),
             email: Set(email.clone()),
@@ -338,14 +341,13 @@ impl TestApp {
         let session_token = app::server::auth::session::start(&self.db, user_id)
             .await
             .expect("start session");
-        let csrf_token = user_session::Entity::find_by_id(app::server::auth::session::token_id(
-            &session_token,
-        ))
-        .one(&self.db)
-        .await
-        .expect("read session")
-        .expect("session exists")
-        .csrf_token;
+        let csrf_token =
+            user_session::Entity::find_by_id(app::server::auth::session::token_id(&session_token))
+                .one(&self.db)
+                .await
+                .expect("read session")
+                .expect("session exists")
+                .csrf_token;
         Actor {
             label,
             user_id,
@@ -377,7 +379,10 @@ impl TestApp {
                 format!("pc_session={}", actor.session_token),
                 actor.csrf_token.clone(),
             ),
-            None => (format!("pc_csrf={ANONYMOUS_CSRF}"), ANONYMOUS_CSRF.to_owned()),
+            None => (
+                format!("pc_csrf={ANONYMOUS_CSRF}"),
+                ANONYMOUS_CSRF.to_owned(),
+            ),
         };
         let mut body = form_urlencoded::Serializer::new(String::new());
         body.append_pair("csrf_token", &token);

@@ -9,25 +9,44 @@ use crate::fixture::{
 };
 use crate::harness::{Actor, backend_name};
 
+/// Builds a valid form for cell `n` of the matrix.
+type FormFor = Box<dyn Fn(usize, &World) -> Vec<(String, String)>>;
+
 /// One endpoint: its pattern (as listed by the server), the concrete path,
 /// the actors allowed, and a valid form for cell `n`.
 struct Endpoint {
     pattern: &'static str,
     path: String,
     allowed: &'static [&'static str],
-    form: Box<dyn Fn(usize, &World) -> Vec<(String, String)>>,
+    form: FormFor,
 }
 
 fn owned(fields: Vec<(&str, &str)>) -> Vec<(String, String)> {
-    fields.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect()
+    fields
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
 }
 
 const EVERYONE: &[&str] = &[
-    "anonymous", "no-role", "buyer", "other-buyer", "coordinator", "other-coordinator", "editor",
-    "other-editor", "admin",
+    "anonymous",
+    "no-role",
+    "buyer",
+    "other-buyer",
+    "coordinator",
+    "other-coordinator",
+    "editor",
+    "other-editor",
+    "admin",
 ];
 const SIGNED_IN: &[&str] = &[
-    "no-role", "buyer", "other-buyer", "coordinator", "other-coordinator", "editor", "other-editor",
+    "no-role",
+    "buyer",
+    "other-buyer",
+    "coordinator",
+    "other-coordinator",
+    "editor",
+    "other-editor",
     "admin",
 ];
 const CURATORS: &[&str] = &["coordinator", "admin"];
@@ -36,17 +55,26 @@ const COUNCIL_BUYERS: &[&str] = &["buyer", "admin"];
 const PASSWORD: &str = "river teacup lantern";
 
 fn endpoints(world: &World) -> Vec<Endpoint> {
-    let (f, l, s, o, c) = (world.framework, world.lot, world.supplier, world.offer, world.contract);
+    let (f, l, s, o, c) = (
+        world.framework,
+        world.lot,
+        world.supplier,
+        world.offer,
+        world.contract,
+    );
     vec![
         Endpoint {
             pattern: "/sign-up",
             path: "/sign-up".into(),
             allowed: EVERYONE,
             form: Box::new(|n, _| {
-                owned(vec![("display_name", "Matrix Person"), ("password", PASSWORD)])
-                    .into_iter()
-                    .chain([("email".to_owned(), format!("matrix{n}@example.gov.uk"))])
-                    .collect()
+                owned(vec![
+                    ("display_name", "Matrix Person"),
+                    ("password", PASSWORD),
+                ])
+                .into_iter()
+                .chain([("email".to_owned(), format!("matrix{n}@example.gov.uk"))])
+                .collect()
             }),
         },
         Endpoint {
@@ -56,7 +84,10 @@ fn endpoints(world: &World) -> Vec<Endpoint> {
             // Signs in to the account the sign-up row made in the same column.
             form: Box::new(|n, _| {
                 vec![
-                    ("email".to_owned(), format!("matrix{}@example.gov.uk", n - EVERYONE.len())),
+                    (
+                        "email".to_owned(),
+                        format!("matrix{}@example.gov.uk", n - EVERYONE.len()),
+                    ),
                     ("password".to_owned(), PASSWORD.to_owned()),
                 ]
             }),
@@ -95,7 +126,10 @@ fn endpoints(world: &World) -> Vec<Endpoint> {
             allowed: CURATORS,
             form: Box::new(|n, _| {
                 vec![
-                    ("supplier_name".to_owned(), format!("Matrix Supplier {n} Ltd")),
+                    (
+                        "supplier_name".to_owned(),
+                        format!("Matrix Supplier {n} Ltd"),
+                    ),
                     ("status".to_owned(), "active".to_owned()),
                 ]
             }),
@@ -181,7 +215,10 @@ async fn every_mutating_endpoint_checks_every_role_on_the_server() {
     // The matrix must cover every endpoint the server has, and nothing else.
     let listed: BTreeSet<&str> = server::forms::MUTATING_ENDPOINTS.iter().copied().collect();
     let covered: BTreeSet<&str> = endpoints.iter().map(|e| e.pattern).collect();
-    assert_eq!(listed, covered, "the permission matrix must cover every form endpoint");
+    assert_eq!(
+        listed, covered,
+        "the permission matrix must cover every form endpoint"
+    );
 
     let mut cell = 0;
     let (mut allowed_cells, mut forbidden_cells) = (0, 0);
@@ -191,16 +228,31 @@ async fn every_mutating_endpoint_checks_every_role_on_the_server() {
             let fields = (endpoint.form)(cell, &world);
             cell += 1;
             let before = world.app.snapshot().await;
-            let response = world.app.post_form(&endpoint.path, *actor, &pairs(&fields)).await;
+            let response = world
+                .app
+                .post_form(&endpoint.path, *actor, &pairs(&fields))
+                .await;
             let context = format!("{} as {label} on {}", endpoint.pattern, backend_name());
             if endpoint.allowed.contains(&label) {
                 allowed_cells += 1;
-                assert_eq!(response.status, 303, "{context} should succeed:\n{}", response.body);
+                assert_eq!(
+                    response.status, 303,
+                    "{context} should succeed:\n{}",
+                    response.body
+                );
             } else {
                 forbidden_cells += 1;
                 let expected = if actor.is_none() { 401 } else { 403 };
-                assert_eq!(response.status, expected, "{context} should be refused:\n{}", response.body);
-                assert_eq!(world.app.snapshot().await, before, "{context} was refused but changed the database");
+                assert_eq!(
+                    response.status, expected,
+                    "{context} should be refused:\n{}",
+                    response.body
+                );
+                assert_eq!(
+                    world.app.snapshot().await,
+                    before,
+                    "{context} was refused but changed the database"
+                );
             }
         }
     }

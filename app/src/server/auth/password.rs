@@ -56,7 +56,8 @@ static COMMON_PASSWORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 /// end ("liverpool2024!"): the first thing attackers try.
 fn is_common(lower: &str) -> bool {
     let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation());
-    COMMON_PASSWORDS.contains(lower) || (stem.chars().count() >= 4 && COMMON_PASSWORDS.contains(stem))
+    COMMON_PASSWORDS.contains(lower)
+        || (stem.chars().count() >= 4 && COMMON_PASSWORDS.contains(stem))
 }
 
 /// One repeated character, a run along the keyboard or the alphabet, or a

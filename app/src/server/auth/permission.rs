@@ -28,7 +28,9 @@ pub enum Resource {
     /// Nothing in particular (creating a supplier, reading the audit log).
     Platform,
     /// A framework owned by this organisation (`None`: a national body such as CCS).
-    Framework { owner_organisation_id: Option<Uuid> },
+    Framework {
+        owner_organisation_id: Option<Uuid>,
+    },
     Supplier(Uuid),
     Council(Uuid),
 }
@@ -52,9 +54,12 @@ pub fn role_grants(role: Role, permission: Permission) -> bool {
 fn in_scope(grant: &Grant, resource: Resource) -> bool {
     match (grant.role, resource) {
         (Role::PlatformAdmin, _) => true,
-        (Role::FootprintCoordinator, Resource::Framework { owner_organisation_id }) => {
-            owner_organisation_id.is_some() && grant.footprint_body_id == owner_organisation_id
-        }
+        (
+            Role::FootprintCoordinator,
+            Resource::Framework {
+                owner_organisation_id,
+            },
+        ) => owner_organisation_id.is_some() && grant.footprint_body_id == owner_organisation_id,
         (Role::SupplierEditor, Resource::Supplier(id)) => grant.scope_id == Some(id),
         (Role::CouncilBuyer, Resource::Council(id)) => grant.scope_id == Some(id),
         _ => false,
@@ -115,32 +120,67 @@ mod tests {
         let (mine, theirs) = (Uuid::from_u128(1), Uuid::from_u128(2));
         let buyer = viewer(Role::CouncilBuyer, Some(mine), None);
         assert_eq!(
-            require(Some(&buyer), Permission::ManageContracts, Resource::Council(mine)),
+            require(
+                Some(&buyer),
+                Permission::ManageContracts,
+                Resource::Council(mine)
+            ),
             Ok(())
         );
         assert_eq!(
-            require(Some(&buyer), Permission::ManageContracts, Resource::Council(theirs)),
+            require(
+                Some(&buyer),
+                Permission::ManageContracts,
+                Resource::Council(theirs)
+            ),
             Err(AppError::Forbidden)
         );
         assert_eq!(
             require(
                 Some(&buyer),
                 Permission::ManageFrameworks,
-                Resource::Framework { owner_organisation_id: Some(mine) }
+                Resource::Framework {
+                    owner_organisation_id: Some(mine)
+                }
             ),
             Err(AppError::Forbidden)
         );
 
         let editor = viewer(Role::SupplierEditor, Some(mine), None);
-        assert!(require(Some(&editor), Permission::ManageSupplier, Resource::Supplier(mine)).is_ok());
-        assert!(require(Some(&editor), Permission::ManageSupplier, Resource::Supplier(theirs)).is_err());
+        assert!(
+            require(
+                Some(&editor),
+                Permission::ManageSupplier,
+                Resource::Supplier(mine)
+            )
+            .is_ok()
+        );
+        assert!(
+            require(
+                Some(&editor),
+                Permission::ManageSupplier,
+                Resource::Supplier(theirs)
+            )
+            .is_err()
+        );
 
         let coordinator = viewer(Role::FootprintCoordinator, Some(theirs), Some(mine));
-        let own = Resource::Framework { owner_organisation_id: Some(mine) };
-        let national = Resource::Framework { owner_organisation_id: None };
+        let own = Resource::Framework {
+            owner_organisation_id: Some(mine),
+        };
+        let national = Resource::Framework {
+            owner_organisation_id: None,
+        };
         assert!(require(Some(&coordinator), Permission::ManageFrameworks, own).is_ok());
         assert!(require(Some(&coordinator), Permission::ManageFrameworks, national).is_err());
-        assert!(require(Some(&coordinator), Permission::ReadAuditLog, Resource::Platform).is_err());
+        assert!(
+            require(
+                Some(&coordinator),
+                Permission::ReadAuditLog,
+                Resource::Platform
+            )
+            .is_err()
+        );
 
         let admin = viewer(Role::PlatformAdmin, None, None);
         for permission in [
@@ -156,7 +196,17 @@ mod tests {
     #[test]
     fn any_signed_in_person_may_register_a_supplier() {
         let buyer = viewer(Role::CouncilBuyer, Some(Uuid::nil()), None);
-        let nobody = Viewer { grants: vec![], ..buyer };
-        assert!(require(Some(&nobody), Permission::RegisterSupplier, Resource::Platform).is_ok());
+        let nobody = Viewer {
+            grants: vec![],
+            ..buyer
+        };
+        assert!(
+            require(
+                Some(&nobody),
+                Permission::RegisterSupplier,
+                Resource::Platform
+            )
+            .is_ok()
+        );
     }
 }

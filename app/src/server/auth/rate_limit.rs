@@ -75,7 +75,11 @@ mod tests {
         let limiter = SignInLimiter::default();
         let address: IpAddr = "192.0.2.7".parse().unwrap();
         for n in 0..50 {
-            assert!(limiter.check(&format!("user{n}@x.gov.uk"), Some(address)).is_ok());
+            assert!(
+                limiter
+                    .check(&format!("user{n}@x.gov.uk"), Some(address))
+                    .is_ok()
+            );
         }
         assert!(limiter.check("user99@x.gov.uk", Some(address)).is_err());
     }

@@ -3,9 +3,7 @@
 //! to, the session's anti-forgery (CSRF) token and its expiry. Signing out, or
 //! an expired session, deletes the row, so a copied cookie stops working.
 use rand_core::{OsRng, RngCore};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -83,7 +81,10 @@ pub async fn resolve<C: ConnectionTrait>(
     let Some(session) = user_session::Entity::find_by_id(id.clone()).one(db).await? else {
         return Ok(None);
     };
-    let Some(user) = app_user::Entity::find_by_id(session.user_id).one(db).await? else {
+    let Some(user) = app_user::Entity::find_by_id(session.user_id)
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
     let now = OffsetDateTime::now_utc();

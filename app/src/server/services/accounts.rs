@@ -101,7 +101,10 @@ pub async fn exists(db: &DatabaseConnection, email: &str) -> Result<bool, sea_or
 }
 
 /// Creates an account and signs it in; returns the session cookie token.
-pub async fn sign_up(db: &DatabaseConnection, form: &[(String, String)]) -> Result<String, FormError> {
+pub async fn sign_up(
+    db: &DatabaseConnection,
+    form: &[(String, String)],
+) -> Result<String, FormError> {
     let account = check_new_account(&Fields(form))?;
     if find_by_email(db, &account.email).await?.is_some() {
         return Err(field_error(
@@ -178,8 +181,16 @@ pub async fn sign_in(
     }
     .update(&txn)
     .await?;
-    audit::record(&txn, Some(user.id), "account.signed_in", "app_user", user.id, None, None)
-        .await?;
+    audit::record(
+        &txn,
+        Some(user.id),
+        "account.signed_in",
+        "app_user",
+        user.id,
+        None,
+        None,
+    )
+    .await?;
     let token = session::start(&txn, user.id).await?;
     txn.commit().await?;
     Ok(token)
@@ -194,14 +205,25 @@ static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 pub async fn sign_out(db: &DatabaseConnection, token: &str, user_id: Uuid) -> Result<(), AppError> {
     let txn = db.begin().await?;
     session::end(&txn, token).await?;
-    audit::record(&txn, Some(user_id), "account.signed_out", "app_user", user_id, None, None)
-        .await?;
+    audit::record(
+        &txn,
+        Some(user_id),
+        "account.signed_out",
+        "app_user",
+        user_id,
+        None,
+        None,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// The roles `user` holds, with the names of their scopes.
-pub async fn viewer_for<C: ConnectionTrait>(db: &C, user: &app_user::Model) -> Result<Viewer, sea_orm::DbErr> {
+pub async fn viewer_for<C: ConnectionTrait>(
+    db: &C,
+    user: &app_user::Model,
+) -> Result<Viewer, sea_orm::DbErr> {
     let memberships = membership::Entity::find()
         .filter(membership::Column::UserId.eq(user.id))
         .all(db)
@@ -323,7 +345,12 @@ pub async fn ensure_user_with_role(
 ) -> Result<Uuid, String> {
     let scope = match (role, scope_code) {
         (Role::PlatformAdmin, _) => None,
-        (_, None) => return Err(format!("--scope is required for the {} role", role.as_str())),
+        (_, None) => {
+            return Err(format!(
+                "--scope is required for the {} role",
+                role.as_str()
+            ));
+        }
         (Role::CouncilBuyer, Some(code)) => Some(
             organisation::Entity::find()
                 .filter(organisation::Column::GssCode.eq(code))
@@ -353,13 +380,19 @@ pub async fn ensure_user_with_role(
         ),
     };
     let txn = db.begin().await.map_err(|e| e.to_string())?;
-    let user = match find_by_email(&txn, email).await.map_err(|e| e.to_string())? {
+    let user = match find_by_email(&txn, email)
+        .await
+        .map_err(|e| e.to_string())?
+    {
         Some(user) => user,
         None => {
             let form = vec![
                 ("display_name".to_owned(), display_name.to_owned()),
                 ("email".to_owned(), email.to_owned()),
-                ("password".to_owned(), password.unwrap_or_default().to_owned()),
+                (
+                    "password".to_owned(),
+                    password.unwrap_or_default().to_owned(),
+                ),
             ];
             let account = check_new_account(&Fields(&form)).map_err(|e| match e {
                 FormError::Fields(errors) => errors
@@ -373,7 +406,9 @@ pub async fn ensure_user_with_role(
             let hash = hash_off_thread(account.password.clone())
                 .await
                 .map_err(|e| e.to_string())?;
-            let user = insert_user(&txn, &account, hash).await.map_err(|e| e.to_string())?;
+            let user = insert_user(&txn, &account, hash)
+                .await
+                .map_err(|e| e.to_string())?;
             audit::record(
                 &txn,
                 None,
@@ -388,7 +423,9 @@ pub async fn ensure_user_with_role(
             user
         }
     };
-    grant(&txn, None, user.id, role, scope).await.map_err(|e| e.to_string())?;
+    grant(&txn, None, user.id, role, scope)
+        .await
+        .map_err(|e| e.to_string())?;
     txn.commit().await.map_err(|e| e.to_string())?;
     Ok(user.id)
 }

@@ -193,7 +193,10 @@ pub async fn get_framework(db: &DatabaseConnection, id: Uuid) -> Result<Framewor
 }
 
 /// Who may use a framework, one line per listed group.
-async fn eligibility_in_words(db: &DatabaseConnection, model: &framework::Model) -> Result<Vec<String>, AppError> {
+async fn eligibility_in_words(
+    db: &DatabaseConnection,
+    model: &framework::Model,
+) -> Result<Vec<String>, AppError> {
     if model.eligibility_scope == super::catalogue_editing::ALL_UK_PUBLIC_SECTOR {
         return Ok(vec!["All UK public sector bodies".to_owned()]);
     }
@@ -294,7 +297,11 @@ pub async fn get_lot(db: &DatabaseConnection, id: Uuid, page: u64) -> Result<Lot
 
 /// A supplier's public page; `may_edit` (the viewer edits this supplier) also
 /// lists its draft and withdrawn offers.
-pub async fn get_supplier(db: &DatabaseConnection, id: Uuid, may_edit: bool) -> Result<SupplierDetail, AppError> {
+pub async fn get_supplier(
+    db: &DatabaseConnection,
+    id: Uuid,
+    may_edit: bool,
+) -> Result<SupplierDetail, AppError> {
     let model = supplier::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -384,12 +391,18 @@ pub async fn get_offer(
     may_edit_supplier: impl Fn(Uuid) -> bool,
 ) -> Result<OfferDetail, AppError> {
     let not_found = || AppError::NotFound("Offer".into());
-    let model = offer::Entity::find_by_id(id).one(db).await?.ok_or_else(not_found)?;
+    let model = offer::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(not_found)?;
     let may_edit = may_edit_supplier(model.supplier_id);
     if model.status != "published" && !may_edit {
         return Err(not_found());
     }
-    let owner = supplier::Entity::find_by_id(model.supplier_id).one(db).await?.ok_or_else(not_found)?;
+    let owner = supplier::Entity::find_by_id(model.supplier_id)
+        .one(db)
+        .await?
+        .ok_or_else(not_found)?;
     let codes: Vec<String> = offer_cpv::Entity::find()
         .filter(offer_cpv::Column::OfferId.eq(id))
         .all(db)
@@ -412,16 +425,29 @@ pub async fn get_offer(
         .into_iter()
         .map(|l| l.lot_id)
         .collect();
-    let lots_found = lot::Entity::find().filter(lot::Column::Id.is_in(lot_ids)).all(db).await?;
+    let lots_found = lot::Entity::find()
+        .filter(lot::Column::Id.is_in(lot_ids))
+        .all(db)
+        .await?;
     let frameworks = framework::Entity::find()
-        .filter(framework::Column::Id.is_in(lots_found.iter().map(|l| l.framework_id).collect::<Vec<_>>()))
+        .filter(
+            framework::Column::Id.is_in(
+                lots_found
+                    .iter()
+                    .map(|l| l.framework_id)
+                    .collect::<Vec<_>>(),
+            ),
+        )
         .all(db)
         .await?;
     let mut lots: Vec<(Uuid, String)> = lots_found
         .iter()
         .filter_map(|l| {
             let f = frameworks.iter().find(|f| f.id == l.framework_id)?;
-            Some((l.id, format!("{} lot {}: {}", f.reference, l.number, l.title)))
+            Some((
+                l.id,
+                format!("{} lot {}: {}", f.reference, l.number, l.title),
+            ))
         })
         .collect();
     lots.sort_by(|a, b| a.1.cmp(&b.1));
@@ -456,7 +482,11 @@ pub async fn get_offer(
         description: model.description.clone(),
         features: lines(&model.features),
         benefits: lines(&model.benefits),
-        price: describe_price(model.pricing_model.as_deref(), model.price_pence, model.price_unit.as_deref()),
+        price: describe_price(
+            model.pricing_model.as_deref(),
+            model.price_pence,
+            model.price_unit.as_deref(),
+        ),
         cpv_codes,
         lots,
         footprints,
@@ -591,7 +621,12 @@ pub async fn get_contract(db: &DatabaseConnection, id: Uuid) -> Result<ContractD
         (Some(f), Some(l)) => {
             let f = framework::Entity::find_by_id(f).one(db).await?;
             let l = lot::Entity::find_by_id(l).one(db).await?;
-            f.zip(l).map(|(f, l)| (l.id, format!("{} lot {}: {}", f.reference, l.number, l.title)))
+            f.zip(l).map(|(f, l)| {
+                (
+                    l.id,
+                    format!("{} lot {}: {}", f.reference, l.number, l.title),
+                )
+            })
         }
         _ => None,
     };

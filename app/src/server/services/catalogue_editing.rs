@@ -72,7 +72,10 @@ pub async fn framework_form_options<C: ConnectionTrait>(
         .collect();
     let owners = footprints
         .iter()
-        .filter(|f| f.organisation_id.is_some_and(|o| admin || own_bodies.contains(&o)))
+        .filter(|f| {
+            f.organisation_id
+                .is_some_and(|o| admin || own_bodies.contains(&o))
+        })
         .map(|f| FormOption {
             value: f.organisation_id.unwrap_or_default().to_string(),
             label: f.name.clone(),
@@ -115,9 +118,18 @@ pub async fn framework_form_options<C: ConnectionTrait>(
     })
 }
 
-fn check_framework(fields: &Fields<'_>, options: &FrameworkFormOptions) -> Result<FrameworkInput, FormError> {
+fn check_framework(
+    fields: &Fields<'_>,
+    options: &FrameworkFormOptions,
+) -> Result<FrameworkInput, FormError> {
     let mut errors = FieldErrors::default();
-    let reference = validate::required(&mut errors, "reference", fields.text("reference"), "the framework reference", 64);
+    let reference = validate::required(
+        &mut errors,
+        "reference",
+        fields.text("reference"),
+        "the framework reference",
+        64,
+    );
     if !errors.has("reference")
         && !reference
             .chars()
@@ -125,12 +137,27 @@ fn check_framework(fields: &Fields<'_>, options: &FrameworkFormOptions) -> Resul
     {
         errors.add("reference", "Framework reference must only include letters, numbers, hyphens, full stops and slashes, like RM6098");
     }
-    let title = validate::required(&mut errors, "title", fields.text("title"), "the framework title", 400);
-    let owner_name = validate::required(&mut errors, "owner_name", fields.text("owner_name"), "the name of the body that owns the framework", 200);
+    let title = validate::required(
+        &mut errors,
+        "title",
+        fields.text("title"),
+        "the framework title",
+        400,
+    );
+    let owner_name = validate::required(
+        &mut errors,
+        "owner_name",
+        fields.text("owner_name"),
+        "the name of the body that owns the framework",
+        200,
+    );
     let owner_field = fields.text("owner_organisation_id");
     let owner_organisation_id = if owner_field.is_empty() {
         if !options.may_file_nationally {
-            errors.add("owner_organisation_id", "Select the footprint body that owns the framework");
+            errors.add(
+                "owner_organisation_id",
+                "Select the footprint body that owns the framework",
+            );
         }
         None
     } else {
@@ -140,25 +167,61 @@ fn check_framework(fields: &Fields<'_>, options: &FrameworkFormOptions) -> Resul
             // viewer does not coordinate. The permission check decides.
             Ok(id) => Some(id),
             Err(_) => {
-                errors.add("owner_organisation_id", "Select the footprint body that owns the framework");
+                errors.add(
+                    "owner_organisation_id",
+                    "Select the footprint body that owns the framework",
+                );
                 None
             }
         }
     };
-    let description = validate::optional(&mut errors, "description", fields.text("description"), "the description", 5000);
+    let description = validate::optional(
+        &mut errors,
+        "description",
+        fields.text("description"),
+        "the description",
+        5000,
+    );
     let start_date = validate::date(&mut errors, fields, "start_date", "the start date", true);
     let end_date = validate::date(&mut errors, fields, "end_date", "the end date", true);
-    let max_extension_end = validate::date(&mut errors, fields, "max_extension_end", "the latest extension date", false);
-    validate::not_before(&mut errors, "end_date", end_date, start_date, "The end date must be on or after the start date");
-    validate::not_before(&mut errors, "max_extension_end", max_extension_end, end_date, "The latest extension date must be on or after the end date");
+    let max_extension_end = validate::date(
+        &mut errors,
+        fields,
+        "max_extension_end",
+        "the latest extension date",
+        false,
+    );
+    validate::not_before(
+        &mut errors,
+        "end_date",
+        end_date,
+        start_date,
+        "The end date must be on or after the start date",
+    );
+    validate::not_before(
+        &mut errors,
+        "max_extension_end",
+        max_extension_end,
+        end_date,
+        "The latest extension date must be on or after the end date",
+    );
     let routes = fields.all("routes_to_market");
     if routes.is_empty() {
         errors.add("routes_to_market", "Select at least one route to market");
-    } else if routes.iter().any(|r| !ROUTES_TO_MARKET.iter().any(|(v, _)| v == r)) {
+    } else if routes
+        .iter()
+        .any(|r| !ROUTES_TO_MARKET.iter().any(|(v, _)| v == r))
+    {
         errors.add("routes_to_market", "Select routes to market from the list");
     }
     let levy_basis_points = validate::percentage(&mut errors, "levy", fields.text("levy"), "Levy");
-    let url = validate::url(&mut errors, "url", fields.text("url"), "the link to the owner's page", 500);
+    let url = validate::url(
+        &mut errors,
+        "url",
+        fields.text("url"),
+        "the link to the owner's page",
+        500,
+    );
     let eligibility_scope = fields.text("eligibility_scope").to_owned();
     let mut eligibility = Vec::new();
     match eligibility_scope.as_str() {
@@ -219,7 +282,11 @@ fn framework_json(model: &framework::Model, eligibility: &[(String, String)]) ->
     })
 }
 
-async fn reference_taken<C: ConnectionTrait>(db: &C, reference: &str, except: Option<Uuid>) -> Result<bool, sea_orm::DbErr> {
+async fn reference_taken<C: ConnectionTrait>(
+    db: &C,
+    reference: &str,
+    except: Option<Uuid>,
+) -> Result<bool, sea_orm::DbErr> {
     let found = framework::Entity::find()
         .filter(framework::Column::Reference.eq(reference))
         .one(db)
@@ -227,7 +294,11 @@ async fn reference_taken<C: ConnectionTrait>(db: &C, reference: &str, except: Op
     Ok(found.is_some_and(|f| Some(f.id) != except))
 }
 
-async fn replace_eligibility<C: ConnectionTrait>(db: &C, framework_id: Uuid, rows: &[(String, String)]) -> Result<(), sea_orm::DbErr> {
+async fn replace_eligibility<C: ConnectionTrait>(
+    db: &C,
+    framework_id: Uuid,
+    rows: &[(String, String)],
+) -> Result<(), sea_orm::DbErr> {
     framework_eligibility::Entity::delete_many()
         .filter(framework_eligibility::Column::FrameworkId.eq(framework_id))
         .exec(db)
@@ -245,7 +316,10 @@ async fn replace_eligibility<C: ConnectionTrait>(db: &C, framework_id: Uuid, row
     Ok(())
 }
 
-pub async fn eligibility_of<C: ConnectionTrait>(db: &C, framework_id: Uuid) -> Result<Vec<(String, String)>, sea_orm::DbErr> {
+pub async fn eligibility_of<C: ConnectionTrait>(
+    db: &C,
+    framework_id: Uuid,
+) -> Result<Vec<(String, String)>, sea_orm::DbErr> {
     Ok(framework_eligibility::Entity::find()
         .filter(framework_eligibility::Column::FrameworkId.eq(framework_id))
         .order_by_asc(framework_eligibility::Column::Kind)
@@ -274,12 +348,25 @@ fn apply(model: &mut framework::ActiveModel, input: FrameworkInput) {
 }
 
 /// Creates a framework; returns its id.
-pub async fn create_framework(db: &DatabaseConnection, actor: Option<&Viewer>, form: &[(String, String)]) -> Result<Uuid, FormError> {
+pub async fn create_framework(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    form: &[(String, String)],
+) -> Result<Uuid, FormError> {
     let options = framework_form_options(db, actor).await?;
     let input = check_framework(&Fields(form), &options)?;
-    require(actor, Permission::ManageFrameworks, Resource::Framework { owner_organisation_id: input.owner_organisation_id })?;
+    require(
+        actor,
+        Permission::ManageFrameworks,
+        Resource::Framework {
+            owner_organisation_id: input.owner_organisation_id,
+        },
+    )?;
     if reference_taken(db, &input.reference, None).await? {
-        return Err(field_error("reference", "A framework with this reference already exists"));
+        return Err(field_error(
+            "reference",
+            "A framework with this reference already exists",
+        ));
     }
     let eligibility = input.eligibility.clone();
     let id = Uuid::new_v4();
@@ -294,36 +381,81 @@ pub async fn create_framework(db: &DatabaseConnection, actor: Option<&Viewer>, f
     let txn = db.begin().await?;
     let created = model.insert(&txn).await?;
     replace_eligibility(&txn, id, &eligibility).await?;
-    audit::record(&txn, actor.map(|a| a.user_id), "framework.created", "framework", id, None, Some(framework_json(&created, &eligibility))).await?;
+    audit::record(
+        &txn,
+        actor.map(|a| a.user_id),
+        "framework.created",
+        "framework",
+        id,
+        None,
+        Some(framework_json(&created, &eligibility)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(id)
 }
 
-async fn framework_for_change<C: ConnectionTrait>(db: &C, actor: Option<&Viewer>, id: Uuid) -> Result<framework::Model, AppError> {
+async fn framework_for_change<C: ConnectionTrait>(
+    db: &C,
+    actor: Option<&Viewer>,
+    id: Uuid,
+) -> Result<framework::Model, AppError> {
     // Anonymous visitors are sent to sign in before learning whether it exists.
     let actor = actor.ok_or(AppError::Unauthenticated)?;
     let found = framework::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("Framework".into()))?;
-    require(Some(actor), Permission::ManageFrameworks, Resource::Framework { owner_organisation_id: found.owner_organisation_id })?;
+    require(
+        Some(actor),
+        Permission::ManageFrameworks,
+        Resource::Framework {
+            owner_organisation_id: found.owner_organisation_id,
+        },
+    )?;
     Ok(found)
 }
 
 /// The framework as the edit form's initial values, after the permission check.
-pub async fn framework_form_values(db: &DatabaseConnection, actor: Option<&Viewer>, id: Uuid) -> Result<Vec<(String, String)>, AppError> {
+pub async fn framework_form_values(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    id: Uuid,
+) -> Result<Vec<(String, String)>, AppError> {
     let found = framework_for_change(db, actor, id).await?;
     let mut values = vec![
         ("reference".to_owned(), found.reference.clone()),
         ("title".to_owned(), found.title.clone().unwrap_or_default()),
         ("owner_name".to_owned(), found.owner_name.clone()),
-        ("owner_organisation_id".to_owned(), found.owner_organisation_id.map(|o| o.to_string()).unwrap_or_default()),
-        ("description".to_owned(), found.description.clone().unwrap_or_default()),
-        ("levy".to_owned(), found.levy_basis_points.map(format_basis_points).unwrap_or_default()),
+        (
+            "owner_organisation_id".to_owned(),
+            found
+                .owner_organisation_id
+                .map(|o| o.to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            "description".to_owned(),
+            found.description.clone().unwrap_or_default(),
+        ),
+        (
+            "levy".to_owned(),
+            found
+                .levy_basis_points
+                .map(format_basis_points)
+                .unwrap_or_default(),
+        ),
         ("url".to_owned(), found.url.clone().unwrap_or_default()),
-        ("eligibility_scope".to_owned(), found.eligibility_scope.clone()),
+        (
+            "eligibility_scope".to_owned(),
+            found.eligibility_scope.clone(),
+        ),
     ];
-    for (field, date) in [("start_date", found.start_date), ("end_date", found.end_date), ("max_extension_end", found.max_extension_end)] {
+    for (field, date) in [
+        ("start_date", found.start_date),
+        ("end_date", found.end_date),
+        ("max_extension_end", found.max_extension_end),
+    ] {
         if let Some(date) = date {
             values.push((format!("{field}-day"), date.day().to_string()));
             values.push((format!("{field}-month"), u8::from(date.month()).to_string()));
@@ -344,7 +476,12 @@ pub async fn framework_form_values(db: &DatabaseConnection, actor: Option<&Viewe
     Ok(values)
 }
 
-pub async fn update_framework(db: &DatabaseConnection, actor: Option<&Viewer>, id: Uuid, form: &[(String, String)]) -> Result<(), FormError> {
+pub async fn update_framework(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    id: Uuid,
+    form: &[(String, String)],
+) -> Result<(), FormError> {
     let before = framework_for_change(db, actor, id).await?;
     let options = framework_form_options(db, actor).await?;
     let mut options = options;
@@ -352,13 +489,25 @@ pub async fn update_framework(db: &DatabaseConnection, actor: Option<&Viewer>, i
     if let Some(owner) = before.owner_organisation_id
         && !options.owners.iter().any(|o| o.value == owner.to_string())
     {
-        options.owners.push(FormOption { value: owner.to_string(), label: String::new() });
+        options.owners.push(FormOption {
+            value: owner.to_string(),
+            label: String::new(),
+        });
     }
     let input = check_framework(&Fields(form), &options)?;
     // The new owner must be one the actor may file under, too.
-    require(actor, Permission::ManageFrameworks, Resource::Framework { owner_organisation_id: input.owner_organisation_id })?;
+    require(
+        actor,
+        Permission::ManageFrameworks,
+        Resource::Framework {
+            owner_organisation_id: input.owner_organisation_id,
+        },
+    )?;
     if reference_taken(db, &input.reference, Some(id)).await? {
-        return Err(field_error("reference", "A framework with this reference already exists"));
+        return Err(field_error(
+            "reference",
+            "A framework with this reference already exists",
+        ));
     }
     let before_eligibility = eligibility_of(db, id).await?;
     let eligibility = input.eligibility.clone();
@@ -382,19 +531,34 @@ pub async fn update_framework(db: &DatabaseConnection, actor: Option<&Viewer>, i
 }
 
 /// The framework a lot form belongs to, after the permission check.
-pub async fn framework_heading(db: &DatabaseConnection, actor: Option<&Viewer>, framework_id: Uuid) -> Result<(String, String), AppError> {
+pub async fn framework_heading(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    framework_id: Uuid,
+) -> Result<(String, String), AppError> {
     let found = framework_for_change(db, actor, framework_id).await?;
     Ok((found.reference, found.title.unwrap_or_default()))
 }
 
 /// CPV codes typed as "72000000", "72000000-5" or a list separated by commas,
 /// spaces or new lines; each must exist in the CPV 2008 list.
-pub(crate) async fn check_cpv_codes<C: ConnectionTrait>(db: &C, errors: &mut FieldErrors, field: &str, value: &str) -> Result<Vec<String>, sea_orm::DbErr> {
+pub(crate) async fn check_cpv_codes<C: ConnectionTrait>(
+    db: &C,
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+) -> Result<Vec<String>, sea_orm::DbErr> {
     let mut codes = Vec::new();
-    for token in value.split(|c: char| c == ',' || c == ';' || c.is_whitespace()).filter(|t| !t.is_empty()) {
+    for token in value
+        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+    {
         let code = token.split('-').next().unwrap_or_default();
         if code.len() != 8 || !code.bytes().all(|b| b.is_ascii_digit()) {
-            errors.add(field, format!("{token} is not a CPV code: enter 8 digits, like 72000000"));
+            errors.add(
+                field,
+                format!("{token} is not a CPV code: enter 8 digits, like 72000000"),
+            );
             return Ok(codes);
         }
         if !codes.iter().any(|c| c == code) {
@@ -419,13 +583,36 @@ pub(crate) async fn check_cpv_codes<C: ConnectionTrait>(db: &C, errors: &mut Fie
 }
 
 /// Adds a lot to a framework; returns the lot's id.
-pub async fn add_lot(db: &DatabaseConnection, actor: Option<&Viewer>, framework_id: Uuid, form: &[(String, String)]) -> Result<Uuid, FormError> {
+pub async fn add_lot(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    framework_id: Uuid,
+    form: &[(String, String)],
+) -> Result<Uuid, FormError> {
     framework_for_change(db, actor, framework_id).await?;
     let fields = Fields(form);
     let mut errors = FieldErrors::default();
-    let number = validate::required(&mut errors, "number", fields.text("number"), "the lot number", 16);
-    let title = validate::required(&mut errors, "title", fields.text("title"), "the lot title", 400);
-    let description = validate::optional(&mut errors, "description", fields.text("description"), "the description", 5000);
+    let number = validate::required(
+        &mut errors,
+        "number",
+        fields.text("number"),
+        "the lot number",
+        16,
+    );
+    let title = validate::required(
+        &mut errors,
+        "title",
+        fields.text("title"),
+        "the lot title",
+        400,
+    );
+    let description = validate::optional(
+        &mut errors,
+        "description",
+        fields.text("description"),
+        "the description",
+        5000,
+    );
     let codes = check_cpv_codes(db, &mut errors, "cpv_codes", fields.text("cpv_codes")).await?;
     if !errors.has("number") {
         let taken = lot::Entity::find()
@@ -435,7 +622,10 @@ pub async fn add_lot(db: &DatabaseConnection, actor: Option<&Viewer>, framework_
             .await?
             .is_some();
         if taken {
-            errors.add("number", "This framework already has a lot with this number");
+            errors.add(
+                "number",
+                "This framework already has a lot with this number",
+            );
         }
     }
     errors.into_result()?;
@@ -454,7 +644,12 @@ pub async fn add_lot(db: &DatabaseConnection, actor: Option<&Viewer>, framework_
     .insert(&txn)
     .await?;
     for code in &codes {
-        lot_cpv::ActiveModel { lot_id: Set(id), cpv_code: Set(code.clone()) }.insert(&txn).await?;
+        lot_cpv::ActiveModel {
+            lot_id: Set(id),
+            cpv_code: Set(code.clone()),
+        }
+        .insert(&txn)
+        .await?;
     }
     audit::record(
         &txn,
@@ -471,7 +666,11 @@ pub async fn add_lot(db: &DatabaseConnection, actor: Option<&Viewer>, framework_
 }
 
 /// The lot a supplier form belongs to, after the permission check.
-pub async fn lot_for_change(db: &DatabaseConnection, actor: Option<&Viewer>, lot_id: Uuid) -> Result<(lot::Model, framework::Model), AppError> {
+pub async fn lot_for_change(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    lot_id: Uuid,
+) -> Result<(lot::Model, framework::Model), AppError> {
     let actor = actor.ok_or(AppError::Unauthenticated)?;
     let found = lot::Entity::find_by_id(lot_id)
         .one(db)
@@ -484,12 +683,27 @@ pub async fn lot_for_change(db: &DatabaseConnection, actor: Option<&Viewer>, lot
 /// Records a supplier's place on a lot (or changes its status). The supplier
 /// is matched by Companies House number, then by name; a new one is created
 /// when neither matches.
-pub async fn add_lot_supplier(db: &DatabaseConnection, actor: Option<&Viewer>, lot_id: Uuid, form: &[(String, String)]) -> Result<(), FormError> {
+pub async fn add_lot_supplier(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    lot_id: Uuid,
+    form: &[(String, String)],
+) -> Result<(), FormError> {
     lot_for_change(db, actor, lot_id).await?;
     let fields = Fields(form);
     let mut errors = FieldErrors::default();
-    let name = validate::required(&mut errors, "supplier_name", fields.text("supplier_name"), "the supplier's name", 300);
-    let number = validate::companies_house_number(&mut errors, "companies_house_number", fields.text("companies_house_number"));
+    let name = validate::required(
+        &mut errors,
+        "supplier_name",
+        fields.text("supplier_name"),
+        "the supplier's name",
+        300,
+    );
+    let number = validate::companies_house_number(
+        &mut errors,
+        "companies_house_number",
+        fields.text("companies_house_number"),
+    );
     let status = fields.text("status").to_owned();
     if !LOT_SUPPLIER_STATUSES.iter().any(|(v, _)| *v == status) {
         errors.add("status", "Select the supplier's status on this lot");
@@ -499,7 +713,9 @@ pub async fn add_lot_supplier(db: &DatabaseConnection, actor: Option<&Viewer>, l
     let now = OffsetDateTime::now_utc();
     let txn = db.begin().await?;
     let supplier_id = find_or_create_supplier(&txn, actor_id, &name, number.as_deref()).await?;
-    let place = lot_supplier::Entity::find_by_id((lot_id, supplier_id)).one(&txn).await?;
+    let place = lot_supplier::Entity::find_by_id((lot_id, supplier_id))
+        .one(&txn)
+        .await?;
     // Recorded against the lot (a place has no id of its own); the summary names the supplier.
     let entity_id = lot_id;
     match place {
@@ -510,7 +726,16 @@ pub async fn add_lot_supplier(db: &DatabaseConnection, actor: Option<&Viewer>, l
             model.status = Set(status.clone());
             model.updated_at = Set(now);
             model.update(&txn).await?;
-            audit::record(&txn, actor_id, "lot_supplier.status_changed", "lot", entity_id, Some(json!({ "supplier_id": supplier_id, "status": before })), Some(json!({ "supplier_id": supplier_id, "status": status }))).await?;
+            audit::record(
+                &txn,
+                actor_id,
+                "lot_supplier.status_changed",
+                "lot",
+                entity_id,
+                Some(json!({ "supplier_id": supplier_id, "status": before })),
+                Some(json!({ "supplier_id": supplier_id, "status": status })),
+            )
+            .await?;
         }
         None => {
             lot_supplier::ActiveModel {
@@ -522,7 +747,16 @@ pub async fn add_lot_supplier(db: &DatabaseConnection, actor: Option<&Viewer>, l
             }
             .insert(&txn)
             .await?;
-            audit::record(&txn, actor_id, "lot_supplier.added", "lot", entity_id, None, Some(json!({ "lot_id": lot_id, "supplier_id": supplier_id, "status": status }))).await?;
+            audit::record(
+                &txn,
+                actor_id,
+                "lot_supplier.added",
+                "lot",
+                entity_id,
+                None,
+                Some(json!({ "lot_id": lot_id, "supplier_id": supplier_id, "status": status })),
+            )
+            .await?;
         }
     }
     txn.commit().await?;

@@ -40,7 +40,11 @@ struct ContractInput {
 }
 
 /// Whether `council` may buy through `framework`, by its eligibility rules.
-pub async fn council_may_use<C: ConnectionTrait>(db: &C, framework: &framework::Model, council: &organisation::Model) -> Result<bool, sea_orm::DbErr> {
+pub async fn council_may_use<C: ConnectionTrait>(
+    db: &C,
+    framework: &framework::Model,
+    council: &organisation::Model,
+) -> Result<bool, sea_orm::DbErr> {
     if framework.eligibility_scope == ALL_UK_PUBLIC_SECTOR {
         return Ok(true);
     }
@@ -50,10 +54,17 @@ pub async fn council_may_use<C: ConnectionTrait>(db: &C, framework: &framework::
             "region" => council.region.as_deref() == Some(value.as_str()),
             "nation" => council.nation == value,
             "footprint" => {
-                let Some(fp) = footprint::Entity::find().filter(footprint::Column::Code.eq(value)).one(db).await? else {
+                let Some(fp) = footprint::Entity::find()
+                    .filter(footprint::Column::Code.eq(value))
+                    .one(db)
+                    .await?
+                else {
                     continue;
                 };
-                footprint_member::Entity::find_by_id((fp.id, council.id)).one(db).await?.is_some()
+                footprint_member::Entity::find_by_id((fp.id, council.id))
+                    .one(db)
+                    .await?
+                    .is_some()
             }
             _ => false,
         };
@@ -64,10 +75,26 @@ pub async fn council_may_use<C: ConnectionTrait>(db: &C, framework: &framework::
     Ok(false)
 }
 
-async fn check_contract(db: &DatabaseConnection, council: &organisation::Model, fields: &Fields<'_>) -> Result<ContractInput, FormError> {
+async fn check_contract(
+    db: &DatabaseConnection,
+    council: &organisation::Model,
+    fields: &Fields<'_>,
+) -> Result<ContractInput, FormError> {
     let mut errors = FieldErrors::default();
-    let title = validate::required(&mut errors, "title", fields.text("title"), "the contract title", 500);
-    let description = validate::optional(&mut errors, "description", fields.text("description"), "the description", 10_000);
+    let title = validate::required(
+        &mut errors,
+        "title",
+        fields.text("title"),
+        "the contract title",
+        500,
+    );
+    let description = validate::optional(
+        &mut errors,
+        "description",
+        fields.text("description"),
+        "the description",
+        10_000,
+    );
     let suppliers: Vec<String> = fields
         .text("suppliers")
         .lines()
@@ -80,7 +107,10 @@ async fn check_contract(db: &DatabaseConnection, council: &organisation::Model, 
     } else if suppliers.len() > 20 {
         errors.add("suppliers", "Enter 20 suppliers or fewer");
     } else if suppliers.iter().any(|s| s.chars().count() > 300) {
-        errors.add("suppliers", "Each supplier's name must be 300 characters or fewer");
+        errors.add(
+            "suppliers",
+            "Each supplier's name must be 300 characters or fewer",
+        );
     }
     let cpv_codes = check_cpv_codes(db, &mut errors, "cpv_codes", fields.text("cpv_codes")).await?;
     if cpv_codes.is_empty() && !errors.has("cpv_codes") {
@@ -92,9 +122,27 @@ async fn check_contract(db: &DatabaseConnection, council: &organisation::Model, 
     }
     let start_date = validate::date(&mut errors, fields, "start_date", "the start date", true);
     let end_date = validate::date(&mut errors, fields, "end_date", "the end date", true);
-    let max_extension_end = validate::date(&mut errors, fields, "max_extension_end", "the latest extension date", false);
-    validate::not_before(&mut errors, "end_date", end_date, start_date, "The end date must be on or after the start date");
-    validate::not_before(&mut errors, "max_extension_end", max_extension_end, end_date, "The latest extension date must be on or after the end date");
+    let max_extension_end = validate::date(
+        &mut errors,
+        fields,
+        "max_extension_end",
+        "the latest extension date",
+        false,
+    );
+    validate::not_before(
+        &mut errors,
+        "end_date",
+        end_date,
+        start_date,
+        "The end date must be on or after the start date",
+    );
+    validate::not_before(
+        &mut errors,
+        "max_extension_end",
+        max_extension_end,
+        end_date,
+        "The latest extension date must be on or after the end date",
+    );
 
     let reference = fields.text("framework_reference");
     let lot_number = fields.text("lot_number");
@@ -105,10 +153,22 @@ async fn check_contract(db: &DatabaseConnection, council: &organisation::Model, 
             .one(db)
             .await?;
         match found {
-            None if reference.is_empty() => errors.add("framework_reference", "Enter the framework reference, or leave the lot number empty"),
-            None => errors.add("framework_reference", format!("There is no framework with the reference {reference} in the catalogue")),
+            None if reference.is_empty() => errors.add(
+                "framework_reference",
+                "Enter the framework reference, or leave the lot number empty",
+            ),
+            None => errors.add(
+                "framework_reference",
+                format!("There is no framework with the reference {reference} in the catalogue"),
+            ),
             Some(f) if !council_may_use(db, &f, council).await? => {
-                errors.add("framework_reference", format!("{} cannot use framework {}: check who may use it on the framework's page", council.short_name, f.reference));
+                errors.add(
+                    "framework_reference",
+                    format!(
+                        "{} cannot use framework {}: check who may use it on the framework's page",
+                        council.short_name, f.reference
+                    ),
+                );
             }
             Some(f) => {
                 let found_lot = lot::Entity::find()
@@ -117,8 +177,13 @@ async fn check_contract(db: &DatabaseConnection, council: &organisation::Model, 
                     .one(db)
                     .await?;
                 match found_lot {
-                    None if lot_number.is_empty() => errors.add("lot_number", "Enter the lot number"),
-                    None => errors.add("lot_number", format!("Framework {} has no lot {lot_number}", f.reference)),
+                    None if lot_number.is_empty() => {
+                        errors.add("lot_number", "Enter the lot number")
+                    }
+                    None => errors.add(
+                        "lot_number",
+                        format!("Framework {} has no lot {lot_number}", f.reference),
+                    ),
                     Some(l) => {
                         // Every supplier must hold an active place on the lot.
                         let places = lot_supplier::Entity::find()
@@ -126,15 +191,24 @@ async fn check_contract(db: &DatabaseConnection, council: &organisation::Model, 
                             .filter(lot_supplier::Column::Status.eq("active"))
                             .all(db)
                             .await?;
-                        let on_lot = supplier::Entity::find()
-                            .filter(supplier::Column::Id.is_in(places.iter().map(|p| p.supplier_id).collect::<Vec<_>>()))
-                            .all(db)
-                            .await?;
+                        let on_lot =
+                            supplier::Entity::find()
+                                .filter(supplier::Column::Id.is_in(
+                                    places.iter().map(|p| p.supplier_id).collect::<Vec<_>>(),
+                                ))
+                                .all(db)
+                                .await?;
                         if let Some(missing) = suppliers.iter().find(|name| {
                             let wanted = normalise_supplier_name(name);
                             !on_lot.iter().any(|s| s.normalised_name == wanted)
                         }) {
-                            errors.add("suppliers", format!("{missing} does not hold an active place on lot {} of {}", l.number, f.reference));
+                            errors.add(
+                                "suppliers",
+                                format!(
+                                    "{missing} does not hold an active place on lot {} of {}",
+                                    l.number, f.reference
+                                ),
+                            );
                         }
                         call_off = Some((f, l));
                     }
@@ -156,9 +230,17 @@ async fn check_contract(db: &DatabaseConnection, council: &organisation::Model, 
     })
 }
 
-async fn council_for_change<C: ConnectionTrait>(db: &C, actor: Option<&Viewer>, council_id: Uuid) -> Result<organisation::Model, AppError> {
+async fn council_for_change<C: ConnectionTrait>(
+    db: &C,
+    actor: Option<&Viewer>,
+    council_id: Uuid,
+) -> Result<organisation::Model, AppError> {
     let actor = actor.ok_or(AppError::Unauthenticated)?;
-    require(Some(actor), Permission::ManageContracts, Resource::Council(council_id))?;
+    require(
+        Some(actor),
+        Permission::ManageContracts,
+        Resource::Council(council_id),
+    )?;
     organisation::Entity::find_by_id(council_id)
         .one(db)
         .await?
@@ -166,7 +248,11 @@ async fn council_for_change<C: ConnectionTrait>(db: &C, actor: Option<&Viewer>, 
 }
 
 /// The council with this GSS code, after checking the actor acts for it.
-pub async fn council_by_gss(db: &DatabaseConnection, actor: Option<&Viewer>, gss: &str) -> Result<organisation::Model, AppError> {
+pub async fn council_by_gss(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    gss: &str,
+) -> Result<organisation::Model, AppError> {
     let actor = actor.ok_or(AppError::Unauthenticated)?;
     let council = organisation::Entity::find()
         .filter(organisation::Column::GssCode.eq(gss))
@@ -204,25 +290,51 @@ fn apply(model: &mut contract::ActiveModel, input: &ContractInput) {
 }
 
 /// Writes the contract's suppliers and CPV codes; returns the supplier ids.
-async fn replace_links<C: ConnectionTrait>(db: &C, actor_id: Option<Uuid>, contract_id: Uuid, input: &ContractInput) -> Result<Vec<Uuid>, sea_orm::DbErr> {
-    contract_supplier::Entity::delete_many().filter(contract_supplier::Column::ContractId.eq(contract_id)).exec(db).await?;
-    contract_cpv::Entity::delete_many().filter(contract_cpv::Column::ContractId.eq(contract_id)).exec(db).await?;
+async fn replace_links<C: ConnectionTrait>(
+    db: &C,
+    actor_id: Option<Uuid>,
+    contract_id: Uuid,
+    input: &ContractInput,
+) -> Result<Vec<Uuid>, sea_orm::DbErr> {
+    contract_supplier::Entity::delete_many()
+        .filter(contract_supplier::Column::ContractId.eq(contract_id))
+        .exec(db)
+        .await?;
+    contract_cpv::Entity::delete_many()
+        .filter(contract_cpv::Column::ContractId.eq(contract_id))
+        .exec(db)
+        .await?;
     let mut supplier_ids = Vec::new();
     for name in &input.suppliers {
         let id = find_or_create_supplier(db, actor_id, name, None).await?;
         if !supplier_ids.contains(&id) {
             supplier_ids.push(id);
-            contract_supplier::ActiveModel { contract_id: Set(contract_id), supplier_id: Set(id) }.insert(db).await?;
+            contract_supplier::ActiveModel {
+                contract_id: Set(contract_id),
+                supplier_id: Set(id),
+            }
+            .insert(db)
+            .await?;
         }
     }
     for code in &input.cpv_codes {
-        contract_cpv::ActiveModel { contract_id: Set(contract_id), cpv_code: Set(code.clone()) }.insert(db).await?;
+        contract_cpv::ActiveModel {
+            contract_id: Set(contract_id),
+            cpv_code: Set(code.clone()),
+        }
+        .insert(db)
+        .await?;
     }
     Ok(supplier_ids)
 }
 
 /// Adds a contract to the council's register; returns its id.
-pub async fn create_contract(db: &DatabaseConnection, actor: Option<&Viewer>, gss: String, form: &[(String, String)]) -> Result<Uuid, FormError> {
+pub async fn create_contract(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    gss: String,
+    form: &[(String, String)],
+) -> Result<Uuid, FormError> {
     let council = council_by_gss(db, actor, &gss).await?;
     let input = check_contract(db, &council, &Fields(form)).await?;
     let id = Uuid::new_v4();
@@ -244,12 +356,25 @@ pub async fn create_contract(db: &DatabaseConnection, actor: Option<&Viewer>, gs
     let txn = db.begin().await?;
     let created = model.insert(&txn).await?;
     let suppliers = replace_links(&txn, actor_id, id, &input).await?;
-    audit::record(&txn, actor_id, "contract.created", "contract", id, None, Some(contract_json(&created, &suppliers, &input.cpv_codes))).await?;
+    audit::record(
+        &txn,
+        actor_id,
+        "contract.created",
+        "contract",
+        id,
+        None,
+        Some(contract_json(&created, &suppliers, &input.cpv_codes)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(id)
 }
 
-async fn contract_for_change(db: &DatabaseConnection, actor: Option<&Viewer>, id: Uuid) -> Result<(contract::Model, organisation::Model), AppError> {
+async fn contract_for_change(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    id: Uuid,
+) -> Result<(contract::Model, organisation::Model), AppError> {
     let actor = actor.ok_or(AppError::Unauthenticated)?;
     let found = contract::Entity::find_by_id(id)
         .one(db)
@@ -260,18 +385,41 @@ async fn contract_for_change(db: &DatabaseConnection, actor: Option<&Viewer>, id
 }
 
 /// The council a contract belongs to (name, GSS code), after the permission check.
-pub async fn contract_council(db: &DatabaseConnection, actor: Option<&Viewer>, id: Uuid) -> Result<(String, String), AppError> {
+pub async fn contract_council(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    id: Uuid,
+) -> Result<(String, String), AppError> {
     let (_, council) = contract_for_change(db, actor, id).await?;
     Ok((council.short_name, council.gss_code.unwrap_or_default()))
 }
 
-async fn links_of<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<(Vec<Uuid>, Vec<String>), sea_orm::DbErr> {
-    let suppliers = contract_supplier::Entity::find().filter(contract_supplier::Column::ContractId.eq(id)).all(db).await?.into_iter().map(|s| s.supplier_id).collect();
-    let cpv = contract_cpv::Entity::find().filter(contract_cpv::Column::ContractId.eq(id)).all(db).await?.into_iter().map(|c| c.cpv_code).collect();
+async fn links_of<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+) -> Result<(Vec<Uuid>, Vec<String>), sea_orm::DbErr> {
+    let suppliers = contract_supplier::Entity::find()
+        .filter(contract_supplier::Column::ContractId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.supplier_id)
+        .collect();
+    let cpv = contract_cpv::Entity::find()
+        .filter(contract_cpv::Column::ContractId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.cpv_code)
+        .collect();
     Ok((suppliers, cpv))
 }
 
-pub async fn contract_form_values(db: &DatabaseConnection, actor: Option<&Viewer>, id: Uuid) -> Result<Vec<(String, String)>, AppError> {
+pub async fn contract_form_values(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    id: Uuid,
+) -> Result<Vec<(String, String)>, AppError> {
     let (found, _) = contract_for_change(db, actor, id).await?;
     let (supplier_ids, cpv) = links_of(db, id).await?;
     let names: Vec<String> = supplier::Entity::find()
@@ -283,21 +431,42 @@ pub async fn contract_form_values(db: &DatabaseConnection, actor: Option<&Viewer
         .collect();
     let (reference, lot_number) = match (found.framework_id, found.lot_id) {
         (Some(f), Some(l)) => (
-            framework::Entity::find_by_id(f).one(db).await?.map(|f| f.reference).unwrap_or_default(),
-            lot::Entity::find_by_id(l).one(db).await?.map(|l| l.number).unwrap_or_default(),
+            framework::Entity::find_by_id(f)
+                .one(db)
+                .await?
+                .map(|f| f.reference)
+                .unwrap_or_default(),
+            lot::Entity::find_by_id(l)
+                .one(db)
+                .await?
+                .map(|l| l.number)
+                .unwrap_or_default(),
         ),
         _ => (String::new(), String::new()),
     };
     let mut values = vec![
         ("title".to_owned(), found.title),
-        ("description".to_owned(), found.description.unwrap_or_default()),
+        (
+            "description".to_owned(),
+            found.description.unwrap_or_default(),
+        ),
         ("suppliers".to_owned(), names.join("\n")),
         ("cpv_codes".to_owned(), cpv.join(", ")),
-        ("value".to_owned(), found.value_pence.map(format_pence_plain).unwrap_or_default()),
+        (
+            "value".to_owned(),
+            found
+                .value_pence
+                .map(format_pence_plain)
+                .unwrap_or_default(),
+        ),
         ("framework_reference".to_owned(), reference),
         ("lot_number".to_owned(), lot_number),
     ];
-    for (field, date) in [("start_date", found.start_date), ("end_date", found.end_date), ("max_extension_end", found.max_extension_end)] {
+    for (field, date) in [
+        ("start_date", found.start_date),
+        ("end_date", found.end_date),
+        ("max_extension_end", found.max_extension_end),
+    ] {
         if let Some(date) = date {
             values.push((format!("{field}-day"), date.day().to_string()));
             values.push((format!("{field}-month"), u8::from(date.month()).to_string()));
@@ -307,7 +476,12 @@ pub async fn contract_form_values(db: &DatabaseConnection, actor: Option<&Viewer
     Ok(values)
 }
 
-pub async fn update_contract(db: &DatabaseConnection, actor: Option<&Viewer>, id: Uuid, form: &[(String, String)]) -> Result<(), FormError> {
+pub async fn update_contract(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    id: Uuid,
+    form: &[(String, String)],
+) -> Result<(), FormError> {
     let (before, council) = contract_for_change(db, actor, id).await?;
     let input = check_contract(db, &council, &Fields(form)).await?;
     let (before_suppliers, before_cpv) = links_of(db, id).await?;

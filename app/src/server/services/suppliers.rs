@@ -39,7 +39,9 @@ pub const OFFER_STATUSES: [(&str, &str); 3] = [
 ];
 
 /// Regions and nations a supplier can be based in.
-pub async fn supplier_form_options<C: ConnectionTrait>(db: &C) -> Result<SupplierFormOptions, AppError> {
+pub async fn supplier_form_options<C: ConnectionTrait>(
+    db: &C,
+) -> Result<SupplierFormOptions, AppError> {
     let orgs = organisation::Entity::find()
         .filter(organisation::Column::Category.eq(organisation::CATEGORY_COUNCIL))
         .all(db)
@@ -77,22 +79,41 @@ struct SupplierInput {
 
 /// UK VAT numbers: GB then 9 or 12 digits ("GB" optional when typing).
 fn vat_number(errors: &mut FieldErrors, value: &str) -> Option<String> {
-    let cleaned: String = value.to_uppercase().chars().filter(|c| !c.is_whitespace()).collect();
+    let cleaned: String = value
+        .to_uppercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     if cleaned.is_empty() {
         return None;
     }
     let digits = cleaned.strip_prefix("GB").unwrap_or(&cleaned);
     if !(digits.len() == 9 || digits.len() == 12) || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        errors.add("vat_number", "Enter a VAT number in the correct format, like GB123456789");
+        errors.add(
+            "vat_number",
+            "Enter a VAT number in the correct format, like GB123456789",
+        );
     }
     Some(format!("GB{digits}"))
 }
 
-fn check_supplier(fields: &Fields<'_>, options: &SupplierFormOptions) -> Result<SupplierInput, FormError> {
+fn check_supplier(
+    fields: &Fields<'_>,
+    options: &SupplierFormOptions,
+) -> Result<SupplierInput, FormError> {
     let mut errors = FieldErrors::default();
-    let name = validate::required(&mut errors, "name", fields.text("name"), "the organisation's name", 300);
-    let companies_house_number =
-        validate::companies_house_number(&mut errors, "companies_house_number", fields.text("companies_house_number"));
+    let name = validate::required(
+        &mut errors,
+        "name",
+        fields.text("name"),
+        "the organisation's name",
+        300,
+    );
+    let companies_house_number = validate::companies_house_number(
+        &mut errors,
+        "companies_house_number",
+        fields.text("companies_house_number"),
+    );
     let vat_number = vat_number(&mut errors, fields.text("vat_number"));
     let flags = fields.all("flags");
     if flags.iter().any(|f| f != "sme" && f != "vcse") {
@@ -106,8 +127,20 @@ fn check_supplier(fields: &Fields<'_>, options: &SupplierFormOptions) -> Result<
             None
         }
     };
-    let website = validate::url(&mut errors, "website", fields.text("website"), "the website address", 300);
-    let description = validate::optional(&mut errors, "description", fields.text("description"), "the description", 5000);
+    let website = validate::url(
+        &mut errors,
+        "website",
+        fields.text("website"),
+        "the website address",
+        300,
+    );
+    let description = validate::optional(
+        &mut errors,
+        "description",
+        fields.text("description"),
+        "the description",
+        5000,
+    );
     errors.into_result()?;
     Ok(SupplierInput {
         name,
@@ -147,8 +180,14 @@ fn apply_supplier(model: &mut supplier::ActiveModel, input: SupplierInput) {
     model.updated_at = Set(OffsetDateTime::now_utc());
 }
 
-async fn number_taken<C: ConnectionTrait>(db: &C, number: Option<&str>, except: Option<Uuid>) -> Result<bool, sea_orm::DbErr> {
-    let Some(number) = number else { return Ok(false) };
+async fn number_taken<C: ConnectionTrait>(
+    db: &C,
+    number: Option<&str>,
+    except: Option<Uuid>,
+) -> Result<bool, sea_orm::DbErr> {
+    let Some(number) = number else {
+        return Ok(false);
+    };
     let found = supplier::Entity::find()
         .filter(supplier::Column::CompaniesHouseNumber.eq(number))
         .one(db)
@@ -156,11 +195,14 @@ async fn number_taken<C: ConnectionTrait>(db: &C, number: Option<&str>, except: 
     Ok(found.is_some_and(|s| Some(s.id) != except))
 }
 
-const NUMBER_TAKEN: &str =
-    "A supplier with this Companies House number is already registered: ask a colleague there to add you";
+const NUMBER_TAKEN: &str = "A supplier with this Companies House number is already registered: ask a colleague there to add you";
 
 /// Registers a new supplier; the person registering becomes its editor.
-pub async fn register_supplier(db: &DatabaseConnection, actor: Option<&Viewer>, form: &[(String, String)]) -> Result<Uuid, FormError> {
+pub async fn register_supplier(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    form: &[(String, String)],
+) -> Result<Uuid, FormError> {
     require(actor, Permission::RegisterSupplier, Resource::Platform)?;
     let actor = actor.ok_or(AppError::Unauthenticated)?;
     let options = supplier_form_options(db).await?;
@@ -179,15 +221,39 @@ pub async fn register_supplier(db: &DatabaseConnection, actor: Option<&Viewer>, 
     apply_supplier(&mut model, input);
     let txn = db.begin().await?;
     let created = model.insert(&txn).await?;
-    audit::record(&txn, Some(actor.user_id), "supplier.registered", "supplier", id, None, Some(supplier_json(&created))).await?;
-    accounts::grant(&txn, Some(actor.user_id), actor.user_id, Role::SupplierEditor, Some(id)).await?;
+    audit::record(
+        &txn,
+        Some(actor.user_id),
+        "supplier.registered",
+        "supplier",
+        id,
+        None,
+        Some(supplier_json(&created)),
+    )
+    .await?;
+    accounts::grant(
+        &txn,
+        Some(actor.user_id),
+        actor.user_id,
+        Role::SupplierEditor,
+        Some(id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(id)
 }
 
-async fn supplier_for_change<C: ConnectionTrait>(db: &C, actor: Option<&Viewer>, id: Uuid) -> Result<supplier::Model, AppError> {
+async fn supplier_for_change<C: ConnectionTrait>(
+    db: &C,
+    actor: Option<&Viewer>,
+    id: Uuid,
+) -> Result<supplier::Model, AppError> {
     let actor = actor.ok_or(AppError::Unauthenticated)?;
-    require(Some(actor), Permission::ManageSupplier, Resource::Supplier(id))?;
+    require(
+        Some(actor),
+        Permission::ManageSupplier,
+        Resource::Supplier(id),
+    )?;
     supplier::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -195,19 +261,36 @@ async fn supplier_for_change<C: ConnectionTrait>(db: &C, actor: Option<&Viewer>,
 }
 
 /// The supplier's name, after the permission check (for form headings).
-pub async fn supplier_heading(db: &DatabaseConnection, actor: Option<&Viewer>, id: Uuid) -> Result<String, AppError> {
+pub async fn supplier_heading(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    id: Uuid,
+) -> Result<String, AppError> {
     Ok(supplier_for_change(db, actor, id).await?.name)
 }
 
-pub async fn supplier_form_values(db: &DatabaseConnection, actor: Option<&Viewer>, id: Uuid) -> Result<Vec<(String, String)>, AppError> {
+pub async fn supplier_form_values(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    id: Uuid,
+) -> Result<Vec<(String, String)>, AppError> {
     let found = supplier_for_change(db, actor, id).await?;
     let mut values = vec![
         ("name".to_owned(), found.name),
-        ("companies_house_number".to_owned(), found.companies_house_number.unwrap_or_default()),
-        ("vat_number".to_owned(), found.vat_number.unwrap_or_default()),
+        (
+            "companies_house_number".to_owned(),
+            found.companies_house_number.unwrap_or_default(),
+        ),
+        (
+            "vat_number".to_owned(),
+            found.vat_number.unwrap_or_default(),
+        ),
         ("region".to_owned(), found.region.unwrap_or_default()),
         ("website".to_owned(), found.website.unwrap_or_default()),
-        ("description".to_owned(), found.description.unwrap_or_default()),
+        (
+            "description".to_owned(),
+            found.description.unwrap_or_default(),
+        ),
     ];
     if found.is_sme {
         values.push(("flags".to_owned(), "sme".to_owned()));
@@ -218,7 +301,12 @@ pub async fn supplier_form_values(db: &DatabaseConnection, actor: Option<&Viewer
     Ok(values)
 }
 
-pub async fn update_supplier(db: &DatabaseConnection, actor: Option<&Viewer>, id: Uuid, form: &[(String, String)]) -> Result<(), FormError> {
+pub async fn update_supplier(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    id: Uuid,
+    form: &[(String, String)],
+) -> Result<(), FormError> {
     let before = supplier_for_change(db, actor, id).await?;
     let options = supplier_form_options(db).await?;
     let input = check_supplier(&Fields(form), &options)?;
@@ -229,13 +317,27 @@ pub async fn update_supplier(db: &DatabaseConnection, actor: Option<&Viewer>, id
     apply_supplier(&mut model, input);
     let txn = db.begin().await?;
     let after = model.update(&txn).await?;
-    audit::record(&txn, actor.map(|a| a.user_id), "supplier.updated", "supplier", id, Some(supplier_json(&before)), Some(supplier_json(&after))).await?;
+    audit::record(
+        &txn,
+        actor.map(|a| a.user_id),
+        "supplier.updated",
+        "supplier",
+        id,
+        Some(supplier_json(&before)),
+        Some(supplier_json(&after)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// Gives a colleague (who already has an account) editor rights.
-pub async fn add_colleague(db: &DatabaseConnection, actor: Option<&Viewer>, id: Uuid, form: &[(String, String)]) -> Result<(), FormError> {
+pub async fn add_colleague(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    id: Uuid,
+    form: &[(String, String)],
+) -> Result<(), FormError> {
     supplier_for_change(db, actor, id).await?;
     let mut errors = FieldErrors::default();
     let email = validate::email(&mut errors, "email", Fields(form).text("email"));
@@ -251,13 +353,23 @@ pub async fn add_colleague(db: &DatabaseConnection, actor: Option<&Viewer>, id: 
         ));
     };
     let txn = db.begin().await?;
-    accounts::grant(&txn, actor.map(|a| a.user_id), colleague.id, Role::SupplierEditor, Some(id)).await?;
+    accounts::grant(
+        &txn,
+        actor.map(|a| a.user_id),
+        colleague.id,
+        Role::SupplierEditor,
+        Some(id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// The lots an offer may name: those where the supplier holds an active place.
-async fn offerable_lots<C: ConnectionTrait>(db: &C, supplier_id: Uuid) -> Result<Vec<FormOption>, sea_orm::DbErr> {
+async fn offerable_lots<C: ConnectionTrait>(
+    db: &C,
+    supplier_id: Uuid,
+) -> Result<Vec<FormOption>, sea_orm::DbErr> {
     let places = lot_supplier::Entity::find()
         .filter(lot_supplier::Column::SupplierId.eq(supplier_id))
         .filter(lot_supplier::Column::Status.eq("active"))
@@ -268,7 +380,9 @@ async fn offerable_lots<C: ConnectionTrait>(db: &C, supplier_id: Uuid) -> Result
         .all(db)
         .await?;
     let frameworks = framework::Entity::find()
-        .filter(framework::Column::Id.is_in(lots.iter().map(|l| l.framework_id).collect::<Vec<_>>()))
+        .filter(
+            framework::Column::Id.is_in(lots.iter().map(|l| l.framework_id).collect::<Vec<_>>()),
+        )
         .all(db)
         .await?;
     let mut options: Vec<FormOption> = lots
@@ -285,7 +399,11 @@ async fn offerable_lots<C: ConnectionTrait>(db: &C, supplier_id: Uuid) -> Result
     Ok(options)
 }
 
-pub async fn offer_form_options(db: &DatabaseConnection, actor: Option<&Viewer>, supplier_id: Uuid) -> Result<OfferFormOptions, AppError> {
+pub async fn offer_form_options(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    supplier_id: Uuid,
+) -> Result<OfferFormOptions, AppError> {
     let found = supplier_for_change(db, actor, supplier_id).await?;
     let footprints = footprint::Entity::find()
         .order_by_asc(footprint::Column::Name)
@@ -322,13 +440,47 @@ struct OfferInput {
     footprints: Vec<Uuid>,
 }
 
-async fn check_offer(db: &DatabaseConnection, fields: &Fields<'_>, options: &OfferFormOptions) -> Result<OfferInput, FormError> {
+async fn check_offer(
+    db: &DatabaseConnection,
+    fields: &Fields<'_>,
+    options: &OfferFormOptions,
+) -> Result<OfferInput, FormError> {
     let mut errors = FieldErrors::default();
-    let title = validate::required(&mut errors, "title", fields.text("title"), "the offer's title", 300);
-    let summary = validate::required(&mut errors, "summary", fields.text("summary"), "a summary", 1000);
-    let description = validate::optional(&mut errors, "description", fields.text("description"), "the description", 10_000);
-    let features = validate::optional(&mut errors, "features", fields.text("features"), "the features", 5000);
-    let benefits = validate::optional(&mut errors, "benefits", fields.text("benefits"), "the benefits", 5000);
+    let title = validate::required(
+        &mut errors,
+        "title",
+        fields.text("title"),
+        "the offer's title",
+        300,
+    );
+    let summary = validate::required(
+        &mut errors,
+        "summary",
+        fields.text("summary"),
+        "a summary",
+        1000,
+    );
+    let description = validate::optional(
+        &mut errors,
+        "description",
+        fields.text("description"),
+        "the description",
+        10_000,
+    );
+    let features = validate::optional(
+        &mut errors,
+        "features",
+        fields.text("features"),
+        "the features",
+        5000,
+    );
+    let benefits = validate::optional(
+        &mut errors,
+        "benefits",
+        fields.text("benefits"),
+        "the benefits",
+        5000,
+    );
     let pricing_model = fields.text("pricing_model").to_owned();
     if !PRICING_MODELS.iter().any(|(v, _)| *v == pricing_model) {
         errors.add("pricing_model", "Select how the offer is priced");
@@ -338,9 +490,27 @@ async fn check_offer(db: &DatabaseConnection, fields: &Fields<'_>, options: &Off
     if priced && price_pence.is_none() && !errors.has("price") {
         errors.add("price", "Enter the price");
     }
-    let price_unit = validate::optional(&mut errors, "price_unit", fields.text("price_unit"), "the price unit", 64);
-    let accessibility_notes = validate::optional(&mut errors, "accessibility_notes", fields.text("accessibility_notes"), "the accessibility notes", 5000);
-    let open_standards_notes = validate::optional(&mut errors, "open_standards_notes", fields.text("open_standards_notes"), "the open standards notes", 5000);
+    let price_unit = validate::optional(
+        &mut errors,
+        "price_unit",
+        fields.text("price_unit"),
+        "the price unit",
+        64,
+    );
+    let accessibility_notes = validate::optional(
+        &mut errors,
+        "accessibility_notes",
+        fields.text("accessibility_notes"),
+        "the accessibility notes",
+        5000,
+    );
+    let open_standards_notes = validate::optional(
+        &mut errors,
+        "open_standards_notes",
+        fields.text("open_standards_notes"),
+        "the open standards notes",
+        5000,
+    );
     let status = fields.text("status").to_owned();
     if !OFFER_STATUSES.iter().any(|(v, _)| *v == status) {
         errors.add("status", "Select whether to publish the offer");
@@ -352,14 +522,27 @@ async fn check_offer(db: &DatabaseConnection, fields: &Fields<'_>, options: &Off
     let mut lots = Vec::new();
     for value in fields.all("lots") {
         // Only lots a coordinator recorded this supplier on, as active.
-        match options.lots.iter().find(|o| o.value == value).and_then(|o| o.value.parse().ok()) {
+        match options
+            .lots
+            .iter()
+            .find(|o| o.value == value)
+            .and_then(|o| o.value.parse().ok())
+        {
             Some(id) => lots.push(id),
-            None => errors.add("lots", "Select only lots your organisation holds an active place on"),
+            None => errors.add(
+                "lots",
+                "Select only lots your organisation holds an active place on",
+            ),
         }
     }
     let mut footprints = Vec::new();
     for value in fields.all("footprints") {
-        match options.footprints.iter().find(|o| o.value == value).and_then(|o| o.value.parse().ok()) {
+        match options
+            .footprints
+            .iter()
+            .find(|o| o.value == value)
+            .and_then(|o| o.value.parse().ok())
+        {
             Some(id) => footprints.push(id),
             None => errors.add("footprints", "Select footprints from the list"),
         }
@@ -402,18 +585,46 @@ fn offer_json(model: &offer::Model, cpv: &[String], lots: &[Uuid], footprints: &
     })
 }
 
-async fn replace_offer_links<C: ConnectionTrait>(db: &C, offer_id: Uuid, input: &OfferInput) -> Result<(), sea_orm::DbErr> {
-    offer_cpv::Entity::delete_many().filter(offer_cpv::Column::OfferId.eq(offer_id)).exec(db).await?;
-    offer_lot::Entity::delete_many().filter(offer_lot::Column::OfferId.eq(offer_id)).exec(db).await?;
-    offer_footprint::Entity::delete_many().filter(offer_footprint::Column::OfferId.eq(offer_id)).exec(db).await?;
+async fn replace_offer_links<C: ConnectionTrait>(
+    db: &C,
+    offer_id: Uuid,
+    input: &OfferInput,
+) -> Result<(), sea_orm::DbErr> {
+    offer_cpv::Entity::delete_many()
+        .filter(offer_cpv::Column::OfferId.eq(offer_id))
+        .exec(db)
+        .await?;
+    offer_lot::Entity::delete_many()
+        .filter(offer_lot::Column::OfferId.eq(offer_id))
+        .exec(db)
+        .await?;
+    offer_footprint::Entity::delete_many()
+        .filter(offer_footprint::Column::OfferId.eq(offer_id))
+        .exec(db)
+        .await?;
     for code in &input.cpv_codes {
-        offer_cpv::ActiveModel { offer_id: Set(offer_id), cpv_code: Set(code.clone()) }.insert(db).await?;
+        offer_cpv::ActiveModel {
+            offer_id: Set(offer_id),
+            cpv_code: Set(code.clone()),
+        }
+        .insert(db)
+        .await?;
     }
     for lot_id in &input.lots {
-        offer_lot::ActiveModel { offer_id: Set(offer_id), lot_id: Set(*lot_id) }.insert(db).await?;
+        offer_lot::ActiveModel {
+            offer_id: Set(offer_id),
+            lot_id: Set(*lot_id),
+        }
+        .insert(db)
+        .await?;
     }
     for footprint_id in &input.footprints {
-        offer_footprint::ActiveModel { offer_id: Set(offer_id), footprint_id: Set(*footprint_id) }.insert(db).await?;
+        offer_footprint::ActiveModel {
+            offer_id: Set(offer_id),
+            footprint_id: Set(*footprint_id),
+        }
+        .insert(db)
+        .await?;
     }
     Ok(())
 }
@@ -433,7 +644,12 @@ fn apply_offer(model: &mut offer::ActiveModel, input: &OfferInput) {
     model.updated_at = Set(OffsetDateTime::now_utc());
 }
 
-pub async fn create_offer(db: &DatabaseConnection, actor: Option<&Viewer>, supplier_id: Uuid, form: &[(String, String)]) -> Result<Uuid, FormError> {
+pub async fn create_offer(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    supplier_id: Uuid,
+    form: &[(String, String)],
+) -> Result<Uuid, FormError> {
     let options = offer_form_options(db, actor, supplier_id).await?;
     let input = check_offer(db, &Fields(form), &options).await?;
     let id = Uuid::new_v4();
@@ -448,59 +664,140 @@ pub async fn create_offer(db: &DatabaseConnection, actor: Option<&Viewer>, suppl
     let txn = db.begin().await?;
     let created = model.insert(&txn).await?;
     replace_offer_links(&txn, id, &input).await?;
-    audit::record(&txn, actor.map(|a| a.user_id), "offer.created", "offer", id, None, Some(offer_json(&created, &input.cpv_codes, &input.lots, &input.footprints))).await?;
+    audit::record(
+        &txn,
+        actor.map(|a| a.user_id),
+        "offer.created",
+        "offer",
+        id,
+        None,
+        Some(offer_json(
+            &created,
+            &input.cpv_codes,
+            &input.lots,
+            &input.footprints,
+        )),
+    )
+    .await?;
     txn.commit().await?;
     Ok(id)
 }
 
 /// The offer and its links, after checking the actor edits its supplier.
-async fn offer_for_change(db: &DatabaseConnection, actor: Option<&Viewer>, id: Uuid) -> Result<(offer::Model, Vec<String>, Vec<Uuid>, Vec<Uuid>), AppError> {
+async fn offer_for_change(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    id: Uuid,
+) -> Result<(offer::Model, Vec<String>, Vec<Uuid>, Vec<Uuid>), AppError> {
     let actor = actor.ok_or(AppError::Unauthenticated)?;
     let found = offer::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("Offer".into()))?;
-    require(Some(actor), Permission::ManageSupplier, Resource::Supplier(found.supplier_id))?;
-    let cpv = offer_cpv::Entity::find().filter(offer_cpv::Column::OfferId.eq(id)).all(db).await?.into_iter().map(|c| c.cpv_code).collect();
-    let lots = offer_lot::Entity::find().filter(offer_lot::Column::OfferId.eq(id)).all(db).await?.into_iter().map(|l| l.lot_id).collect();
-    let footprints = offer_footprint::Entity::find().filter(offer_footprint::Column::OfferId.eq(id)).all(db).await?.into_iter().map(|f| f.footprint_id).collect();
+    require(
+        Some(actor),
+        Permission::ManageSupplier,
+        Resource::Supplier(found.supplier_id),
+    )?;
+    let cpv = offer_cpv::Entity::find()
+        .filter(offer_cpv::Column::OfferId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.cpv_code)
+        .collect();
+    let lots = offer_lot::Entity::find()
+        .filter(offer_lot::Column::OfferId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| l.lot_id)
+        .collect();
+    let footprints = offer_footprint::Entity::find()
+        .filter(offer_footprint::Column::OfferId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| f.footprint_id)
+        .collect();
     Ok((found, cpv, lots, footprints))
 }
 
 /// The supplier an offer belongs to, after the permission check.
-pub async fn offer_supplier(db: &DatabaseConnection, actor: Option<&Viewer>, id: Uuid) -> Result<Uuid, AppError> {
+pub async fn offer_supplier(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    id: Uuid,
+) -> Result<Uuid, AppError> {
     Ok(offer_for_change(db, actor, id).await?.0.supplier_id)
 }
 
-pub async fn offer_form_values(db: &DatabaseConnection, actor: Option<&Viewer>, id: Uuid) -> Result<Vec<(String, String)>, AppError> {
+pub async fn offer_form_values(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    id: Uuid,
+) -> Result<Vec<(String, String)>, AppError> {
     let (found, cpv, lots, footprints) = offer_for_change(db, actor, id).await?;
     let mut values = vec![
         ("title".to_owned(), found.title),
         ("summary".to_owned(), found.summary),
-        ("description".to_owned(), found.description.unwrap_or_default()),
+        (
+            "description".to_owned(),
+            found.description.unwrap_or_default(),
+        ),
         ("features".to_owned(), found.features.unwrap_or_default()),
         ("benefits".to_owned(), found.benefits.unwrap_or_default()),
-        ("pricing_model".to_owned(), found.pricing_model.unwrap_or_default()),
-        ("price".to_owned(), found.price_pence.map(crate::types::format_pence_plain).unwrap_or_default()),
-        ("price_unit".to_owned(), found.price_unit.unwrap_or_default()),
-        ("accessibility_notes".to_owned(), found.accessibility_notes.unwrap_or_default()),
-        ("open_standards_notes".to_owned(), found.open_standards_notes.unwrap_or_default()),
+        (
+            "pricing_model".to_owned(),
+            found.pricing_model.unwrap_or_default(),
+        ),
+        (
+            "price".to_owned(),
+            found
+                .price_pence
+                .map(crate::types::format_pence_plain)
+                .unwrap_or_default(),
+        ),
+        (
+            "price_unit".to_owned(),
+            found.price_unit.unwrap_or_default(),
+        ),
+        (
+            "accessibility_notes".to_owned(),
+            found.accessibility_notes.unwrap_or_default(),
+        ),
+        (
+            "open_standards_notes".to_owned(),
+            found.open_standards_notes.unwrap_or_default(),
+        ),
         ("status".to_owned(), found.status),
         ("cpv_codes".to_owned(), cpv.join(", ")),
     ];
     values.extend(lots.into_iter().map(|l| ("lots".to_owned(), l.to_string())));
-    values.extend(footprints.into_iter().map(|f| ("footprints".to_owned(), f.to_string())));
+    values.extend(
+        footprints
+            .into_iter()
+            .map(|f| ("footprints".to_owned(), f.to_string())),
+    );
     Ok(values)
 }
 
-pub async fn update_offer(db: &DatabaseConnection, actor: Option<&Viewer>, id: Uuid, form: &[(String, String)]) -> Result<Uuid, FormError> {
+pub async fn update_offer(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    id: Uuid,
+    form: &[(String, String)],
+) -> Result<Uuid, FormError> {
     let (before, cpv, lots, footprints) = offer_for_change(db, actor, id).await?;
     let mut options = offer_form_options(db, actor, before.supplier_id).await?;
     // Lots already named stay selectable even if the place has since lapsed,
     // so saving other changes does not fail; new ones must be active places.
     for lot_id in &lots {
         if !options.lots.iter().any(|o| o.value == lot_id.to_string()) {
-            options.lots.push(FormOption { value: lot_id.to_string(), label: String::new() });
+            options.lots.push(FormOption {
+                value: lot_id.to_string(),
+                label: String::new(),
+            });
         }
     }
     let input = check_offer(db, &Fields(form), &options).await?;
@@ -516,7 +813,12 @@ pub async fn update_offer(db: &DatabaseConnection, actor: Option<&Viewer>, id: U
         "offer",
         id,
         Some(offer_json(&before, &cpv, &lots, &footprints)),
-        Some(offer_json(&after, &input.cpv_codes, &input.lots, &input.footprints)),
+        Some(offer_json(
+            &after,
+            &input.cpv_codes,
+            &input.lots,
+            &input.footprints,
+        )),
     )
     .await?;
     txn.commit().await?;
