@@ -17,6 +17,7 @@ const chromium = {
 
 export default defineConfig({
   testDir: "./tests",
+  globalSetup: "./global-setup.ts",
   // Journeys visit several pages and run axe on each (twice over for JS-off, in a
   // second context); on a busy 2-core CI machine one can take over 30 s.
   timeout: 120_000,

@@ -5,14 +5,15 @@ test("frameworks → framework → lot → supplier, all labelled as demo data",
   await visit(page, testInfo, "/");
   await page.getByRole("link", { name: "Browse frameworks" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Frameworks");
-  await expect(page.getByText("Showing 1 to 50 of 325 frameworks")).toBeVisible();
+  await expect(page.getByText(/^Showing 1 to 50 of \d+ frameworks$/)).toBeVisible();
   await expect(page.getByText("Demo data:")).toBeVisible();
   await settled(page, testInfo);
   await expectAccessible(page, testInfo);
 
-  // Digital Outcomes and Specialists 2 (RM1043iii) is on the second page.
+  // Digital Outcomes and Specialists 2 (RM1043iii) is on the second page (the
+  // count may include frameworks the editing journeys added, hence \d+).
   await page.getByRole("link", { name: "Next page" }).click();
-  await expect(page.getByText("Showing 51 to 100 of 325 frameworks")).toBeVisible();
+  await expect(page.getByText(/^Showing 51 to 100 of \d+ frameworks$/)).toBeVisible();
   await page.getByRole("link", { name: "RM1043iii", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("RM1043iii: Title not published");
   await expect(page.getByRole("heading", { name: /lots$/ })).toBeVisible();
@@ -32,9 +33,9 @@ test("frameworks → framework → lot → supplier, all labelled as demo data",
 
 test("the frameworks list paginates both ways", async ({ page }, testInfo) => {
   await visit(page, testInfo, "/frameworks?page=7");
-  await expect(page.getByText("Showing 301 to 325 of 325 frameworks")).toBeVisible();
+  await expect(page.getByText(/^Showing 301 to \d+ of \d+ frameworks$/)).toBeVisible();
   await page.getByRole("link", { name: "Previous page" }).click();
-  await expect(page.getByText("Showing 251 to 300 of 325 frameworks")).toBeVisible();
+  await expect(page.getByText(/^Showing 251 to 300 of \d+ frameworks$/)).toBeVisible();
   await settled(page, testInfo);
   await page.getByLabel("Status", { exact: true }).selectOption("dates-not-published");
   await page.getByRole("button", { name: "Apply filter" }).click();

@@ -22,18 +22,22 @@ export async function visit(page: Page, testInfo: TestInfo, path: string, status
  * axe-core must report no violations on the page as it is now.
  *
  * axe runs as JavaScript inside the page, which a JS-off context cannot do. For
- * those runs the same URL (every page here is addressable by GET) is opened in
- * a JS-capable context whose own scripts and wasm are blocked, which yields the
- * same server-rendered DOM a JS-off visitor gets.
+ * those runs the page's current HTML (which, without JavaScript, is exactly
+ * what the server sent, error messages and all) is served at the same URL to a
+ * JS-capable context whose own scripts and wasm are blocked, and checked there
+ * with the real stylesheet.
  */
 export async function expectAccessible(page: Page, testInfo: TestInfo) {
   let target = page;
   let cleanup = async () => {};
   if (!jsEnabled(testInfo)) {
+    const html = await page.content();
+    const url = page.url();
     const context = await page.context().browser()!.newContext({ javaScriptEnabled: true });
     await context.route(/\.(js|wasm)(\?.*)?$/, (route) => route.abort());
+    await context.route(url, (route) => route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html }));
     target = await context.newPage();
-    await target.goto(page.url());
+    await target.goto(url);
     cleanup = () => context.close();
   }
   try {
@@ -46,3 +50,14 @@ export async function expectAccessible(page: Page, testInfo: TestInfo) {
     await cleanup();
   }
 }
+
+/** Signs in through the sign-in page (the form works with and without JavaScript). */
+export async function signIn(page: Page, testInfo: TestInfo, email: string, password: string) {
+  await settled(page, testInfo);
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** A suffix that keeps records made by the JS-on and JS-off runs apart. */
+export const runTag = (testInfo: TestInfo) => (jsEnabled(testInfo) ? "ON" : "OFF");

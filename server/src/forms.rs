@@ -249,7 +249,7 @@ fn safe_next(fields: &[(String, String)]) -> String {
         .iter()
         .find(|(n, _)| n == "next")
         .map(|(_, v)| v.as_str())
-        .filter(|v| v.starts_with('/') && !v.starts_with("//") && !v.contains('\\'))
+        .filter(|v| app::types::is_local_path(v))
         .unwrap_or("/account")
         .to_owned()
 }

@@ -95,12 +95,31 @@ pub fn Breadcrumbs(
 /// The `<main>` landmark every page renders into.
 #[component]
 pub fn Main(children: Children) -> impl IntoView {
+    // A page has one main landmark: error views rendered inside a page's
+    // `Main` (a form page whose data failed to load) reuse the outer one.
+    if use_context::<InsideMain>().is_some() {
+        return children().into_any();
+    }
+    // A child owner, so the marker reaches only what is inside this `<main>`
+    // (components share their parent's owner, and siblings would see it too).
+    let inside = Owner::new();
+    let content = inside.with(|| {
+        provide_context(InsideMain);
+        children()
+    });
+    // Keep the child owner (and what it owns) alive as long as this view.
+    on_cleanup(move || drop(inside));
     view! {
         <main class="govuk-main-wrapper" id="main-content">
-            {children()}
+            {content}
         </main>
     }
+    .into_any()
 }
+
+/// Marks that a `<main>` is already open.
+#[derive(Clone, Copy)]
+struct InsideMain;
 
 /// "Sign in", or the signed-in person's account link and a sign-out button
 /// (a POST form, so a link prefetch can never sign anyone out).

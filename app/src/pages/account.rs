@@ -7,7 +7,7 @@ use crate::api::account::account_form;
 use crate::components::forms::{CsrfField, FormErrorSummary, SubmitButton, TextField};
 use crate::components::layout::{Breadcrumbs, Main};
 use crate::components::status::loaded;
-use crate::types::{FormPage, Role, Viewer};
+use crate::types::{FormPage, Role, Viewer, is_local_path};
 
 /// The local path to return to after signing in (never another site).
 fn next_path() -> Memo<String> {
@@ -15,7 +15,7 @@ fn next_path() -> Memo<String> {
     Memo::new(move |_| {
         query.with(|q| {
             q.get("next")
-                .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+                .filter(|n| is_local_path(n))
                 .unwrap_or_default()
         })
     })
@@ -38,7 +38,11 @@ pub fn SignInPage() -> impl IntoView {
         <Main>
             {loaded(page, "Loading…", move |page: FormPage<Option<Viewer>>| {
                 let form = page.form;
-                let next = next.get_untracked();
+                // After a failed attempt the URL has no query: keep the submitted one.
+                let next = Some(next.get_untracked())
+                    .filter(|n| !n.is_empty())
+                    .or_else(|| form.value("next").filter(|n| is_local_path(n)).map(str::to_owned))
+                    .unwrap_or_default();
                 let from_edit_page = !next.is_empty();
                 view! {
                     <Title text=form_title("Sign in", !form.errors.is_empty()) />

@@ -126,3 +126,9 @@ pub struct ContractFormHeading {
     pub gss_code: String,
     pub contract_id: Option<uuid::Uuid>,
 }
+
+/// A path on this site, safe to redirect to after signing in (never
+/// `//other.site`, a full URL or a backslash trick).
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
+}

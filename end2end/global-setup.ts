@@ -1,0 +1,33 @@
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+
+/** Accounts the journeys sign in with, created through the server's own CLI
+ *  (the same command an operator uses), against the database the app under
+ *  test uses (DATABASE_URL / DATA_DIR are inherited from `cargo leptos end-to-end`). */
+export const accounts = {
+  coordinator: { email: "e2e-coordinator@example.gov.uk", name: "Cora Coordinator", role: "footprint_coordinator", scope: "E47000001" },
+  // Signs in from an edit page (separate from `coordinator`, whose sign-ins
+  // would otherwise meet the sign-in rate limit across the two runs).
+  returningCoordinator: { email: "e2e-coordinator-2@example.gov.uk", name: "Rhys Returning", role: "footprint_coordinator", scope: "E47000001" },
+  buyer: { email: "e2e-buyer@example.gov.uk", name: "Bea Buyer", role: "council_buyer", scope: "E08000003" },
+} as const;
+export const PASSWORD = "quiet otter bicycle lamp";
+
+function serverBinary(): string {
+  const targetDir = process.env.CARGO_TARGET_DIR ?? path.resolve(__dirname, "..", "target");
+  const binary = path.join(targetDir, "debug", "server");
+  if (!existsSync(binary)) throw new Error(`server binary not found at ${binary}: build it first (cargo leptos build)`);
+  return binary;
+}
+
+export default async function globalSetup() {
+  const binary = serverBinary();
+  for (const account of Object.values(accounts)) {
+    execFileSync(
+      binary,
+      ["grant-role", "--email", account.email, "--name", account.name, "--role", account.role, "--scope", account.scope],
+      { env: { ...process.env, PC_PASSWORD: PASSWORD, RUST_LOG: "warn" }, stdio: ["ignore", "inherit", "inherit"] },
+    );
+  }
+}

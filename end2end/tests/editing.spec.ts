@@ -1,0 +1,204 @@
+import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { PASSWORD, accounts } from "../global-setup";
+import { expectAccessible, runTag, settled, signIn, visit } from "./support";
+
+// The coordinator's framework is the one the council buyer calls off, so the
+// journeys in this file run in order.
+test.describe.configure({ mode: "serial" });
+
+const stamp = Date.now().toString(36).toUpperCase();
+const reference = (testInfo: TestInfo) => `GM-E2E-${runTag(testInfo)}-${stamp}`;
+const supplierName = (testInfo: TestInfo) => `Northern Pixel ${runTag(testInfo)} ${stamp} Ltd`;
+
+async function heading(page: Page) {
+  return page.getByRole("heading", { level: 1 });
+}
+
+async function fillDate(page: Page, legend: string, day: string, month: string, year: string) {
+  const group = page.getByRole("group", { name: legend, exact: true });
+  await group.getByLabel("Day").fill(day);
+  await group.getByLabel("Month").fill(month);
+  await group.getByLabel("Year").fill(year);
+}
+
+test("an anonymous visitor is sent to sign in from an edit page, then brought back", async ({ page }, testInfo) => {
+  const response = await page.goto("/frameworks/new");
+  expect(response?.status()).toBe(200);
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Fframeworks%2Fnew$/);
+  await expect(await heading(page)).toHaveText("Sign in");
+  await expect(page.getByText("You need to sign in to see that page.")).toBeVisible();
+  await expectAccessible(page, testInfo);
+
+  // A wrong password: GOV.UK error summary, email kept, password not.
+  await signIn(page, testInfo, accounts.returningCoordinator.email, "not the right password");
+  await expect(page.getByRole("alert")).toContainText("The email address or password is not right");
+  await expect(page.getByLabel("Email address")).toHaveValue(accounts.returningCoordinator.email);
+  await expect(page.getByLabel("Password")).toHaveValue("");
+  await expect(page).toHaveTitle(/^Error: Sign in/);
+  await expectAccessible(page, testInfo);
+
+  await signIn(page, testInfo, accounts.returningCoordinator.email, PASSWORD);
+  await expect(page).toHaveURL(/\/frameworks\/new$/);
+  await expect(await heading(page)).toHaveText("Add a framework");
+});
+
+test("a coordinator creates a framework with two lots and adds suppliers", async ({ page }, testInfo) => {
+  await page.goto("/sign-in");
+  await signIn(page, testInfo, accounts.coordinator.email, PASSWORD);
+  await expect(await heading(page)).toHaveText("Your account");
+  await expect(page.getByRole("cell", { name: "Footprint coordinator" })).toBeVisible();
+  await page.getByRole("link", { name: "Add a framework" }).click();
+  await expect(await heading(page)).toHaveText("Add a framework");
+  await settled(page, testInfo);
+  await expectAccessible(page, testInfo);
+
+  // Sending it empty lists every problem, each linked to its field.
+  await page.getByRole("button", { name: "Add framework" }).click();
+  const summary = page.getByRole("alert");
+  await expect(summary).toContainText("Enter the framework reference");
+  await expect(summary).toContainText("Enter the start date");
+  await expect(summary).toContainText("Select at least one route to market");
+  await expectAccessible(page, testInfo);
+
+  await settled(page, testInfo);
+  await page.getByLabel("Framework reference").fill(reference(testInfo));
+  await page.getByLabel("Title").fill("Housing repairs and maintenance");
+  await page.getByLabel("Owner", { exact: true }).fill("Greater Manchester Combined Authority");
+  await page.getByLabel("Owning footprint body").selectOption({ label: "Greater Manchester Combined Authority" });
+  await fillDate(page, "Start date", "1", "4", "2026");
+  await fillDate(page, "End date", "31", "3", "2030");
+  await page.getByLabel("Direct award").check();
+  await page.getByLabel("Further competition").check();
+  await page.getByLabel("Levy (optional)").fill("0.5");
+  await page.getByLabel("All UK public sector bodies").check();
+  await page.getByRole("button", { name: "Add framework" }).click();
+
+  await expect(await heading(page)).toHaveText(`${reference(testInfo)}: Housing repairs and maintenance`);
+  await expect(page.getByText("Direct award, Further competition")).toBeVisible();
+  await expect(page.getByText("0.5%")).toBeVisible();
+  await expectAccessible(page, testInfo);
+
+  for (const [number, title] of [["1", "Responsive repairs"], ["2", "Planned maintenance"]]) {
+    await settled(page, testInfo);
+    await page.getByRole("link", { name: "Add a lot" }).click();
+    await expect(await heading(page)).toHaveText("Add a lot");
+    await settled(page, testInfo);
+    await page.getByLabel("Lot number").fill(number);
+    await page.getByLabel("Title").fill(title);
+    await page.getByLabel("CPV codes (optional)").fill("50700000");
+    await page.getByRole("button", { name: "Add lot" }).click();
+    await expect(page.getByRole("link", { name: title })).toBeVisible();
+  }
+  await expect(page.getByRole("heading", { name: "2 lots" })).toBeVisible();
+  await expectAccessible(page, testInfo);
+
+  await page.getByRole("link", { name: "Responsive repairs" }).click();
+  await expect(await heading(page)).toHaveText("Lot 1: Responsive repairs");
+  for (const name of [supplierName(testInfo), `Second Trade ${runTag(testInfo)} ${stamp} Ltd`]) {
+    await settled(page, testInfo);
+    await page.getByRole("link", { name: "Add a supplier to this lot" }).click();
+    await settled(page, testInfo);
+    await page.getByLabel("Supplier name").fill(name);
+    await page.getByLabel("Active").check();
+    await page.getByRole("button", { name: "Add supplier" }).click();
+    await expect(page.getByRole("link", { name })).toBeVisible();
+  }
+  await expect(page.getByText("Showing 1 to 2 of 2 suppliers")).toBeVisible();
+  await expectAccessible(page, testInfo);
+});
+
+test("a council buyer adds a contract as a call-off from that framework", async ({ page }, testInfo) => {
+  await page.goto("/sign-in");
+  await signIn(page, testInfo, accounts.buyer.email, PASSWORD);
+  await expect(await heading(page)).toHaveText("Your account");
+  await page.getByRole("link", { name: "Add a contract for Manchester" }).click();
+  await expect(await heading(page)).toHaveText("Add a contract");
+  await settled(page, testInfo);
+  await expectAccessible(page, testInfo);
+
+  await page.getByLabel("Title", { exact: true }).fill("Responsive repairs, north Manchester");
+  await page.getByLabel("Suppliers").fill(supplierName(testInfo));
+  await page.getByLabel("What was bought (CPV codes)").fill("50700000");
+  await page.getByLabel("Total value in pounds").fill("-5");
+  await fillDate(page, "Start date", "1", "6", "2026");
+  await fillDate(page, "End date", "31", "5", "2028");
+  await page.getByLabel("Framework reference").fill(reference(testInfo));
+  await page.getByLabel("Lot number").fill("1");
+  await page.getByRole("button", { name: "Add contract" }).click();
+  // A negative value is refused; everything typed is still there.
+  await expect(page.getByRole("alert")).toContainText("Contract value must be £0 or more");
+  await expect(page.getByLabel("Suppliers")).toHaveValue(supplierName(testInfo));
+  await expectAccessible(page, testInfo);
+
+  await settled(page, testInfo);
+  await page.getByLabel("Total value in pounds").fill("480000");
+  await page.getByRole("button", { name: "Add contract" }).click();
+  await expect(await heading(page)).toHaveText("Responsive repairs, north Manchester");
+  await expect(page.getByRole("link", { name: `${reference(testInfo)} lot 1: Responsive repairs` })).toBeVisible();
+  await expect(page.getByText("£480,000")).toBeVisible();
+  await expect(page.getByRole("link", { name: supplierName(testInfo) })).toBeVisible();
+  await expectAccessible(page, testInfo);
+});
+
+test("a supplier registers and lists an offer, and cannot open another supplier's edit page", async ({ page }, testInfo) => {
+  const email = `e2e-supplier-${runTag(testInfo).toLowerCase()}-${stamp.toLowerCase()}@example.co.uk`;
+  await visit(page, testInfo, "/sign-up");
+  await page.getByLabel("Full name").fill("Sam Supplier");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Create a password").fill("password123");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("alert")).toContainText("Password is too easy to guess");
+  await expect(page.getByLabel("Full name")).toHaveValue("Sam Supplier");
+  await expectAccessible(page, testInfo);
+  await settled(page, testInfo);
+  await page.getByLabel("Create a password").fill("lantern meadow copper kettle");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(await heading(page)).toHaveText("Your account");
+
+  await page.getByRole("link", { name: "Register a supplier organisation" }).click();
+  await expect(await heading(page)).toHaveText("Register your organisation as a supplier");
+  await settled(page, testInfo);
+  await expectAccessible(page, testInfo);
+  const organisation = `Civic Forms ${runTag(testInfo)} ${stamp} Ltd`;
+  await page.getByLabel("Organisation name").fill(organisation);
+  await page.getByLabel("Companies House number (optional)").fill("12AB");
+  await page.getByRole("button", { name: "Register organisation" }).click();
+  await expect(page.getByRole("alert")).toContainText("Enter a Companies House number in the correct format");
+  await settled(page, testInfo);
+  await page.getByLabel("Companies House number (optional)").fill("");
+  await page.getByLabel("Voluntary, community or social enterprise (VCSE)").check();
+  await page.getByRole("button", { name: "Register organisation" }).click();
+  await expect(await heading(page)).toHaveText(organisation);
+  const ownPage = page.url();
+  await expectAccessible(page, testInfo);
+
+  await page.getByRole("link", { name: "Add an offer" }).click();
+  await expect(await heading(page)).toHaveText("Add an offer");
+  await settled(page, testInfo);
+  await page.getByLabel("Title").fill("Accessible online forms");
+  await page.getByLabel("Summary").fill("Build and host accessible online forms for council services.");
+  await page.getByLabel("Features (optional)").fill("Form builder\nPayments");
+  await page.getByLabel("Per user per month").check();
+  await page.getByLabel("Price in pounds (unless free or on application)").fill("4.50");
+  await page.getByLabel("Categories (CPV codes)").fill("72000000");
+  await page.getByLabel("Greater Manchester Combined Authority").check();
+  await page.getByLabel("Published: anyone can see it").check();
+  await page.getByRole("button", { name: "Add offer" }).click();
+  await expect(await heading(page)).toHaveText("Accessible online forms");
+  await expect(page.getByText("£4.50 per user per month")).toBeVisible();
+  await expect(page.getByText("Form builder")).toBeVisible();
+  await expectAccessible(page, testInfo);
+
+  await page.goto(ownPage);
+  await expect(page.getByRole("link", { name: "Accessible online forms" })).toBeVisible();
+
+  // Another supplier's edit page: a demo supplier from the catalogue.
+  await page.goto("/frameworks?page=2");
+  await page.getByRole("link", { name: "RM1043iii", exact: true }).click();
+  await page.getByRole("link", { name: "Digital Outcomes", exact: true }).click();
+  const href = await page.locator("tbody tr th a").first().getAttribute("href");
+  const response = await page.goto(`${href}/edit`);
+  expect(response?.status()).toBe(403);
+  await expect(await heading(page)).toHaveText("You do not have permission to see this page");
+  await expectAccessible(page, testInfo);
+});
