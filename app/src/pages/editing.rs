@@ -16,20 +16,13 @@ use crate::components::forms::{
 };
 use crate::components::layout::{Breadcrumbs, Main};
 use crate::components::status::{ErrorView, loaded};
+use crate::types::choices::{
+    LOT_SUPPLIER_STATUSES, OFFER_STATUSES, PRICING_MODELS, ROUTES_TO_MARKET,
+};
 use crate::types::{
     AppError, ContractFormHeading, FormPage, FrameworkFormOptions, LotHeading, OfferFormOptions,
     SupplierFormOptions,
 };
-
-const ROUTES: [(&str, &str); 2] = [
-    ("direct_award", "Direct award"),
-    ("further_competition", "Further competition"),
-];
-const STATUSES: [(&str, &str); 3] = [
-    ("active", "Active"),
-    ("suspended", "Suspended"),
-    ("excluded", "Excluded"),
-];
 
 /// `/frameworks/new` and `/frameworks/:id/edit`.
 #[component]
@@ -76,7 +69,7 @@ pub fn FrameworkFormPage(editing: bool) -> impl IntoView {
                                 <DateField name="start_date" legend="Start date" hint="For example, 1 4 2025" form=form.clone() />
                                 <DateField name="end_date" legend="End date" form=form.clone() />
                                 <DateField name="max_extension_end" legend="Latest end date if every extension is used (optional)" form=form.clone() />
-                                <Choices name="routes_to_market" legend="Routes to market" hint="Select all that apply" multiple=true options=options(&ROUTES) form=form.clone() />
+                                <Choices name="routes_to_market" legend="Routes to market" hint="Select all that apply" multiple=true options=options(&ROUTES_TO_MARKET) form=form.clone() />
                                 <TextField name="levy" label="Levy (optional)" hint="A percentage of spend, for example 1 or 0.5" class="govuk-input govuk-input--width-5" form=form.clone() />
                                 <Choices name="eligibility_scope" legend="Who may use the framework"
                                     options=options(&[("all_uk_public_sector", "All UK public sector bodies"), ("listed", "Only the buyers selected below")]) form=form.clone() />
@@ -182,7 +175,7 @@ pub fn LotSupplierFormPage() -> impl IntoView {
                                 <TextField name="companies_house_number" label="Companies House number (optional)"
                                     hint="8 characters, for example 01234567 or SC123456. We use it to find the supplier if they are already listed"
                                     class="govuk-input govuk-input--width-10" form=form.clone() />
-                                <Choices name="status" legend="Status on this lot" options=options(&STATUSES) form=form.clone() />
+                                <Choices name="status" legend="Status on this lot" options=options(&LOT_SUPPLIER_STATUSES) form=form.clone() />
                                 <SubmitButton label="Add supplier" />
                             </form>
                         </div>
@@ -200,20 +193,6 @@ const SUPPLIER_FLAGS: [(&str, &str); 2] = [
     ),
     ("vcse", "Voluntary, community or social enterprise (VCSE)"),
 ];
-const PRICING_MODELS: [(&str, &str); 6] = [
-    ("fixed", "Fixed price"),
-    ("per_user_per_month", "Per user per month"),
-    ("per_day", "Per day"),
-    ("per_unit", "Per unit"),
-    ("free", "Free"),
-    ("on_application", "Price on application"),
-];
-const OFFER_STATUSES: [(&str, &str); 3] = [
-    ("published", "Published: anyone can see it"),
-    ("draft", "Draft: only your organisation can see it"),
-    ("withdrawn", "Withdrawn: no longer offered"),
-];
-
 /// The uuid in the path for edit pages, or nothing for "new" pages.
 fn optional_id(editing: bool) -> impl Fn() -> Option<Result<uuid::Uuid, AppError>> + Copy {
     let id = id_param();

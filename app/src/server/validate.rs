@@ -129,6 +129,15 @@ pub fn date(
     parsed
 }
 
+/// A stored date as the three values of its date input (for edit forms).
+pub fn date_values(values: &mut Vec<(String, String)>, field: &str, date: Option<Date>) {
+    if let Some(date) = date {
+        values.push((format!("{field}-day"), date.day().to_string()));
+        values.push((format!("{field}-month"), u8::from(date.month()).to_string()));
+        values.push((format!("{field}-year"), date.year().to_string()));
+    }
+}
+
 /// `later` must not be before `earlier` (both optional).
 pub fn not_before(
     errors: &mut FieldErrors,

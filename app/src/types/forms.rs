@@ -132,3 +132,30 @@ pub struct ContractFormHeading {
 pub fn is_local_path(path: &str) -> bool {
     path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
 }
+
+/// The fixed choices of the curation forms, as (stored value, label). The
+/// services accept only these values; the pages show these labels.
+pub mod choices {
+    pub const ROUTES_TO_MARKET: [(&str, &str); 2] = [
+        ("direct_award", "Direct award"),
+        ("further_competition", "Further competition"),
+    ];
+    pub const LOT_SUPPLIER_STATUSES: [(&str, &str); 3] = [
+        ("active", "Active"),
+        ("suspended", "Suspended"),
+        ("excluded", "Excluded"),
+    ];
+    pub const PRICING_MODELS: [(&str, &str); 6] = [
+        ("fixed", "Fixed price"),
+        ("per_user_per_month", "Per user per month"),
+        ("per_day", "Per day"),
+        ("per_unit", "Per unit"),
+        ("free", "Free"),
+        ("on_application", "Price on application"),
+    ];
+    pub const OFFER_STATUSES: [(&str, &str); 3] = [
+        ("published", "Published: anyone can see it"),
+        ("draft", "Draft: only your organisation can see it"),
+        ("withdrawn", "Withdrawn: no longer offered"),
+    ];
+}

@@ -169,7 +169,7 @@ pub async fn get_framework(db: &DatabaseConnection, id: Uuid) -> Result<Framewor
         .split(',')
         .filter(|r| !r.is_empty())
         .map(|r| {
-            super::catalogue_editing::ROUTES_TO_MARKET
+            crate::types::choices::ROUTES_TO_MARKET
                 .iter()
                 .find(|(value, _)| *value == r)
                 .map_or_else(|| r.to_owned(), |(_, label)| (*label).to_owned())
@@ -190,6 +190,21 @@ pub async fn get_framework(db: &DatabaseConnection, id: Uuid) -> Result<Framewor
         url: model.url.clone(),
         may_edit: false,
     })
+}
+
+/// (code, label) of these CPV codes, in code order.
+async fn cpv_labels(
+    db: &DatabaseConnection,
+    codes: Vec<String>,
+) -> Result<Vec<(String, String)>, AppError> {
+    Ok(cpv_code::Entity::find()
+        .filter(cpv_code::Column::Code.is_in(codes))
+        .order_by_asc(cpv_code::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.code, c.label))
+        .collect())
 }
 
 /// Who may use a framework, one line per listed group.
@@ -264,14 +279,7 @@ pub async fn get_lot(db: &DatabaseConnection, id: Uuid, page: u64) -> Result<Lot
         .into_iter()
         .map(|c| c.cpv_code)
         .collect();
-    let cpv_codes = cpv_code::Entity::find()
-        .filter(cpv_code::Column::Code.is_in(codes))
-        .order_by_asc(cpv_code::Column::Code)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.code, c.label))
-        .collect();
+    let cpv_codes = cpv_labels(db, codes).await?;
     Ok(LotDetail {
         cpv_codes,
         owner_organisation_id: framework_model.owner_organisation_id,
@@ -410,14 +418,7 @@ pub async fn get_offer(
         .into_iter()
         .map(|c| c.cpv_code)
         .collect();
-    let cpv_codes = cpv_code::Entity::find()
-        .filter(cpv_code::Column::Code.is_in(codes))
-        .order_by_asc(cpv_code::Column::Code)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.code, c.label))
-        .collect();
+    let cpv_codes = cpv_labels(db, codes).await?;
     let lot_ids: Vec<Uuid> = offer_lot::Entity::find()
         .filter(offer_lot::Column::OfferId.eq(id))
         .all(db)
@@ -609,14 +610,7 @@ pub async fn get_contract(db: &DatabaseConnection, id: Uuid) -> Result<ContractD
         .into_iter()
         .map(|c| c.cpv_code)
         .collect();
-    let cpv_codes = cpv_code::Entity::find()
-        .filter(cpv_code::Column::Code.is_in(codes))
-        .order_by_asc(cpv_code::Column::Code)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.code, c.label))
-        .collect();
+    let cpv_codes = cpv_labels(db, codes).await?;
     let call_off = match (model.framework_id, model.lot_id) {
         (Some(f), Some(l)) => {
             let f = framework::Entity::find_by_id(f).one(db).await?;

@@ -19,19 +19,11 @@ use crate::server::entities::{
 };
 use crate::server::form::{FormError, field_error};
 use crate::server::validate::{self, Fields};
+use crate::types::choices::{LOT_SUPPLIER_STATUSES, ROUTES_TO_MARKET};
 use crate::types::{
     AppError, FieldErrors, FormOption, FrameworkFormOptions, Role, Viewer, format_basis_points,
 };
 
-pub const ROUTES_TO_MARKET: [(&str, &str); 2] = [
-    ("direct_award", "Direct award"),
-    ("further_competition", "Further competition"),
-];
-pub const LOT_SUPPLIER_STATUSES: [(&str, &str); 3] = [
-    ("active", "Active"),
-    ("suspended", "Suspended"),
-    ("excluded", "Excluded"),
-];
 pub const ALL_UK_PUBLIC_SECTOR: &str = "all_uk_public_sector";
 pub const LISTED_BUYERS: &str = "listed";
 
@@ -451,17 +443,9 @@ pub async fn framework_form_values(
             found.eligibility_scope.clone(),
         ),
     ];
-    for (field, date) in [
-        ("start_date", found.start_date),
-        ("end_date", found.end_date),
-        ("max_extension_end", found.max_extension_end),
-    ] {
-        if let Some(date) = date {
-            values.push((format!("{field}-day"), date.day().to_string()));
-            values.push((format!("{field}-month"), u8::from(date.month()).to_string()));
-            values.push((format!("{field}-year"), date.year().to_string()));
-        }
-    }
+    validate::date_values(&mut values, "start_date", found.start_date);
+    validate::date_values(&mut values, "end_date", found.end_date);
+    validate::date_values(&mut values, "max_extension_end", found.max_extension_end);
     for route in found.routes_to_market.split(',').filter(|r| !r.is_empty()) {
         values.push(("routes_to_market".to_owned(), route.to_owned()));
     }

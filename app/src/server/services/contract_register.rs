@@ -462,17 +462,9 @@ pub async fn contract_form_values(
         ("framework_reference".to_owned(), reference),
         ("lot_number".to_owned(), lot_number),
     ];
-    for (field, date) in [
-        ("start_date", found.start_date),
-        ("end_date", found.end_date),
-        ("max_extension_end", found.max_extension_end),
-    ] {
-        if let Some(date) = date {
-            values.push((format!("{field}-day"), date.day().to_string()));
-            values.push((format!("{field}-month"), u8::from(date.month()).to_string()));
-            values.push((format!("{field}-year"), date.year().to_string()));
-        }
-    }
+    validate::date_values(&mut values, "start_date", found.start_date);
+    validate::date_values(&mut values, "end_date", found.end_date);
+    validate::date_values(&mut values, "max_extension_end", found.max_extension_end);
     Ok(values)
 }
 

@@ -20,23 +20,10 @@ use crate::server::entities::{
 };
 use crate::server::form::{FormError, field_error};
 use crate::server::validate::{self, Fields};
+use crate::types::choices::{OFFER_STATUSES, PRICING_MODELS};
 use crate::types::{
     AppError, FieldErrors, FormOption, OfferFormOptions, Role, SupplierFormOptions, Viewer,
 };
-
-pub const PRICING_MODELS: [(&str, &str); 6] = [
-    ("fixed", "Fixed price"),
-    ("per_user_per_month", "Per user per month"),
-    ("per_day", "Per day"),
-    ("per_unit", "Per unit"),
-    ("free", "Free"),
-    ("on_application", "Price on application"),
-];
-pub const OFFER_STATUSES: [(&str, &str); 3] = [
-    ("draft", "Draft (only your organisation can see it)"),
-    ("published", "Published"),
-    ("withdrawn", "Withdrawn"),
-];
 
 /// Regions and nations a supplier can be based in.
 pub async fn supplier_form_options<C: ConnectionTrait>(
