@@ -12,7 +12,10 @@ use crate::components::layout::{Footer, Header, SkipLink};
 use crate::pages::{
     account::{AccountPage, SignInPage, SignUpPage, SignedOutPage},
     admin::AuditLogPage,
-    catalogue::{ContractPage, FrameworkPage, FrameworksPage, LotPage, OfferPage, SupplierPage},
+    catalogue::{
+        ContractPage, FrameworkPage, FrameworksPage, LotPage, OfferPage, SupplierPage,
+        SuppliersPage,
+    },
     council::CouncilPage,
     councils::CouncilsPage,
     editing::{
@@ -91,6 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/frameworks/:id/lots/new") view=LotFormPage ssr=SsrMode::Async />
                     <Route path=path!("/lots/:id/suppliers/new") view=LotSupplierFormPage ssr=SsrMode::Async />
                     <Route path=path!("/lots/:id") view=LotPage ssr=SsrMode::Async />
+                    <Route path=path!("/suppliers") view=SuppliersPage ssr=SsrMode::Async />
                     <Route path=path!("/suppliers/new") view=|| view! { <SupplierFormPage editing=false /> } ssr=SsrMode::Async />
                     <Route path=path!("/suppliers/:id") view=SupplierPage ssr=SsrMode::Async />
                     <Route path=path!("/suppliers/:id/edit") view=|| view! { <SupplierFormPage editing=true /> } ssr=SsrMode::Async />

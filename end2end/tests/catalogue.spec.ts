@@ -62,3 +62,15 @@ test("a council's awarded contracts lead to the contract and its suppliers", asy
   await expect(page.getByRole("heading", { name: "Contracts awarded" })).toBeVisible();
   await expectAccessible(page, testInfo);
 });
+
+test("suppliers can be searched by name", async ({ page }, testInfo) => {
+  await visit(page, testInfo, "/suppliers");
+  await expect(page.getByText(/^Showing 1 to 50 of \d+ suppliers$/)).toBeVisible();
+  await page.getByLabel("Supplier name").fill("accenture");
+  await page.getByRole("button", { name: "Search suppliers" }).click();
+  await expect(page).toHaveURL(/name=accenture/);
+  await expect(page.getByText(/^Showing 1 to \d+ of \d+ suppliers$/)).toBeVisible();
+  await expect(page.locator("tbody tr th a").first()).toContainText(/accenture/i);
+  await settled(page, testInfo);
+  await expectAccessible(page, testInfo);
+});

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use crate::types::{
     AppError, ContractDetail, FrameworkDetail, FrameworkListing, LotDetail, OfferDetail,
-    SupplierDetail,
+    SupplierDetail, SupplierListing,
 };
 
 #[server(endpoint = "frameworks/list", input = GetUrl)]
@@ -39,6 +39,18 @@ pub async fn get_supplier(id: Uuid) -> Result<SupplierDetail, AppError> {
     let state = super::state()?;
     let may_edit = super::may_manage_supplier(id);
     crate::server::services::catalogue::get_supplier(&state.db, id, may_edit).await
+}
+
+#[server(endpoint = "suppliers/list", input = GetUrl)]
+pub async fn list_suppliers(
+    name: Option<String>,
+    sme: Option<String>,
+    page: Option<u64>,
+) -> Result<SupplierListing, AppError> {
+    let state = super::state()?;
+    let sme_only = sme.as_deref() == Some("yes");
+    crate::server::services::catalogue::list_suppliers(&state.db, name, sme_only, page.unwrap_or(1))
+        .await
 }
 
 #[server(endpoint = "offers/get", input = GetUrl)]

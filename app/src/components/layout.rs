@@ -34,6 +34,9 @@ pub fn Header() -> impl IntoView {
                             <li class="govuk-service-navigation__item">
                                 <a class="govuk-service-navigation__link" href="/frameworks">"Frameworks"</a>
                             </li>
+                            <li class="govuk-service-navigation__item">
+                                <a class="govuk-service-navigation__link" href="/suppliers">"Suppliers"</a>
+                            </li>
                             <AccountNavigation />
                         </ul>
                     </nav>

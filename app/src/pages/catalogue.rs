@@ -5,15 +5,15 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use uuid::Uuid;
 
 use crate::api::catalogue::{
-    get_contract, get_framework, get_lot, get_offer, get_supplier, list_frameworks,
+    get_contract, get_framework, get_lot, get_offer, get_supplier, list_frameworks, list_suppliers,
 };
 use crate::components::layout::{Breadcrumbs, Main};
 use crate::components::pagination::Pagination;
 use crate::components::status::{loaded, set_status};
 use crate::types::{
     AppError, ContractDetail, ContractSummary, FrameworkDetail, FrameworkListing, FrameworkStatus,
-    FrameworkSummary, LotDetail, OfferDetail, SupplierDetail, format_basis_points, format_date,
-    format_pounds,
+    FrameworkSummary, LotDetail, OfferDetail, SupplierDetail, SupplierListing, format_basis_points,
+    format_date, format_pounds,
 };
 
 /// A published value, formatted, or "Not published" (the source left it out).
@@ -673,5 +673,104 @@ fn OfferDetailView(detail: OfferDetail) -> impl IntoView {
             {accessibility_notes.map(|n| view! { <h2 class="govuk-heading-m">"Accessibility"</h2><p class="govuk-body">{n}</p> })}
             {open_standards_notes.map(|n| view! { <h2 class="govuk-heading-m">"Open standards"</h2><p class="govuk-body">{n}</p> })}
         </Main>
+    }
+}
+
+/// Every supplier, searchable by name and filterable to SMEs, 50 per page.
+#[component]
+pub fn SuppliersPage() -> impl IntoView {
+    let page = page_param();
+    let query = use_query_map();
+    let suppliers = Resource::new(
+        move || (query.with(|q| (q.get("name"), q.get("sme"))), page.get()),
+        |((name, sme), page)| list_suppliers(name, sme, page),
+    );
+    view! {
+        <Title text="Suppliers" />
+        <Breadcrumbs trail=vec![("Home".into(), "/".into())] />
+        <Main>
+            <h1 class="govuk-heading-xl">"Suppliers"</h1>
+            {loaded(suppliers, "Loading suppliers…", |listing| view! { <SupplierListingView listing /> })}
+        </Main>
+    }
+}
+
+#[component]
+fn SupplierListingView(listing: SupplierListing) -> impl IntoView {
+    let SupplierListing {
+        name,
+        sme_only,
+        page,
+    } = listing;
+    let shown = if page.total_items == 0 {
+        "No suppliers match.".to_owned()
+    } else {
+        format!(
+            "Showing {} to {} of {} suppliers",
+            page.first_item_number(),
+            page.last_item_number(),
+            page.total_items
+        )
+    };
+    let mut keep: Vec<(&'static str, String)> = Vec::new();
+    if !name.is_empty() {
+        keep.push(("name", name.clone()));
+    }
+    if sme_only {
+        keep.push(("sme", "yes".to_owned()));
+    }
+    let rows = page
+        .items
+        .iter()
+        .map(|s| {
+            let mut kinds = Vec::new();
+            if s.is_sme {
+                kinds.push("SME");
+            }
+            if s.is_vcse {
+                kinds.push("VCSE");
+            }
+            view! {
+                <tr class="govuk-table__row">
+                    <th scope="row" class="govuk-table__header">
+                        <a class="govuk-link" href=format!("/suppliers/{}", s.id)>{s.name.clone()}</a>
+                    </th>
+                    <td class="govuk-table__cell">{kinds.join(", ")}</td>
+                    <td class="govuk-table__cell">{s.region.clone().unwrap_or_default()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <form method="get" action="/suppliers" novalidate>
+            <div class="govuk-form-group">
+                <label class="govuk-label" for="name">"Supplier name"</label>
+                <input class="govuk-input govuk-!-width-two-thirds" id="name" name="name" type="search" value=name />
+            </div>
+            <div class="govuk-form-group">
+                <div class="govuk-checkboxes govuk-checkboxes--small">
+                    <div class="govuk-checkboxes__item">
+                        <input class="govuk-checkboxes__input" id="sme" name="sme" type="checkbox" value="yes" checked=sme_only />
+                        <label class="govuk-label govuk-checkboxes__label" for="sme">"Only small and medium-sized enterprises (SMEs)"</label>
+                    </div>
+                </div>
+            </div>
+            <button type="submit" class="govuk-button govuk-button--secondary">"Search suppliers"</button>
+        </form>
+        <p class="govuk-body" role="status">{shown}</p>
+        {(page.total_items > 0).then(|| view! {
+            <table class="govuk-table">
+                <caption class="govuk-table__caption govuk-visually-hidden">"Suppliers"</caption>
+                <thead class="govuk-table__head">
+                    <tr class="govuk-table__row">
+                        <th scope="col" class="govuk-table__header">"Supplier"</th>
+                        <th scope="col" class="govuk-table__header">"Type"</th>
+                        <th scope="col" class="govuk-table__header">"Based in"</th>
+                    </tr>
+                </thead>
+                <tbody class="govuk-table__body">{rows}</tbody>
+            </table>
+        })}
+        <Pagination path="/suppliers" query=keep current=page.page last=page.total_pages() />
     }
 }

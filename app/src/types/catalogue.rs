@@ -342,3 +342,22 @@ pub struct OfferDetail {
     pub is_demo: bool,
     pub may_edit: bool,
 }
+
+/// A supplier in the public list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SupplierListItem {
+    pub id: Uuid,
+    pub name: String,
+    pub is_sme: bool,
+    pub is_vcse: bool,
+    pub region: Option<String>,
+}
+
+/// A page of suppliers and the filters that produced it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SupplierListing {
+    /// The name searched for, as typed ("" for none).
+    pub name: String,
+    pub sme_only: bool,
+    pub page: Page<SupplierListItem>,
+}

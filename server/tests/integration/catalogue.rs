@@ -200,3 +200,42 @@ async fn frameworks_filter_by_status_partitions_the_catalogue() {
     assert_eq!(bad.status, 400);
     bad.assert_contains("Select a status from the list");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn suppliers_list_searches_by_name_and_filters_to_smes() {
+    let world = crate::fixture::World::build().await;
+    let all = world.app.get("/suppliers").await;
+    assert_eq!(all.status, 200);
+    all.assert_contains("Showing 1 to 2 of 2 suppliers");
+    let found = world.app.get("/suppliers?name=ACME+digital").await;
+    found.assert_contains("Showing 1 to 1 of 1 suppliers");
+    found.assert_contains("Acme Digital Ltd");
+    found.assert_lacks("Other Systems Ltd");
+    // Only SMEs: the fixture's suppliers registered as SMEs; a supplier a
+    // coordinator adds to a lot by name is not marked as one.
+    let response = world
+        .app
+        .post_form(
+            &format!("/lots/{}/suppliers/new", world.lot),
+            Some(&world.admin),
+            &[
+                ("supplier_name", "Big Integrator plc"),
+                ("status", "active"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, 303);
+    world
+        .app
+        .get("/suppliers")
+        .await
+        .assert_contains("of 3 suppliers");
+    let smes = world.app.get("/suppliers?sme=yes").await;
+    smes.assert_contains("Showing 1 to 2 of 2 suppliers");
+    smes.assert_lacks("Big Integrator plc");
+    world
+        .app
+        .get("/suppliers?name=nobody+at+all")
+        .await
+        .assert_contains("No suppliers match.");
+}

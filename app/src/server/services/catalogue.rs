@@ -16,7 +16,7 @@ use crate::server::entities::{
 use crate::types::{
     AppError, ContractDetail, ContractSummary, FieldError, FrameworkDetail, FrameworkListing,
     FrameworkStatus, FrameworkSummary, LotDetail, LotPlace, LotSummary, OfferDetail, OfferSummary,
-    Page, SupplierDetail, SupplierSummary, format_pounds,
+    Page, SupplierDetail, SupplierListItem, SupplierListing, SupplierSummary, format_pounds,
 };
 
 pub const PER_PAGE: u64 = 50;
@@ -189,6 +189,59 @@ pub async fn get_framework(db: &DatabaseConnection, id: Uuid) -> Result<Framewor
         eligibility: eligibility_in_words(db, &model).await?,
         url: model.url.clone(),
         may_edit: false,
+    })
+}
+
+/// Suppliers by name, optionally only SMEs, 50 per page. The name matches
+/// anywhere in the supplier's normalised name ("acme" finds "ACME Ltd").
+pub async fn list_suppliers(
+    db: &DatabaseConnection,
+    name: Option<String>,
+    sme_only: bool,
+    page: u64,
+) -> Result<SupplierListing, AppError> {
+    let name = name.map(|n| n.trim().to_owned()).unwrap_or_default();
+    if name.chars().count() > 200 {
+        return Err(AppError::Invalid {
+            field: "name".into(),
+            message: "Supplier name must be 200 characters or fewer".into(),
+        });
+    }
+    let mut query = supplier::Entity::find();
+    let wanted = super::demo_catalogue::normalise_supplier_name(&name);
+    if !wanted.is_empty() {
+        query = query.filter(supplier::Column::NormalisedName.contains(wanted.as_str()));
+    }
+    if sme_only {
+        query = query.filter(supplier::Column::IsSme.eq(true));
+    }
+    let paginator = query
+        .order_by_asc(supplier::Column::NormalisedName)
+        .order_by_asc(supplier::Column::Id)
+        .paginate(db, PER_PAGE);
+    let total_items = paginator.num_items().await?;
+    let page = page.clamp(1, total_items.div_ceil(PER_PAGE).max(1));
+    let items = paginator
+        .fetch_page(page - 1)
+        .await?
+        .into_iter()
+        .map(|s| SupplierListItem {
+            id: s.id,
+            name: s.name,
+            is_sme: s.is_sme,
+            is_vcse: s.is_vcse,
+            region: s.region,
+        })
+        .collect();
+    Ok(SupplierListing {
+        name,
+        sme_only,
+        page: Page {
+            items,
+            page,
+            per_page: PER_PAGE,
+            total_items,
+        },
     })
 }
 
