@@ -6,4 +6,4 @@ pub mod forms;
 pub mod router;
 pub mod visitor;
 
-pub use router::{build_router, leptos_options_from_env};
+pub use router::{build_router, build_router_with_routes, leptos_options_from_env};

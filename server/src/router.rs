@@ -53,7 +53,22 @@ pub fn leptos_options_from_env() -> anyhow::Result<LeptosOptions> {
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 pub fn build_router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
-    let routes = generate_route_list(App);
+    build_router_with_routes(app_state, leptos_options, generate_route_list(App))
+}
+
+/// As [`build_router`], with the page routes already generated.
+///
+/// Generating them renders the app once with every resource's loading
+/// suppressed through a process-wide flag (leptos_server's
+/// `SuppressResourceLoad`), so a page rendered by another router in the same
+/// process at that moment would wait forever. A server builds one router and
+/// never meets this; the test harness builds many, concurrently, so it
+/// generates the routes once and passes them here.
+pub fn build_router_with_routes(
+    app_state: AppState,
+    leptos_options: LeptosOptions,
+    routes: Vec<leptos_axum::AxumRouteListing>,
+) -> Router {
     let state = ServerState {
         leptos_options: leptos_options.clone(),
         app: app_state.clone(),

@@ -171,6 +171,18 @@ impl TestResponse {
     }
 }
 
+/// The page routes, generated once per test process: generating them
+/// suppresses resource loading process-wide for a moment, which would stall a
+/// page another test is rendering (see `server::build_router_with_routes`).
+/// Every test waits here for the one generation before it has a router.
+fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES
+        .get_or_init(|| leptos_axum::generate_route_list(app::App))
+        .clone()
+}
+
 pub fn test_leptos_options() -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("procurement-commons")
@@ -205,7 +217,7 @@ impl TestApp {
             Config::from_lookup(|key| (key == "DATABASE_URL").then(|| database.url.clone()))
                 .expect("config");
         let state = AppState::new(database.conn.clone(), config);
-        let router = server::build_router(state, test_leptos_options());
+        let router = server::build_router_with_routes(state, test_leptos_options(), page_routes());
         Self {
             router,
             db: database.conn.clone(),
