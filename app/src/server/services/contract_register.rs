@@ -235,9 +235,9 @@ async fn council_for_change<C: ConnectionTrait>(
     actor: Option<&Viewer>,
     council_id: Uuid,
 ) -> Result<organisation::Model, AppError> {
-    let actor = actor.ok_or(AppError::Unauthenticated)?;
+    // `require` answers Unauthenticated for nobody, Forbidden for the wrong person.
     require(
-        Some(actor),
+        actor,
         Permission::ManageContracts,
         Resource::Council(council_id),
     )?;

@@ -235,12 +235,8 @@ async fn supplier_for_change<C: ConnectionTrait>(
     actor: Option<&Viewer>,
     id: Uuid,
 ) -> Result<supplier::Model, AppError> {
-    let actor = actor.ok_or(AppError::Unauthenticated)?;
-    require(
-        Some(actor),
-        Permission::ManageSupplier,
-        Resource::Supplier(id),
-    )?;
+    // `require` answers Unauthenticated for nobody, Forbidden for the wrong person.
+    require(actor, Permission::ManageSupplier, Resource::Supplier(id))?;
     supplier::Entity::find_by_id(id)
         .one(db)
         .await?
