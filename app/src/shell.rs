@@ -11,20 +11,18 @@ use leptos_router::{
 use crate::components::layout::{Footer, Header, SkipLink};
 use crate::pages::{
     account::{AccountPage, SignInPage, SignUpPage, SignedOutPage},
-    admin::AuditLogPage,
-    catalogue::{
-        ContractPage, FrameworkPage, FrameworksPage, LotPage, OfferPage, SupplierPage,
-        SuppliersPage,
-    },
+    admin::{AccountStatusPage, AuditLogPage, GrantRolePage, RemoveRolePage, UserPage, UsersPage},
+    catalogue::{ContractPage, FrameworkPage, LotPage, OfferPage, SupplierPage},
     council::CouncilPage,
     councils::CouncilsPage,
     editing::{
-        ColleagueFormPage, ContractFormPage, FrameworkFormPage, LotFormPage, LotSupplierFormPage,
-        OfferFormPage, SupplierFormPage,
+        ColleagueFormPage, ColleagueRemovePage, ContractFormPage, FrameworkFormPage, LotFormPage,
+        LotRemovePage, LotSupplierFormPage, OfferFormPage, SupplierFormPage,
     },
     footprint::FootprintPage,
     footprints::FootprintsPage,
     home::HomePage,
+    lists::{ContractsPage, FrameworksPage, OffersPage, SuppliersPage},
     not_found::NotFound,
 };
 
@@ -91,7 +89,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/frameworks/new") view=|| view! { <FrameworkFormPage editing=false /> } ssr=SsrMode::Async />
                     <Route path=path!("/frameworks/:id") view=FrameworkPage ssr=SsrMode::Async />
                     <Route path=path!("/frameworks/:id/edit") view=|| view! { <FrameworkFormPage editing=true /> } ssr=SsrMode::Async />
-                    <Route path=path!("/frameworks/:id/lots/new") view=LotFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/frameworks/:id/lots/new") view=|| view! { <LotFormPage editing=false /> } ssr=SsrMode::Async />
+                    <Route path=path!("/lots/:id/edit") view=|| view! { <LotFormPage editing=true /> } ssr=SsrMode::Async />
+                    <Route path=path!("/lots/:id/remove") view=LotRemovePage ssr=SsrMode::Async />
                     <Route path=path!("/lots/:id/suppliers/new") view=LotSupplierFormPage ssr=SsrMode::Async />
                     <Route path=path!("/lots/:id") view=LotPage ssr=SsrMode::Async />
                     <Route path=path!("/suppliers") view=SuppliersPage ssr=SsrMode::Async />
@@ -99,17 +99,25 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/suppliers/:id") view=SupplierPage ssr=SsrMode::Async />
                     <Route path=path!("/suppliers/:id/edit") view=|| view! { <SupplierFormPage editing=true /> } ssr=SsrMode::Async />
                     <Route path=path!("/suppliers/:id/colleagues/new") view=ColleagueFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/suppliers/:id/colleagues/:user/remove") view=ColleagueRemovePage ssr=SsrMode::Async />
                     <Route path=path!("/suppliers/:id/offers/new") view=|| view! { <OfferFormPage editing=false /> } ssr=SsrMode::Async />
+                    <Route path=path!("/offers") view=OffersPage ssr=SsrMode::Async />
                     <Route path=path!("/offers/:id") view=OfferPage ssr=SsrMode::Async />
                     <Route path=path!("/offers/:id/edit") view=|| view! { <OfferFormPage editing=true /> } ssr=SsrMode::Async />
                     <Route path=path!("/councils/:gss/contracts/new") view=|| view! { <ContractFormPage editing=false /> } ssr=SsrMode::Async />
                     <Route path=path!("/contracts/:id/edit") view=|| view! { <ContractFormPage editing=true /> } ssr=SsrMode::Async />
+                    <Route path=path!("/contracts") view=ContractsPage ssr=SsrMode::Async />
                     <Route path=path!("/contracts/:id") view=ContractPage ssr=SsrMode::Async />
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />
                     <Route path=path!("/signed-out") view=SignedOutPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/users/:id") view=UserPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/users/:id/roles/new") view=GrantRolePage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/users/:id/roles/:membership/remove") view=RemoveRolePage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/users/:id/status") view=AccountStatusPage ssr=SsrMode::Async />
                 </Routes>
             </div>
             <Footer />

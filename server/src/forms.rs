@@ -8,7 +8,9 @@ use std::net::{IpAddr, SocketAddr};
 
 use app::server::auth::session::{SESSION_COOKIE, secrets_match};
 use app::server::form::FormError;
-use app::server::services::{accounts, catalogue_editing, contract_register, suppliers};
+use app::server::services::{
+    accounts, catalogue_editing, contract_register, suppliers, user_admin,
+};
 use app::shell;
 use app::types::{AppError, FieldError, SubmittedForm, Visitor};
 use axum::{
@@ -66,14 +68,26 @@ pub fn routes() -> Router<ServerState> {
         .route("/frameworks/new", post(create_framework))
         .route("/frameworks/{id}/edit", post(edit_framework))
         .route("/frameworks/{id}/lots/new", post(add_lot))
+        .route("/lots/{id}/edit", post(edit_lot))
+        .route("/lots/{id}/remove", post(remove_lot))
         .route("/lots/{id}/suppliers/new", post(add_lot_supplier))
         .route("/suppliers/new", post(register_supplier))
         .route("/suppliers/{id}/edit", post(edit_supplier))
         .route("/suppliers/{id}/colleagues/new", post(add_colleague))
+        .route(
+            "/suppliers/{id}/colleagues/{user}/remove",
+            post(remove_colleague),
+        )
         .route("/suppliers/{id}/offers/new", post(create_offer))
         .route("/offers/{id}/edit", post(edit_offer))
         .route("/councils/{gss}/contracts/new", post(create_contract))
         .route("/contracts/{id}/edit", post(edit_contract))
+        .route("/admin/users/{id}/roles/new", post(grant_role))
+        .route(
+            "/admin/users/{id}/roles/{membership}/remove",
+            post(remove_role),
+        )
+        .route("/admin/users/{id}/status", post(set_account_status))
 }
 
 /// The form endpoints that change data, as (method, path pattern): the
@@ -86,14 +100,20 @@ pub const MUTATING_ENDPOINTS: &[&str] = &[
     "/frameworks/new",
     "/frameworks/{id}/edit",
     "/frameworks/{id}/lots/new",
+    "/lots/{id}/edit",
+    "/lots/{id}/remove",
     "/lots/{id}/suppliers/new",
     "/suppliers/new",
     "/suppliers/{id}/edit",
     "/suppliers/{id}/colleagues/new",
+    "/suppliers/{id}/colleagues/{user}/remove",
     "/suppliers/{id}/offers/new",
     "/offers/{id}/edit",
     "/councils/{gss}/contracts/new",
     "/contracts/{id}/edit",
+    "/admin/users/{id}/roles/new",
+    "/admin/users/{id}/roles/{membership}/remove",
+    "/admin/users/{id}/status",
 ];
 
 /// Reads the body and checks the anti-forgery token; a failed check re-shows
@@ -366,6 +386,18 @@ form_endpoint!(add_lot, Uuid, catalogue_editing::add_lot, |_, id| format!(
     "/frameworks/{id}"
 ));
 form_endpoint!(
+    edit_lot,
+    Uuid,
+    catalogue_editing::update_lot,
+    |framework, _id| format!("/frameworks/{framework}")
+);
+form_endpoint!(
+    remove_lot,
+    Uuid,
+    catalogue_editing::remove_lot,
+    |framework, _id| format!("/frameworks/{framework}")
+);
+form_endpoint!(
     add_lot_supplier,
     Uuid,
     catalogue_editing::add_lot_supplier,
@@ -389,6 +421,12 @@ form_endpoint!(
     |(), id| format!("/suppliers/{id}")
 );
 form_endpoint!(
+    remove_colleague,
+    (Uuid, Uuid),
+    suppliers::remove_colleague,
+    |(), ids| format!("/suppliers/{}", ids.0)
+);
+form_endpoint!(
     create_offer,
     Uuid,
     suppliers::create_offer,
@@ -408,4 +446,19 @@ form_endpoint!(
     Uuid,
     contract_register::update_contract,
     |(), id| format!("/contracts/{id}")
+);
+form_endpoint!(grant_role, Uuid, user_admin::grant_role, |(), id| format!(
+    "/admin/users/{id}"
+));
+form_endpoint!(
+    remove_role,
+    (Uuid, Uuid),
+    user_admin::remove_role,
+    |(), ids| format!("/admin/users/{}", ids.0)
+);
+form_endpoint!(
+    set_account_status,
+    Uuid,
+    user_admin::set_disabled,
+    |(), id| format!("/admin/users/{id}")
 );

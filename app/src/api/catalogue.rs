@@ -3,18 +3,22 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use uuid::Uuid;
 
+#[cfg(feature = "ssr")]
+use crate::server::services::listings;
 use crate::types::{
-    AppError, ContractDetail, FrameworkDetail, FrameworkListing, LotDetail, OfferDetail,
-    SupplierDetail, SupplierListing,
+    AppError, ContractDetail, ContractListing, FrameworkDetail, FrameworkListing, LotDetail,
+    OfferDetail, OfferListing, SupplierDetail, SupplierListing,
 };
 
 #[server(endpoint = "frameworks/list", input = GetUrl)]
 pub async fn list_frameworks(
     status: Option<String>,
+    owner: Option<String>,
+    council: Option<String>,
     page: Option<u64>,
 ) -> Result<FrameworkListing, AppError> {
     let state = super::state()?;
-    crate::server::services::catalogue::list_frameworks(&state.db, status, page.unwrap_or(1)).await
+    listings::frameworks(&state.db, status, owner, council, page.unwrap_or(1)).await
 }
 
 #[server(endpoint = "frameworks/get", input = GetUrl)]
@@ -45,12 +49,33 @@ pub async fn get_supplier(id: Uuid) -> Result<SupplierDetail, AppError> {
 pub async fn list_suppliers(
     name: Option<String>,
     sme: Option<String>,
+    vcse: Option<String>,
+    region: Option<String>,
     page: Option<u64>,
 ) -> Result<SupplierListing, AppError> {
     let state = super::state()?;
-    let sme_only = sme.as_deref() == Some("yes");
-    crate::server::services::catalogue::list_suppliers(&state.db, name, sme_only, page.unwrap_or(1))
-        .await
+    listings::suppliers(&state.db, name, sme, vcse, region, page.unwrap_or(1)).await
+}
+
+#[server(endpoint = "contracts/list", input = GetUrl)]
+pub async fn list_contracts(
+    council: Option<String>,
+    footprint: Option<String>,
+    ending: Option<String>,
+    page: Option<u64>,
+) -> Result<ContractListing, AppError> {
+    let state = super::state()?;
+    listings::contracts(&state.db, council, footprint, ending, page.unwrap_or(1)).await
+}
+
+#[server(endpoint = "offers/list", input = GetUrl)]
+pub async fn list_offers(
+    category: Option<String>,
+    footprint: Option<String>,
+    page: Option<u64>,
+) -> Result<OfferListing, AppError> {
+    let state = super::state()?;
+    listings::offers(&state.db, category, footprint, page.unwrap_or(1)).await
 }
 
 #[server(endpoint = "offers/get", input = GetUrl)]

@@ -42,16 +42,23 @@ pub async fn framework_form(id: Option<Uuid>) -> Result<FormPage<FrameworkFormOp
     support::form_page(initial, options)
 }
 
+/// New lot (`framework_id`) or change lot (`lot_id`).
 #[server(endpoint = "lots/form", input = GetUrl)]
-pub async fn lot_form(framework_id: Uuid) -> Result<FormPage<LotHeading>, AppError> {
+pub async fn lot_form(
+    framework_id: Option<Uuid>,
+    lot_id: Option<Uuid>,
+) -> Result<FormPage<LotHeading>, AppError> {
+    use crate::server::services::catalogue_editing;
     let state = super::state()?;
     let viewer = support::viewer();
-    let (reference, title) = crate::server::services::catalogue_editing::framework_heading(
-        &state.db,
-        viewer.as_ref(),
-        framework_id,
-    )
-    .await?;
+    if let Some(lot_id) = lot_id {
+        let initial =
+            catalogue_editing::lot_form_values(&state.db, viewer.as_ref(), lot_id).await?;
+        return support::form_page(initial, lot_heading(lot_id).await?);
+    }
+    let framework_id = framework_id.ok_or_else(|| AppError::NotFound("Framework".into()))?;
+    let (reference, title) =
+        catalogue_editing::framework_heading(&state.db, viewer.as_ref(), framework_id).await?;
     support::form_page(
         Vec::new(),
         LotHeading {
@@ -64,26 +71,49 @@ pub async fn lot_form(framework_id: Uuid) -> Result<FormPage<LotHeading>, AppErr
     )
 }
 
-#[server(endpoint = "lots/supplier-form", input = GetUrl)]
-pub async fn lot_supplier_form(lot_id: Uuid) -> Result<FormPage<LotHeading>, AppError> {
+/// The heading of a lot's forms, after the permission check.
+#[cfg(feature = "ssr")]
+async fn lot_heading(lot_id: Uuid) -> Result<LotHeading, AppError> {
     let state = super::state()?;
-    let viewer = support::viewer();
     let (lot, framework) = crate::server::services::catalogue_editing::lot_for_change(
         &state.db,
-        viewer.as_ref(),
+        support::viewer().as_ref(),
         lot_id,
     )
     .await?;
-    support::form_page(
-        vec![("status".to_owned(), "active".to_owned())],
-        LotHeading {
-            framework_id: framework.id,
-            framework_reference: framework.reference,
-            framework_title: framework.title.unwrap_or_default(),
-            lot_id: Some(lot.id),
-            lot_title: Some(format!("Lot {}: {}", lot.number, lot.title)),
-        },
-    )
+    Ok(LotHeading {
+        framework_id: framework.id,
+        framework_reference: framework.reference,
+        framework_title: framework.title.unwrap_or_default(),
+        lot_id: Some(lot.id),
+        lot_title: Some(format!("Lot {}: {}", lot.number, lot.title)),
+    })
+}
+
+/// Add a supplier to a lot, or (with `supplier`) change that supplier's status.
+#[server(endpoint = "lots/supplier-form", input = GetUrl)]
+pub async fn lot_supplier_form(
+    lot_id: Uuid,
+    supplier: Option<Uuid>,
+) -> Result<FormPage<LotHeading>, AppError> {
+    let heading = lot_heading(lot_id).await?;
+    let initial = match supplier {
+        Some(supplier) => {
+            let state = super::state()?;
+            crate::server::services::catalogue_editing::lot_supplier_values(
+                &state.db, lot_id, supplier,
+            )
+            .await?
+        }
+        None => vec![("status".to_owned(), "active".to_owned())],
+    };
+    support::form_page(initial, heading)
+}
+
+/// The confirmation page before removing a lot.
+#[server(endpoint = "lots/remove-form", input = GetUrl)]
+pub async fn lot_remove_form(lot_id: Uuid) -> Result<FormPage<LotHeading>, AppError> {
+    support::form_page(Vec::new(), lot_heading(lot_id).await?)
 }
 
 #[server(endpoint = "suppliers/form", input = GetUrl)]
@@ -114,6 +144,22 @@ pub async fn colleague_form(id: Uuid) -> Result<FormPage<String>, AppError> {
     let name = crate::server::services::suppliers::supplier_heading(&state.db, viewer.as_ref(), id)
         .await?;
     support::form_page(Vec::new(), name)
+}
+
+/// Confirm removing a colleague: (supplier name, "Name (email)").
+#[server(endpoint = "suppliers/colleague-remove-form", input = GetUrl)]
+pub async fn colleague_remove_form(
+    id: Uuid,
+    user: Uuid,
+) -> Result<FormPage<(String, String)>, AppError> {
+    let state = super::state()?;
+    let heading = crate::server::services::suppliers::colleague_heading(
+        &state.db,
+        support::viewer().as_ref(),
+        (id, user),
+    )
+    .await?;
+    support::form_page(Vec::new(), heading)
 }
 
 /// New offer (`supplier_id`) or change offer (`offer_id`).

@@ -294,8 +294,18 @@ pub fn SelectField(
 
 /// The submit button; `id="submit"` is where the expired-form error points.
 #[component]
-pub fn SubmitButton(label: &'static str) -> impl IntoView {
-    view! { <button type="submit" id="submit" class="govuk-button" data-module="govuk-button">{label}</button> }
+pub fn SubmitButton(
+    label: &'static str,
+    /// A destructive action (GOV.UK's red warning button).
+    #[prop(default = false)]
+    warning: bool,
+) -> impl IntoView {
+    let class = if warning {
+        "govuk-button govuk-button--warning"
+    } else {
+        "govuk-button"
+    };
+    view! { <button type="submit" id="submit" class=class data-module="govuk-button">{label}</button> }
 }
 
 /// Options from `(value, label)` pairs.

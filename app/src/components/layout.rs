@@ -37,6 +37,12 @@ pub fn Header() -> impl IntoView {
                             <li class="govuk-service-navigation__item">
                                 <a class="govuk-service-navigation__link" href="/suppliers">"Suppliers"</a>
                             </li>
+                            <li class="govuk-service-navigation__item">
+                                <a class="govuk-service-navigation__link" href="/offers">"Offers"</a>
+                            </li>
+                            <li class="govuk-service-navigation__item">
+                                <a class="govuk-service-navigation__link" href="/contracts">"Contracts"</a>
+                            </li>
                             <AccountNavigation />
                         </ul>
                     </nav>

@@ -22,7 +22,7 @@ pub fn page_window(current: u64, last: u64) -> Vec<Option<u64>> {
 }
 
 /// `path?query&page=N`, with the query pairs percent-encoded.
-pub fn page_href(path: &str, query: &[(&'static str, String)], page: u64) -> String {
+pub fn page_href(path: &str, query: &[(String, String)], page: u64) -> String {
     let mut serializer = form_urlencoded::Serializer::new(String::new());
     for (key, value) in query {
         serializer.append_pair(key, value);
@@ -42,7 +42,7 @@ pub fn page_href(path: &str, query: &[(&'static str, String)], page: u64) -> Str
 pub fn Pagination(
     #[prop(into)] path: String,
     /// Query pairs to keep on every link (the active filters).
-    query: Vec<(&'static str, String)>,
+    query: Vec<(String, String)>,
     current: u64,
     last: u64,
 ) -> impl IntoView {
@@ -121,7 +121,7 @@ mod tests {
 
     #[test]
     fn links_keep_filters_and_encode_them() {
-        let query = vec![("region", "Yorkshire and The Humber".to_owned())];
+        let query = vec![("region".to_owned(), "Yorkshire and The Humber".to_owned())];
         assert_eq!(
             page_href("/councils", &query, 2),
             "/councils?region=Yorkshire+and+The+Humber&page=2"

@@ -123,7 +123,9 @@ fn role_description(role: Role) -> &'static str {
             "Curate the frameworks this footprint's body owns, their lots and suppliers"
         }
         Role::SupplierEditor => "Edit this supplier's profile and offers",
-        Role::PlatformAdmin => "Curate every framework and read the audit log",
+        Role::PlatformAdmin => {
+            "Curate every framework, manage users and their roles, and read the audit log"
+        }
     }
 }
 
@@ -190,7 +192,10 @@ pub fn AccountPage() -> impl IntoView {
                             <li><a class="govuk-link" href="/suppliers/new">"Register a supplier organisation"</a></li>
                         </ul>
                         {is_admin.then(|| view! {
-                            <p class="govuk-body"><a class="govuk-link" href="/admin/audit">"Read the audit log"</a></p>
+                            <ul class="govuk-list">
+                                <li><a class="govuk-link" href="/admin/users">"Manage users and roles"</a></li>
+                                <li><a class="govuk-link" href="/admin/audit">"Read the audit log"</a></li>
+                            </ul>
                         })}
                     }.into_any()
                 }

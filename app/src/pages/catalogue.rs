@@ -4,20 +4,17 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use uuid::Uuid;
 
-use crate::api::catalogue::{
-    get_contract, get_framework, get_lot, get_offer, get_supplier, list_frameworks, list_suppliers,
-};
+use crate::api::catalogue::{get_contract, get_framework, get_lot, get_offer, get_supplier};
 use crate::components::layout::{Breadcrumbs, Main};
 use crate::components::pagination::Pagination;
-use crate::components::status::{loaded, set_status};
+use crate::components::status::loaded;
 use crate::types::{
-    AppError, ContractDetail, ContractSummary, FrameworkDetail, FrameworkListing, FrameworkStatus,
-    FrameworkSummary, LotDetail, OfferDetail, SupplierDetail, SupplierListing, format_basis_points,
-    format_date, format_pounds,
+    AppError, ContractDetail, ContractSummary, FrameworkDetail, FrameworkSummary, LotDetail,
+    OfferDetail, SupplierDetail, format_basis_points, format_date, format_pounds,
 };
 
 /// A published value, formatted, or "Not published" (the source left it out).
-fn or_not_published<T>(value: Option<&T>, format: impl Fn(&T) -> String) -> String {
+pub(crate) fn or_not_published<T>(value: Option<&T>, format: impl Fn(&T) -> String) -> String {
     value
         .map(format)
         .unwrap_or_else(|| "Not published".to_owned())
@@ -41,7 +38,7 @@ pub(crate) fn id_param() -> Memo<Result<Uuid, AppError>> {
 }
 
 #[component]
-fn DemoNotice() -> impl IntoView {
+pub(crate) fn DemoNotice() -> impl IntoView {
     view! {
         <div class="govuk-warning-text">
             <span class="govuk-warning-text__icon" aria-hidden="true">"!"</span>
@@ -53,121 +50,8 @@ fn DemoNotice() -> impl IntoView {
     }
 }
 
-fn status_tag(framework: &FrameworkSummary) -> impl IntoView + use<> {
+pub(crate) fn status_tag(framework: &FrameworkSummary) -> impl IntoView + use<> {
     view! { <strong class=framework.status.tag_class()>{framework.status.label()}</strong> }
-}
-
-fn framework_row(f: FrameworkSummary) -> impl IntoView {
-    view! {
-        <tr class="govuk-table__row">
-            <th scope="row" class="govuk-table__header">
-                <a class="govuk-link" href=format!("/frameworks/{}", f.id)>{f.reference.clone()}</a>
-            </th>
-            <td class="govuk-table__cell">{f.display_title()}</td>
-            <td class="govuk-table__cell">{f.owner_name.clone()}</td>
-            <td class="govuk-table__cell">{status_tag(&f)}</td>
-            <td class="govuk-table__cell">{or_not_published(f.end_date.as_ref(), format_date)}</td>
-            <td class="govuk-table__cell govuk-table__cell--numeric">{f.lot_count}</td>
-        </tr>
-    }
-}
-
-#[component]
-pub fn FrameworksPage() -> impl IntoView {
-    let page = page_param();
-    let query = use_query_map();
-    let frameworks = Resource::new(
-        move || (query.with(|q| q.get("status")), page.get()),
-        |(status, page)| list_frameworks(status, page),
-    );
-    view! {
-        <Title text="Frameworks" />
-        <Breadcrumbs trail=vec![("Home".into(), "/".into())] />
-        <Main>
-            <h1 class="govuk-heading-xl">"Frameworks"</h1>
-            <DemoNotice />
-            {loaded(frameworks, "Loading frameworks…", |listing| view! { <FrameworkListingView listing /> })}
-        </Main>
-    }
-}
-
-#[component]
-fn FrameworkListingView(listing: FrameworkListing) -> impl IntoView {
-    let FrameworkListing {
-        status,
-        page,
-        error,
-    } = listing;
-    if error.is_some() {
-        set_status(400);
-    }
-    let message = error.clone().map(|e| e.message);
-    let shown = if page.total_items == 0 {
-        "No frameworks match this filter.".to_owned()
-    } else {
-        format!(
-            "Showing {} to {} of {} frameworks",
-            page.first_item_number(),
-            page.last_item_number(),
-            page.total_items
-        )
-    };
-    let last = page.total_pages();
-    let current = page.page;
-    let query: Vec<(&'static str, String)> = status
-        .map(|s| ("status", s.as_str().to_owned()))
-        .into_iter()
-        .collect();
-    let has_rows = !page.items.is_empty();
-    let rows = page.items.into_iter().map(framework_row).collect_view();
-    let options = FrameworkStatus::ALL
-        .into_iter()
-        .map(|s| view! { <option value=s.as_str() selected=status == Some(s)>{s.label()}</option> })
-        .collect_view();
-    view! {
-        {error.map(|e| view! { <crate::pages::councils::ErrorSummary error=e /> })}
-        <form method="get" action="/frameworks" novalidate>
-            <div class=if message.is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }>
-                <label class="govuk-label" for="status">"Status"</label>
-                {message.clone().map(|m| view! {
-                    <p id="status-error" class="govuk-error-message">
-                        <span class="govuk-visually-hidden">"Error: "</span>{m}
-                    </p>
-                })}
-                <select
-                    class=if message.is_some() { "govuk-select govuk-select--error" } else { "govuk-select" }
-                    id="status"
-                    name="status"
-                    aria-describedby=message.is_some().then_some("status-error")
-                >
-                    <option value="" selected=status.is_none()>"Any"</option>
-                    {options}
-                </select>
-            </div>
-            <div class="govuk-button-group">
-                <button type="submit" class="govuk-button">"Apply filter"</button>
-                <a class="govuk-link" href="/frameworks">"Clear filter"</a>
-            </div>
-        </form>
-        <p class="govuk-body" role="status">{shown}</p>
-        {has_rows.then(|| view! {
-            <table class="govuk-table">
-                <caption class="govuk-table__caption govuk-visually-hidden">"Frameworks"</caption>
-                <thead class="govuk-table__head">
-                    <tr class="govuk-table__row">
-                        <th scope="col" class="govuk-table__header">"Reference"</th>
-                        <th scope="col" class="govuk-table__header">"Title"</th>
-                        <th scope="col" class="govuk-table__header">"Owner"</th>
-                        <th scope="col" class="govuk-table__header">"Status"</th>
-                        <th scope="col" class="govuk-table__header">"Ends"</th>
-                        <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Lots"</th>
-                    </tr>
-                </thead>
-                <tbody class="govuk-table__body">{rows}</tbody>
-            </table>
-        })}
-        <Pagination path="/frameworks" query current last />
-    }
 }
 
 fn summary_row(key: &'static str, value: String) -> impl IntoView {
@@ -318,6 +202,7 @@ fn LotDetailView(detail: LotDetail) -> impl IntoView {
     let last = suppliers.total_pages();
     let current = suppliers.page;
     let path = format!("/lots/{}", lot.id);
+    let lot_id = lot.id;
     let rows = suppliers
         .items
         .into_iter()
@@ -327,6 +212,13 @@ fn LotDetailView(detail: LotDetail) -> impl IntoView {
                     <a class="govuk-link" href=format!("/suppliers/{}", s.id)>{s.name.clone()}</a>
                 </th>
                 <td class="govuk-table__cell">{s.status.clone()}</td>
+                {may_edit.then(|| view! {
+                    <td class="govuk-table__cell">
+                        <a class="govuk-link" href=format!("/lots/{lot_id}/suppliers/new?supplier={}", s.id)>
+                            "Change status"<span class="govuk-visually-hidden">{format!(" of {}", s.name)}</span>
+                        </a>
+                    </td>
+                })}
             </tr>
         })
         .collect_view();
@@ -349,7 +241,11 @@ fn LotDetailView(detail: LotDetail) -> impl IntoView {
                 </ul>
             })}
             {may_edit.then(|| view! {
-                <p class="govuk-body"><a class="govuk-link" href=format!("/lots/{}/suppliers/new", lot.id)>"Add a supplier to this lot"</a></p>
+                <ul class="govuk-list">
+                    <li><a class="govuk-link" href=format!("/lots/{lot_id}/suppliers/new")>"Add a supplier to this lot"</a></li>
+                    <li><a class="govuk-link" href=format!("/lots/{lot_id}/edit")>"Change this lot"</a></li>
+                    <li><a class="govuk-link" href=format!("/lots/{lot_id}/remove")>"Remove this lot"</a></li>
+                </ul>
             })}
             <h2 class="govuk-heading-m">"Suppliers"</h2>
             <p class="govuk-body" role="status">{shown}</p>
@@ -360,6 +256,7 @@ fn LotDetailView(detail: LotDetail) -> impl IntoView {
                         <tr class="govuk-table__row">
                             <th scope="col" class="govuk-table__header">"Supplier"</th>
                             <th scope="col" class="govuk-table__header">"Status"</th>
+                            {may_edit.then(|| view! { <th scope="col" class="govuk-table__header"><span class="govuk-visually-hidden">"Actions"</span></th> })}
                         </tr>
                     </thead>
                     <tbody class="govuk-table__body">{rows}</tbody>
@@ -445,6 +342,21 @@ fn SupplierDetailView(detail: SupplierDetail) -> impl IntoView {
                     <li><a class="govuk-link" href=format!("/suppliers/{supplier_id}/colleagues/new")>"Add a colleague"</a></li>
                 </ul>
             })}
+            {(!detail.editors.is_empty()).then(|| view! {
+                <h2 class="govuk-heading-m">"People who edit this organisation"</h2>
+                <dl class="govuk-summary-list">
+                    {detail.editors.iter().map(|(user, name)| view! {
+                        <div class="govuk-summary-list__row">
+                            <dt class="govuk-summary-list__key govuk-!-font-weight-regular">{name.clone()}</dt>
+                            <dd class="govuk-summary-list__actions">
+                                <a class="govuk-link" href=format!("/suppliers/{supplier_id}/colleagues/{user}/remove")>
+                                    "Remove"<span class="govuk-visually-hidden">{format!(" {name}")}</span>
+                                </a>
+                            </dd>
+                        </div>
+                    }).collect_view()}
+                </dl>
+            })}
             <h2 class="govuk-heading-m">"Offers"</h2>
             {if offers.is_empty() {
                 view! { <p class="govuk-body">"No offers are listed yet."</p> }.into_any()
@@ -482,6 +394,7 @@ pub fn ContractsTable(contracts: Vec<ContractSummary>, caption: &'static str) ->
             <tr class="govuk-table__row">
                 <th scope="row" class="govuk-table__header">
                     <a class="govuk-link" href=format!("/contracts/{}", c.id)>{c.title.clone()}</a>
+                    {c.is_demo.then(|| view! { " " <strong class="govuk-tag govuk-tag--grey">"Demo"</strong> })}
                 </th>
                 <td class="govuk-table__cell">{c.buyer_name.clone()}</td>
                 <td class="govuk-table__cell govuk-table__cell--numeric">{or_not_published(c.value_pence.as_ref(), |p| format_pounds(*p))}</td>
@@ -673,104 +586,5 @@ fn OfferDetailView(detail: OfferDetail) -> impl IntoView {
             {accessibility_notes.map(|n| view! { <h2 class="govuk-heading-m">"Accessibility"</h2><p class="govuk-body">{n}</p> })}
             {open_standards_notes.map(|n| view! { <h2 class="govuk-heading-m">"Open standards"</h2><p class="govuk-body">{n}</p> })}
         </Main>
-    }
-}
-
-/// Every supplier, searchable by name and filterable to SMEs, 50 per page.
-#[component]
-pub fn SuppliersPage() -> impl IntoView {
-    let page = page_param();
-    let query = use_query_map();
-    let suppliers = Resource::new(
-        move || (query.with(|q| (q.get("name"), q.get("sme"))), page.get()),
-        |((name, sme), page)| list_suppliers(name, sme, page),
-    );
-    view! {
-        <Title text="Suppliers" />
-        <Breadcrumbs trail=vec![("Home".into(), "/".into())] />
-        <Main>
-            <h1 class="govuk-heading-xl">"Suppliers"</h1>
-            {loaded(suppliers, "Loading suppliers…", |listing| view! { <SupplierListingView listing /> })}
-        </Main>
-    }
-}
-
-#[component]
-fn SupplierListingView(listing: SupplierListing) -> impl IntoView {
-    let SupplierListing {
-        name,
-        sme_only,
-        page,
-    } = listing;
-    let shown = if page.total_items == 0 {
-        "No suppliers match.".to_owned()
-    } else {
-        format!(
-            "Showing {} to {} of {} suppliers",
-            page.first_item_number(),
-            page.last_item_number(),
-            page.total_items
-        )
-    };
-    let mut keep: Vec<(&'static str, String)> = Vec::new();
-    if !name.is_empty() {
-        keep.push(("name", name.clone()));
-    }
-    if sme_only {
-        keep.push(("sme", "yes".to_owned()));
-    }
-    let rows = page
-        .items
-        .iter()
-        .map(|s| {
-            let mut kinds = Vec::new();
-            if s.is_sme {
-                kinds.push("SME");
-            }
-            if s.is_vcse {
-                kinds.push("VCSE");
-            }
-            view! {
-                <tr class="govuk-table__row">
-                    <th scope="row" class="govuk-table__header">
-                        <a class="govuk-link" href=format!("/suppliers/{}", s.id)>{s.name.clone()}</a>
-                    </th>
-                    <td class="govuk-table__cell">{kinds.join(", ")}</td>
-                    <td class="govuk-table__cell">{s.region.clone().unwrap_or_default()}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <form method="get" action="/suppliers" novalidate>
-            <div class="govuk-form-group">
-                <label class="govuk-label" for="name">"Supplier name"</label>
-                <input class="govuk-input govuk-!-width-two-thirds" id="name" name="name" type="search" value=name />
-            </div>
-            <div class="govuk-form-group">
-                <div class="govuk-checkboxes govuk-checkboxes--small">
-                    <div class="govuk-checkboxes__item">
-                        <input class="govuk-checkboxes__input" id="sme" name="sme" type="checkbox" value="yes" checked=sme_only />
-                        <label class="govuk-label govuk-checkboxes__label" for="sme">"Only small and medium-sized enterprises (SMEs)"</label>
-                    </div>
-                </div>
-            </div>
-            <button type="submit" class="govuk-button govuk-button--secondary">"Search suppliers"</button>
-        </form>
-        <p class="govuk-body" role="status">{shown}</p>
-        {(page.total_items > 0).then(|| view! {
-            <table class="govuk-table">
-                <caption class="govuk-table__caption govuk-visually-hidden">"Suppliers"</caption>
-                <thead class="govuk-table__head">
-                    <tr class="govuk-table__row">
-                        <th scope="col" class="govuk-table__header">"Supplier"</th>
-                        <th scope="col" class="govuk-table__header">"Type"</th>
-                        <th scope="col" class="govuk-table__header">"Based in"</th>
-                    </tr>
-                </thead>
-                <tbody class="govuk-table__body">{rows}</tbody>
-            </table>
-        })}
-        <Pagination path="/suppliers" query=keep current=page.page last=page.total_pages() />
     }
 }

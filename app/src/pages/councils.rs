@@ -3,10 +3,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::councils::list_councils;
+use crate::components::filters::{ErrorSummary, FilterSelect};
 use crate::components::layout::{Breadcrumbs, Main};
 use crate::components::pagination::Pagination;
 use crate::components::status::{loaded, set_status};
-use crate::types::{CouncilListing, FieldError};
+use crate::types::CouncilListing;
 
 /// Every current council, filtered by a plain GET form and paginated with links.
 #[component]
@@ -122,63 +123,6 @@ fn CouncilListingView(listing: CouncilListing) -> impl IntoView {
                     </table>
                 })}
                 <Pagination path="/councils" query=filter.query_pairs() current=page.page last=total_pages />
-            </div>
-        </div>
-    }
-}
-
-/// A GOV.UK select whose first option means "any".
-#[component]
-fn FilterSelect(
-    id: &'static str,
-    label: &'static str,
-    /// (value, label) pairs.
-    choices: Vec<(String, String)>,
-    selected: Option<String>,
-    error: Option<FieldError>,
-) -> impl IntoView {
-    let message = error.filter(|e| e.field == id).map(|e| e.message);
-    let has_error = message.is_some();
-    let error_id = format!("{id}-error");
-    view! {
-        <div class=if has_error { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }>
-            <label class="govuk-label" for=id>{label}</label>
-            {message.map(|m| view! {
-                <p id=error_id.clone() class="govuk-error-message">
-                    <span class="govuk-visually-hidden">"Error: "</span>{m}
-                </p>
-            })}
-            <select
-                class=if has_error { "govuk-select govuk-select--error" } else { "govuk-select" }
-                id=id
-                name=id
-                aria-describedby=has_error.then(|| error_id.clone())
-            >
-                <option value="" selected=selected.is_none()>"Any"</option>
-                {choices
-                    .into_iter()
-                    .map(|(value, text)| {
-                        let is_selected = selected.as_deref() == Some(value.as_str());
-                        view! { <option value=value selected=is_selected>{text}</option> }
-                    })
-                    .collect_view()}
-            </select>
-        </div>
-    }
-}
-
-/// The GOV.UK error summary, linking to the input in error.
-#[component]
-pub fn ErrorSummary(error: FieldError) -> impl IntoView {
-    view! {
-        <div class="govuk-error-summary" data-module="govuk-error-summary">
-            <div role="alert">
-                <h2 class="govuk-error-summary__title">"There is a problem"</h2>
-                <div class="govuk-error-summary__body">
-                    <ul class="govuk-list govuk-error-summary__list">
-                        <li><a href=format!("#{}", error.field)>{error.message}</a></li>
-                    </ul>
-                </div>
             </div>
         </div>
     }

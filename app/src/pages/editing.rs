@@ -2,13 +2,13 @@
 //! They post to their own URL; the server crate's form endpoints handle that.
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 
 use super::account::form_title;
 use super::catalogue::id_param;
 use crate::api::editing::{
-    colleague_form, contract_form, framework_form, lot_form, lot_supplier_form, offer_form,
-    supplier_form,
+    colleague_form, colleague_remove_form, contract_form, framework_form, lot_form,
+    lot_remove_form, lot_supplier_form, offer_form, supplier_form,
 };
 use crate::components::forms::{
     Choices, CsrfField, DateField, FormErrorSummary, SelectField, SubmitButton, TextArea,
@@ -99,39 +99,43 @@ fn caption(heading: &LotHeading) -> String {
     }
 }
 
-/// `/frameworks/:id/lots/new`.
+/// `/frameworks/:id/lots/new` and `/lots/:id/edit`.
 #[component]
-pub fn LotFormPage() -> impl IntoView {
+pub fn LotFormPage(editing: bool) -> impl IntoView {
     let id = id_param();
     let page = Resource::new(
         move || id.get(),
-        |id| async move {
-            match id {
-                Ok(id) => lot_form(id).await,
-                Err(e) => Err(e),
+        move |id| async move {
+            let id = id?;
+            if editing {
+                lot_form(None, Some(id)).await
+            } else {
+                lot_form(Some(id), None).await
             }
         },
     );
+    let action = move || use_location().pathname.get_untracked();
     view! {
         <Breadcrumbs trail=vec![("Home".into(), "/".into()), ("Frameworks".into(), "/frameworks".into())] />
         <Main>
             {loaded(page, "Loading…", move |page: FormPage<LotHeading>| {
                 let form = page.form;
+                let heading = if editing { "Change lot" } else { "Add a lot" };
                 view! {
-                    <Title text=form_title("Add a lot", !form.errors.is_empty()) />
+                    <Title text=form_title(heading, !form.errors.is_empty()) />
                     <div class="govuk-grid-row">
                         <div class="govuk-grid-column-two-thirds">
                             <FormErrorSummary errors=form.errors.clone() />
                             <span class="govuk-caption-l">{caption(&page.data)}</span>
-                            <h1 class="govuk-heading-l">"Add a lot"</h1>
-                            <form method="post" action=format!("/frameworks/{}/lots/new", page.data.framework_id) novalidate>
+                            <h1 class="govuk-heading-l">{heading}</h1>
+                            <form method="post" action=action() novalidate>
                                 <CsrfField token=page.csrf_token />
                                 <TextField name="number" label="Lot number" hint="For example, 1 or 2a" class="govuk-input govuk-input--width-5" form=form.clone() />
                                 <TextField name="title" label="Title" form=form.clone() />
                                 <TextArea name="description" label="Description (optional)" form=form.clone() />
                                 <TextArea name="cpv_codes" label="CPV codes (optional)" rows=2
                                     hint="8-digit codes from the CPV 2008 list, separated by commas, for example 72000000, 48000000" form=form.clone() />
-                                <SubmitButton label="Add lot" />
+                                <SubmitButton label=if editing { "Save changes" } else { "Add lot" } />
                             </form>
                         </div>
                     </div>
@@ -141,18 +145,20 @@ pub fn LotFormPage() -> impl IntoView {
     }
 }
 
-/// `/lots/:id/suppliers/new`.
+/// `/lots/:id/suppliers/new`; with `?supplier=` it changes that supplier's status.
 #[component]
 pub fn LotSupplierFormPage() -> impl IntoView {
     let id = id_param();
+    let query = use_query_map();
+    let supplier = Memo::new(move |_| {
+        query.with(|q| {
+            q.get("supplier")
+                .and_then(|s| uuid::Uuid::parse_str(&s).ok())
+        })
+    });
     let page = Resource::new(
-        move || id.get(),
-        |id| async move {
-            match id {
-                Ok(id) => lot_supplier_form(id).await,
-                Err(e) => Err(e),
-            }
-        },
+        move || (id.get(), supplier.get()),
+        |(id, supplier)| async move { lot_supplier_form(id?, supplier).await },
     );
     view! {
         <Breadcrumbs trail=vec![("Home".into(), "/".into()), ("Frameworks".into(), "/frameworks".into())] />
@@ -162,13 +168,15 @@ pub fn LotSupplierFormPage() -> impl IntoView {
                 let Some(lot_id) = page.data.lot_id else {
                     return view! { <ErrorView error=AppError::NotFound("Lot".into()) /> }.into_any();
                 };
+                let changing = supplier.get_untracked().is_some();
+                let heading = if changing { "Change a supplier's status on this lot" } else { "Add a supplier to this lot" };
                 view! {
-                    <Title text=form_title("Add a supplier to this lot", !form.errors.is_empty()) />
+                    <Title text=form_title(heading, !form.errors.is_empty()) />
                     <div class="govuk-grid-row">
                         <div class="govuk-grid-column-two-thirds">
                             <FormErrorSummary errors=form.errors.clone() />
                             <span class="govuk-caption-l">{caption(&page.data)}</span>
-                            <h1 class="govuk-heading-l">"Add a supplier to this lot"</h1>
+                            <h1 class="govuk-heading-l">{heading}</h1>
                             <form method="post" action=format!("/lots/{lot_id}/suppliers/new") novalidate>
                                 <CsrfField token=page.csrf_token />
                                 <TextField name="supplier_name" label="Supplier name" form=form.clone() />
@@ -176,11 +184,50 @@ pub fn LotSupplierFormPage() -> impl IntoView {
                                     hint="8 characters, for example 01234567 or SC123456. We use it to find the supplier if they are already listed"
                                     class="govuk-input govuk-input--width-10" form=form.clone() />
                                 <Choices name="status" legend="Status on this lot" options=options(&LOT_SUPPLIER_STATUSES) form=form.clone() />
-                                <SubmitButton label="Add supplier" />
+                                <SubmitButton label=if changing { "Save status" } else { "Add supplier" } />
                             </form>
                         </div>
                     </div>
                 }.into_any()
+            })}
+        </Main>
+    }
+}
+
+/// `/lots/:id/remove`: confirm, then remove the lot.
+#[component]
+pub fn LotRemovePage() -> impl IntoView {
+    let id = id_param();
+    let page = Resource::new(
+        move || id.get(),
+        |id| async move { lot_remove_form(id?).await },
+    );
+    let action = move || use_location().pathname.get_untracked();
+    view! {
+        <Breadcrumbs trail=vec![("Home".into(), "/".into()), ("Frameworks".into(), "/frameworks".into())] />
+        <Main>
+            {loaded(page, "Loading…", move |page: FormPage<LotHeading>| {
+                let form = page.form;
+                let lot = page.data.lot_title.clone().unwrap_or_default();
+                let back = page.data.lot_id.map(|id| format!("/lots/{id}")).unwrap_or_default();
+                view! {
+                    <Title text=form_title("Remove a lot", !form.errors.is_empty()) />
+                    <div class="govuk-grid-row">
+                        <div class="govuk-grid-column-two-thirds">
+                            <FormErrorSummary errors=form.errors.clone() />
+                            <span class="govuk-caption-l">{format!("{} {}", page.data.framework_reference, page.data.framework_title)}</span>
+                            <h1 class="govuk-heading-l">{format!("Remove {lot}?")}</h1>
+                            <p class="govuk-body">"The lot, its suppliers' places on it and offers' links to it will be removed. A lot that contracts were called off cannot be removed."</p>
+                            <form method="post" action=action() novalidate>
+                                <CsrfField token=page.csrf_token />
+                                <div class="govuk-button-group">
+                                    <SubmitButton label="Remove lot" warning=true />
+                                    <a class="govuk-link" href=back>"Cancel"</a>
+                                </div>
+                            </form>
+                        </div>
+                    </div>
+                }
             })}
         </Main>
     }
@@ -275,6 +322,51 @@ pub fn ColleagueFormPage() -> impl IntoView {
                                 <CsrfField token=page.csrf_token />
                                 <TextField name="email" label="Your colleague's email address" input_type="email" form=form.clone() />
                                 <SubmitButton label="Add colleague" />
+                            </form>
+                        </div>
+                    </div>
+                }
+            })}
+        </Main>
+    }
+}
+
+/// `/suppliers/:id/colleagues/:user/remove`: confirm, then remove.
+#[component]
+pub fn ColleagueRemovePage() -> impl IntoView {
+    let id = id_param();
+    let params = use_params_map();
+    let user = Memo::new(move |_| {
+        params.with(|p| p.get("user").and_then(|u| uuid::Uuid::parse_str(&u).ok()))
+    });
+    let page = Resource::new(
+        move || (id.get(), user.get()),
+        |(id, user)| async move {
+            let user = user.ok_or_else(|| AppError::NotFound("Colleague".into()))?;
+            colleague_remove_form(id?, user).await
+        },
+    );
+    let action = move || use_location().pathname.get_untracked();
+    view! {
+        <Main>
+            {loaded(page, "Loading…", move |page: FormPage<(String, String)>| {
+                let form = page.form;
+                let (supplier, colleague) = page.data;
+                let back = id.get_untracked().map(|id| format!("/suppliers/{id}")).unwrap_or_default();
+                view! {
+                    <Title text=form_title("Remove a colleague", !form.errors.is_empty()) />
+                    <div class="govuk-grid-row">
+                        <div class="govuk-grid-column-two-thirds">
+                            <FormErrorSummary errors=form.errors.clone() />
+                            <span class="govuk-caption-l">{supplier}</span>
+                            <h1 class="govuk-heading-l">{format!("Remove {colleague}?")}</h1>
+                            <p class="govuk-body">"They will no longer be able to change your organisation's profile and offers. Their account is kept."</p>
+                            <form method="post" action=action() novalidate>
+                                <CsrfField token=page.csrf_token />
+                                <div class="govuk-button-group">
+                                    <SubmitButton label="Remove colleague" warning=true />
+                                    <a class="govuk-link" href=back>"Cancel"</a>
+                                </div>
                             </form>
                         </div>
                     </div>

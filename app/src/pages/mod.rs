@@ -9,4 +9,5 @@ pub mod editing;
 pub mod footprint;
 pub mod footprints;
 pub mod home;
+pub mod lists;
 pub mod not_found;

@@ -47,12 +47,15 @@ impl Role {
 /// (coordinator), a supplier (supplier editor) or the whole platform (admin).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grant {
+    /// The membership row that gives it (admins remove roles by this id).
+    pub membership_id: Uuid,
     pub role: Role,
     /// The council, footprint or supplier the role is held for; `None` for admins.
     pub scope_id: Option<Uuid>,
     /// That scope's name, for display.
     pub scope_name: Option<String>,
-    /// Its code for links: a council's GSS code, a footprint's code.
+    /// Its code: a council's GSS code, a footprint's code, a supplier's
+    /// Companies House number.
     pub scope_code: Option<String>,
     /// For coordinators: the body that leads the footprint (its combined or
     /// strategic authority), which owns the frameworks they curate.
@@ -99,4 +102,43 @@ pub struct AuditEntry {
     pub entity_id: String,
     /// JSON: {"before": …, "after": …}
     pub change_summary: String,
+}
+
+impl Grant {
+    /// "Council buyer for Manchester", "Platform admin".
+    pub fn describe(&self) -> String {
+        match &self.scope_name {
+            Some(scope) => format!("{} for {scope}", self.role.label()),
+            None => self.role.label().to_owned(),
+        }
+    }
+}
+
+/// An account in the admins' user list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserListItem {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub is_disabled: bool,
+    /// [`Grant::describe`] of each role held.
+    pub roles: Vec<String>,
+}
+
+/// A page of accounts filtered by name or email and role.
+pub type UserListing = super::Listing<UserListItem>;
+
+/// One account as an admin manages it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserDetail {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub is_disabled: bool,
+    /// "23 November 2026"
+    pub created_on: String,
+    pub last_sign_in_on: Option<String>,
+    pub grants: Vec<Grant>,
+    /// The admin is looking at their own account (they may not disable it).
+    pub is_self: bool,
 }

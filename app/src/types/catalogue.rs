@@ -80,14 +80,8 @@ impl FrameworkStatus {
     }
 }
 
-/// A page of frameworks and the status filter that produced it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct FrameworkListing {
-    pub status: Option<FrameworkStatus>,
-    pub page: Page<FrameworkSummary>,
-    /// Set when the status in the URL is not one of the choices (the page returns 400).
-    pub error: Option<super::FieldError>,
-}
+/// A page of frameworks filtered by status, owner and the council that may use them.
+pub type FrameworkListing = super::Listing<FrameworkSummary>;
 
 /// Shown wherever the source published no title: we never invent one.
 pub const TITLE_NOT_PUBLISHED: &str = "Title not published";
@@ -182,6 +176,8 @@ pub struct SupplierDetail {
     pub offers: Vec<OfferSummary>,
     /// Whether the viewer edits this supplier (links only; the server checks again).
     pub may_edit: bool,
+    /// The people who edit it: (user id, "Name (email)"); only for its editors.
+    pub editors: Vec<(Uuid, String)>,
     /// Contracts awarded to this supplier.
     pub contracts: Vec<ContractSummary>,
 }
@@ -353,11 +349,24 @@ pub struct SupplierListItem {
     pub region: Option<String>,
 }
 
-/// A page of suppliers and the filters that produced it.
+/// A page of suppliers filtered by name, SME/VCSE and region.
+pub type SupplierListing = super::Listing<SupplierListItem>;
+
+/// A page of contracts filtered by council, footprint and end date.
+pub type ContractListing = super::Listing<ContractSummary>;
+
+/// A published offer in the public list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SupplierListing {
-    /// The name searched for, as typed ("" for none).
-    pub name: String,
-    pub sme_only: bool,
-    pub page: Page<SupplierListItem>,
+pub struct OfferListItem {
+    pub id: Uuid,
+    pub title: String,
+    pub summary: String,
+    pub supplier_id: Uuid,
+    pub supplier_name: String,
+    /// "£12.50 per user per month", "Free", "Price on application".
+    pub price: String,
+    pub is_demo: bool,
 }
+
+/// A page of published offers filtered by CPV category and footprint served.
+pub type OfferListing = super::Listing<OfferListItem>;

@@ -4,12 +4,14 @@ mod account;
 mod catalogue;
 mod error;
 mod forms;
+mod listing;
 mod reference;
 
 pub use account::*;
 pub use catalogue::*;
 pub use error::AppError;
 pub use forms::*;
+pub use listing::*;
 pub use reference::*;
 
 use serde::{Deserialize, Serialize};

@@ -65,14 +65,14 @@ impl CouncilFilter {
     }
 
     /// Query-string pairs that reproduce this filter (for pagination links).
-    pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
         [
             ("nation", &self.nation),
             ("region", &self.region),
             ("type", &self.org_type),
         ]
         .into_iter()
-        .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
+        .filter_map(|(k, v)| v.clone().map(|v| (k.to_owned(), v)))
         .collect()
     }
 }
@@ -164,7 +164,10 @@ mod tests {
         let f = CouncilFilter::new(Some("".into()), Some(" North West ".into()), None);
         assert_eq!(f.nation, None);
         assert_eq!(f.region.as_deref(), Some("North West"));
-        assert_eq!(f.query_pairs(), vec![("region", "North West".to_owned())]);
+        assert_eq!(
+            f.query_pairs(),
+            vec![("region".to_owned(), "North West".to_owned())]
+        );
         assert!(CouncilFilter::new(None, Some("  ".into()), None).is_empty());
     }
 

@@ -4,19 +4,29 @@
 //! (anonymous) or 403 and leave every table exactly as it was.
 use std::collections::BTreeSet;
 
+use uuid::Uuid;
+
 use crate::fixture::{
-    MANCHESTER, World, contract_form, framework_form, offer_form, pairs, supplier_form,
+    GMCA, MANCHESTER, World, contract_form, framework_form, offer_form, pairs, supplier_form,
 };
 use crate::harness::{Actor, backend_name};
 
 /// Builds a valid form for cell `n` of the matrix.
 type FormFor = Box<dyn Fn(usize, &World) -> Vec<(String, String)>>;
+type PathFor = Box<dyn Fn(&str) -> String>;
+
+/// The same path for every actor.
+fn fixed(path: impl Into<String>) -> PathFor {
+    let path = path.into();
+    Box::new(move |_| path.clone())
+}
 
 /// One endpoint: its pattern (as listed by the server), the concrete path,
 /// the actors allowed, and a valid form for cell `n`.
 struct Endpoint {
     pattern: &'static str,
-    path: String,
+    /// The path each actor (by label) posts to; most endpoints use one.
+    path: PathFor,
     allowed: &'static [&'static str],
     form: FormFor,
 }
@@ -52,9 +62,40 @@ const SIGNED_IN: &[&str] = &[
 const CURATORS: &[&str] = &["coordinator", "admin"];
 const SUPPLIER_EDITORS: &[&str] = &["editor", "admin"];
 const COUNCIL_BUYERS: &[&str] = &["buyer", "admin"];
+const ADMINS: &[&str] = &["admin"];
 const PASSWORD: &str = "river teacup lantern";
 
-fn endpoints(world: &World) -> Vec<Endpoint> {
+/// Records the removal rows use up: each allowed actor removes its own.
+struct Removable {
+    /// A role the colleague holds (the admin removes it).
+    membership: Uuid,
+    /// Lots with no call-offs: (the coordinator's, the admin's).
+    lots: (Uuid, Uuid),
+    /// Extra editors of the supplier: (the editor removes one, the admin the other).
+    editors: (Uuid, Uuid),
+}
+
+/// Per actor: the allowed actors' own records, and `other` for everyone else.
+fn per_actor(
+    path: impl Fn(Uuid) -> String + 'static,
+    first: (&'static str, Uuid),
+    second: (&'static str, Uuid),
+    other: Uuid,
+) -> PathFor {
+    Box::new(move |label| {
+        let id = if label == first.0 {
+            first.1
+        } else if label == second.0 {
+            second.1
+        } else {
+            other
+        };
+        path(id)
+    })
+}
+
+fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
+    let membership = removable.membership;
     let (f, l, s, o, c) = (
         world.framework,
         world.lot,
@@ -65,7 +106,7 @@ fn endpoints(world: &World) -> Vec<Endpoint> {
     vec![
         Endpoint {
             pattern: "/sign-up",
-            path: "/sign-up".into(),
+            path: fixed("/sign-up"),
             allowed: EVERYONE,
             form: Box::new(|n, _| {
                 owned(vec![
@@ -79,7 +120,7 @@ fn endpoints(world: &World) -> Vec<Endpoint> {
         },
         Endpoint {
             pattern: "/sign-in",
-            path: "/sign-in".into(),
+            path: fixed("/sign-in"),
             allowed: EVERYONE,
             // Signs in to the account the sign-up row made in the same column.
             form: Box::new(|n, _| {
@@ -94,7 +135,7 @@ fn endpoints(world: &World) -> Vec<Endpoint> {
         },
         Endpoint {
             pattern: "/frameworks/new",
-            path: "/frameworks/new".into(),
+            path: fixed("/frameworks/new"),
             allowed: CURATORS,
             form: Box::new(|n, w| {
                 let reference = format!("GM-M-{n}");
@@ -104,13 +145,13 @@ fn endpoints(world: &World) -> Vec<Endpoint> {
         },
         Endpoint {
             pattern: "/frameworks/{id}/edit",
-            path: format!("/frameworks/{f}/edit"),
+            path: fixed(format!("/frameworks/{f}/edit")),
             allowed: CURATORS,
             form: Box::new(|_, w| owned(framework_form("GM-DTS-01", &w.gmca_body.to_string()))),
         },
         Endpoint {
             pattern: "/frameworks/{id}/lots/new",
-            path: format!("/frameworks/{f}/lots/new"),
+            path: fixed(format!("/frameworks/{f}/lots/new")),
             allowed: CURATORS,
             form: Box::new(|n, _| {
                 vec![
@@ -121,8 +162,32 @@ fn endpoints(world: &World) -> Vec<Endpoint> {
             }),
         },
         Endpoint {
+            pattern: "/lots/{id}/edit",
+            path: fixed(format!("/lots/{l}/edit")),
+            allowed: CURATORS,
+            form: Box::new(|n, _| {
+                vec![
+                    ("number".to_owned(), "1".to_owned()),
+                    ("title".to_owned(), format!("Software as a service {n}")),
+                    ("cpv_codes".to_owned(), "72000000".to_owned()),
+                ]
+            }),
+        },
+        Endpoint {
+            pattern: "/lots/{id}/remove",
+            // Anyone refused is refused on the fixture's lot.
+            path: per_actor(
+                |lot| format!("/lots/{lot}/remove"),
+                ("coordinator", removable.lots.0),
+                ("admin", removable.lots.1),
+                l,
+            ),
+            allowed: CURATORS,
+            form: Box::new(|_, _| Vec::new()),
+        },
+        Endpoint {
             pattern: "/lots/{id}/suppliers/new",
-            path: format!("/lots/{l}/suppliers/new"),
+            path: fixed(format!("/lots/{l}/suppliers/new")),
             allowed: CURATORS,
             form: Box::new(|n, _| {
                 vec![
@@ -136,7 +201,7 @@ fn endpoints(world: &World) -> Vec<Endpoint> {
         },
         Endpoint {
             pattern: "/suppliers/new",
-            path: "/suppliers/new".into(),
+            path: fixed("/suppliers/new"),
             allowed: SIGNED_IN,
             form: Box::new(|n, _| {
                 let name = format!("Matrix Org {n} Ltd");
@@ -146,31 +211,42 @@ fn endpoints(world: &World) -> Vec<Endpoint> {
         },
         Endpoint {
             pattern: "/suppliers/{id}/edit",
-            path: format!("/suppliers/{s}/edit"),
+            path: fixed(format!("/suppliers/{s}/edit")),
             allowed: SUPPLIER_EDITORS,
             form: Box::new(|_, _| owned(supplier_form("Acme Digital Ltd", "01234567"))),
         },
         Endpoint {
             pattern: "/suppliers/{id}/colleagues/new",
-            path: format!("/suppliers/{s}/colleagues/new"),
+            path: fixed(format!("/suppliers/{s}/colleagues/new")),
             allowed: SUPPLIER_EDITORS,
             form: Box::new(|_, w| vec![("email".to_owned(), w.colleague.email.clone())]),
         },
         Endpoint {
+            pattern: "/suppliers/{id}/colleagues/{user}/remove",
+            path: per_actor(
+                move |user| format!("/suppliers/{s}/colleagues/{user}/remove"),
+                ("editor", removable.editors.0),
+                ("admin", removable.editors.1),
+                removable.editors.0,
+            ),
+            allowed: SUPPLIER_EDITORS,
+            form: Box::new(|_, _| Vec::new()),
+        },
+        Endpoint {
             pattern: "/suppliers/{id}/offers/new",
-            path: format!("/suppliers/{s}/offers/new"),
+            path: fixed(format!("/suppliers/{s}/offers/new")),
             allowed: SUPPLIER_EDITORS,
             form: Box::new(move |n, _| offer_form(&format!("Matrix offer {n}"), &l.to_string())),
         },
         Endpoint {
             pattern: "/offers/{id}/edit",
-            path: format!("/offers/{o}/edit"),
+            path: fixed(format!("/offers/{o}/edit")),
             allowed: SUPPLIER_EDITORS,
             form: Box::new(move |n, _| offer_form(&format!("Housing repairs {n}"), &l.to_string())),
         },
         Endpoint {
             pattern: "/councils/{gss}/contracts/new",
-            path: format!("/councils/{MANCHESTER}/contracts/new"),
+            path: fixed(format!("/councils/{MANCHESTER}/contracts/new")),
             allowed: COUNCIL_BUYERS,
             form: Box::new(|n, _| {
                 let title = format!("Matrix contract {n}");
@@ -179,17 +255,41 @@ fn endpoints(world: &World) -> Vec<Endpoint> {
         },
         Endpoint {
             pattern: "/contracts/{id}/edit",
-            path: format!("/contracts/{c}/edit"),
+            path: fixed(format!("/contracts/{c}/edit")),
             allowed: COUNCIL_BUYERS,
             form: Box::new(|n, _| {
                 let title = format!("Housing repairs, changed {n}");
                 owned(contract_form(&title, "Acme Digital Ltd"))
             }),
         },
+        Endpoint {
+            pattern: "/admin/users/{id}/roles/new",
+            path: fixed(format!(
+                "/admin/users/{}/roles/new",
+                world.colleague.user_id
+            )),
+            allowed: ADMINS,
+            form: Box::new(|_, _| owned(vec![("role", "council_buyer"), ("scope", MANCHESTER)])),
+        },
+        Endpoint {
+            pattern: "/admin/users/{id}/roles/{membership}/remove",
+            path: fixed(format!(
+                "/admin/users/{}/roles/{membership}/remove",
+                world.colleague.user_id
+            )),
+            allowed: ADMINS,
+            form: Box::new(|_, _| Vec::new()),
+        },
+        Endpoint {
+            pattern: "/admin/users/{id}/status",
+            path: fixed(format!("/admin/users/{}/status", world.colleague.user_id)),
+            allowed: ADMINS,
+            form: Box::new(|_, _| owned(vec![("disabled", "yes")])),
+        },
         // Last: it ends each actor's session.
         Endpoint {
             pattern: "/sign-out",
-            path: "/sign-out".into(),
+            path: fixed("/sign-out"),
             allowed: EVERYONE,
             form: Box::new(|_, _| Vec::new()),
         },
@@ -210,7 +310,59 @@ async fn every_mutating_endpoint_checks_every_role_on_the_server() {
         Some(&world.other_editor),
         Some(&world.admin),
     ];
-    let endpoints = endpoints(&world);
+    // A role for the admin rows to remove.
+    app::server::services::accounts::grant(
+        &world.app.db,
+        None,
+        world.colleague.user_id,
+        app::types::Role::FootprintCoordinator,
+        Some(app::server::services::reference_data::footprint_id(GMCA)),
+    )
+    .await
+    .expect("grant");
+    let membership = {
+        use app::server::entities::membership;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        membership::Entity::find()
+            .filter(membership::Column::UserId.eq(world.colleague.user_id))
+            .one(&world.app.db)
+            .await
+            .expect("query")
+            .expect("membership")
+            .id
+    };
+    let mut lots = Vec::new();
+    for number in ["R1", "R2"] {
+        let response = world
+            .app
+            .post_form(
+                &format!("/frameworks/{}/lots/new", world.framework),
+                Some(&world.admin),
+                &[("number", number), ("title", "A lot to remove")],
+            )
+            .await;
+        assert_eq!(response.status, 303, "{}", response.body);
+        use app::server::entities::lot;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        lots.push(
+            lot::Entity::find()
+                .filter(lot::Column::Number.eq(number))
+                .one(&world.app.db)
+                .await
+                .expect("query")
+                .expect("lot")
+                .id,
+        );
+    }
+    let supplier_editor = Some((app::types::Role::SupplierEditor, Some(world.supplier)));
+    let first_editor = world.app.actor("extra-editor-1", supplier_editor).await;
+    let second_editor = world.app.actor("extra-editor-2", supplier_editor).await;
+    let removable = Removable {
+        membership,
+        lots: (lots[0], lots[1]),
+        editors: (first_editor.user_id, second_editor.user_id),
+    };
+    let endpoints = endpoints(&world, &removable);
 
     // The matrix must cover every endpoint the server has, and nothing else.
     let listed: BTreeSet<&str> = server::forms::MUTATING_ENDPOINTS.iter().copied().collect();
@@ -230,7 +382,7 @@ async fn every_mutating_endpoint_checks_every_role_on_the_server() {
             let before = world.app.snapshot().await;
             let response = world
                 .app
-                .post_form(&endpoint.path, *actor, &pairs(&fields))
+                .post_form(&(endpoint.path)(label), *actor, &pairs(&fields))
                 .await;
             let context = format!("{} as {label} on {}", endpoint.pattern, backend_name());
             if endpoint.allowed.contains(&label) {

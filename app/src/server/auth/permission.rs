@@ -20,6 +20,8 @@ pub enum Permission {
     ManageContracts,
     /// Read the audit log.
     ReadAuditLog,
+    /// See every account; grant and remove roles; disable accounts.
+    ManageUsers,
 }
 
 /// What the permission is exercised on.
@@ -41,6 +43,7 @@ const GRANTS: &[(Role, Permission)] = &[
     (Role::PlatformAdmin, Permission::ManageSupplier),
     (Role::PlatformAdmin, Permission::ManageContracts),
     (Role::PlatformAdmin, Permission::ReadAuditLog),
+    (Role::PlatformAdmin, Permission::ManageUsers),
     (Role::FootprintCoordinator, Permission::ManageFrameworks),
     (Role::SupplierEditor, Permission::ManageSupplier),
     (Role::CouncilBuyer, Permission::ManageContracts),
@@ -98,6 +101,7 @@ mod tests {
             email: "a@b.gov.uk".into(),
             display_name: "A".into(),
             grants: vec![Grant {
+                membership_id: Uuid::nil(),
                 role,
                 scope_id,
                 scope_name: None,

@@ -258,10 +258,12 @@ pub async fn viewer_for<C: ConnectionTrait>(
                     Some(id) => supplier::Entity::find_by_id(id).one(db).await?,
                     None => None,
                 };
-                (m.supplier_id, s.map(|s| s.name), None, None)
+                let code = s.as_ref().and_then(|s| s.companies_house_number.clone());
+                (m.supplier_id, s.map(|s| s.name), code, None)
             }
         };
         grants.push(Grant {
+            membership_id: m.id,
             role,
             scope_id,
             scope_name,
@@ -331,6 +333,41 @@ pub async fn grant<C: ConnectionTrait>(
     .await
 }
 
+/// The id of the scope `code` names for `role`: a council's GSS code for a
+/// council buyer, a footprint's code for a coordinator, a supplier's Companies
+/// House number for a supplier editor. `Ok(Err(message))` when nothing has
+/// that code; `Ok(Ok(None))` for platform admins, who have no scope.
+pub async fn find_scope<C: ConnectionTrait>(
+    db: &C,
+    role: Role,
+    code: &str,
+) -> Result<Result<Option<Uuid>, String>, sea_orm::DbErr> {
+    let found = match role {
+        Role::PlatformAdmin => return Ok(Ok(None)),
+        Role::CouncilBuyer => organisation::Entity::find()
+            .filter(organisation::Column::GssCode.eq(code))
+            .filter(organisation::Column::Category.eq(organisation::CATEGORY_COUNCIL))
+            .one(db)
+            .await?
+            .map(|o| o.id),
+        Role::FootprintCoordinator => footprint::Entity::find()
+            .filter(footprint::Column::Code.eq(code))
+            .one(db)
+            .await?
+            .map(|f| f.id),
+        Role::SupplierEditor => supplier::Entity::find()
+            .filter(supplier::Column::CompaniesHouseNumber.eq(code))
+            .one(db)
+            .await?
+            .map(|s| s.id),
+    };
+    Ok(found.map(Some).ok_or_else(|| match role {
+        Role::CouncilBuyer => format!("No council has the GSS code {code}"),
+        Role::FootprintCoordinator => format!("No footprint has the code {code}"),
+        _ => format!("No supplier has the Companies House number {code}"),
+    }))
+}
+
 /// For the CLI: creates (or finds) the account for `email` and gives it
 /// `role` in the scope named by `scope_code` (a council's GSS code, a
 /// footprint's code, or a supplier's Companies House number). A new account
@@ -351,33 +388,10 @@ pub async fn ensure_user_with_role(
                 role.as_str()
             ));
         }
-        (Role::CouncilBuyer, Some(code)) => Some(
-            organisation::Entity::find()
-                .filter(organisation::Column::GssCode.eq(code))
-                .one(db)
-                .await
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("no council with GSS code {code}"))?
-                .id,
-        ),
-        (Role::FootprintCoordinator, Some(code)) => Some(
-            footprint::Entity::find()
-                .filter(footprint::Column::Code.eq(code))
-                .one(db)
-                .await
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("no footprint with code {code}"))?
-                .id,
-        ),
-        (Role::SupplierEditor, Some(code)) => Some(
-            supplier::Entity::find()
-                .filter(supplier::Column::CompaniesHouseNumber.eq(code))
-                .one(db)
-                .await
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("no supplier with Companies House number {code}"))?
-                .id,
-        ),
+        (_, Some(code)) => find_scope(db, role, code)
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?,
     };
     let txn = db.begin().await.map_err(|e| e.to_string())?;
     let user = match find_by_email(&txn, email)

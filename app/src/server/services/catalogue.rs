@@ -14,18 +14,18 @@ use crate::server::entities::{
     lot_supplier, offer, offer_cpv, offer_footprint, offer_lot, organisation, supplier,
 };
 use crate::types::{
-    AppError, ContractDetail, ContractSummary, FieldError, FrameworkDetail, FrameworkListing,
-    FrameworkStatus, FrameworkSummary, LotDetail, LotPlace, LotSummary, OfferDetail, OfferSummary,
-    Page, SupplierDetail, SupplierListItem, SupplierListing, SupplierSummary, format_pounds,
+    AppError, ContractDetail, ContractSummary, FrameworkDetail, FrameworkStatus, FrameworkSummary,
+    LotDetail, LotPlace, LotSummary, OfferDetail, OfferSummary, Page, SupplierDetail,
+    SupplierSummary, format_pounds,
 };
 
 pub const PER_PAGE: u64 = 50;
 
-fn today() -> time::Date {
+pub(super) fn today() -> time::Date {
     OffsetDateTime::now_utc().date()
 }
 
-fn framework_summary(model: &framework::Model, lot_count: u64) -> FrameworkSummary {
+pub(super) fn framework_summary(model: &framework::Model, lot_count: u64) -> FrameworkSummary {
     FrameworkSummary {
         id: model.id,
         reference: model.reference.clone(),
@@ -39,7 +39,7 @@ fn framework_summary(model: &framework::Model, lot_count: u64) -> FrameworkSumma
     }
 }
 
-async fn lot_counts(
+pub(super) async fn lot_counts(
     db: &DatabaseConnection,
     framework_ids: Vec<Uuid>,
 ) -> Result<HashMap<Uuid, u64>, AppError> {
@@ -70,7 +70,6 @@ fn lot_summary(model: &lot::Model, supplier_count: u64) -> LotSummary {
     }
 }
 
-/// Frameworks by reference, a page at a time.
 /// The SQL condition selecting frameworks whose derived status is `status`
 /// on `today`; it mirrors [`FrameworkStatus::derive`] exactly.
 pub fn status_condition(status: FrameworkStatus, today: time::Date) -> Condition {
@@ -97,60 +96,6 @@ pub fn status_condition(status: FrameworkStatus, today: time::Date) -> Condition
             .add(StartDate.is_null())
             .add(EndDate.is_null()),
     }
-}
-
-/// Frameworks by reference, optionally of one status, a page at a time.
-pub async fn list_frameworks(
-    db: &DatabaseConnection,
-    status: Option<String>,
-    page: u64,
-) -> Result<FrameworkListing, AppError> {
-    let status_value = status
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty());
-    let status = match status_value.as_deref().map(FrameworkStatus::parse) {
-        None => None,
-        Some(Some(status)) => Some(status),
-        Some(None) => {
-            return Ok(FrameworkListing {
-                status: None,
-                page: Page {
-                    items: Vec::new(),
-                    page: 1,
-                    per_page: PER_PAGE,
-                    total_items: 0,
-                },
-                error: Some(FieldError {
-                    field: "status".into(),
-                    message: "Select a status from the list".into(),
-                }),
-            });
-        }
-    };
-    let mut query = framework::Entity::find();
-    if let Some(status) = status {
-        query = query.filter(status_condition(status, today()));
-    }
-    let paginator = query
-        .order_by_asc(framework::Column::Reference)
-        .paginate(db, PER_PAGE);
-    let total_items = paginator.num_items().await?;
-    let page = page.clamp(1, total_items.div_ceil(PER_PAGE).max(1));
-    let models = paginator.fetch_page(page - 1).await?;
-    let counts = lot_counts(db, models.iter().map(|m| m.id).collect()).await?;
-    Ok(FrameworkListing {
-        status,
-        page: Page {
-            items: models
-                .iter()
-                .map(|m| framework_summary(m, counts.get(&m.id).copied().unwrap_or(0)))
-                .collect(),
-            page,
-            per_page: PER_PAGE,
-            total_items,
-        },
-        error: None,
-    })
 }
 
 pub async fn get_framework(db: &DatabaseConnection, id: Uuid) -> Result<FrameworkDetail, AppError> {
@@ -189,59 +134,6 @@ pub async fn get_framework(db: &DatabaseConnection, id: Uuid) -> Result<Framewor
         eligibility: eligibility_in_words(db, &model).await?,
         url: model.url.clone(),
         may_edit: false,
-    })
-}
-
-/// Suppliers by name, optionally only SMEs, 50 per page. The name matches
-/// anywhere in the supplier's normalised name ("acme" finds "ACME Ltd").
-pub async fn list_suppliers(
-    db: &DatabaseConnection,
-    name: Option<String>,
-    sme_only: bool,
-    page: u64,
-) -> Result<SupplierListing, AppError> {
-    let name = name.map(|n| n.trim().to_owned()).unwrap_or_default();
-    if name.chars().count() > 200 {
-        return Err(AppError::Invalid {
-            field: "name".into(),
-            message: "Supplier name must be 200 characters or fewer".into(),
-        });
-    }
-    let mut query = supplier::Entity::find();
-    let wanted = super::demo_catalogue::normalise_supplier_name(&name);
-    if !wanted.is_empty() {
-        query = query.filter(supplier::Column::NormalisedName.contains(wanted.as_str()));
-    }
-    if sme_only {
-        query = query.filter(supplier::Column::IsSme.eq(true));
-    }
-    let paginator = query
-        .order_by_asc(supplier::Column::NormalisedName)
-        .order_by_asc(supplier::Column::Id)
-        .paginate(db, PER_PAGE);
-    let total_items = paginator.num_items().await?;
-    let page = page.clamp(1, total_items.div_ceil(PER_PAGE).max(1));
-    let items = paginator
-        .fetch_page(page - 1)
-        .await?
-        .into_iter()
-        .map(|s| SupplierListItem {
-            id: s.id,
-            name: s.name,
-            is_sme: s.is_sme,
-            is_vcse: s.is_vcse,
-            region: s.region,
-        })
-        .collect();
-    Ok(SupplierListing {
-        name,
-        sme_only,
-        page: Page {
-            items,
-            page,
-            per_page: PER_PAGE,
-            total_items,
-        },
     })
 }
 
@@ -417,7 +309,13 @@ pub async fn get_supplier(
         .into_iter()
         .map(|o| offer_summary(&o))
         .collect();
+    let editors = if may_edit {
+        super::suppliers::editors_of(db, id).await?
+    } else {
+        Vec::new()
+    };
     Ok(SupplierDetail {
+        editors,
         contracts,
         id: model.id,
         name: model.name.clone(),
@@ -579,6 +477,14 @@ pub async fn contract_summaries(
         .order_by_asc(contract::Column::Title)
         .all(db)
         .await?;
+    summarise_contracts(db, contracts).await
+}
+
+/// List rows for these contracts, in the order given.
+pub(super) async fn summarise_contracts(
+    db: &DatabaseConnection,
+    contracts: Vec<contract::Model>,
+) -> Result<Vec<ContractSummary>, AppError> {
     let buyers: HashMap<Uuid, organisation::Model> = organisation::Entity::find()
         .filter(
             organisation::Column::Id.is_in(

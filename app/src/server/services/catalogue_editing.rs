@@ -3,8 +3,8 @@
 //! actor's permission against the record first, validates the whole form,
 //! then writes the change and its audit event in one transaction.
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -14,8 +14,8 @@ use super::audit;
 use super::demo_catalogue::normalise_supplier_name;
 use crate::server::auth::{Permission, Resource, require};
 use crate::server::entities::{
-    cpv_code, footprint, framework, framework_eligibility, lot, lot_cpv, lot_supplier,
-    organisation, supplier,
+    contract, cpv_code, footprint, framework, framework_eligibility, lot, lot_cpv, lot_supplier,
+    offer_lot, organisation, supplier,
 };
 use crate::server::form::{FormError, field_error};
 use crate::server::validate::{self, Fields};
@@ -567,13 +567,33 @@ pub(crate) async fn check_cpv_codes<C: ConnectionTrait>(
 }
 
 /// Adds a lot to a framework; returns the lot's id.
-pub async fn add_lot(
+struct LotInput {
+    number: String,
+    title: String,
+    description: Option<String>,
+    cpv_codes: Vec<String>,
+}
+
+impl LotInput {
+    fn json(&self, framework_id: Uuid) -> Value {
+        json!({
+            "framework_id": framework_id,
+            "number": self.number,
+            "title": self.title,
+            "description": self.description,
+            "cpv_codes": self.cpv_codes,
+        })
+    }
+}
+
+/// Checks a lot form; `changing` is the lot being changed (its own number
+/// is not a clash).
+async fn check_lot(
     db: &DatabaseConnection,
-    actor: Option<&Viewer>,
     framework_id: Uuid,
+    changing: Option<Uuid>,
     form: &[(String, String)],
-) -> Result<Uuid, FormError> {
-    framework_for_change(db, actor, framework_id).await?;
+) -> Result<LotInput, FormError> {
     let fields = Fields(form);
     let mut errors = FieldErrors::default();
     let number = validate::required(
@@ -597,14 +617,14 @@ pub async fn add_lot(
         "the description",
         5000,
     );
-    let codes = check_cpv_codes(db, &mut errors, "cpv_codes", fields.text("cpv_codes")).await?;
+    let cpv_codes = check_cpv_codes(db, &mut errors, "cpv_codes", fields.text("cpv_codes")).await?;
     if !errors.has("number") {
         let taken = lot::Entity::find()
             .filter(lot::Column::FrameworkId.eq(framework_id))
             .filter(lot::Column::Number.eq(number.clone()))
             .one(db)
             .await?
-            .is_some();
+            .is_some_and(|other| Some(other.id) != changing);
         if taken {
             errors.add(
                 "number",
@@ -613,28 +633,70 @@ pub async fn add_lot(
         }
     }
     errors.into_result()?;
+    Ok(LotInput {
+        number,
+        title,
+        description,
+        cpv_codes,
+    })
+}
+
+async fn replace_lot_cpv_codes<C: ConnectionTrait>(
+    db: &C,
+    lot_id: Uuid,
+    codes: &[String],
+) -> Result<(), sea_orm::DbErr> {
+    lot_cpv::Entity::delete_many()
+        .filter(lot_cpv::Column::LotId.eq(lot_id))
+        .exec(db)
+        .await?;
+    for code in codes {
+        lot_cpv::ActiveModel {
+            lot_id: Set(lot_id),
+            cpv_code: Set(code.clone()),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn lot_cpv_codes<C: ConnectionTrait>(
+    db: &C,
+    lot_id: Uuid,
+) -> Result<Vec<String>, sea_orm::DbErr> {
+    Ok(lot_cpv::Entity::find()
+        .filter(lot_cpv::Column::LotId.eq(lot_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.cpv_code)
+        .collect())
+}
+
+pub async fn add_lot(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    framework_id: Uuid,
+    form: &[(String, String)],
+) -> Result<Uuid, FormError> {
+    framework_for_change(db, actor, framework_id).await?;
+    let input = check_lot(db, framework_id, None, form).await?;
     let id = Uuid::new_v4();
     let now = OffsetDateTime::now_utc();
     let txn = db.begin().await?;
     lot::ActiveModel {
         id: Set(id),
         framework_id: Set(framework_id),
-        number: Set(number.clone()),
-        title: Set(title.clone()),
-        description: Set(description.clone()),
+        number: Set(input.number.clone()),
+        title: Set(input.title.clone()),
+        description: Set(input.description.clone()),
         created_at: Set(now),
         updated_at: Set(now),
     }
     .insert(&txn)
     .await?;
-    for code in &codes {
-        lot_cpv::ActiveModel {
-            lot_id: Set(id),
-            cpv_code: Set(code.clone()),
-        }
-        .insert(&txn)
-        .await?;
-    }
+    replace_lot_cpv_codes(&txn, id, &input.cpv_codes).await?;
     audit::record(
         &txn,
         actor.map(|a| a.user_id),
@@ -642,11 +704,131 @@ pub async fn add_lot(
         "lot",
         id,
         None,
-        Some(json!({ "framework_id": framework_id, "number": number, "title": title, "description": description, "cpv_codes": codes })),
+        Some(input.json(framework_id)),
     )
     .await?;
     txn.commit().await?;
     Ok(id)
+}
+
+/// The lot form's values for changing `lot_id`.
+pub async fn lot_form_values(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    lot_id: Uuid,
+) -> Result<Vec<(String, String)>, AppError> {
+    let (lot, _) = lot_for_change(db, actor, lot_id).await?;
+    let codes = lot_cpv_codes(db, lot_id).await?;
+    Ok(vec![
+        ("number".to_owned(), lot.number),
+        ("title".to_owned(), lot.title),
+        (
+            "description".to_owned(),
+            lot.description.unwrap_or_default(),
+        ),
+        ("cpv_codes".to_owned(), codes.join(", ")),
+    ])
+}
+
+/// Changes a lot's number, title, description and CPV codes.
+pub async fn update_lot(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    lot_id: Uuid,
+    form: &[(String, String)],
+) -> Result<Uuid, FormError> {
+    let (lot, framework) = lot_for_change(db, actor, lot_id).await?;
+    let input = check_lot(db, framework.id, Some(lot_id), form).await?;
+    let before = LotInput {
+        number: lot.number.clone(),
+        title: lot.title.clone(),
+        description: lot.description.clone(),
+        cpv_codes: lot_cpv_codes(db, lot_id).await?,
+    }
+    .json(framework.id);
+    let txn = db.begin().await?;
+    let mut model: lot::ActiveModel = lot.into();
+    model.number = Set(input.number.clone());
+    model.title = Set(input.title.clone());
+    model.description = Set(input.description.clone());
+    model.updated_at = Set(OffsetDateTime::now_utc());
+    model.update(&txn).await?;
+    replace_lot_cpv_codes(&txn, lot_id, &input.cpv_codes).await?;
+    audit::record(
+        &txn,
+        actor.map(|a| a.user_id),
+        "lot.updated",
+        "lot",
+        lot_id,
+        Some(before),
+        Some(input.json(framework.id)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(framework.id)
+}
+
+/// Removes a lot with its CPV codes, supplier places and offers' links to it.
+/// A lot that contracts were called off is kept: the register must still
+/// say where those contracts came from.
+pub async fn remove_lot(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    lot_id: Uuid,
+    _form: &[(String, String)],
+) -> Result<Uuid, FormError> {
+    let (lot, framework) = lot_for_change(db, actor, lot_id).await?;
+    let call_offs = contract::Entity::find()
+        .filter(contract::Column::LotId.eq(lot_id))
+        .count(db)
+        .await?;
+    if call_offs > 0 {
+        return Err(field_error(
+            "submit",
+            format!(
+                "{call_offs} contract{} called off this lot, so it cannot be removed",
+                if call_offs == 1 { " was" } else { "s were" }
+            ),
+        ));
+    }
+    let places: Vec<Value> = lot_supplier::Entity::find()
+        .filter(lot_supplier::Column::LotId.eq(lot_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| json!({ "supplier_id": p.supplier_id, "status": p.status }))
+        .collect();
+    let mut before = LotInput {
+        number: lot.number.clone(),
+        title: lot.title.clone(),
+        description: lot.description.clone(),
+        cpv_codes: lot_cpv_codes(db, lot_id).await?,
+    }
+    .json(framework.id);
+    before["suppliers"] = Value::Array(places);
+    let txn = db.begin().await?;
+    lot_supplier::Entity::delete_many()
+        .filter(lot_supplier::Column::LotId.eq(lot_id))
+        .exec(&txn)
+        .await?;
+    offer_lot::Entity::delete_many()
+        .filter(offer_lot::Column::LotId.eq(lot_id))
+        .exec(&txn)
+        .await?;
+    replace_lot_cpv_codes(&txn, lot_id, &[]).await?;
+    lot::Entity::delete_by_id(lot_id).exec(&txn).await?;
+    audit::record(
+        &txn,
+        actor.map(|a| a.user_id),
+        "lot.removed",
+        "lot",
+        lot_id,
+        Some(before),
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(framework.id)
 }
 
 /// The lot a supplier form belongs to, after the permission check.
@@ -745,6 +927,30 @@ pub async fn add_lot_supplier(
     }
     txn.commit().await?;
     Ok(())
+}
+
+/// The lot-supplier form's values for changing `supplier_id`'s place.
+pub async fn lot_supplier_values(
+    db: &DatabaseConnection,
+    lot_id: Uuid,
+    supplier_id: Uuid,
+) -> Result<Vec<(String, String)>, AppError> {
+    let place = lot_supplier::Entity::find_by_id((lot_id, supplier_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Supplier place".into()))?;
+    let supplier = supplier::Entity::find_by_id(supplier_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Supplier".into()))?;
+    Ok(vec![
+        ("supplier_name".to_owned(), supplier.name),
+        (
+            "companies_house_number".to_owned(),
+            supplier.companies_house_number.unwrap_or_default(),
+        ),
+        ("status".to_owned(), place.status),
+    ])
 }
 
 /// The supplier with this Companies House number, else this name (when it

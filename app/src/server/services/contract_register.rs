@@ -39,6 +39,45 @@ struct ContractInput {
     call_off: Option<(framework::Model, lot::Model)>,
 }
 
+/// Codes of the footprints `council` belongs to.
+pub async fn footprint_codes_of<C: ConnectionTrait>(
+    db: &C,
+    council_id: Uuid,
+) -> Result<Vec<String>, sea_orm::DbErr> {
+    let ids: Vec<Uuid> = footprint_member::Entity::find()
+        .filter(footprint_member::Column::OrganisationId.eq(council_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.footprint_id)
+        .collect();
+    Ok(footprint::Entity::find()
+        .filter(footprint::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| f.code)
+        .collect())
+}
+
+/// Whether one eligibility rule (`kind`, `value`) admits `council`, which
+/// belongs to the footprints `footprint_codes`. The single statement of the
+/// rule: the call-off check and the framework list's council filter use it.
+pub fn eligibility_admits(
+    kind: &str,
+    value: &str,
+    council: &organisation::Model,
+    footprint_codes: &[String],
+) -> bool {
+    match kind {
+        "buyer_type" => council.org_type == value,
+        "region" => council.region.as_deref() == Some(value),
+        "nation" => council.nation == value,
+        "footprint" => footprint_codes.iter().any(|c| c == value),
+        _ => false,
+    }
+}
+
 /// Whether `council` may buy through `framework`, by its eligibility rules.
 pub async fn council_may_use<C: ConnectionTrait>(
     db: &C,
@@ -48,31 +87,11 @@ pub async fn council_may_use<C: ConnectionTrait>(
     if framework.eligibility_scope == ALL_UK_PUBLIC_SECTOR {
         return Ok(true);
     }
-    for (kind, value) in eligibility_of(db, framework.id).await? {
-        let matches = match kind.as_str() {
-            "buyer_type" => council.org_type == value,
-            "region" => council.region.as_deref() == Some(value.as_str()),
-            "nation" => council.nation == value,
-            "footprint" => {
-                let Some(fp) = footprint::Entity::find()
-                    .filter(footprint::Column::Code.eq(value))
-                    .one(db)
-                    .await?
-                else {
-                    continue;
-                };
-                footprint_member::Entity::find_by_id((fp.id, council.id))
-                    .one(db)
-                    .await?
-                    .is_some()
-            }
-            _ => false,
-        };
-        if matches {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    let rules = eligibility_of(db, framework.id).await?;
+    let codes = footprint_codes_of(db, council.id).await?;
+    Ok(rules
+        .iter()
+        .any(|(kind, value)| eligibility_admits(kind, value, council, &codes)))
 }
 
 async fn check_contract(
@@ -495,4 +514,58 @@ pub async fn update_contract(
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn council() -> organisation::Model {
+        let now = OffsetDateTime::now_utc();
+        organisation::Model {
+            id: Uuid::nil(),
+            gss_code: Some("E08000003".into()),
+            register_code: None,
+            name: "Manchester City Council".into(),
+            short_name: "Manchester".into(),
+            category: organisation::CATEGORY_COUNCIL.into(),
+            org_type: "MD".into(),
+            org_type_name: "Metropolitan district".into(),
+            region: Some("North West".into()),
+            nation: "England".into(),
+            parent_county_id: None,
+            start_date: None,
+            end_date: None,
+            website: None,
+            population: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    #[test]
+    fn each_kind_of_rule_admits_only_matching_councils() {
+        let manchester = council();
+        let codes = vec!["GMCA".to_owned()];
+        assert!(eligibility_admits("buyer_type", "MD", &manchester, &codes));
+        assert!(!eligibility_admits("buyer_type", "UA", &manchester, &codes));
+        assert!(eligibility_admits(
+            "region",
+            "North West",
+            &manchester,
+            &codes
+        ));
+        assert!(!eligibility_admits("region", "London", &manchester, &codes));
+        assert!(eligibility_admits("nation", "England", &manchester, &codes));
+        assert!(!eligibility_admits("nation", "Wales", &manchester, &codes));
+        assert!(eligibility_admits("footprint", "GMCA", &manchester, &codes));
+        assert!(!eligibility_admits(
+            "footprint",
+            "WYCA",
+            &manchester,
+            &codes
+        ));
+        assert!(!eligibility_admits("footprint", "GMCA", &manchester, &[]));
+        assert!(!eligibility_admits("unknown", "MD", &manchester, &codes));
+    }
 }

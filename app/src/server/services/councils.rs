@@ -26,7 +26,7 @@ pub fn summary(model: &organisation::Model) -> CouncilSummary {
     }
 }
 
-fn current_councils() -> sea_orm::Select<organisation::Entity> {
+pub(super) fn current_councils() -> sea_orm::Select<organisation::Entity> {
     organisation::Entity::find()
         .filter(organisation::Column::Category.eq(organisation::CATEGORY_COUNCIL))
         .filter(organisation::Column::EndDate.is_null())

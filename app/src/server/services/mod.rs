@@ -8,5 +8,7 @@ pub mod councils;
 pub mod demo_catalogue;
 pub mod demo_contracts;
 pub mod footprints;
+pub mod listings;
 pub mod reference_data;
 pub mod suppliers;
+pub mod user_admin;

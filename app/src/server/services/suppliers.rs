@@ -15,8 +15,8 @@ use super::demo_catalogue::normalise_supplier_name;
 use super::{accounts, audit};
 use crate::server::auth::{Permission, Resource, require};
 use crate::server::entities::{
-    app_user, footprint, framework, lot, lot_supplier, offer, offer_cpv, offer_footprint,
-    offer_lot, organisation, supplier,
+    app_user, footprint, framework, lot, lot_supplier, membership, offer, offer_cpv,
+    offer_footprint, offer_lot, organisation, supplier,
 };
 use crate::server::form::{FormError, field_error};
 use crate::server::validate::{self, Fields};
@@ -342,6 +342,92 @@ pub async fn add_colleague(
         colleague.id,
         Role::SupplierEditor,
         Some(id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The supplier's editors as (user id, "Name (email)"), by name.
+pub async fn editors_of<C: ConnectionTrait>(
+    db: &C,
+    supplier_id: Uuid,
+) -> Result<Vec<(Uuid, String)>, sea_orm::DbErr> {
+    let ids: Vec<Uuid> = editor_memberships(db, supplier_id)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
+    Ok(app_user::Entity::find()
+        .filter(app_user::Column::Id.is_in(ids))
+        .order_by_asc(app_user::Column::DisplayName)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, format!("{} ({})", u.display_name, u.email)))
+        .collect())
+}
+
+async fn editor_memberships<C: ConnectionTrait>(
+    db: &C,
+    supplier_id: Uuid,
+) -> Result<Vec<membership::Model>, sea_orm::DbErr> {
+    membership::Entity::find()
+        .filter(membership::Column::Role.eq(Role::SupplierEditor.as_str()))
+        .filter(membership::Column::SupplierId.eq(supplier_id))
+        .all(db)
+        .await
+}
+
+/// For the removal page: the supplier's name and the colleague described,
+/// after the permission check.
+pub async fn colleague_heading(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    (supplier_id, user_id): (Uuid, Uuid),
+) -> Result<(String, String), AppError> {
+    let supplier = supplier_for_change(db, actor, supplier_id).await?;
+    let colleague = editors_of(db, supplier_id)
+        .await?
+        .into_iter()
+        .find(|(id, _)| *id == user_id)
+        .ok_or_else(|| AppError::NotFound("Colleague".into()))?;
+    Ok((supplier.name, colleague.1))
+}
+
+/// Stops `user_id` editing the supplier. The last editor cannot be removed:
+/// the organisation would have nobody to keep its profile and offers.
+pub async fn remove_colleague(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    (supplier_id, user_id): (Uuid, Uuid),
+    _form: &[(String, String)],
+) -> Result<(), FormError> {
+    supplier_for_change(db, actor, supplier_id).await?;
+    let txn = db.begin().await?;
+    let memberships = editor_memberships(&txn, supplier_id).await?;
+    let Some(membership) = memberships.iter().find(|m| m.user_id == user_id).cloned() else {
+        return Err(AppError::NotFound("Colleague".into()).into());
+    };
+    if memberships.len() == 1 {
+        return Err(field_error(
+            "submit",
+            "You cannot remove the only person who edits this organisation: add a colleague first",
+        ));
+    }
+    let before = json!({ "user_id": user_id, "role": membership.role, "supplier_id": supplier_id });
+    let membership_id = membership.id;
+    membership::Entity::delete_by_id(membership_id)
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        actor.map(|a| a.user_id),
+        "membership.removed",
+        "membership",
+        membership_id,
+        Some(before),
+        None,
     )
     .await?;
     txn.commit().await?;

@@ -1,0 +1,672 @@
+//! The public lists — frameworks, suppliers, contracts and offers — and their
+//! filters. Each list declares its filters on a [`FilterSet`], which checks
+//! the chosen values against the choices it offers: a value that is not a
+//! choice shows an error naming the filter and lists nothing, so a mistyped
+//! link explains itself instead of looking like an empty catalogue.
+use std::collections::{BTreeMap, BTreeSet};
+
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select,
+};
+use uuid::Uuid;
+
+use super::catalogue::{
+    describe_price, framework_summary, lot_counts, status_condition, summarise_contracts, today,
+};
+use super::catalogue_editing::ALL_UK_PUBLIC_SECTOR;
+use super::contract_register::{eligibility_admits, footprint_codes_of};
+use super::councils::current_councils;
+use crate::server::entities::{
+    contract, cpv_code, footprint, footprint_member, framework, framework_eligibility, offer,
+    offer_cpv, offer_footprint, organisation, supplier,
+};
+use crate::types::{
+    AppError, CHECKED, ContractListing, FieldError, Filter, FilterKind, FrameworkListing,
+    FrameworkStatus, Listing, OfferListItem, OfferListing, Page, SupplierListItem, SupplierListing,
+};
+
+pub const PER_PAGE: u64 = 50;
+
+/// The filters of one list as the visitor set them, and the first refused one.
+#[derive(Default)]
+pub struct FilterSet {
+    filters: Vec<Filter>,
+    error: Option<FieldError>,
+}
+
+fn clean(raw: Option<String>) -> String {
+    raw.map(|s| s.trim().to_owned()).unwrap_or_default()
+}
+
+impl FilterSet {
+    /// A select; `Some(value)` when the visitor chose one of `choices`.
+    /// `noun` names a choice in the error: "Select {noun} from the list".
+    pub fn select(
+        &mut self,
+        name: &str,
+        label: &str,
+        noun: &str,
+        raw: Option<String>,
+        choices: Vec<(String, String)>,
+    ) -> Option<String> {
+        let value = clean(raw);
+        let chosen = if value.is_empty() {
+            None
+        } else if choices.iter().any(|(v, _)| *v == value) {
+            Some(value.clone())
+        } else {
+            self.refuse(name, format!("Select {noun} from the list"));
+            None
+        };
+        self.push(name, label, FilterKind::Select(choices), value);
+        chosen
+    }
+
+    /// A checkbox: ticked when it sent `yes`; anything else counts as unticked.
+    pub fn checkbox(&mut self, name: &str, label: &str, raw: Option<String>) -> bool {
+        let ticked = clean(raw) == CHECKED;
+        let value = if ticked {
+            CHECKED.to_owned()
+        } else {
+            String::new()
+        };
+        self.push(name, label, FilterKind::Checkbox, value);
+        ticked
+    }
+
+    /// Free text of at most `max_chars` characters; `None` when empty.
+    pub fn search(
+        &mut self,
+        name: &str,
+        label: &str,
+        raw: Option<String>,
+        max_chars: usize,
+    ) -> Option<String> {
+        let value = clean(raw);
+        if value.chars().count() > max_chars {
+            self.refuse(
+                name,
+                format!("{label} must be {max_chars} characters or fewer"),
+            );
+        }
+        let chosen = (!value.is_empty()).then(|| value.clone());
+        self.push(name, label, FilterKind::Search, value);
+        chosen
+    }
+
+    fn push(&mut self, name: &str, label: &str, kind: FilterKind, value: String) {
+        self.filters.push(Filter {
+            name: name.to_owned(),
+            label: label.to_owned(),
+            kind,
+            value,
+        });
+    }
+
+    fn refuse(&mut self, field: &str, message: String) {
+        self.error.get_or_insert(FieldError {
+            field: field.to_owned(),
+            message,
+        });
+    }
+
+    pub fn refused(&self) -> bool {
+        self.error.is_some()
+    }
+
+    /// The list page: `items` of the `page` clamped to `total_items`.
+    pub fn into_listing<T>(self, items: Vec<T>, page: u64, total_items: u64) -> Listing<T> {
+        Listing {
+            filters: self.filters,
+            page: Page {
+                items,
+                page,
+                per_page: PER_PAGE,
+                total_items,
+            },
+            error: self.error,
+        }
+    }
+
+    /// An empty first page: what a refused filter shows.
+    pub fn into_empty_listing<T>(self) -> Listing<T> {
+        self.into_listing(Vec::new(), 1, 0)
+    }
+}
+
+/// One page of `query` (which must be fully ordered); a page past the end
+/// shows the last page rather than an empty table. Returns (rows, page, total).
+pub async fn fetch_page<E>(
+    db: &DatabaseConnection,
+    query: Select<E>,
+    page: u64,
+) -> Result<(Vec<E::Model>, u64, u64), AppError>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    let paginator = query.paginate(db, PER_PAGE);
+    let total_items = paginator.num_items().await?;
+    let page = page.clamp(1, total_items.div_ceil(PER_PAGE).max(1));
+    let rows = paginator.fetch_page(page - 1).await?;
+    Ok((rows, page, total_items))
+}
+
+/// Current councils as (GSS code, name) choices, by name.
+async fn council_choices(
+    db: &DatabaseConnection,
+    only: Option<Vec<Uuid>>,
+) -> Result<Vec<(String, String)>, AppError> {
+    let mut query = current_councils();
+    if let Some(ids) = only {
+        query = query.filter(organisation::Column::Id.is_in(ids));
+    }
+    Ok(query
+        .order_by_asc(organisation::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|c| c.gss_code.map(|gss| (gss, c.name)))
+        .collect())
+}
+
+/// Footprints as (code, name) choices, by name.
+async fn footprint_choices(
+    db: &DatabaseConnection,
+    only: Option<Vec<Uuid>>,
+) -> Result<Vec<(String, String)>, AppError> {
+    let mut query = footprint::Entity::find();
+    if let Some(ids) = only {
+        query = query.filter(footprint::Column::Id.is_in(ids));
+    }
+    Ok(query
+        .order_by_asc(footprint::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| (f.code, f.name))
+        .collect())
+}
+
+async fn council_by_gss(
+    db: &DatabaseConnection,
+    gss: &str,
+) -> Result<Option<organisation::Model>, AppError> {
+    Ok(current_councils()
+        .filter(organisation::Column::GssCode.eq(gss))
+        .one(db)
+        .await?)
+}
+
+/// Ids of the organisations in the footprint with this code.
+async fn members_of(db: &DatabaseConnection, code: &str) -> Result<Vec<Uuid>, AppError> {
+    let Some(fp) = footprint::Entity::find()
+        .filter(footprint::Column::Code.eq(code))
+        .one(db)
+        .await?
+    else {
+        return Ok(Vec::new());
+    };
+    Ok(footprint_member::Entity::find()
+        .filter(footprint_member::Column::FootprintId.eq(fp.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.organisation_id)
+        .collect())
+}
+
+/// The SQL condition for "frameworks `council` may use": open to all UK
+/// public sector, or with a rule that admits it ([`eligibility_admits`]).
+async fn usable_by(
+    db: &DatabaseConnection,
+    council: &organisation::Model,
+) -> Result<Condition, AppError> {
+    let codes = footprint_codes_of(db, council.id).await?;
+    let admitted: BTreeSet<Uuid> = framework_eligibility::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|rule| eligibility_admits(&rule.kind, &rule.value, council, &codes))
+        .map(|rule| rule.framework_id)
+        .collect();
+    Ok(Condition::any()
+        .add(framework::Column::EligibilityScope.eq(ALL_UK_PUBLIC_SECTOR))
+        .add(framework::Column::Id.is_in(admitted)))
+}
+
+/// Frameworks by reference, filtered by status, owner and the council that
+/// may use them.
+pub async fn frameworks(
+    db: &DatabaseConnection,
+    status: Option<String>,
+    owner: Option<String>,
+    council: Option<String>,
+    page: u64,
+) -> Result<FrameworkListing, AppError> {
+    let owners: Vec<String> = framework::Entity::find()
+        .select_only()
+        .column(framework::Column::OwnerName)
+        .distinct()
+        .order_by_asc(framework::Column::OwnerName)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut filters = FilterSet::default();
+    let status = filters.select(
+        "status",
+        "Status",
+        "a status",
+        status,
+        FrameworkStatus::ALL
+            .into_iter()
+            .map(|s| (s.as_str().to_owned(), s.label().to_owned()))
+            .collect(),
+    );
+    let owner = filters.select(
+        "owner",
+        "Owner",
+        "an owner",
+        owner,
+        owners.into_iter().map(|o| (o.clone(), o)).collect(),
+    );
+    let council = filters.select(
+        "council",
+        "May be used by",
+        "a council",
+        council,
+        council_choices(db, None).await?,
+    );
+    if filters.refused() {
+        return Ok(filters.into_empty_listing());
+    }
+    let mut query = framework::Entity::find();
+    if let Some(status) = status.as_deref().and_then(FrameworkStatus::parse) {
+        query = query.filter(status_condition(status, today()));
+    }
+    if let Some(owner) = owner {
+        query = query.filter(framework::Column::OwnerName.eq(owner));
+    }
+    if let Some(gss) = council
+        && let Some(council) = council_by_gss(db, &gss).await?
+    {
+        query = query.filter(usable_by(db, &council).await?);
+    }
+    let query = query
+        .order_by_asc(framework::Column::Reference)
+        .order_by_asc(framework::Column::Id);
+    let (models, page, total) = fetch_page(db, query, page).await?;
+    let counts = lot_counts(db, models.iter().map(|m| m.id).collect()).await?;
+    let items = models
+        .iter()
+        .map(|m| framework_summary(m, counts.get(&m.id).copied().unwrap_or(0)))
+        .collect();
+    Ok(filters.into_listing(items, page, total))
+}
+
+/// Suppliers by name, filtered by a name search (anywhere in the normalised
+/// name: "acme" finds "ACME Ltd"), SME, VCSE and region.
+pub async fn suppliers(
+    db: &DatabaseConnection,
+    name: Option<String>,
+    sme: Option<String>,
+    vcse: Option<String>,
+    region: Option<String>,
+    page: u64,
+) -> Result<SupplierListing, AppError> {
+    let regions: Vec<Option<String>> = supplier::Entity::find()
+        .select_only()
+        .column(supplier::Column::Region)
+        .distinct()
+        .order_by_asc(supplier::Column::Region)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut filters = FilterSet::default();
+    let name = filters.search("name", "Supplier name", name, 200);
+    let sme_only = filters.checkbox("sme", "Only small and medium-sized enterprises (SMEs)", sme);
+    let vcse_only = filters.checkbox(
+        "vcse",
+        "Only voluntary, community and social enterprises (VCSEs)",
+        vcse,
+    );
+    let region = filters.select(
+        "region",
+        "Based in",
+        "a region",
+        region,
+        regions
+            .into_iter()
+            .flatten()
+            .map(|r| (r.clone(), r))
+            .collect(),
+    );
+    if filters.refused() {
+        return Ok(filters.into_empty_listing());
+    }
+    let mut query = supplier::Entity::find();
+    let wanted = super::demo_catalogue::normalise_supplier_name(name.as_deref().unwrap_or(""));
+    if !wanted.is_empty() {
+        query = query.filter(supplier::Column::NormalisedName.contains(wanted.as_str()));
+    }
+    if sme_only {
+        query = query.filter(supplier::Column::IsSme.eq(true));
+    }
+    if vcse_only {
+        query = query.filter(supplier::Column::IsVcse.eq(true));
+    }
+    if let Some(region) = region {
+        query = query.filter(supplier::Column::Region.eq(region));
+    }
+    let query = query
+        .order_by_asc(supplier::Column::NormalisedName)
+        .order_by_asc(supplier::Column::Id);
+    let (rows, page, total) = fetch_page(db, query, page).await?;
+    let items = rows
+        .into_iter()
+        .map(|s| SupplierListItem {
+            id: s.id,
+            name: s.name,
+            is_sme: s.is_sme,
+            is_vcse: s.is_vcse,
+            region: s.region,
+        })
+        .collect();
+    Ok(filters.into_listing(items, page, total))
+}
+
+/// "Ending within" choices: days from today.
+const ENDING_WITHIN_DAYS: [(i64, &str); 4] = [
+    (90, "Ending within 3 months (90 days)"),
+    (180, "Ending within 6 months (180 days)"),
+    (365, "Ending within 12 months (365 days)"),
+    (730, "Ending within 2 years (730 days)"),
+];
+
+/// Contracts soonest-ending first (undated last), filtered by buying council,
+/// the footprint it belongs to, and how soon they end.
+pub async fn contracts(
+    db: &DatabaseConnection,
+    council: Option<String>,
+    footprint_code: Option<String>,
+    ending: Option<String>,
+    page: u64,
+) -> Result<ContractListing, AppError> {
+    let buyer_ids: Vec<Uuid> = contract::Entity::find()
+        .select_only()
+        .column(contract::Column::BuyerOrganisationId)
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    let buyer_footprints: Vec<Uuid> = footprint_member::Entity::find()
+        .filter(footprint_member::Column::OrganisationId.is_in(buyer_ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.footprint_id)
+        .collect();
+    let mut filters = FilterSet::default();
+    let council = filters.select(
+        "council",
+        "Council",
+        "a council",
+        council,
+        council_choices(db, Some(buyer_ids)).await?,
+    );
+    let footprint_code = filters.select(
+        "footprint",
+        "Footprint",
+        "a footprint",
+        footprint_code,
+        footprint_choices(db, Some(buyer_footprints)).await?,
+    );
+    let ending = filters.select(
+        "ending",
+        "Ends",
+        "when the contract ends",
+        ending,
+        ENDING_WITHIN_DAYS
+            .iter()
+            .map(|(days, label)| (days.to_string(), (*label).to_owned()))
+            .collect(),
+    );
+    if filters.refused() {
+        return Ok(filters.into_empty_listing());
+    }
+    let mut query = contract::Entity::find();
+    if let Some(gss) = council {
+        let id = council_by_gss(db, &gss).await?.map(|c| c.id);
+        query = query.filter(contract::Column::BuyerOrganisationId.is_in(id));
+    }
+    if let Some(code) = footprint_code {
+        query =
+            query.filter(contract::Column::BuyerOrganisationId.is_in(members_of(db, &code).await?));
+    }
+    if let Some(days) = ending.and_then(|d| d.parse::<i64>().ok()) {
+        let today = today();
+        query = query
+            .filter(contract::Column::EndDate.gte(today))
+            .filter(contract::Column::EndDate.lte(today + time::Duration::days(days)));
+    }
+    let query = query
+        .order_by_with_nulls(
+            contract::Column::EndDate,
+            sea_orm::Order::Asc,
+            sea_orm::sea_query::NullOrdering::Last,
+        )
+        .order_by_asc(contract::Column::Title)
+        .order_by_asc(contract::Column::Id);
+    let (rows, page, total) = fetch_page(db, query, page).await?;
+    let items = summarise_contracts(db, rows).await?;
+    Ok(filters.into_listing(items, page, total))
+}
+
+pub const OFFER_PUBLISHED: &str = "published";
+
+/// Published offers by title, filtered by CPV category (division) and the
+/// footprint served.
+pub async fn offers(
+    db: &DatabaseConnection,
+    category: Option<String>,
+    footprint_code: Option<String>,
+    page: u64,
+) -> Result<OfferListing, AppError> {
+    let published: Vec<Uuid> = offer::Entity::find()
+        .select_only()
+        .column(offer::Column::Id)
+        .filter(offer::Column::Status.eq(OFFER_PUBLISHED))
+        .into_tuple()
+        .all(db)
+        .await?;
+    // Categories are CPV divisions (the first two digits), offered only
+    // where some published offer is in one.
+    let offer_codes = offer_cpv::Entity::find()
+        .filter(offer_cpv::Column::OfferId.is_in(published.clone()))
+        .all(db)
+        .await?;
+    let divisions: BTreeSet<String> = offer_codes
+        .iter()
+        .map(|c| division_of(&c.cpv_code))
+        .collect();
+    let categories: Vec<(String, String)> = cpv_code::Entity::find()
+        .filter(cpv_code::Column::Code.is_in(divisions.iter().map(|d| format!("{d}000000"))))
+        .order_by_asc(cpv_code::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.division.clone(), format!("{} ({})", c.label, c.division)))
+        .collect();
+    let served: Vec<Uuid> = offer_footprint::Entity::find()
+        .filter(offer_footprint::Column::OfferId.is_in(published.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| f.footprint_id)
+        .collect();
+    let mut filters = FilterSet::default();
+    let category = filters.select("category", "Category", "a category", category, categories);
+    let footprint_code = filters.select(
+        "footprint",
+        "Footprint served",
+        "a footprint",
+        footprint_code,
+        footprint_choices(db, Some(served)).await?,
+    );
+    if filters.refused() {
+        return Ok(filters.into_empty_listing());
+    }
+    let mut query = offer::Entity::find().filter(offer::Column::Id.is_in(published));
+    if let Some(division) = category {
+        let ids: Vec<Uuid> = offer_codes
+            .iter()
+            .filter(|c| division_of(&c.cpv_code) == division)
+            .map(|c| c.offer_id)
+            .collect();
+        query = query.filter(offer::Column::Id.is_in(ids));
+    }
+    if let Some(code) = footprint_code {
+        let fp = footprint::Entity::find()
+            .filter(footprint::Column::Code.eq(code))
+            .one(db)
+            .await?;
+        let ids: Vec<Uuid> = offer_footprint::Entity::find()
+            .filter(offer_footprint::Column::FootprintId.is_in(fp.map(|f| f.id)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|f| f.offer_id)
+            .collect();
+        query = query.filter(offer::Column::Id.is_in(ids));
+    }
+    let query = query
+        .order_by_asc(offer::Column::Title)
+        .order_by_asc(offer::Column::Id);
+    let (rows, page, total) = fetch_page(db, query, page).await?;
+    let supplier_names: BTreeMap<Uuid, String> = supplier::Entity::find()
+        .filter(supplier::Column::Id.is_in(rows.iter().map(|o| o.supplier_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
+    let items = rows
+        .into_iter()
+        .map(|o| OfferListItem {
+            id: o.id,
+            price: describe_price(
+                o.pricing_model.as_deref(),
+                o.price_pence,
+                o.price_unit.as_deref(),
+            ),
+            supplier_name: supplier_names
+                .get(&o.supplier_id)
+                .cloned()
+                .unwrap_or_default(),
+            supplier_id: o.supplier_id,
+            title: o.title,
+            summary: o.summary,
+            is_demo: o.is_demo,
+        })
+        .collect();
+    Ok(filters.into_listing(items, page, total))
+}
+
+/// The CPV division of a code: its first two digits ("72" of "72212000").
+fn division_of(code: &str) -> String {
+    code.chars().take(2).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn choices() -> Vec<(String, String)> {
+        vec![
+            ("live".into(), "Live".into()),
+            ("expired".into(), "Expired".into()),
+        ]
+    }
+
+    #[test]
+    fn a_select_accepts_only_its_choices() {
+        let mut filters = FilterSet::default();
+        assert_eq!(
+            filters.select(
+                "status",
+                "Status",
+                "a status",
+                Some(" live ".into()),
+                choices()
+            ),
+            Some("live".to_owned())
+        );
+        assert_eq!(
+            filters.select("other", "Other", "a thing", Some(String::new()), choices()),
+            None
+        );
+        assert!(!filters.refused());
+        assert_eq!(
+            filters.select(
+                "third",
+                "Third",
+                "a third thing",
+                Some("forever".into()),
+                choices()
+            ),
+            None
+        );
+        let listing: Listing<u8> = filters.into_empty_listing();
+        let error = listing.error.clone().expect("refused");
+        assert_eq!(error.field, "third");
+        assert_eq!(error.message, "Select a third thing from the list");
+        // The refused value is kept, so the visitor sees what they sent.
+        assert_eq!(listing.value_of("third"), "forever");
+    }
+
+    #[test]
+    fn the_first_refusal_is_the_one_reported() {
+        let mut filters = FilterSet::default();
+        filters.select("a", "A", "an a", Some("x".into()), choices());
+        filters.search("b", "Name", Some("y".repeat(11)), 10);
+        let listing: Listing<u8> = filters.into_empty_listing();
+        assert_eq!(listing.error.map(|e| e.field).as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn searches_are_trimmed_and_limited() {
+        let mut filters = FilterSet::default();
+        assert_eq!(
+            filters.search("name", "Supplier name", Some("  acme ".into()), 10),
+            Some("acme".to_owned())
+        );
+        assert_eq!(filters.search("none", "None", Some("   ".into()), 10), None);
+        filters.search("long", "Supplier name", Some("é".repeat(11)), 10);
+        let listing: Listing<u8> = filters.into_empty_listing();
+        assert_eq!(
+            listing.error.map(|e| e.message).as_deref(),
+            Some("Supplier name must be 10 characters or fewer")
+        );
+    }
+
+    #[test]
+    fn a_checkbox_is_ticked_only_by_yes() {
+        let mut filters = FilterSet::default();
+        assert!(filters.checkbox("sme", "SMEs", Some("yes".into())));
+        assert!(!filters.checkbox("vcse", "VCSEs", Some("on".into())));
+        assert!(!filters.checkbox("none", "None", None));
+        let listing: Listing<u8> = filters.into_listing(Vec::new(), 1, 0);
+        assert_eq!(
+            listing.query_pairs(),
+            vec![("sme".to_owned(), "yes".to_owned())]
+        );
+        assert!(listing.error.is_none());
+    }
+
+    #[test]
+    fn divisions_are_the_first_two_digits() {
+        assert_eq!(division_of("72212000"), "72");
+        assert_eq!(division_of("48000000"), "48");
+    }
+}

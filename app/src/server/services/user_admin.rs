@@ -1,0 +1,283 @@
+//! Platform admins manage accounts: find people, grant and remove roles, and
+//! disable or re-enable accounts. Every change is audited in its transaction.
+//! Two guards keep the platform manageable: an admin cannot disable their own
+//! account, and the last platform admin role cannot be removed.
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    sea_query::{Expr, ExprTrait, Func},
+};
+use serde_json::json;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::accounts::{find_scope, grant, viewer_for};
+use super::audit;
+use super::listings::{FilterSet, fetch_page};
+use crate::server::auth::{Permission, Resource, require, session};
+use crate::server::entities::{app_user, membership};
+use crate::server::form::{FormError, field_error};
+use crate::server::validate::Fields;
+use crate::types::{
+    AppError, FieldErrors, Role, UserDetail, UserListItem, UserListing, Viewer, format_date,
+};
+
+fn require_admin(actor: Option<&Viewer>) -> Result<&Viewer, AppError> {
+    require(actor, Permission::ManageUsers, Resource::Platform)?;
+    actor.ok_or(AppError::Unauthenticated)
+}
+
+async fn user<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<app_user::Model, AppError> {
+    app_user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Account".into()))
+}
+
+/// Accounts by email, filtered by a name-or-email search and a role.
+pub async fn list_users(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    search: Option<String>,
+    role: Option<String>,
+    page: u64,
+) -> Result<UserListing, AppError> {
+    require_admin(actor)?;
+    let mut filters = FilterSet::default();
+    let search = filters.search("q", "Name or email address", search, 320);
+    let role = filters.select(
+        "role",
+        "Role",
+        "a role",
+        role,
+        Role::ALL
+            .into_iter()
+            .map(|r| (r.as_str().to_owned(), r.label().to_owned()))
+            .collect(),
+    );
+    if filters.refused() {
+        return Ok(filters.into_empty_listing());
+    }
+    let mut query = app_user::Entity::find();
+    if let Some(search) = search {
+        // Case-insensitive on both backends (PostgreSQL's LIKE is not).
+        let pattern = format!("%{}%", search.to_lowercase());
+        let lower = |column: app_user::Column| Expr::expr(Func::lower(Expr::col(column)));
+        query = query.filter(
+            Condition::any()
+                .add(lower(app_user::Column::Email).like(pattern.clone()))
+                .add(lower(app_user::Column::DisplayName).like(pattern)),
+        );
+    }
+    if let Some(role) = role {
+        let holders: Vec<Uuid> = membership::Entity::find()
+            .filter(membership::Column::Role.eq(role))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| m.user_id)
+            .collect();
+        query = query.filter(app_user::Column::Id.is_in(holders));
+    }
+    let query = query
+        .order_by_asc(app_user::Column::Email)
+        .order_by_asc(app_user::Column::Id);
+    let (rows, page, total) = fetch_page(db, query, page).await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for user in rows {
+        let viewer = viewer_for(db, &user).await?;
+        items.push(UserListItem {
+            id: user.id,
+            email: user.email,
+            display_name: user.display_name,
+            is_disabled: user.is_disabled,
+            roles: viewer.grants.iter().map(|g| g.describe()).collect(),
+        });
+    }
+    Ok(filters.into_listing(items, page, total))
+}
+
+/// One account, its roles and what the admin may do to it.
+pub async fn user_detail(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    id: Uuid,
+) -> Result<UserDetail, AppError> {
+    let admin = require_admin(actor)?;
+    let user = user(db, id).await?;
+    let viewer = viewer_for(db, &user).await?;
+    Ok(UserDetail {
+        id: user.id,
+        email: user.email,
+        display_name: user.display_name,
+        is_disabled: user.is_disabled,
+        created_on: format_date(&user.created_at.date()),
+        last_sign_in_on: user.last_sign_in_at.map(|t| format_date(&t.date())),
+        grants: viewer.grants,
+        is_self: admin.user_id == id,
+    })
+}
+
+/// Gives the account a role: `role`, and `scope` naming the council (GSS
+/// code), footprint (code) or supplier (Companies House number).
+pub async fn grant_role(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    user_id: Uuid,
+    form: &[(String, String)],
+) -> Result<(), FormError> {
+    let admin = require_admin(actor)?;
+    let target = user(db, user_id).await?;
+    let fields = Fields(form);
+    let Some(role) = Role::parse(fields.text("role")) else {
+        return Err(field_error("role", "Select a role"));
+    };
+    let code = fields.text("scope").to_uppercase();
+    let scope = if role == Role::PlatformAdmin {
+        None
+    } else if code.is_empty() {
+        return Err(field_error("scope", scope_prompt(role)));
+    } else {
+        match find_scope(db, role, &code).await? {
+            Ok(scope) => scope,
+            Err(message) => return Err(field_error("scope", message)),
+        }
+    };
+    let held = viewer_for(db, &target)
+        .await?
+        .grants
+        .iter()
+        .any(|g| g.role == role && g.scope_id == scope);
+    if held {
+        return Err(field_error(
+            "role",
+            format!("{} already has this role", target.display_name),
+        ));
+    }
+    let txn = db.begin().await?;
+    grant(&txn, Some(admin.user_id), user_id, role, scope).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// What to enter as the scope of `role`, as an error message.
+fn scope_prompt(role: Role) -> &'static str {
+    match role {
+        Role::CouncilBuyer => "Enter the council's GSS code, like E08000003",
+        Role::FootprintCoordinator => "Enter the footprint's code, like E47000001",
+        _ => "Enter the supplier's Companies House number, like 01234567",
+    }
+}
+
+/// Platform admin roles held by accounts that are not disabled.
+async fn active_admin_roles<C: ConnectionTrait>(db: &C) -> Result<u64, sea_orm::DbErr> {
+    let disabled: Vec<Uuid> = app_user::Entity::find()
+        .filter(app_user::Column::IsDisabled.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    membership::Entity::find()
+        .filter(membership::Column::Role.eq(Role::PlatformAdmin.as_str()))
+        .filter(membership::Column::UserId.is_not_in(disabled))
+        .count(db)
+        .await
+}
+
+/// Removes one of the account's roles (the membership `membership_id`).
+pub async fn remove_role(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    (user_id, membership_id): (Uuid, Uuid),
+    _form: &[(String, String)],
+) -> Result<(), FormError> {
+    let admin = require_admin(actor)?;
+    let txn = db.begin().await?;
+    let membership = membership::Entity::find_by_id(membership_id)
+        .one(&txn)
+        .await?
+        .filter(|m| m.user_id == user_id)
+        .ok_or_else(|| AppError::NotFound("Role".into()))?;
+    if membership.role == Role::PlatformAdmin.as_str() && active_admin_roles(&txn).await? <= 1 {
+        return Err(field_error(
+            "submit",
+            "This is the last platform admin role: grant it to someone else before removing it",
+        ));
+    }
+    let before = json!({
+        "user_id": membership.user_id,
+        "role": membership.role,
+        "organisation_id": membership.organisation_id,
+        "footprint_id": membership.footprint_id,
+        "supplier_id": membership.supplier_id,
+    });
+    membership.delete(&txn).await?;
+    audit::record(
+        &txn,
+        Some(admin.user_id),
+        "membership.removed",
+        "membership",
+        membership_id,
+        Some(before),
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Disables (`disabled=yes`) or re-enables (`disabled=no`) an account.
+/// Disabling signs the person out everywhere and stops them signing in.
+pub async fn set_disabled(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    user_id: Uuid,
+    form: &[(String, String)],
+) -> Result<(), FormError> {
+    let admin = require_admin(actor)?;
+    let disable = match Fields(form).text("disabled") {
+        "yes" => true,
+        "no" => false,
+        _ => {
+            let mut errors = FieldErrors::default();
+            errors.add(
+                "submit",
+                "Choose whether to disable or re-enable the account",
+            );
+            return Err(errors.into());
+        }
+    };
+    if disable && admin.user_id == user_id {
+        return Err(field_error("submit", "You cannot disable your own account"));
+    }
+    let txn = db.begin().await?;
+    let target = user(&txn, user_id).await?;
+    if target.is_disabled == disable {
+        // Already so (a repeated submission): nothing to change or record.
+        return Ok(());
+    }
+    let mut model: app_user::ActiveModel = target.into();
+    model.is_disabled = Set(disable);
+    model.updated_at = Set(OffsetDateTime::now_utc());
+    model.update(&txn).await?;
+    if disable {
+        session::end_all_for(&txn, user_id).await?;
+    }
+    audit::record(
+        &txn,
+        Some(admin.user_id),
+        if disable {
+            "account.disabled"
+        } else {
+            "account.enabled"
+        },
+        "app_user",
+        user_id,
+        Some(json!({ "is_disabled": !disable })),
+        Some(json!({ "is_disabled": disable })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
