@@ -5,6 +5,7 @@ mod harness;
 
 mod accounts;
 mod catalogue;
+mod curation;
 mod fixture;
 mod http;
 mod lists;

@@ -446,3 +446,52 @@ async fn contract_and_account_forms_refuse_bad_input() {
     response.assert_lacks("copper kettle meadow");
     response.assert_contains("value=\"Sam Person\"");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changing_a_lot_refuses_bad_input() {
+    let world = World::build().await;
+    let response = world
+        .app
+        .post_form(
+            &format!("/frameworks/{}/lots/new", world.framework),
+            Some(&world.coordinator),
+            &[("number", "2"), ("title", "Hosting")],
+        )
+        .await;
+    assert_eq!(response.status, 303, "{}", response.body);
+    let path = format!("/lots/{}/edit", world.lot);
+    let good = owned(vec![
+        ("number", "1"),
+        ("title", "Software as a service"),
+        ("cpv_codes", "72000000"),
+    ]);
+    let long_title = "x".repeat(401);
+    for (changes, field, message) in [
+        (
+            vec![("number", "2")],
+            "number",
+            "This framework already has a lot with this number",
+        ),
+        (vec![("number", "")], "number", "Enter the lot number"),
+        (
+            vec![("title", long_title.as_str())],
+            "title",
+            "400 characters or fewer",
+        ),
+        (
+            vec![("cpv_codes", "72000000, 99999999")],
+            "cpv_codes",
+            "99999999",
+        ),
+    ] {
+        assert_refused(
+            &world,
+            &path,
+            Some(&world.coordinator),
+            &with(&good, &changes),
+            field,
+            message,
+        )
+        .await;
+    }
+}
