@@ -11,6 +11,9 @@ export const accounts = {
   // would otherwise meet the sign-in rate limit across the two runs).
   returningCoordinator: { email: "e2e-coordinator-2@example.gov.uk", name: "Rhys Returning", role: "footprint_coordinator", scope: "E47000001" },
   buyer: { email: "e2e-buyer@example.gov.uk", name: "Bea Buyer", role: "council_buyer", scope: "E08000003" },
+  admin: { email: "e2e-admin@example.gov.uk", name: "Ada Admin", role: "platform_admin", scope: "" },
+  // Someone whose roles the admin journey changes.
+  subject: { email: "e2e-subject@example.gov.uk", name: "Sam Subject", role: "council_buyer", scope: "E08000035" },
 } as const;
 export const PASSWORD = "quiet otter bicycle lamp";
 
@@ -26,7 +29,10 @@ export default async function globalSetup() {
   for (const account of Object.values(accounts)) {
     execFileSync(
       binary,
-      ["grant-role", "--email", account.email, "--name", account.name, "--role", account.role, "--scope", account.scope],
+      [
+        "grant-role", "--email", account.email, "--name", account.name, "--role", account.role,
+        ...(account.scope ? ["--scope", account.scope] : []),
+      ],
       { env: { ...process.env, PC_PASSWORD: PASSWORD, RUST_LOG: "warn" }, stdio: ["ignore", "inherit", "inherit"] },
     );
   }

@@ -38,7 +38,7 @@ test("the frameworks list paginates both ways", async ({ page }, testInfo) => {
   await expect(page.getByText(/^Showing 251 to 300 of \d+ frameworks$/)).toBeVisible();
   await settled(page, testInfo);
   await page.getByLabel("Status", { exact: true }).selectOption("dates-not-published");
-  await page.getByRole("button", { name: "Apply filter" }).click();
+  await page.getByRole("button", { name: "Apply filters" }).click();
   await expect(page.getByText("Showing 1 to 50 of 315 frameworks")).toBeVisible();
   await page.getByRole("link", { name: "Next page" }).click();
   await expect(page).toHaveURL(/status=dates-not-published&page=2/);
@@ -67,7 +67,7 @@ test("suppliers can be searched by name", async ({ page }, testInfo) => {
   await visit(page, testInfo, "/suppliers");
   await expect(page.getByText(/^Showing 1 to 50 of \d+ suppliers$/)).toBeVisible();
   await page.getByLabel("Supplier name").fill("accenture");
-  await page.getByRole("button", { name: "Search suppliers" }).click();
+  await page.getByRole("button", { name: "Apply filters" }).click();
   await expect(page).toHaveURL(/name=accenture/);
   await expect(page.getByText(/^Showing 1 to \d+ of \d+ suppliers$/)).toBeVisible();
   await expect(page.locator("tbody tr th a").first()).toContainText(/accenture/i);
