@@ -308,6 +308,61 @@ pub fn SubmitButton(
     view! { <button type="submit" id="submit" class=class data-module="govuk-button">{label}</button> }
 }
 
+/// The page title: "Error: " first when the form has errors, as GOV.UK does.
+pub fn form_title(text: &str, has_errors: bool) -> String {
+    if has_errors {
+        format!("Error: {text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// A confirmation page before a significant change (removing, disabling):
+/// the question, what it will do, and a button that posts to this page's own
+/// URL, with a way back. A refusal shows in the error summary above it.
+#[component]
+pub fn Confirmation(
+    /// The question, also the page title: "Remove Lot 2: Hosting?"
+    question: String,
+    caption: String,
+    explanation: &'static str,
+    button: &'static str,
+    /// Where "Cancel" goes.
+    cancel: String,
+    csrf_token: String,
+    errors: Vec<FieldError>,
+    /// A hidden field the action needs (name, value).
+    #[prop(optional)]
+    hidden: Option<(&'static str, &'static str)>,
+    /// Red button for destructive actions.
+    #[prop(default = true)]
+    warning: bool,
+) -> impl IntoView {
+    let action = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    let title = form_title(&question, !errors.is_empty());
+    view! {
+        <leptos_meta::Title text=title />
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-two-thirds">
+                <FormErrorSummary errors />
+                <span class="govuk-caption-l">{caption}</span>
+                <h1 class="govuk-heading-l">{question}</h1>
+                <p class="govuk-body">{explanation}</p>
+                <form method="post" action=action novalidate>
+                    <CsrfField token=csrf_token />
+                    {hidden.map(|(name, value)| view! { <input type="hidden" name=name value=value /> })}
+                    <div class="govuk-button-group">
+                        <SubmitButton label=button warning />
+                        <a class="govuk-link" href=cancel>"Cancel"</a>
+                    </div>
+                </form>
+            </div>
+        </div>
+    }
+}
+
 /// Options from `(value, label)` pairs.
 pub fn options(pairs: &[(&str, &str)]) -> Vec<FormOption> {
     pairs

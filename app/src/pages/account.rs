@@ -21,14 +21,7 @@ fn next_path() -> Memo<String> {
     })
 }
 
-/// The page title: "Error: " first when the form has errors, as GOV.UK does.
-pub fn form_title(text: &str, has_errors: bool) -> String {
-    if has_errors {
-        format!("Error: {text}")
-    } else {
-        text.to_owned()
-    }
-}
+pub use crate::components::forms::form_title;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {

@@ -8,7 +8,9 @@ use super::account::form_title;
 use super::catalogue::{id_param, page_param};
 use crate::api::account::{admin_user, admin_users, audit_log};
 use crate::components::filters::filtered_list;
-use crate::components::forms::{Choices, CsrfField, FormErrorSummary, SubmitButton, TextField};
+use crate::components::forms::{
+    Choices, Confirmation, CsrfField, FormErrorSummary, SubmitButton, TextField,
+};
 use crate::components::layout::{Breadcrumbs, Main};
 use crate::components::pagination::Pagination;
 use crate::components::status::{ErrorView, loaded};
@@ -264,33 +266,24 @@ pub fn RemoveRolePage() -> impl IntoView {
     let params = use_params_map();
     let membership =
         move || params.with(|p| p.get("membership").and_then(|m| Uuid::parse_str(&m).ok()));
-    let action = move || use_location().pathname.get_untracked();
     view! {
         <Main>
             {loaded(page, "Loading…", move |page: FormPage<UserDetail>| {
-                let form = page.form;
                 let user = page.data;
                 let Some(grant) = user.grants.iter().find(|g| Some(g.membership_id) == membership()).cloned() else {
                     return view! { <ErrorView error=AppError::NotFound("Role".into()) /> }.into_any();
                 };
                 view! {
-                    <Title text=form_title("Remove a role", !form.errors.is_empty()) />
                     <Breadcrumbs trail=user_trail(&user) />
-                    <div class="govuk-grid-row">
-                        <div class="govuk-grid-column-two-thirds">
-                            <FormErrorSummary errors=form.errors.clone() />
-                            <span class="govuk-caption-l">{user.display_name.clone()}</span>
-                            <h1 class="govuk-heading-l">{format!("Remove the role {}?", grant.describe())}</h1>
-                            <p class="govuk-body">"They will no longer be able to do what this role allows. You can grant it again later."</p>
-                            <form method="post" action=action() novalidate>
-                                <CsrfField token=page.csrf_token />
-                                <div class="govuk-button-group">
-                                    <SubmitButton label="Remove role" warning=true />
-                                    <a class="govuk-link" href=format!("/admin/users/{}", user.id)>"Cancel"</a>
-                                </div>
-                            </form>
-                        </div>
-                    </div>
+                    <Confirmation
+                        question=format!("Remove the role {}?", grant.describe())
+                        caption=user.display_name.clone()
+                        explanation="They will no longer be able to do what this role allows. You can grant it again later."
+                        button="Remove role"
+                        cancel=format!("/admin/users/{}", user.id)
+                        csrf_token=page.csrf_token
+                        errors=page.form.errors
+                    />
                 }
                 .into_any()
             })}
@@ -302,13 +295,11 @@ pub fn RemoveRolePage() -> impl IntoView {
 #[component]
 pub fn AccountStatusPage() -> impl IntoView {
     let page = user_resource();
-    let action = move || use_location().pathname.get_untracked();
     view! {
         <Main>
             {loaded(page, "Loading…", move |page: FormPage<UserDetail>| {
-                let form = page.form;
                 let user = page.data;
-                let (title, explanation, button, value) = if user.is_disabled {
+                let (question, explanation, button, value) = if user.is_disabled {
                     (
                         format!("Re-enable {}'s account?", user.display_name),
                         "They will be able to sign in again, with the roles they had.",
@@ -324,23 +315,18 @@ pub fn AccountStatusPage() -> impl IntoView {
                     )
                 };
                 view! {
-                    <Title text=form_title(&title, !form.errors.is_empty()) />
                     <Breadcrumbs trail=user_trail(&user) />
-                    <div class="govuk-grid-row">
-                        <div class="govuk-grid-column-two-thirds">
-                            <FormErrorSummary errors=form.errors.clone() />
-                            <h1 class="govuk-heading-l">{title.clone()}</h1>
-                            <p class="govuk-body">{explanation}</p>
-                            <form method="post" action=action() novalidate>
-                                <CsrfField token=page.csrf_token />
-                                <input type="hidden" name="disabled" value=value />
-                                <div class="govuk-button-group">
-                                    <SubmitButton label=button warning=!user.is_disabled />
-                                    <a class="govuk-link" href=format!("/admin/users/{}", user.id)>"Cancel"</a>
-                                </div>
-                            </form>
-                        </div>
-                    </div>
+                    <Confirmation
+                        question
+                        caption=user.email.clone()
+                        explanation
+                        button
+                        cancel=format!("/admin/users/{}", user.id)
+                        csrf_token=page.csrf_token
+                        errors=page.form.errors
+                        hidden=("disabled", value)
+                        warning=!user.is_disabled
+                    />
                 }
             })}
         </Main>

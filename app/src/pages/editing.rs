@@ -11,8 +11,8 @@ use crate::api::editing::{
     lot_remove_form, lot_supplier_form, offer_form, supplier_form,
 };
 use crate::components::forms::{
-    Choices, CsrfField, DateField, FormErrorSummary, SelectField, SubmitButton, TextArea,
-    TextField, options,
+    Choices, Confirmation, CsrfField, DateField, FormErrorSummary, SelectField, SubmitButton,
+    TextArea, TextField, options,
 };
 use crate::components::layout::{Breadcrumbs, Main};
 use crate::components::status::{ErrorView, loaded};
@@ -202,31 +202,21 @@ pub fn LotRemovePage() -> impl IntoView {
         move || id.get(),
         |id| async move { lot_remove_form(id?).await },
     );
-    let action = move || use_location().pathname.get_untracked();
     view! {
         <Breadcrumbs trail=vec![("Home".into(), "/".into()), ("Frameworks".into(), "/frameworks".into())] />
         <Main>
             {loaded(page, "Loading…", move |page: FormPage<LotHeading>| {
-                let form = page.form;
                 let lot = page.data.lot_title.clone().unwrap_or_default();
-                let back = page.data.lot_id.map(|id| format!("/lots/{id}")).unwrap_or_default();
                 view! {
-                    <Title text=form_title("Remove a lot", !form.errors.is_empty()) />
-                    <div class="govuk-grid-row">
-                        <div class="govuk-grid-column-two-thirds">
-                            <FormErrorSummary errors=form.errors.clone() />
-                            <span class="govuk-caption-l">{format!("{} {}", page.data.framework_reference, page.data.framework_title)}</span>
-                            <h1 class="govuk-heading-l">{format!("Remove {lot}?")}</h1>
-                            <p class="govuk-body">"The lot, its suppliers' places on it and offers' links to it will be removed. A lot that contracts were called off cannot be removed."</p>
-                            <form method="post" action=action() novalidate>
-                                <CsrfField token=page.csrf_token />
-                                <div class="govuk-button-group">
-                                    <SubmitButton label="Remove lot" warning=true />
-                                    <a class="govuk-link" href=back>"Cancel"</a>
-                                </div>
-                            </form>
-                        </div>
-                    </div>
+                    <Confirmation
+                        question=format!("Remove {lot}?")
+                        caption=format!("{} {}", page.data.framework_reference, page.data.framework_title)
+                        explanation="The lot, its suppliers' places on it and offers' links to it will be removed. A lot that contracts were called off cannot be removed."
+                        button="Remove lot"
+                        cancel=page.data.lot_id.map(|id| format!("/lots/{id}")).unwrap_or_default()
+                        csrf_token=page.csrf_token
+                        errors=page.form.errors
+                    />
                 }
             })}
         </Main>
@@ -346,30 +336,20 @@ pub fn ColleagueRemovePage() -> impl IntoView {
             colleague_remove_form(id?, user).await
         },
     );
-    let action = move || use_location().pathname.get_untracked();
     view! {
         <Main>
             {loaded(page, "Loading…", move |page: FormPage<(String, String)>| {
-                let form = page.form;
                 let (supplier, colleague) = page.data;
-                let back = id.get_untracked().map(|id| format!("/suppliers/{id}")).unwrap_or_default();
                 view! {
-                    <Title text=form_title("Remove a colleague", !form.errors.is_empty()) />
-                    <div class="govuk-grid-row">
-                        <div class="govuk-grid-column-two-thirds">
-                            <FormErrorSummary errors=form.errors.clone() />
-                            <span class="govuk-caption-l">{supplier}</span>
-                            <h1 class="govuk-heading-l">{format!("Remove {colleague}?")}</h1>
-                            <p class="govuk-body">"They will no longer be able to change your organisation's profile and offers. Their account is kept."</p>
-                            <form method="post" action=action() novalidate>
-                                <CsrfField token=page.csrf_token />
-                                <div class="govuk-button-group">
-                                    <SubmitButton label="Remove colleague" warning=true />
-                                    <a class="govuk-link" href=back>"Cancel"</a>
-                                </div>
-                            </form>
-                        </div>
-                    </div>
+                    <Confirmation
+                        question=format!("Remove {colleague}?")
+                        caption=supplier
+                        explanation="They will no longer be able to change your organisation's profile and offers. Their account is kept."
+                        button="Remove colleague"
+                        cancel=id.get_untracked().map(|id| format!("/suppliers/{id}")).unwrap_or_default()
+                        csrf_token=page.csrf_token
+                        errors=page.form.errors
+                    />
                 }
             })}
         </Main>

@@ -333,6 +333,34 @@ pub async fn grant<C: ConnectionTrait>(
     .await
 }
 
+/// Deletes a membership (the role it gave ends at once: roles are read on
+/// every request) and records it.
+pub async fn revoke<C: ConnectionTrait>(
+    db: &C,
+    actor: Option<Uuid>,
+    membership: membership::Model,
+) -> Result<(), sea_orm::DbErr> {
+    let before = json!({
+        "user_id": membership.user_id,
+        "role": membership.role,
+        "organisation_id": membership.organisation_id,
+        "footprint_id": membership.footprint_id,
+        "supplier_id": membership.supplier_id,
+    });
+    let id = membership.id;
+    membership::Entity::delete_by_id(id).exec(db).await?;
+    audit::record(
+        db,
+        actor,
+        "membership.removed",
+        "membership",
+        id,
+        Some(before),
+        None,
+    )
+    .await
+}
+
 /// The id of the scope `code` names for `role`: a council's GSS code for a
 /// council buyer, a footprint's code for a coordinator, a supplier's Companies
 /// House number for a supplier editor. `Ok(Err(message))` when nothing has

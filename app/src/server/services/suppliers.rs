@@ -415,21 +415,7 @@ pub async fn remove_colleague(
             "You cannot remove the only person who edits this organisation: add a colleague first",
         ));
     }
-    let before = json!({ "user_id": user_id, "role": membership.role, "supplier_id": supplier_id });
-    let membership_id = membership.id;
-    membership::Entity::delete_by_id(membership_id)
-        .exec(&txn)
-        .await?;
-    audit::record(
-        &txn,
-        actor.map(|a| a.user_id),
-        "membership.removed",
-        "membership",
-        membership_id,
-        Some(before),
-        None,
-    )
-    .await?;
+    accounts::revoke(&txn, actor.map(|a| a.user_id), membership).await?;
     txn.commit().await?;
     Ok(())
 }

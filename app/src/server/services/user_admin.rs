@@ -4,14 +4,14 @@
 //! account, and the last platform admin role cannot be removed.
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
     sea_query::{Expr, ExprTrait, Func},
 };
 use serde_json::json;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::accounts::{find_scope, grant, viewer_for};
+use super::accounts::{find_scope, grant, revoke, viewer_for};
 use super::audit;
 use super::listings::{FilterSet, fetch_page};
 use crate::server::auth::{Permission, Resource, require, session};
@@ -205,24 +205,7 @@ pub async fn remove_role(
             "This is the last platform admin role: grant it to someone else before removing it",
         ));
     }
-    let before = json!({
-        "user_id": membership.user_id,
-        "role": membership.role,
-        "organisation_id": membership.organisation_id,
-        "footprint_id": membership.footprint_id,
-        "supplier_id": membership.supplier_id,
-    });
-    membership.delete(&txn).await?;
-    audit::record(
-        &txn,
-        Some(admin.user_id),
-        "membership.removed",
-        "membership",
-        membership_id,
-        Some(before),
-        None,
-    )
-    .await?;
+    revoke(&txn, Some(admin.user_id), membership).await?;
     txn.commit().await?;
     Ok(())
 }
