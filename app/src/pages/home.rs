@@ -32,10 +32,20 @@ pub fn HomePage() -> impl IntoView {
                     </p>
                     <p class="govuk-body">
                         <a class="govuk-link" href="/frameworks">"Browse frameworks"</a>
-                        ", their lots and the suppliers on each lot. The catalogue currently holds demo data: real Crown Commercial Service records, clearly labelled."
+                        ", their lots and the suppliers on each lot, and see which ones a council may use."
+                    </p>
+                    <p class="govuk-body">
+                        <a class="govuk-link" href="/contracts">"Browse contracts"</a>
+                        " councils have awarded, by council, footprint and how soon they end."
+                    </p>
+                    <p class="govuk-body">
+                        <a class="govuk-link" href="/suppliers">"Browse suppliers"</a>
+                        " and the "
+                        <a class="govuk-link" href="/offers">"offers"</a>
+                        " they list, by category and the footprints they serve."
                     </p>
                     <div class="govuk-inset-text">
-                        "This service is in alpha. Sign-in, contract registers and supplier offers are being added next."
+                        "This service is in alpha. Much of the catalogue is demo data from real public records (Crown Commercial Service frameworks and UK contract notices), labelled as such."
                     </div>
                 </div>
             </div>
