@@ -101,10 +101,24 @@ test("a coordinator creates a framework with two lots and adds suppliers", async
     await page.getByLabel("Supplier name").fill(name);
     await page.getByLabel("Active").check();
     await page.getByRole("button", { name: "Add supplier" }).click();
-    await expect(page.getByRole("link", { name })).toBeVisible();
+    await expect(page.getByRole("link", { name, exact: true })).toBeVisible();
   }
   await expect(page.getByText("Showing 1 to 2 of 2 suppliers")).toBeVisible();
   await expectAccessible(page, testInfo);
+
+  // The coordinator suspends the second supplier from the lot page.
+  const second = `Second Trade ${runTag(testInfo)} ${stamp} Ltd`;
+  await settled(page, testInfo);
+  await page.getByRole("link", { name: `Change status of ${second}` }).click();
+  await expect(await heading(page)).toHaveText("Change a supplier's status on this lot");
+  await expect(page.getByLabel("Supplier name")).toHaveValue(second);
+  await expect(page.getByLabel("Active")).toBeChecked();
+  await settled(page, testInfo);
+  await expectAccessible(page, testInfo);
+  await page.getByLabel("Suspended").check();
+  await page.getByRole("button", { name: "Save status" }).click();
+  await expect(await heading(page)).toHaveText("Lot 1: Responsive repairs");
+  await expect(page.getByRole("row", { name: new RegExp(second) })).toContainText("suspended");
 });
 
 test("a council buyer adds a contract as a call-off from that framework", async ({ page }, testInfo) => {
@@ -191,6 +205,17 @@ test("a supplier registers and lists an offer, and cannot open another supplier'
 
   await page.goto(ownPage);
   await expect(page.getByRole("link", { name: "Accessible online forms" })).toBeVisible();
+
+  // Buyers find the published offer in the public list, by category and footprint.
+  await visit(page, testInfo, "/offers");
+  await page.getByLabel("Category", { exact: true }).selectOption("72");
+  await page.getByLabel("Footprint served", { exact: true }).selectOption({ label: "Greater Manchester Combined Authority" });
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await expect(page).toHaveURL(/category=72&footprint=E47000001/);
+  const listed = page.getByRole("row", { name: new RegExp(organisation) });
+  await expect(listed.first()).toContainText("Accessible online forms");
+  await expect(listed.first()).toContainText("£4.50 per user per month");
+  await expectAccessible(page, testInfo);
 
   // Another supplier's edit page: a demo supplier from the catalogue.
   await page.goto("/frameworks?page=2");
