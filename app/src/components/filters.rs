@@ -34,22 +34,14 @@ pub fn FilterSelect(
     selected: Option<String>,
     error: Option<FieldError>,
 ) -> impl IntoView {
-    let message = error.filter(|e| e.field == id).map(|e| e.message);
-    let has_error = message.is_some();
-    let error_id = format!("{id}-error");
-    view! {
-        <div class=if has_error { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }>
-            <label class="govuk-label" for=id.clone()>{label}</label>
-            {message.map(|m| view! {
-                <p id=error_id.clone() class="govuk-error-message">
-                    <span class="govuk-visually-hidden">"Error: "</span>{m}
-                </p>
-            })}
+    let group_id = id.clone();
+    let control = move |has_error: bool, described_by: Option<String>| {
+        view! {
             <select
                 class=if has_error { "govuk-select govuk-select--error" } else { "govuk-select" }
                 id=id.clone()
-                name=id
-                aria-describedby=has_error.then(|| error_id.clone())
+                name=id.clone()
+                aria-describedby=described_by
             >
                 <option value="" selected=selected.is_none()>"Any"</option>
                 {choices
@@ -60,6 +52,33 @@ pub fn FilterSelect(
                     })
                     .collect_view()}
             </select>
+        }
+        .into_any()
+    };
+    filter_group(group_id, label, error, control)
+}
+
+/// A filter's form group: its label and, when the filter was refused, the
+/// inline error; `control(has_error, aria-describedby)` draws the input.
+fn filter_group(
+    id: String,
+    label: String,
+    error: Option<FieldError>,
+    control: impl FnOnce(bool, Option<String>) -> AnyView,
+) -> impl IntoView {
+    let message = error.filter(|e| e.field == id).map(|e| e.message);
+    let has_error = message.is_some();
+    let error_id = format!("{id}-error");
+    let input = control(has_error, has_error.then(|| error_id.clone()));
+    view! {
+        <div class=if has_error { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }>
+            <label class="govuk-label" for=id>{label}</label>
+            {message.map(|m| view! {
+                <p id=error_id class="govuk-error-message">
+                    <span class="govuk-visually-hidden">"Error: "</span>{m}
+                </p>
+            })}
+            {input}
         </div>
     }
 }
@@ -88,28 +107,21 @@ fn filter_input(filter: Filter, error: Option<FieldError>) -> AnyView {
         }
         .into_any(),
         FilterKind::Search => {
-            let message = error.filter(|e| e.field == name).map(|e| e.message);
-            let has_error = message.is_some();
-            let error_id = format!("{name}-error");
-            view! {
-                <div class=if has_error { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }>
-                    <label class="govuk-label" for=name.clone()>{label}</label>
-                    {message.map(|m| view! {
-                        <p id=error_id.clone() class="govuk-error-message">
-                            <span class="govuk-visually-hidden">"Error: "</span>{m}
-                        </p>
-                    })}
+            let group_id = name.clone();
+            let control = move |has_error: bool, described_by: Option<String>| {
+                view! {
                     <input
                         class=if has_error { "govuk-input govuk-input--error" } else { "govuk-input" }
                         id=name.clone()
-                        name=name
+                        name=name.clone()
                         type="search"
                         value=value
-                        aria-describedby=has_error.then(|| error_id.clone())
+                        aria-describedby=described_by
                     />
-                </div>
-            }
-            .into_any()
+                }
+                .into_any()
+            };
+            filter_group(group_id, label, error, control).into_any()
         }
     }
 }
