@@ -1,4 +1,5 @@
 //! Queries behind the public framework, lot and supplier pages.
+use super::linked;
 use std::collections::HashMap;
 
 use sea_orm::{
@@ -217,13 +218,10 @@ pub async fn get_lot(db: &DatabaseConnection, id: Uuid, page: u64) -> Result<Lot
     let total_items = paginator.num_items().await?;
     let page = page.clamp(1, total_items.div_ceil(PER_PAGE).max(1));
     let suppliers = paginator.fetch_page(page - 1).await?;
-    let codes: Vec<String> = lot_cpv::Entity::find()
-        .filter(lot_cpv::Column::LotId.eq(id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| c.cpv_code)
-        .collect();
+    let codes: Vec<String> = linked(db, lot_cpv::Entity, lot_cpv::Column::LotId, id, |c| {
+        c.cpv_code
+    })
+    .await?;
     let cpv_codes = cpv_labels(db, codes).await?;
     Ok(LotDetail {
         cpv_codes,
@@ -362,21 +360,15 @@ pub async fn get_offer(
         .one(db)
         .await?
         .ok_or_else(not_found)?;
-    let codes: Vec<String> = offer_cpv::Entity::find()
-        .filter(offer_cpv::Column::OfferId.eq(id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| c.cpv_code)
-        .collect();
+    let codes: Vec<String> = linked(db, offer_cpv::Entity, offer_cpv::Column::OfferId, id, |c| {
+        c.cpv_code
+    })
+    .await?;
     let cpv_codes = cpv_labels(db, codes).await?;
-    let lot_ids: Vec<Uuid> = offer_lot::Entity::find()
-        .filter(offer_lot::Column::OfferId.eq(id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| l.lot_id)
-        .collect();
+    let lot_ids: Vec<Uuid> = linked(db, offer_lot::Entity, offer_lot::Column::OfferId, id, |l| {
+        l.lot_id
+    })
+    .await?;
     let lots_found = lot::Entity::find()
         .filter(lot::Column::Id.is_in(lot_ids))
         .all(db)
@@ -403,13 +395,14 @@ pub async fn get_offer(
         })
         .collect();
     lots.sort_by(|a, b| a.1.cmp(&b.1));
-    let footprint_ids: Vec<Uuid> = offer_footprint::Entity::find()
-        .filter(offer_footprint::Column::OfferId.eq(id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|f| f.footprint_id)
-        .collect();
+    let footprint_ids: Vec<Uuid> = linked(
+        db,
+        offer_footprint::Entity,
+        offer_footprint::Column::OfferId,
+        id,
+        |f| f.footprint_id,
+    )
+    .await?;
     let footprints = footprint::Entity::find()
         .filter(footprint::Column::Id.is_in(footprint_ids))
         .order_by_asc(footprint::Column::Name)
@@ -525,13 +518,14 @@ pub async fn contracts_of_supplier(
     db: &DatabaseConnection,
     supplier_id: Uuid,
 ) -> Result<Vec<ContractSummary>, AppError> {
-    let ids: Vec<Uuid> = contract_supplier::Entity::find()
-        .filter(contract_supplier::Column::SupplierId.eq(supplier_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| l.contract_id)
-        .collect();
+    let ids: Vec<Uuid> = linked(
+        db,
+        contract_supplier::Entity,
+        contract_supplier::Column::SupplierId,
+        supplier_id,
+        |l| l.contract_id,
+    )
+    .await?;
     contract_summaries(
         db,
         sea_orm::Condition::all().add(contract::Column::Id.is_in(ids)),
@@ -547,13 +541,14 @@ pub async fn get_contract(db: &DatabaseConnection, id: Uuid) -> Result<ContractD
     let buyer = organisation::Entity::find_by_id(model.buyer_organisation_id)
         .one(db)
         .await?;
-    let supplier_ids: Vec<Uuid> = contract_supplier::Entity::find()
-        .filter(contract_supplier::Column::ContractId.eq(id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| l.supplier_id)
-        .collect();
+    let supplier_ids: Vec<Uuid> = linked(
+        db,
+        contract_supplier::Entity,
+        contract_supplier::Column::ContractId,
+        id,
+        |l| l.supplier_id,
+    )
+    .await?;
     let suppliers = supplier::Entity::find()
         .filter(supplier::Column::Id.is_in(supplier_ids))
         .order_by_asc(supplier::Column::NormalisedName)
@@ -562,13 +557,14 @@ pub async fn get_contract(db: &DatabaseConnection, id: Uuid) -> Result<ContractD
         .into_iter()
         .map(|s| (s.id, s.name))
         .collect();
-    let codes: Vec<String> = contract_cpv::Entity::find()
-        .filter(contract_cpv::Column::ContractId.eq(id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| c.cpv_code)
-        .collect();
+    let codes: Vec<String> = linked(
+        db,
+        contract_cpv::Entity,
+        contract_cpv::Column::ContractId,
+        id,
+        |c| c.cpv_code,
+    )
+    .await?;
     let cpv_codes = cpv_labels(db, codes).await?;
     let call_off = match (model.framework_id, model.lot_id) {
         (Some(f), Some(l)) => {

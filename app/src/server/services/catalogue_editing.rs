@@ -2,6 +2,7 @@
 //! CPV codes) and the suppliers on each lot. Every function checks the
 //! actor's permission against the record first, validates the whole form,
 //! then writes the change and its audit event in one transaction.
+use super::linked;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
@@ -665,13 +666,10 @@ async fn lot_cpv_codes<C: ConnectionTrait>(
     db: &C,
     lot_id: Uuid,
 ) -> Result<Vec<String>, sea_orm::DbErr> {
-    Ok(lot_cpv::Entity::find()
-        .filter(lot_cpv::Column::LotId.eq(lot_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| c.cpv_code)
-        .collect())
+    linked(db, lot_cpv::Entity, lot_cpv::Column::LotId, lot_id, |c| {
+        c.cpv_code
+    })
+    .await
 }
 
 pub async fn add_lot(

@@ -1,6 +1,7 @@
 //! A council's contract register: council buyers add and change their own
 //! council's contracts, including call-offs from a framework lot. A call-off
 //! must name a lot the council may use, and suppliers who hold a place on it.
+use super::linked;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     Set, TransactionTrait,
@@ -44,13 +45,14 @@ pub async fn footprint_codes_of<C: ConnectionTrait>(
     db: &C,
     council_id: Uuid,
 ) -> Result<Vec<String>, sea_orm::DbErr> {
-    let ids: Vec<Uuid> = footprint_member::Entity::find()
-        .filter(footprint_member::Column::OrganisationId.eq(council_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.footprint_id)
-        .collect();
+    let ids: Vec<Uuid> = linked(
+        db,
+        footprint_member::Entity,
+        footprint_member::Column::OrganisationId,
+        council_id,
+        |m| m.footprint_id,
+    )
+    .await?;
     Ok(footprint::Entity::find()
         .filter(footprint::Column::Id.is_in(ids))
         .all(db)
@@ -417,20 +419,22 @@ async fn links_of<C: ConnectionTrait>(
     db: &C,
     id: Uuid,
 ) -> Result<(Vec<Uuid>, Vec<String>), sea_orm::DbErr> {
-    let suppliers = contract_supplier::Entity::find()
-        .filter(contract_supplier::Column::ContractId.eq(id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| s.supplier_id)
-        .collect();
-    let cpv = contract_cpv::Entity::find()
-        .filter(contract_cpv::Column::ContractId.eq(id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| c.cpv_code)
-        .collect();
+    let suppliers = linked(
+        db,
+        contract_supplier::Entity,
+        contract_supplier::Column::ContractId,
+        id,
+        |s| s.supplier_id,
+    )
+    .await?;
+    let cpv = linked(
+        db,
+        contract_cpv::Entity,
+        contract_cpv::Column::ContractId,
+        id,
+        |c| c.cpv_code,
+    )
+    .await?;
     Ok((suppliers, cpv))
 }
 

@@ -1,4 +1,5 @@
 //! Queries behind the councils list and council pages.
+use super::linked;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sea_orm::{
@@ -162,13 +163,14 @@ pub async fn get(db: &DatabaseConnection, gss_code: &str) -> Result<CouncilDetai
         .iter()
         .map(summary)
         .collect();
-    let footprint_ids: Vec<_> = footprint_member::Entity::find()
-        .filter(footprint_member::Column::OrganisationId.eq(council.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.footprint_id)
-        .collect();
+    let footprint_ids: Vec<_> = linked(
+        db,
+        footprint_member::Entity,
+        footprint_member::Column::OrganisationId,
+        council.id,
+        |m| m.footprint_id,
+    )
+    .await?;
     let footprints = footprints::summaries(db, Some(footprint_ids)).await?;
     let contracts = super::catalogue::contract_summaries(
         db,

@@ -3,6 +3,7 @@
 //! the chosen values against the choices it offers: a value that is not a
 //! choice shows an error naming the filter and lists nothing, so a mistyped
 //! link explains itself instead of looking like an empty catalogue.
+use super::linked;
 use std::collections::{BTreeMap, BTreeSet};
 
 use sea_orm::{
@@ -208,13 +209,14 @@ async fn members_of(db: &DatabaseConnection, code: &str) -> Result<Vec<Uuid>, Ap
     else {
         return Ok(Vec::new());
     };
-    Ok(footprint_member::Entity::find()
-        .filter(footprint_member::Column::FootprintId.eq(fp.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.organisation_id)
-        .collect())
+    Ok(linked(
+        db,
+        footprint_member::Entity,
+        footprint_member::Column::FootprintId,
+        fp.id,
+        |m| m.organisation_id,
+    )
+    .await?)
 }
 
 /// The SQL condition for "frameworks `council` may use": open to all UK

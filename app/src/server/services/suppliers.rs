@@ -2,6 +2,7 @@
 //! its profile, adding colleagues, and listing offers (service definitions).
 //! A supplier editor acts only for their own supplier, and an offer can only
 //! name lots on which a coordinator has recorded that supplier as active.
+use super::linked;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, Set, TransactionTrait,
@@ -754,27 +755,22 @@ async fn offer_for_change(
         Permission::ManageSupplier,
         Resource::Supplier(found.supplier_id),
     )?;
-    let cpv = offer_cpv::Entity::find()
-        .filter(offer_cpv::Column::OfferId.eq(id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| c.cpv_code)
-        .collect();
-    let lots = offer_lot::Entity::find()
-        .filter(offer_lot::Column::OfferId.eq(id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| l.lot_id)
-        .collect();
-    let footprints = offer_footprint::Entity::find()
-        .filter(offer_footprint::Column::OfferId.eq(id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|f| f.footprint_id)
-        .collect();
+    let cpv = linked(db, offer_cpv::Entity, offer_cpv::Column::OfferId, id, |c| {
+        c.cpv_code
+    })
+    .await?;
+    let lots = linked(db, offer_lot::Entity, offer_lot::Column::OfferId, id, |l| {
+        l.lot_id
+    })
+    .await?;
+    let footprints = linked(
+        db,
+        offer_footprint::Entity,
+        offer_footprint::Column::OfferId,
+        id,
+        |f| f.footprint_id,
+    )
+    .await?;
     Ok((found, cpv, lots, footprints))
 }
 

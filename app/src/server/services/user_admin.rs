@@ -2,6 +2,7 @@
 //! disable or re-enable accounts. Every change is audited in its transaction.
 //! Two guards keep the platform manageable: an admin cannot disable their own
 //! account, and the last platform admin role cannot be removed.
+use super::linked;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
@@ -70,13 +71,14 @@ pub async fn list_users(
         );
     }
     if let Some(role) = role {
-        let holders: Vec<Uuid> = membership::Entity::find()
-            .filter(membership::Column::Role.eq(role))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|m| m.user_id)
-            .collect();
+        let holders: Vec<Uuid> = linked(
+            db,
+            membership::Entity,
+            membership::Column::Role,
+            role,
+            |m| m.user_id,
+        )
+        .await?;
         query = query.filter(app_user::Column::Id.is_in(holders));
     }
     let query = query
@@ -171,13 +173,14 @@ fn scope_prompt(role: Role) -> &'static str {
 
 /// Platform admin roles held by accounts that are not disabled.
 async fn active_admin_roles<C: ConnectionTrait>(db: &C) -> Result<u64, sea_orm::DbErr> {
-    let disabled: Vec<Uuid> = app_user::Entity::find()
-        .filter(app_user::Column::IsDisabled.eq(true))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| u.id)
-        .collect();
+    let disabled: Vec<Uuid> = linked(
+        db,
+        app_user::Entity,
+        app_user::Column::IsDisabled,
+        true,
+        |u| u.id,
+    )
+    .await?;
     membership::Entity::find()
         .filter(membership::Column::Role.eq(Role::PlatformAdmin.as_str()))
         .filter(membership::Column::UserId.is_not_in(disabled))
