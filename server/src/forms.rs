@@ -5,6 +5,7 @@
 //! 403 page). Forms post to their own page's URL, so they work without
 //! JavaScript and with it alike.
 use std::net::{IpAddr, SocketAddr};
+use std::sync::OnceLock;
 
 use app::server::auth::session::{SESSION_COOKIE, secrets_match};
 use app::server::form::FormError;
@@ -17,9 +18,11 @@ use axum::{
     Router,
     body::{Body, to_bytes},
     extract::{ConnectInfo, Path, Request, State},
+    handler::Handler,
     http::{Method, StatusCode, header, request::Parts},
+    middleware::Next,
     response::{IntoResponse, Response},
-    routing::post,
+    routing::{MethodRouter, post},
 };
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -59,62 +62,102 @@ impl Submission {
     }
 }
 
-/// Routes for every form endpoint, merged into the main router.
-pub fn routes() -> Router<ServerState> {
-    Router::new()
-        .route("/sign-up", post(sign_up))
-        .route("/sign-in", post(sign_in))
-        .route("/sign-out", post(sign_out))
-        .route("/frameworks/new", post(create_framework))
-        .route("/frameworks/{id}/edit", post(edit_framework))
-        .route("/frameworks/{id}/lots/new", post(add_lot))
-        .route("/lots/{id}/edit", post(edit_lot))
-        .route("/lots/{id}/remove", post(remove_lot))
-        .route("/lots/{id}/suppliers/new", post(add_lot_supplier))
-        .route("/suppliers/new", post(register_supplier))
-        .route("/suppliers/{id}/edit", post(edit_supplier))
-        .route("/suppliers/{id}/colleagues/new", post(add_colleague))
-        .route(
-            "/suppliers/{id}/colleagues/{user}/remove",
-            post(remove_colleague),
-        )
-        .route("/suppliers/{id}/offers/new", post(create_offer))
-        .route("/offers/{id}/edit", post(edit_offer))
-        .route("/councils/{gss}/contracts/new", post(create_contract))
-        .route("/contracts/{id}/edit", post(edit_contract))
-        .route("/admin/users/{id}/roles/new", post(grant_role))
-        .route(
-            "/admin/users/{id}/roles/{membership}/remove",
-            post(remove_role),
-        )
-        .route("/admin/users/{id}/status", post(set_account_status))
+/// One form endpoint: the path pattern it takes POSTs on, and its handler.
+pub struct FormEndpoint {
+    pub path: &'static str,
+    handler: MethodRouter<ServerState>,
 }
 
-/// The form endpoints that change data, as (method, path pattern): the
-/// permission-matrix test walks this list, so a new endpoint cannot be left
-/// out of it.
-pub const MUTATING_ENDPOINTS: &[&str] = &[
-    "/sign-up",
-    "/sign-in",
-    "/sign-out",
-    "/frameworks/new",
-    "/frameworks/{id}/edit",
-    "/frameworks/{id}/lots/new",
-    "/lots/{id}/edit",
-    "/lots/{id}/remove",
-    "/lots/{id}/suppliers/new",
-    "/suppliers/new",
-    "/suppliers/{id}/edit",
-    "/suppliers/{id}/colleagues/new",
-    "/suppliers/{id}/colleagues/{user}/remove",
-    "/suppliers/{id}/offers/new",
-    "/offers/{id}/edit",
-    "/councils/{gss}/contracts/new",
-    "/contracts/{id}/edit",
-    "/admin/users/{id}/roles/new",
-    "/admin/users/{id}/roles/{membership}/remove",
-    "/admin/users/{id}/status",
-];
+impl FormEndpoint {
+    fn new<H, T>(path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, ServerState>,
+        T: 'static,
+    {
+        FormEndpoint {
+            path,
+            handler: post(handler),
+        }
+    }
+}
+
+/// Every form endpoint, in one table. [`routes`] serves exactly these,
+/// [`only_listed_posts`] refuses a POST to any other path (so a handler
+/// added elsewhere cannot take one), and the permission-matrix test checks
+/// it covers every row. A new form is one row here.
+pub fn endpoints() -> Vec<FormEndpoint> {
+    vec![
+        FormEndpoint::new("/sign-up", sign_up),
+        FormEndpoint::new("/sign-in", sign_in),
+        FormEndpoint::new("/sign-out", sign_out),
+        FormEndpoint::new("/frameworks/new", create_framework),
+        FormEndpoint::new("/frameworks/{id}/edit", edit_framework),
+        FormEndpoint::new("/frameworks/{id}/lots/new", add_lot),
+        FormEndpoint::new("/lots/{id}/edit", edit_lot),
+        FormEndpoint::new("/lots/{id}/remove", remove_lot),
+        FormEndpoint::new("/lots/{id}/suppliers/new", add_lot_supplier),
+        FormEndpoint::new("/suppliers/new", register_supplier),
+        FormEndpoint::new("/suppliers/{id}/edit", edit_supplier),
+        FormEndpoint::new("/suppliers/{id}/colleagues/new", add_colleague),
+        FormEndpoint::new("/suppliers/{id}/colleagues/{user}/remove", remove_colleague),
+        FormEndpoint::new("/suppliers/{id}/offers/new", create_offer),
+        FormEndpoint::new("/offers/{id}/edit", edit_offer),
+        FormEndpoint::new("/councils/{gss}/contracts/new", create_contract),
+        FormEndpoint::new("/contracts/{id}/edit", edit_contract),
+        FormEndpoint::new("/admin/users/{id}/roles/new", grant_role),
+        FormEndpoint::new("/admin/users/{id}/roles/{membership}/remove", remove_role),
+        FormEndpoint::new("/admin/users/{id}/status", set_account_status),
+    ]
+}
+
+/// The path patterns of [`endpoints`].
+pub fn paths() -> Vec<&'static str> {
+    endpoints().iter().map(|e| e.path).collect()
+}
+
+/// Routes for every form endpoint, merged into the main router.
+pub fn routes() -> Router<ServerState> {
+    endpoints()
+        .into_iter()
+        .fold(Router::new(), |router, e| router.route(e.path, e.handler))
+}
+
+/// The paths that take a POST, matched as the router matches them.
+fn post_paths() -> &'static matchit::Router<()> {
+    static PATHS: OnceLock<matchit::Router<()>> = OnceLock::new();
+    PATHS.get_or_init(|| {
+        let mut paths = matchit::Router::new();
+        for path in self::paths() {
+            paths
+                .insert(path, ())
+                .expect("form endpoint paths are distinct");
+        }
+        paths
+    })
+}
+
+/// Middleware: reads (GET, HEAD) pass; a POST passes only to a path in the
+/// form-endpoint table; anything else is 405. Every change therefore enters
+/// through a listed, CSRF-checked, permission-tested endpoint, whatever
+/// routes are merged into the router (server functions are GET-only).
+pub async fn only_listed_posts(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let listed = post_paths().at(request.uri().path()).is_ok();
+    if method == Method::GET || method == Method::HEAD || (method == Method::POST && listed) {
+        return next.run(request).await;
+    }
+    let allow = if listed {
+        "GET, HEAD, POST"
+    } else {
+        "GET, HEAD"
+    };
+    (
+        StatusCode::METHOD_NOT_ALLOWED,
+        [(header::ALLOW, allow)],
+        "This address does not accept that kind of request",
+    )
+        .into_response()
+}
 
 /// Reads the body and checks the anti-forgery token; a failed check re-shows
 /// the form (with a fresh token) instead of acting on it.
@@ -323,13 +366,8 @@ async fn sign_out(State(state): State<ServerState>, request: Request) -> Respons
     if let (Some(token), Some(viewer)) = (submission.session_token(), submission.actor())
         && let Err(err) = accounts::sign_out(&state.app.db, &token, viewer.user_id).await
     {
-        tracing::error!(error = %err, "sign out failed");
-        return finish(
-            &state,
-            submission,
-            Err(FormError::Refused(AppError::Internal)),
-        )
-        .await;
+        let error = app::server::internal_error("sign out failed", &err);
+        return finish(&state, submission, Err(FormError::Refused(error))).await;
     }
     let mut response = see_other("/signed-out");
     response.headers_mut().append(

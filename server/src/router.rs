@@ -122,6 +122,7 @@ pub fn build_router_with_routes(
         .nest_service(&format!("/{}", leptos_options.site_pkg_dir), pkg)
         .merge(identified)
         .with_state(state)
+        .layer(axum::middleware::from_fn(crate::forms::only_listed_posts))
         .layer(
             ServiceBuilder::new()
                 .layer(

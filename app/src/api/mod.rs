@@ -9,10 +9,8 @@ pub mod footprints;
 
 #[cfg(feature = "ssr")]
 pub(crate) fn state() -> Result<crate::server::AppState, crate::types::AppError> {
-    leptos::prelude::use_context::<crate::server::AppState>().ok_or_else(|| {
-        tracing::error!("AppState missing from the request context");
-        crate::types::AppError::Internal
-    })
+    leptos::prelude::use_context::<crate::server::AppState>()
+        .ok_or_else(|| crate::server::internal_error("request context", &"AppState missing"))
 }
 
 /// Whether the visitor may curate a framework owned by `owner` (to show the

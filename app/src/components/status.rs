@@ -42,6 +42,27 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
             </crate::components::layout::Main>
         }
         .into_any(),
+        AppError::Conflict(message) => view! {
+            <leptos_meta::Title text="Your change could not be saved" />
+            <crate::components::layout::Main>
+                <h1 class="govuk-heading-l">"Your change could not be saved"</h1>
+                <p class="govuk-body">{message}</p>
+                <p class="govuk-body">"Nothing was changed. Go back to the form, check the details and send it again."</p>
+            </crate::components::layout::Main>
+        }
+        .into_any(),
+        AppError::Internal { reference } => view! {
+            <leptos_meta::Title text="Sorry, there is a problem with the service" />
+            <crate::components::layout::Main>
+                <h1 class="govuk-heading-l">"Sorry, there is a problem with the service"</h1>
+                <p class="govuk-body">"Try again later. Nothing you sent was saved."</p>
+                <p class="govuk-body">
+                    "If it keeps happening, contact the Procurement Commons team and quote reference "
+                    <strong class="app-error-reference">{reference}</strong>"."
+                </p>
+            </crate::components::layout::Main>
+        }
+        .into_any(),
         other => view! {
             <leptos_meta::Title text="Sorry, there is a problem with the service" />
             <crate::components::layout::Main>

@@ -33,3 +33,66 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 pub async fn rollback(db: &DatabaseConnection, steps: Option<u32>) -> Result<(), DbErr> {
     Migrator::down(db, steps).await
 }
+
+/// The unique key a failed write ran into, as `table_column[_column…]`
+/// (e.g. `framework_reference`, `lot_framework_id_number`), whichever
+/// backend raised it; `None` for any other error.
+///
+/// SQLite names the columns ("UNIQUE constraint failed: lot.framework_id,
+/// lot.number"); PostgreSQL names the constraint, which the migrations call
+/// `{table}_{column}_key` (column constraints) or `ix_{table}_{columns}`
+/// (unique indexes). Both map to the same key, so services match one name.
+pub fn unique_violation(err: &DbErr) -> Option<String> {
+    match err.sql_err()? {
+        sea_orm::SqlErr::UniqueConstraintViolation(message) => Some(unique_key(&message)),
+        _ => None,
+    }
+}
+
+fn unique_key(message: &str) -> String {
+    if let Some(columns) = message.split("UNIQUE constraint failed: ").nth(1) {
+        let mut table = None;
+        let mut parts = Vec::new();
+        for qualified in columns.split(',').map(str::trim) {
+            let (t, column) = qualified.split_once('.').unwrap_or(("", qualified));
+            table.get_or_insert(t.to_owned());
+            parts.push(column.to_owned());
+        }
+        return format!("{}_{}", table.unwrap_or_default(), parts.join("_"));
+    }
+    let constraint = message.split('"').nth(1).unwrap_or(message);
+    let constraint = constraint.strip_prefix("ix_").unwrap_or(constraint);
+    constraint
+        .strip_suffix("_key")
+        .unwrap_or(constraint)
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unique_key;
+
+    #[test]
+    fn both_backends_name_the_same_unique_key() {
+        assert_eq!(
+            unique_key("UNIQUE constraint failed: framework.reference"),
+            "framework_reference"
+        );
+        assert_eq!(
+            unique_key(
+                "duplicate key value violates unique constraint \"framework_reference_key\""
+            ),
+            "framework_reference"
+        );
+        assert_eq!(
+            unique_key("UNIQUE constraint failed: lot.framework_id, lot.number"),
+            "lot_framework_id_number"
+        );
+        assert_eq!(
+            unique_key(
+                "duplicate key value violates unique constraint \"ix_lot_framework_id_number\""
+            ),
+            "lot_framework_id_number"
+        );
+    }
+}

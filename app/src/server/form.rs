@@ -20,6 +20,21 @@ impl From<sea_orm::DbErr> for FormError {
     }
 }
 
+/// Maps a write's unique-constraint violation on `key` (see
+/// [`crate::server::db::unique_violation`]) to an error on `field`, so the
+/// database, not a check-then-insert race, decides what is a duplicate.
+/// Any other error passes through unchanged.
+pub fn unique_field(
+    key: &'static str,
+    field: &'static str,
+    message: &'static str,
+) -> impl FnOnce(sea_orm::DbErr) -> FormError {
+    move |error| match crate::server::db::unique_violation(&error) {
+        Some(found) if found == key => field_error(field, message),
+        _ => error.into(),
+    }
+}
+
 impl From<FieldErrors> for FormError {
     fn from(errors: FieldErrors) -> Self {
         FormError::Fields(errors)

@@ -1,6 +1,7 @@
 //! Server-only domain: configuration, database access, entities and services.
 //! Compiled only with the `ssr` feature, so none of it reaches the browser.
 pub mod auth;
+pub mod changes;
 pub mod config;
 pub mod db;
 pub mod entities;
@@ -17,8 +18,52 @@ use crate::types::AppError;
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
-        // The detail goes to the log; the visitor sees a plain apology.
-        tracing::error!(error = %err, "database error");
-        AppError::Internal
+        match db::unique_violation(&err) {
+            // A clash no service mapped to a field (two people saving at the
+            // same moment): the visitor can check and send again.
+            Some(key) => {
+                tracing::info!(key, "unique constraint refused a change");
+                AppError::Conflict(
+                    "Someone else saved the same record at the same time. Check the details and send the form again"
+                        .into(),
+                )
+            }
+            None => internal_error("database error", &err),
+        }
+    }
+}
+
+/// Logs `error` under a short random reference and returns the error the
+/// visitor sees, which quotes the same reference (so a support request can
+/// be matched to the log line without showing internals).
+pub fn internal_error(what: &str, error: &dyn std::fmt::Display) -> AppError {
+    let reference = error_reference();
+    tracing::error!(reference, error = %error, "{what}");
+    AppError::internal_with_reference(reference)
+}
+
+/// Eight characters from an alphabet without look-alikes (no 0/O, 1/I/L).
+fn error_reference() -> String {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    uuid::Uuid::new_v4()
+        .as_bytes()
+        .iter()
+        .take(8)
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn error_references_are_short_and_unambiguous() {
+        let a = super::error_reference();
+        assert_eq!(a.len(), 8);
+        assert!(
+            a.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        );
+        assert!(!a.contains(['0', 'O', '1', 'I', 'L']));
+        assert_ne!(a, super::error_reference());
     }
 }

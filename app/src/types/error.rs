@@ -18,9 +18,14 @@ pub enum AppError {
     /// Signed in, but this action or record is not theirs to change.
     #[error("You do not have permission to do that")]
     Forbidden,
-    /// Something failed on the server; details are logged, not shown.
-    #[error("Sorry, there is a problem with the service")]
-    Internal,
+    /// Something failed on the server. The details are logged under
+    /// `reference`, which the visitor is shown so support can find the line.
+    #[error("Sorry, there is a problem with the service (reference {reference})")]
+    Internal { reference: String },
+    /// The change clashes with one made at the same time, or with a record
+    /// that must stay unique; the message says which.
+    #[error("{0}")]
+    Conflict(String),
     /// Transport or (de)serialisation failure between browser and server.
     #[error("Sorry, the service could not be reached: {0}")]
     Transport(String),
@@ -33,9 +38,18 @@ impl AppError {
             AppError::Invalid { .. } => 400,
             AppError::Unauthenticated => 401,
             AppError::Forbidden => 403,
-            AppError::Internal => 500,
+            AppError::Conflict(_) => 409,
+            AppError::Internal { .. } => 500,
             AppError::Transport(_) => 502,
         }
+    }
+}
+
+impl AppError {
+    /// An internal error with a fresh reference; the caller logs the cause
+    /// with the same reference (see `server::internal_error`).
+    pub fn internal_with_reference(reference: String) -> Self {
+        AppError::Internal { reference }
     }
 }
 
@@ -43,6 +57,30 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            // The request itself was wrong (a missing or malformed argument
+            // in the query): the caller's mistake, answered 400.
+            ServerFnErrorErr::Args(message) | ServerFnErrorErr::MissingArg(message) => {
+                AppError::Invalid {
+                    field: "query".into(),
+                    message,
+                }
+            }
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+
+    /// Called when a server function answers with this error: the JSON API
+    /// then carries the error's own status (401, 404…) rather than the
+    /// framework's blanket 500.
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        #[cfg(feature = "ssr")]
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(
+                http::StatusCode::from_u16(self.status_code())
+                    .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+            );
+        }
+        <JsonEncoding as leptos::server_fn::Encodes<Self>>::encode(self).unwrap_or_default()
     }
 }

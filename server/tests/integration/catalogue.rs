@@ -2,7 +2,7 @@
 use app::server::entities;
 use app::server::services::demo_catalogue::{self, framework_id, lot_id};
 use app::types::FrameworkStatus;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::harness::TestApp;
 
@@ -87,6 +87,29 @@ async fn demo_catalogue_loads_once_and_twice_changes_nothing() {
     let app = TestApp::new().await;
     let catalogue = demo_catalogue::bundled().unwrap();
     let first = demo_catalogue::load(&app.db, &catalogue).await.unwrap();
+    // The load went through the change path: one summary audit event, and
+    // every framework, lot and supplier queued for the search index.
+    let queued = |kind: &'static str| {
+        entities::search_outbox::Entity::find()
+            .filter(entities::search_outbox::Column::Entity.eq(kind))
+            .filter(entities::search_outbox::Column::Op.eq("upsert"))
+            .count(&app.db)
+    };
+    assert_eq!(
+        (
+            queued("framework").await.unwrap(),
+            queued("lot").await.unwrap(),
+            queued("supplier").await.unwrap()
+        ),
+        (325, 1549, 3947)
+    );
+    let loads = entities::audit_event::Entity::find()
+        .filter(entities::audit_event::Column::Action.eq("demo.catalogue_loaded"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(loads.len(), 1);
+    assert_eq!(loads[0].actor_user_id, None, "loaded by the system");
     let second = demo_catalogue::load(&app.db, &catalogue).await.unwrap();
     assert_eq!(first, second);
     assert_eq!(

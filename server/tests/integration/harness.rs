@@ -175,7 +175,7 @@ impl TestResponse {
 /// suppresses resource loading process-wide for a moment, which would stall a
 /// page another test is rendering (see `server::build_router_with_routes`).
 /// Every test waits here for the one generation before it has a router.
-fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+pub(crate) fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
         std::sync::OnceLock::new();
     ROUTES
@@ -192,6 +192,21 @@ pub fn test_leptos_options() -> LeptosOptions {
 }
 
 impl TestApp {
+    /// Gives `user_id` a role as the system would (the CLI's grant-role).
+    pub async fn grant(
+        &self,
+        user_id: uuid::Uuid,
+        role: app::types::Role,
+        scope: Option<uuid::Uuid>,
+    ) {
+        use sea_orm::TransactionTrait;
+        let txn = self.db.begin().await.expect("begin");
+        app::server::services::accounts::grant(&txn, None, user_id, role, scope)
+            .await
+            .expect("grant role");
+        txn.commit().await.expect("commit");
+    }
+
     /// As on first run with `LOAD_DEMO_DATA=true`: reference data plus the demo catalogue.
     pub async fn with_demo_catalogue() -> Self {
         let app = Self::new().await;
@@ -294,6 +309,7 @@ const MUTABLE_TABLES: &[(&str, bool)] = &[
     ("membership", true),
     ("user_session", false),
     ("audit_event", false),
+    ("search_outbox", false),
     ("supplier", true),
     ("framework", true),
     ("framework_eligibility", false),
@@ -324,7 +340,6 @@ impl TestApp {
         role: Option<(app::types::Role, Option<uuid::Uuid>)>,
     ) -> Actor {
         use app::server::entities::{app_user, user_session};
-        use app::server::services::accounts;
         use sea_orm::{ActiveModelTrait, EntityTrait, Set};
         let now = time::OffsetDateTime::now_utc();
         let user_id = uuid::Uuid::new_v4();
@@ -346,9 +361,7 @@ impl TestApp {
         .await
         .expect("insert test user");
         if let Some((role, scope)) = role {
-            accounts::grant(&self.db, None, user_id, role, scope)
-                .await
-                .expect("grant role");
+            self.grant(user_id, role, scope).await;
         }
         let session_token = app::server::auth::session::start(&self.db, user_id)
             .await

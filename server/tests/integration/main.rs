@@ -5,12 +5,14 @@ mod harness;
 
 mod accounts;
 mod catalogue;
+mod changes;
 mod curation;
 mod fixture;
 mod http;
 mod lists;
 mod pages;
 mod permissions;
+mod routes;
 mod schema;
 mod user_admin;
 mod validation;

@@ -20,5 +20,6 @@ pub mod offer_cpv;
 pub mod offer_footprint;
 pub mod offer_lot;
 pub mod organisation;
+pub mod search_outbox;
 pub mod supplier;
 pub mod user_session;

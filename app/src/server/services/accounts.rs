@@ -10,12 +10,12 @@ use serde_json::json;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::audit;
-use crate::server::AppState;
 use crate::server::auth::{password, session};
+use crate::server::changes::{self, Actor, Change};
 use crate::server::entities::{app_user, footprint, membership, organisation, supplier};
 use crate::server::form::{FormError, field_error};
 use crate::server::validate::{self, Fields};
+use crate::server::{AppState, internal_error};
 use crate::types::{AppError, FieldErrors, Grant, Role, Viewer};
 
 /// A new account, validated.
@@ -58,11 +58,8 @@ fn check_new_account(fields: &Fields<'_>) -> Result<NewAccount, FormError> {
 async fn hash_off_thread(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || password::hash(&password))
         .await
-        .map_err(|_| AppError::Internal)?
-        .map_err(|err| {
-            tracing::error!(error = %err, "password hashing failed");
-            AppError::Internal
-        })
+        .map_err(|err| internal_error("password hashing task failed", &err))?
+        .map_err(|err| internal_error("password hashing failed", &err))
 }
 
 async fn insert_user<C: ConnectionTrait>(
@@ -115,14 +112,11 @@ pub async fn sign_up(
     let hash = hash_off_thread(account.password.clone()).await?;
     let txn = db.begin().await?;
     let user = insert_user(&txn, &account, hash).await?;
-    audit::record(
+    changes::record(
         &txn,
-        Some(user.id),
-        "account.created",
-        "app_user",
-        user.id,
-        None,
-        Some(json!({ "email": user.email, "display_name": user.display_name })),
+        Actor::Person(user.id),
+        Change::new("account.created", "app_user", user.id)
+            .after(json!({ "email": user.email, "display_name": user.display_name })),
     )
     .await?;
     let token = session::start(&txn, user.id).await?;
@@ -169,7 +163,7 @@ pub async fn sign_in(
         .unwrap_or_else(|| DUMMY_HASH.clone());
     let matches = tokio::task::spawn_blocking(move || password::verify(&password, &stored))
         .await
-        .map_err(|_| AppError::Internal)?;
+        .map_err(|err| internal_error("password check task failed", &err))?;
     let Some(user) = user.filter(|u| matches && !u.is_disabled) else {
         return Err(field_error("email", WRONG_DETAILS));
     };
@@ -181,14 +175,10 @@ pub async fn sign_in(
     }
     .update(&txn)
     .await?;
-    audit::record(
+    changes::record(
         &txn,
-        Some(user.id),
-        "account.signed_in",
-        "app_user",
-        user.id,
-        None,
-        None,
+        Actor::Person(user.id),
+        Change::new("account.signed_in", "app_user", user.id),
     )
     .await?;
     let token = session::start(&txn, user.id).await?;
@@ -205,14 +195,10 @@ static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 pub async fn sign_out(db: &DatabaseConnection, token: &str, user_id: Uuid) -> Result<(), AppError> {
     let txn = db.begin().await?;
     session::end(&txn, token).await?;
-    audit::record(
+    changes::record(
         &txn,
-        Some(user_id),
-        "account.signed_out",
-        "app_user",
-        user_id,
-        None,
-        None,
+        Actor::Person(user_id),
+        Change::new("account.signed_out", "app_user", user_id),
     )
     .await?;
     txn.commit().await?;
@@ -279,14 +265,36 @@ pub async fn viewer_for<C: ConnectionTrait>(
     })
 }
 
-/// Adds a membership (idempotent: an identical one is not added twice).
-pub async fn grant<C: ConnectionTrait>(
-    db: &C,
+/// Adds a membership (idempotent: an identical one is not added twice) and
+/// records the grant.
+pub async fn grant(
+    db: &sea_orm::DatabaseTransaction,
     actor: Option<Uuid>,
     user_id: Uuid,
     role: Role,
     scope: Option<Uuid>,
 ) -> Result<(), sea_orm::DbErr> {
+    let Some(after) = add_membership(db, user_id, role, scope).await? else {
+        return Ok(());
+    };
+    let id = after["id"].as_str().unwrap_or_default().to_owned();
+    changes::record(
+        db,
+        Actor::from(actor),
+        Change::new("membership.granted", "membership", id).after(after),
+    )
+    .await
+}
+
+/// Inserts a membership unless an identical one exists; returns the new
+/// row as recorded in the audit trail, for a caller that records the
+/// membership as part of a larger change (registering a supplier).
+pub(crate) async fn add_membership(
+    db: &sea_orm::DatabaseTransaction,
+    user_id: Uuid,
+    role: Role,
+    scope: Option<Uuid>,
+) -> Result<Option<serde_json::Value>, sea_orm::DbErr> {
     let (organisation_id, footprint_id, supplier_id) = match role {
         Role::PlatformAdmin => (None, None, None),
         Role::CouncilBuyer => (scope, None, None),
@@ -305,7 +313,7 @@ pub async fn grant<C: ConnectionTrait>(
                 && m.supplier_id == supplier_id
         });
     if existing {
-        return Ok(());
+        return Ok(None);
     }
     let now = OffsetDateTime::now_utc();
     let id = Uuid::new_v4();
@@ -321,22 +329,15 @@ pub async fn grant<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
-    audit::record(
-        db,
-        actor,
-        "membership.granted",
-        "membership",
-        id,
-        None,
-        Some(json!({ "user_id": user_id, "role": role.as_str(), "scope_id": scope })),
-    )
-    .await
+    Ok(Some(
+        json!({ "id": id, "user_id": user_id, "role": role.as_str(), "scope_id": scope }),
+    ))
 }
 
 /// Deletes a membership (the role it gave ends at once: roles are read on
 /// every request) and records it.
-pub async fn revoke<C: ConnectionTrait>(
-    db: &C,
+pub async fn revoke(
+    db: &sea_orm::DatabaseTransaction,
     actor: Option<Uuid>,
     membership: membership::Model,
 ) -> Result<(), sea_orm::DbErr> {
@@ -349,14 +350,10 @@ pub async fn revoke<C: ConnectionTrait>(
     });
     let id = membership.id;
     membership::Entity::delete_by_id(id).exec(db).await?;
-    audit::record(
+    changes::record(
         db,
-        actor,
-        "membership.removed",
-        "membership",
-        id,
-        Some(before),
-        None,
+        Actor::from(actor),
+        Change::new("membership.removed", "membership", id).before(before),
     )
     .await
 }
@@ -451,14 +448,11 @@ pub async fn ensure_user_with_role(
             let user = insert_user(&txn, &account, hash)
                 .await
                 .map_err(|e| e.to_string())?;
-            audit::record(
+            changes::record(
                 &txn,
-                None,
-                "account.created",
-                "app_user",
-                user.id,
-                None,
-                Some(json!({ "email": user.email, "by": "command line" })),
+                Actor::System,
+                Change::new("account.created", "app_user", user.id)
+                    .after(json!({ "email": user.email, "by": "command line" })),
             )
             .await
             .map_err(|e| e.to_string())?;

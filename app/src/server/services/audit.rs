@@ -1,40 +1,9 @@
-//! The audit trail: one row per change, written in the same transaction as
-//! the change itself, so there is never a change without its record.
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect, Set,
-};
-use serde_json::{Value, json};
-use time::OffsetDateTime;
-use uuid::Uuid;
+//! Reading the audit trail. Events are written only by
+//! [`crate::server::changes::record`], in the transaction of the change.
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect};
 
 use crate::server::entities::{app_user, audit_event};
 use crate::types::{AppError, AuditEntry, Page};
-
-/// Records that `actor` did `action` to `entity`/`entity_id`, with the record
-/// before and after (either may be `None` for creations and deletions).
-pub async fn record<C: ConnectionTrait>(
-    db: &C,
-    actor: Option<Uuid>,
-    action: &str,
-    entity: &str,
-    entity_id: impl ToString,
-    before: Option<Value>,
-    after: Option<Value>,
-) -> Result<(), sea_orm::DbErr> {
-    let summary = json!({ "before": before, "after": after });
-    audit_event::ActiveModel {
-        occurred_at: Set(OffsetDateTime::now_utc()),
-        actor_user_id: Set(actor),
-        action: Set(action.to_owned()),
-        entity: Set(entity.to_owned()),
-        entity_id: Set(entity_id.to_string()),
-        change_summary: Set(Some(summary.to_string())),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
-}
 
 pub const PER_PAGE: u64 = 50;
 

@@ -11,14 +11,14 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::audit;
 use super::demo_catalogue::normalise_supplier_name;
 use crate::server::auth::{Permission, Resource, require};
+use crate::server::changes::{self, Actor, Change, DocumentKind, affected};
 use crate::server::entities::{
     contract, cpv_code, footprint, framework, framework_eligibility, lot, lot_cpv, lot_supplier,
     offer_lot, organisation, supplier,
 };
-use crate::server::form::{FormError, field_error};
+use crate::server::form::{FormError, field_error, unique_field};
 use crate::server::validate::{self, Fields};
 use crate::types::choices::{LOT_SUPPLIER_STATUSES, ROUTES_TO_MARKET};
 use crate::types::{
@@ -275,17 +275,24 @@ fn framework_json(model: &framework::Model, eligibility: &[(String, String)]) ->
     })
 }
 
-async fn reference_taken<C: ConnectionTrait>(
-    db: &C,
-    reference: &str,
-    except: Option<Uuid>,
-) -> Result<bool, sea_orm::DbErr> {
-    let found = framework::Entity::find()
-        .filter(framework::Column::Reference.eq(reference))
-        .one(db)
-        .await?;
-    Ok(found.is_some_and(|f| Some(f.id) != except))
-}
+/// The database keeps framework references unique; this turns its refusal
+/// into the form's message (no check-then-insert race).
+const REFERENCE_TAKEN: fn(sea_orm::DbErr) -> FormError = |error| {
+    unique_field(
+        "framework_reference",
+        "reference",
+        "A framework with this reference already exists",
+    )(error)
+};
+
+/// Likewise for lot numbers within a framework.
+const LOT_NUMBER_TAKEN: fn(sea_orm::DbErr) -> FormError = |error| {
+    unique_field(
+        "lot_framework_id_number",
+        "number",
+        "This framework already has a lot with this number",
+    )(error)
+};
 
 async fn replace_eligibility<C: ConnectionTrait>(
     db: &C,
@@ -355,12 +362,6 @@ pub async fn create_framework(
             owner_organisation_id: input.owner_organisation_id,
         },
     )?;
-    if reference_taken(db, &input.reference, None).await? {
-        return Err(field_error(
-            "reference",
-            "A framework with this reference already exists",
-        ));
-    }
     let eligibility = input.eligibility.clone();
     let id = Uuid::new_v4();
     let now = OffsetDateTime::now_utc();
@@ -372,16 +373,14 @@ pub async fn create_framework(
     };
     apply(&mut model, input);
     let txn = db.begin().await?;
-    let created = model.insert(&txn).await?;
+    let created = model.insert(&txn).await.map_err(REFERENCE_TAKEN)?;
     replace_eligibility(&txn, id, &eligibility).await?;
-    audit::record(
+    changes::record(
         &txn,
-        actor.map(|a| a.user_id),
-        "framework.created",
-        "framework",
-        id,
-        None,
-        Some(framework_json(&created, &eligibility)),
+        Actor::of(actor),
+        Change::new("framework.created", "framework", id)
+            .after(framework_json(&created, &eligibility))
+            .reindex(DocumentKind::Framework, [id]),
     )
     .await?;
     txn.commit().await?;
@@ -488,27 +487,20 @@ pub async fn update_framework(
             owner_organisation_id: input.owner_organisation_id,
         },
     )?;
-    if reference_taken(db, &input.reference, Some(id)).await? {
-        return Err(field_error(
-            "reference",
-            "A framework with this reference already exists",
-        ));
-    }
     let before_eligibility = eligibility_of(db, id).await?;
     let eligibility = input.eligibility.clone();
     let mut model: framework::ActiveModel = before.clone().into();
     apply(&mut model, input);
     let txn = db.begin().await?;
-    let after = model.update(&txn).await?;
+    let after = model.update(&txn).await.map_err(REFERENCE_TAKEN)?;
     replace_eligibility(&txn, id, &eligibility).await?;
-    audit::record(
+    changes::record(
         &txn,
-        actor.map(|a| a.user_id),
-        "framework.updated",
-        "framework",
-        id,
-        Some(framework_json(&before, &before_eligibility)),
-        Some(framework_json(&after, &eligibility)),
+        Actor::of(actor),
+        Change::new("framework.updated", "framework", id)
+            .before(framework_json(&before, &before_eligibility))
+            .after(framework_json(&after, &eligibility))
+            .touching(affected::framework(&txn, id).await?),
     )
     .await?;
     txn.commit().await?;
@@ -587,12 +579,10 @@ impl LotInput {
     }
 }
 
-/// Checks a lot form; `changing` is the lot being changed (its own number
-/// is not a clash).
+/// Checks a lot form (a clashing number is refused by the database when
+/// the lot is saved).
 async fn check_lot(
     db: &DatabaseConnection,
-    framework_id: Uuid,
-    changing: Option<Uuid>,
     form: &[(String, String)],
 ) -> Result<LotInput, FormError> {
     let fields = Fields(form);
@@ -619,20 +609,6 @@ async fn check_lot(
         5000,
     );
     let cpv_codes = check_cpv_codes(db, &mut errors, "cpv_codes", fields.text("cpv_codes")).await?;
-    if !errors.has("number") {
-        let taken = lot::Entity::find()
-            .filter(lot::Column::FrameworkId.eq(framework_id))
-            .filter(lot::Column::Number.eq(number.clone()))
-            .one(db)
-            .await?
-            .is_some_and(|other| Some(other.id) != changing);
-        if taken {
-            errors.add(
-                "number",
-                "This framework already has a lot with this number",
-            );
-        }
-    }
     errors.into_result()?;
     Ok(LotInput {
         number,
@@ -679,7 +655,7 @@ pub async fn add_lot(
     form: &[(String, String)],
 ) -> Result<Uuid, FormError> {
     framework_for_change(db, actor, framework_id).await?;
-    let input = check_lot(db, framework_id, None, form).await?;
+    let input = check_lot(db, form).await?;
     let id = Uuid::new_v4();
     let now = OffsetDateTime::now_utc();
     let txn = db.begin().await?;
@@ -693,16 +669,15 @@ pub async fn add_lot(
         updated_at: Set(now),
     }
     .insert(&txn)
-    .await?;
+    .await
+    .map_err(LOT_NUMBER_TAKEN)?;
     replace_lot_cpv_codes(&txn, id, &input.cpv_codes).await?;
-    audit::record(
+    changes::record(
         &txn,
-        actor.map(|a| a.user_id),
-        "lot.created",
-        "lot",
-        id,
-        None,
-        Some(input.json(framework_id)),
+        Actor::of(actor),
+        Change::new("lot.created", "lot", id)
+            .after(input.json(framework_id))
+            .touching(affected::lot(&txn, id, framework_id).await?),
     )
     .await?;
     txn.commit().await?;
@@ -736,7 +711,7 @@ pub async fn update_lot(
     form: &[(String, String)],
 ) -> Result<Uuid, FormError> {
     let (lot, framework) = lot_for_change(db, actor, lot_id).await?;
-    let input = check_lot(db, framework.id, Some(lot_id), form).await?;
+    let input = check_lot(db, form).await?;
     let before = LotInput {
         number: lot.number.clone(),
         title: lot.title.clone(),
@@ -750,16 +725,15 @@ pub async fn update_lot(
     model.title = Set(input.title.clone());
     model.description = Set(input.description.clone());
     model.updated_at = Set(OffsetDateTime::now_utc());
-    model.update(&txn).await?;
+    model.update(&txn).await.map_err(LOT_NUMBER_TAKEN)?;
     replace_lot_cpv_codes(&txn, lot_id, &input.cpv_codes).await?;
-    audit::record(
+    changes::record(
         &txn,
-        actor.map(|a| a.user_id),
-        "lot.updated",
-        "lot",
-        lot_id,
-        Some(before),
-        Some(input.json(framework.id)),
+        Actor::of(actor),
+        Change::new("lot.updated", "lot", lot_id)
+            .before(before)
+            .after(input.json(framework.id))
+            .touching(affected::lot(&txn, lot_id, framework.id).await?),
     )
     .await?;
     txn.commit().await?;
@@ -805,6 +779,8 @@ pub async fn remove_lot(
     .json(framework.id);
     before["suppliers"] = Value::Array(places);
     let txn = db.begin().await?;
+    // Read before the rows go: the suppliers and offers that listed this lot.
+    let touched = affected::lot(&txn, lot_id, framework.id).await?;
     lot_supplier::Entity::delete_many()
         .filter(lot_supplier::Column::LotId.eq(lot_id))
         .exec(&txn)
@@ -815,14 +791,13 @@ pub async fn remove_lot(
         .await?;
     replace_lot_cpv_codes(&txn, lot_id, &[]).await?;
     lot::Entity::delete_by_id(lot_id).exec(&txn).await?;
-    audit::record(
+    changes::record(
         &txn,
-        actor.map(|a| a.user_id),
-        "lot.removed",
-        "lot",
-        lot_id,
-        Some(before),
-        None,
+        Actor::of(actor),
+        Change::new("lot.removed", "lot", lot_id)
+            .before(before)
+            .touching(touched)
+            .remove(DocumentKind::Lot, lot_id),
     )
     .await?;
     txn.commit().await?;
@@ -876,7 +851,8 @@ pub async fn add_lot_supplier(
     let actor_id = actor.map(|a| a.user_id);
     let now = OffsetDateTime::now_utc();
     let txn = db.begin().await?;
-    let supplier_id = find_or_create_supplier(&txn, actor_id, &name, number.as_deref()).await?;
+    let found = find_or_create_supplier(&txn, &name, number.as_deref()).await?;
+    let supplier_id = found.id;
     let place = lot_supplier::Entity::find_by_id((lot_id, supplier_id))
         .one(&txn)
         .await?;
@@ -890,14 +866,14 @@ pub async fn add_lot_supplier(
             model.status = Set(status.clone());
             model.updated_at = Set(now);
             model.update(&txn).await?;
-            audit::record(
+            changes::record(
                 &txn,
-                actor_id,
-                "lot_supplier.status_changed",
-                "lot",
-                entity_id,
-                Some(json!({ "supplier_id": supplier_id, "status": before })),
-                Some(json!({ "supplier_id": supplier_id, "status": status })),
+                Actor::from(actor_id),
+                Change::new("lot_supplier.status_changed", "lot", entity_id)
+                    .before(json!({ "supplier_id": supplier_id, "status": before }))
+                    .after(json!({ "supplier_id": supplier_id, "status": status }))
+                    .reindex(DocumentKind::Lot, [lot_id])
+                    .reindex(DocumentKind::Supplier, [supplier_id]),
             )
             .await?;
         }
@@ -911,14 +887,18 @@ pub async fn add_lot_supplier(
             }
             .insert(&txn)
             .await?;
-            audit::record(
+            changes::record(
                 &txn,
-                actor_id,
-                "lot_supplier.added",
-                "lot",
-                entity_id,
-                None,
-                Some(json!({ "lot_id": lot_id, "supplier_id": supplier_id, "status": status })),
+                Actor::from(actor_id),
+                Change::new("lot_supplier.added", "lot", entity_id)
+                    .after(json!({
+                        "lot_id": lot_id,
+                        "supplier_id": supplier_id,
+                        "status": status,
+                        "new_supplier": found.created,
+                    }))
+                    .reindex(DocumentKind::Lot, [lot_id])
+                    .reindex(DocumentKind::Supplier, [supplier_id]),
             )
             .await?;
         }
@@ -951,21 +931,31 @@ pub async fn lot_supplier_values(
     ])
 }
 
+/// The supplier a name and number were matched to; `created` describes the
+/// record when a new one was made, for the audit entry of the change that
+/// named it (one change, one audit event).
+pub(crate) struct SupplierMatch {
+    pub id: Uuid,
+    pub created: Option<Value>,
+}
+
 /// The supplier with this Companies House number, else this name (when it
 /// has no different number); a new supplier record when neither matches.
 pub(crate) async fn find_or_create_supplier<C: ConnectionTrait>(
     db: &C,
-    actor_id: Option<Uuid>,
     name: &str,
     number: Option<&str>,
-) -> Result<Uuid, sea_orm::DbErr> {
+) -> Result<SupplierMatch, sea_orm::DbErr> {
     if let Some(number) = number
         && let Some(found) = supplier::Entity::find()
             .filter(supplier::Column::CompaniesHouseNumber.eq(number))
             .one(db)
             .await?
     {
-        return Ok(found.id);
+        return Ok(SupplierMatch {
+            id: found.id,
+            created: None,
+        });
     }
     let by_name = supplier::Entity::find()
         .filter(supplier::Column::NormalisedName.eq(normalise_supplier_name(name)))
@@ -973,7 +963,10 @@ pub(crate) async fn find_or_create_supplier<C: ConnectionTrait>(
         .await?
         .filter(|s| number.is_none() || s.companies_house_number.is_none());
     if let Some(found) = by_name {
-        return Ok(found.id);
+        return Ok(SupplierMatch {
+            id: found.id,
+            created: None,
+        });
     }
     let now = OffsetDateTime::now_utc();
     let created = supplier::ActiveModel {
@@ -993,15 +986,8 @@ pub(crate) async fn find_or_create_supplier<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
-    audit::record(
-        db,
-        actor_id,
-        "supplier.created",
-        "supplier",
-        created.id,
-        None,
-        Some(json!({ "name": name, "companies_house_number": number })),
-    )
-    .await?;
-    Ok(created.id)
+    Ok(SupplierMatch {
+        id: created.id,
+        created: Some(json!({ "name": name, "companies_house_number": number })),
+    })
 }

@@ -10,12 +10,12 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::audit;
 use super::catalogue_editing::{
     ALL_UK_PUBLIC_SECTOR, check_cpv_codes, eligibility_of, find_or_create_supplier,
 };
 use super::demo_catalogue::normalise_supplier_name;
 use crate::server::auth::{Permission, Resource, require};
+use crate::server::changes::{self, Actor, Change, DocumentKind, affected};
 use crate::server::entities::{
     contract, contract_cpv, contract_supplier, footprint, footprint_member, framework, lot,
     lot_supplier, organisation, supplier,
@@ -310,13 +310,18 @@ fn apply(model: &mut contract::ActiveModel, input: &ContractInput) {
     model.updated_at = Set(OffsetDateTime::now_utc());
 }
 
-/// Writes the contract's suppliers and CPV codes; returns the supplier ids.
+/// The suppliers a contract names, and those of them that were new records.
+struct ContractSuppliers {
+    ids: Vec<Uuid>,
+    created: Vec<Value>,
+}
+
+/// Writes the contract's suppliers and CPV codes.
 async fn replace_links<C: ConnectionTrait>(
     db: &C,
-    actor_id: Option<Uuid>,
     contract_id: Uuid,
     input: &ContractInput,
-) -> Result<Vec<Uuid>, sea_orm::DbErr> {
+) -> Result<ContractSuppliers, sea_orm::DbErr> {
     contract_supplier::Entity::delete_many()
         .filter(contract_supplier::Column::ContractId.eq(contract_id))
         .exec(db)
@@ -326,8 +331,11 @@ async fn replace_links<C: ConnectionTrait>(
         .exec(db)
         .await?;
     let mut supplier_ids = Vec::new();
+    let mut created = Vec::new();
     for name in &input.suppliers {
-        let id = find_or_create_supplier(db, actor_id, name, None).await?;
+        let found = find_or_create_supplier(db, name, None).await?;
+        created.extend(found.created);
+        let id = found.id;
         if !supplier_ids.contains(&id) {
             supplier_ids.push(id);
             contract_supplier::ActiveModel {
@@ -346,7 +354,10 @@ async fn replace_links<C: ConnectionTrait>(
         .insert(db)
         .await?;
     }
-    Ok(supplier_ids)
+    Ok(ContractSuppliers {
+        ids: supplier_ids,
+        created,
+    })
 }
 
 /// Adds a contract to the council's register; returns its id.
@@ -373,18 +384,18 @@ pub async fn create_contract(
         ..Default::default()
     };
     apply(&mut model, &input);
-    let actor_id = actor.map(|a| a.user_id);
     let txn = db.begin().await?;
     let created = model.insert(&txn).await?;
-    let suppliers = replace_links(&txn, actor_id, id, &input).await?;
-    audit::record(
+    let suppliers = replace_links(&txn, id, &input).await?;
+    let mut after = contract_json(&created, &suppliers.ids, &input.cpv_codes);
+    after["new_suppliers"] = Value::Array(suppliers.created);
+    changes::record(
         &txn,
-        actor_id,
-        "contract.created",
-        "contract",
-        id,
-        None,
-        Some(contract_json(&created, &suppliers, &input.cpv_codes)),
+        Actor::of(actor),
+        Change::new("contract.created", "contract", id)
+            .after(after)
+            .reindex(DocumentKind::Contract, [id])
+            .reindex(DocumentKind::Supplier, suppliers.ids),
     )
     .await?;
     txn.commit().await?;
@@ -502,18 +513,21 @@ pub async fn update_contract(
     let (before_suppliers, before_cpv) = links_of(db, id).await?;
     let mut model: contract::ActiveModel = before.clone().into();
     apply(&mut model, &input);
-    let actor_id = actor.map(|a| a.user_id);
     let txn = db.begin().await?;
-    let after = model.update(&txn).await?;
-    let suppliers = replace_links(&txn, actor_id, id, &input).await?;
-    audit::record(
+    // Suppliers dropped from the contract need their documents rebuilt too.
+    let touched = affected::contract(&txn, id).await?;
+    let updated = model.update(&txn).await?;
+    let suppliers = replace_links(&txn, id, &input).await?;
+    let mut after = contract_json(&updated, &suppliers.ids, &input.cpv_codes);
+    after["new_suppliers"] = Value::Array(suppliers.created);
+    changes::record(
         &txn,
-        actor_id,
-        "contract.updated",
-        "contract",
-        id,
-        Some(contract_json(&before, &before_suppliers, &before_cpv)),
-        Some(contract_json(&after, &suppliers, &input.cpv_codes)),
+        Actor::of(actor),
+        Change::new("contract.updated", "contract", id)
+            .before(contract_json(&before, &before_suppliers, &before_cpv))
+            .after(after)
+            .touching(touched)
+            .reindex(DocumentKind::Supplier, suppliers.ids),
     )
     .await?;
     txn.commit().await?;

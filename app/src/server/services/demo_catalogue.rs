@@ -4,6 +4,8 @@
 //! pages say so. Titles the data lacks stay empty ("Title not published").
 //! Parsing is pure; [`load`] writes everything in one transaction with
 //! deterministic ids, so loading twice is the same as once.
+use crate::server::changes::{self, Actor, Change, DocumentKind};
+use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 
 use sea_orm::sea_query::OnConflict;
@@ -396,14 +398,36 @@ pub async fn load(db: &DatabaseConnection, catalogue: &DemoCatalogue) -> Result<
             .exec_without_returning(&txn)
             .await?;
     }
-    txn.commit().await?;
-    Ok(DemoReport {
+    let report = DemoReport {
         frameworks: frameworks.len(),
         lots: lots.len(),
         suppliers: suppliers.len(),
         lot_places: places.len(),
         contracts: 0,
-    })
+    };
+    changes::record(
+        &txn,
+        Actor::System,
+        Change::new("demo.catalogue_loaded", "demo", "catalogue")
+            .after(json!({
+                "frameworks": report.frameworks,
+                "lots": report.lots,
+                "suppliers": report.suppliers,
+                "lot_places": report.lot_places,
+            }))
+            .reindex(
+                DocumentKind::Framework,
+                frameworks.iter().map(|f| *f.id.as_ref()),
+            )
+            .reindex(DocumentKind::Lot, lots.iter().map(|l| *l.id.as_ref()))
+            .reindex(
+                DocumentKind::Supplier,
+                suppliers.iter().map(|s| *s.id.as_ref()),
+            ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(report)
 }
 
 #[cfg(test)]

@@ -4,6 +4,8 @@
 //! later feature. Only releases with named suppliers whose buyer matches a
 //! council or strategic authority by one of its known names are kept; the
 //! report says how many were skipped and why.
+use crate::server::changes::{self, Actor, Change, DocumentKind};
+use serde_json::json;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sea_orm::sea_query::OnConflict;
@@ -195,6 +197,7 @@ pub async fn load(db: &DatabaseConnection, contracts: &[DemoContract]) -> Result
         .map(|s| (s.normalised_name, s.id))
         .collect();
     let mut written = 0;
+    let mut documents = Vec::new();
     for c in contracts {
         // Buyers come from the bundled lookup, so a miss means reference data was not loaded.
         let Some(buyer) = buyers.get(&c.buyer_register_code) else {
@@ -295,7 +298,18 @@ pub async fn load(db: &DatabaseConnection, contracts: &[DemoContract]) -> Result
             .await?;
         }
         written += 1;
+        documents.push(id);
     }
+    let suppliers: Vec<Uuid> = supplier_ids.values().copied().collect();
+    changes::record(
+        &txn,
+        Actor::System,
+        Change::new("demo.contracts_loaded", "demo", "contracts")
+            .after(json!({ "contracts": written }))
+            .reindex(DocumentKind::Contract, documents)
+            .reindex(DocumentKind::Supplier, suppliers),
+    )
+    .await?;
     txn.commit().await?;
     Ok(written)
 }

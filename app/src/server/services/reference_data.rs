@@ -3,6 +3,8 @@
 //! the 2024–25 changes in `footprint_changes.csv`) and the CPV 2008
 //! vocabulary. Parsing is pure and unit-tested; [`load`] upserts it all in one
 //! transaction with deterministic ids, so loading twice is the same as once.
+use crate::server::changes::{self, Actor, Change};
+use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 
 use sea_orm::sea_query::OnConflict;
@@ -528,13 +530,28 @@ pub async fn load(db: &DatabaseConnection, data: &ReferenceData) -> Result<LoadR
             .await?;
     }
 
-    txn.commit().await?;
-    Ok(LoadReport {
+    let report = LoadReport {
         organisations: data.organisations.len(),
         footprints: data.footprints.len(),
         footprint_members: member_count,
         cpv_codes: data.cpv.len(),
-    })
+    };
+    // One summary event per load. No search documents are queued: reference
+    // rows are not documents, and the upsert leaves every record's id, so
+    // documents that show a council's name pick it up at the next reindex.
+    changes::record(
+        &txn,
+        Actor::System,
+        Change::new("reference_data.loaded", "reference_data", "bundled").after(json!({
+            "organisations": report.organisations,
+            "footprints": report.footprints,
+            "footprint_members": report.footprint_members,
+            "cpv_codes": report.cpv_codes,
+        })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(report)
 }
 
 /// Parses and loads the bundled reference data.

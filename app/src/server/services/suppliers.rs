@@ -11,15 +11,16 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::accounts;
 use super::catalogue_editing::check_cpv_codes;
 use super::demo_catalogue::normalise_supplier_name;
-use super::{accounts, audit};
 use crate::server::auth::{Permission, Resource, require};
+use crate::server::changes::{self, Actor, Change, DocumentKind, affected};
 use crate::server::entities::{
     app_user, footprint, framework, lot, lot_supplier, membership, offer, offer_cpv,
     offer_footprint, offer_lot, organisation, supplier,
 };
-use crate::server::form::{FormError, field_error};
+use crate::server::form::{FormError, field_error, unique_field};
 use crate::server::validate::{self, Fields};
 use crate::types::choices::{OFFER_STATUSES, PRICING_MODELS};
 use crate::types::{
@@ -168,22 +169,15 @@ fn apply_supplier(model: &mut supplier::ActiveModel, input: SupplierInput) {
     model.updated_at = Set(OffsetDateTime::now_utc());
 }
 
-async fn number_taken<C: ConnectionTrait>(
-    db: &C,
-    number: Option<&str>,
-    except: Option<Uuid>,
-) -> Result<bool, sea_orm::DbErr> {
-    let Some(number) = number else {
-        return Ok(false);
-    };
-    let found = supplier::Entity::find()
-        .filter(supplier::Column::CompaniesHouseNumber.eq(number))
-        .one(db)
-        .await?;
-    Ok(found.is_some_and(|s| Some(s.id) != except))
-}
-
-const NUMBER_TAKEN: &str = "A supplier with this Companies House number is already registered: ask a colleague there to add you";
+/// The database keeps Companies House numbers unique; its refusal becomes
+/// the form's message (no check-then-insert race).
+const NUMBER_TAKEN: fn(sea_orm::DbErr) -> FormError = |error| {
+    unique_field(
+        "supplier_companies_house_number",
+        "companies_house_number",
+        "A supplier with this Companies House number is already registered: ask a colleague there to add you",
+    )(error)
+};
 
 /// Registers a new supplier; the person registering becomes its editor.
 pub async fn register_supplier(
@@ -195,9 +189,6 @@ pub async fn register_supplier(
     let actor = actor.ok_or(AppError::Unauthenticated)?;
     let options = supplier_form_options(db).await?;
     let input = check_supplier(&Fields(form), &options)?;
-    if number_taken(db, input.companies_house_number.as_deref(), None).await? {
-        return Err(field_error("companies_house_number", NUMBER_TAKEN));
-    }
     let id = Uuid::new_v4();
     let now = OffsetDateTime::now_utc();
     let mut model = supplier::ActiveModel {
@@ -208,23 +199,18 @@ pub async fn register_supplier(
     };
     apply_supplier(&mut model, input);
     let txn = db.begin().await?;
-    let created = model.insert(&txn).await?;
-    audit::record(
+    let created = model.insert(&txn).await.map_err(NUMBER_TAKEN)?;
+    // The registrant becomes its first editor, recorded in the same event.
+    let membership =
+        accounts::add_membership(&txn, actor.user_id, Role::SupplierEditor, Some(id)).await?;
+    let mut after = supplier_json(&created);
+    after["first_editor"] = membership.unwrap_or_default();
+    changes::record(
         &txn,
-        Some(actor.user_id),
-        "supplier.registered",
-        "supplier",
-        id,
-        None,
-        Some(supplier_json(&created)),
-    )
-    .await?;
-    accounts::grant(
-        &txn,
-        Some(actor.user_id),
-        actor.user_id,
-        Role::SupplierEditor,
-        Some(id),
+        Actor::Person(actor.user_id),
+        Change::new("supplier.registered", "supplier", id)
+            .after(after)
+            .reindex(DocumentKind::Supplier, [id]),
     )
     .await?;
     txn.commit().await?;
@@ -294,21 +280,17 @@ pub async fn update_supplier(
     let before = supplier_for_change(db, actor, id).await?;
     let options = supplier_form_options(db).await?;
     let input = check_supplier(&Fields(form), &options)?;
-    if number_taken(db, input.companies_house_number.as_deref(), Some(id)).await? {
-        return Err(field_error("companies_house_number", NUMBER_TAKEN));
-    }
     let mut model: supplier::ActiveModel = before.clone().into();
     apply_supplier(&mut model, input);
     let txn = db.begin().await?;
-    let after = model.update(&txn).await?;
-    audit::record(
+    let after = model.update(&txn).await.map_err(NUMBER_TAKEN)?;
+    changes::record(
         &txn,
-        actor.map(|a| a.user_id),
-        "supplier.updated",
-        "supplier",
-        id,
-        Some(supplier_json(&before)),
-        Some(supplier_json(&after)),
+        Actor::of(actor),
+        Change::new("supplier.updated", "supplier", id)
+            .before(supplier_json(&before))
+            .after(supplier_json(&after))
+            .touching(affected::supplier(&txn, id).await?),
     )
     .await?;
     txn.commit().await?;
@@ -720,19 +702,18 @@ pub async fn create_offer(
     let txn = db.begin().await?;
     let created = model.insert(&txn).await?;
     replace_offer_links(&txn, id, &input).await?;
-    audit::record(
+    changes::record(
         &txn,
-        actor.map(|a| a.user_id),
-        "offer.created",
-        "offer",
-        id,
-        None,
-        Some(offer_json(
-            &created,
-            &input.cpv_codes,
-            &input.lots,
-            &input.footprints,
-        )),
+        Actor::of(actor),
+        Change::new("offer.created", "offer", id)
+            .after(offer_json(
+                &created,
+                &input.cpv_codes,
+                &input.lots,
+                &input.footprints,
+            ))
+            .reindex(DocumentKind::Offer, [id])
+            .reindex(DocumentKind::Supplier, [created.supplier_id]),
     )
     .await?;
     txn.commit().await?;
@@ -857,19 +838,19 @@ pub async fn update_offer(
     let txn = db.begin().await?;
     let after = model.update(&txn).await?;
     replace_offer_links(&txn, id, &input).await?;
-    audit::record(
+    changes::record(
         &txn,
-        actor.map(|a| a.user_id),
-        "offer.updated",
-        "offer",
-        id,
-        Some(offer_json(&before, &cpv, &lots, &footprints)),
-        Some(offer_json(
-            &after,
-            &input.cpv_codes,
-            &input.lots,
-            &input.footprints,
-        )),
+        Actor::of(actor),
+        Change::new("offer.updated", "offer", id)
+            .before(offer_json(&before, &cpv, &lots, &footprints))
+            .after(offer_json(
+                &after,
+                &input.cpv_codes,
+                &input.lots,
+                &input.footprints,
+            ))
+            .reindex(DocumentKind::Offer, [id])
+            .reindex(DocumentKind::Supplier, [after.supplier_id]),
     )
     .await?;
     txn.commit().await?;

@@ -13,9 +13,9 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::accounts::{find_scope, grant, revoke, viewer_for};
-use super::audit;
 use super::listings::{FilterSet, fetch_page};
 use crate::server::auth::{Permission, Resource, require, session};
+use crate::server::changes::{self, Actor, Change};
 use crate::server::entities::{app_user, membership};
 use crate::server::form::{FormError, field_error};
 use crate::server::validate::Fields;
@@ -250,18 +250,20 @@ pub async fn set_disabled(
     if disable {
         session::end_all_for(&txn, user_id).await?;
     }
-    audit::record(
+    changes::record(
         &txn,
-        Some(admin.user_id),
-        if disable {
-            "account.disabled"
-        } else {
-            "account.enabled"
-        },
-        "app_user",
-        user_id,
-        Some(json!({ "is_disabled": !disable })),
-        Some(json!({ "is_disabled": disable })),
+        Actor::Person(admin.user_id),
+        Change::new(
+            if disable {
+                "account.disabled"
+            } else {
+                "account.enabled"
+            },
+            "app_user",
+            user_id,
+        )
+        .before(json!({ "is_disabled": !disable }))
+        .after(json!({ "is_disabled": disable })),
     )
     .await?;
     txn.commit().await?;
