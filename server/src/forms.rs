@@ -10,9 +10,14 @@ use std::sync::OnceLock;
 use app::server::auth::session::{SESSION_COOKIE, secrets_match};
 use app::server::form::FormError;
 use app::server::services::{
-    accounts, catalogue_editing, contract_register, suppliers, user_admin,
+    accounts, colleagues, contracts, frameworks, lots, offers, suppliers, user_admin,
 };
 use app::shell;
+use app::types::commands::{
+    AccountStatus, ColleagueInvite, Command, Confirmation, ContractDetails, FrameworkDetails,
+    LotDetails, LotPlace, NewAccount, OfferDetails, RoleGrant, SignIn, SupplierProfile,
+};
+use app::types::validate::Input;
 use app::types::{AppError, FieldError, SubmittedForm, Visitor};
 use axum::{
     Router,
@@ -310,7 +315,7 @@ pub fn sign_in_path(next: &str) -> String {
 fn safe_next(fields: &[(String, String)]) -> String {
     fields
         .iter()
-        .find(|(n, _)| n == "next")
+        .find(|(n, _)| n == app::types::commands::account::NEXT)
         .map(|(_, v)| v.as_str())
         .filter(|v| app::types::is_local_path(v))
         .unwrap_or("/account")
@@ -338,7 +343,11 @@ macro_rules! submission {
 async fn sign_up(State(state): State<ServerState>, request: Request) -> Response {
     let secure = cookie_is_secure(request.headers());
     let submission = submission!(state, request);
-    match accounts::sign_up(&state.app.db, &submission.fields).await {
+    let outcome = match NewAccount::parse(&Input(&submission.fields)) {
+        Ok(account) => accounts::sign_up(&state.app.db, account).await,
+        Err(errors) => Err(errors.into()),
+    };
+    match outcome {
         Ok(token) => {
             let next = safe_next(&submission.fields);
             with_session_cookie(see_other(&next), &token, secure)
@@ -351,7 +360,11 @@ async fn sign_in(State(state): State<ServerState>, request: Request) -> Response
     let secure = cookie_is_secure(request.headers());
     let submission = submission!(state, request);
     let address = submission.client_address();
-    match accounts::sign_in(&state.app, &submission.fields, address).await {
+    let outcome = match SignIn::parse(&Input(&submission.fields)) {
+        Ok(details) => accounts::sign_in(&state.app, details, address).await,
+        Err(errors) => Err(errors.into()),
+    };
+    match outcome {
         Ok(token) => {
             let next = safe_next(&submission.fields);
             with_session_cookie(see_other(&next), &token, secure)
@@ -377,33 +390,44 @@ async fn sign_out(State(state): State<ServerState>, request: Request) -> Respons
     response
 }
 
-/// A form endpoint: read the submission, call `$service(db, actor, [path
-/// value,] fields)`, and on success redirect to `$redirect(result, path value)`.
+/// Reads a signed-in person's submission as a `C`. Anonymous visitors are
+/// sent to sign in before their answers are read.
+fn parse<C: Command>(submission: &Submission) -> Result<C, FormError> {
+    if submission.actor().is_none() {
+        return Err(FormError::Refused(AppError::Unauthenticated));
+    }
+    C::parse(&Input(&submission.fields)).map_err(FormError::Fields)
+}
+
+/// A form endpoint: read the submission as `$command`, call
+/// `$service(db, actor, [path value,] command)`, and on success redirect to
+/// `$redirect(result, path value)`.
 macro_rules! form_endpoint {
-    ($name:ident, $service:path, |$result:pat_param| $redirect:expr) => {
+    ($name:ident, $command:ty, $service:path, |$result:pat_param| $redirect:expr) => {
         async fn $name(State(state): State<ServerState>, request: Request) -> Response {
             let submission = submission!(state, request);
-            let outcome = $service(&state.app.db, submission.actor(), &submission.fields)
-                .await
-                .map(|$result| $redirect);
+            let outcome = match parse::<$command>(&submission) {
+                Ok(command) => $service(&state.app.db, submission.actor(), command)
+                    .await
+                    .map(|$result| $redirect),
+                Err(error) => Err(error),
+            };
             finish(&state, submission, outcome).await
         }
     };
-    ($name:ident, $key:ty, $service:path, |$result:pat_param, $path:ident| $redirect:expr) => {
+    ($name:ident, $key:ty, $command:ty, $service:path, |$result:pat_param, $path:ident| $redirect:expr) => {
         async fn $name(
             State(state): State<ServerState>,
             Path($path): Path<$key>,
             request: Request,
         ) -> Response {
             let submission = submission!(state, request);
-            let outcome = $service(
-                &state.app.db,
-                submission.actor(),
-                $path.clone(),
-                &submission.fields,
-            )
-            .await
-            .map(|$result| $redirect);
+            let outcome = match parse::<$command>(&submission) {
+                Ok(command) => $service(&state.app.db, submission.actor(), $path.clone(), command)
+                    .await
+                    .map(|$result| $redirect),
+                Err(error) => Err(error),
+            };
             finish(&state, submission, outcome).await
         }
     };
@@ -411,92 +435,114 @@ macro_rules! form_endpoint {
 
 form_endpoint!(
     create_framework,
-    catalogue_editing::create_framework,
+    FrameworkDetails,
+    frameworks::create,
     |id| format!("/frameworks/{id}")
 );
 form_endpoint!(
     edit_framework,
     Uuid,
-    catalogue_editing::update_framework,
+    FrameworkDetails,
+    frameworks::update,
     |(), id| format!("/frameworks/{id}")
 );
-form_endpoint!(add_lot, Uuid, catalogue_editing::add_lot, |_, id| format!(
+form_endpoint!(add_lot, Uuid, LotDetails, lots::add, |_, id| format!(
     "/frameworks/{id}"
 ));
 form_endpoint!(
     edit_lot,
     Uuid,
-    catalogue_editing::update_lot,
+    LotDetails,
+    lots::update,
     |framework, _id| format!("/frameworks/{framework}")
 );
 form_endpoint!(
     remove_lot,
     Uuid,
-    catalogue_editing::remove_lot,
+    Confirmation,
+    lots::remove,
     |framework, _id| format!("/frameworks/{framework}")
 );
 form_endpoint!(
     add_lot_supplier,
     Uuid,
-    catalogue_editing::add_lot_supplier,
+    LotPlace,
+    lots::place_supplier,
     |(), id| format!("/lots/{id}")
 );
 form_endpoint!(
     register_supplier,
-    suppliers::register_supplier,
+    SupplierProfile,
+    suppliers::register,
     |id| format!("/suppliers/{id}")
 );
 form_endpoint!(
     edit_supplier,
     Uuid,
-    suppliers::update_supplier,
+    SupplierProfile,
+    suppliers::update,
     |(), id| format!("/suppliers/{id}")
 );
 form_endpoint!(
     add_colleague,
     Uuid,
-    suppliers::add_colleague,
+    ColleagueInvite,
+    colleagues::add,
     |(), id| format!("/suppliers/{id}")
 );
 form_endpoint!(
     remove_colleague,
     (Uuid, Uuid),
-    suppliers::remove_colleague,
+    Confirmation,
+    colleagues::remove,
     |(), ids| format!("/suppliers/{}", ids.0)
 );
 form_endpoint!(
     create_offer,
     Uuid,
-    suppliers::create_offer,
+    OfferDetails,
+    offers::create,
     |offer, _id| format!("/offers/{offer}")
 );
-form_endpoint!(edit_offer, Uuid, suppliers::update_offer, |_, id| format!(
-    "/offers/{id}"
-));
+form_endpoint!(
+    edit_offer,
+    Uuid,
+    OfferDetails,
+    offers::update,
+    |_, id| format!("/offers/{id}")
+);
 form_endpoint!(
     create_contract,
     String,
-    contract_register::create_contract,
+    ContractDetails,
+    contracts::create,
     |contract, _gss| format!("/contracts/{contract}")
 );
 form_endpoint!(
     edit_contract,
     Uuid,
-    contract_register::update_contract,
+    ContractDetails,
+    contracts::update,
     |(), id| format!("/contracts/{id}")
 );
-form_endpoint!(grant_role, Uuid, user_admin::grant_role, |(), id| format!(
-    "/admin/users/{id}"
-));
+form_endpoint!(
+    grant_role,
+    Uuid,
+    RoleGrant,
+    user_admin::grant_role,
+    |(), id| format!("/admin/users/{id}")
+);
 form_endpoint!(
     remove_role,
     (Uuid, Uuid),
+    Confirmation,
     user_admin::remove_role,
     |(), ids| format!("/admin/users/{}", ids.0)
 );
 form_endpoint!(
     set_account_status,
     Uuid,
+    AccountStatus,
     user_admin::set_disabled,
     |(), id| format!("/admin/users/{id}")
 );

@@ -15,21 +15,20 @@ use crate::types::{
 
 #[server(endpoint = "frameworks/form", input = GetUrl)]
 pub async fn framework_form(id: Option<Uuid>) -> Result<FormPage<FrameworkFormOptions>, AppError> {
-    use crate::server::services::catalogue_editing;
+    use crate::server::services::frameworks;
+    use crate::types::commands::{EligibilityScope, framework as field};
     let state = super::state()?;
     let viewer = support::viewer();
-    let options = catalogue_editing::framework_form_options(&state.db, viewer.as_ref()).await?;
+    let options = frameworks::framework_form_options(&state.db, viewer.as_ref()).await?;
     let initial = match id {
-        Some(id) => {
-            catalogue_editing::framework_form_values(&state.db, viewer.as_ref(), id).await?
-        }
+        Some(id) => frameworks::form_values(&state.db, viewer.as_ref(), id).await?,
         None => vec![
             (
-                "eligibility_scope".to_owned(),
-                catalogue_editing::ALL_UK_PUBLIC_SECTOR.to_owned(),
+                field::ELIGIBILITY_SCOPE.to_owned(),
+                EligibilityScope::AllUkPublicSector.as_str().to_owned(),
             ),
             (
-                "owner_organisation_id".to_owned(),
+                field::OWNER_ORGANISATION_ID.to_owned(),
                 options
                     .owners
                     .first()
@@ -48,17 +47,15 @@ pub async fn lot_form(
     framework_id: Option<Uuid>,
     lot_id: Option<Uuid>,
 ) -> Result<FormPage<LotHeading>, AppError> {
-    use crate::server::services::catalogue_editing;
+    use crate::server::services::{frameworks, lots};
     let state = super::state()?;
     let viewer = support::viewer();
     if let Some(lot_id) = lot_id {
-        let initial =
-            catalogue_editing::lot_form_values(&state.db, viewer.as_ref(), lot_id).await?;
+        let initial = lots::form_values(&state.db, viewer.as_ref(), lot_id).await?;
         return support::form_page(initial, lot_heading(lot_id).await?);
     }
     let framework_id = framework_id.ok_or_else(|| AppError::NotFound("Framework".into()))?;
-    let (reference, title) =
-        catalogue_editing::framework_heading(&state.db, viewer.as_ref(), framework_id).await?;
+    let (reference, title) = frameworks::heading(&state.db, viewer.as_ref(), framework_id).await?;
     support::form_page(
         Vec::new(),
         LotHeading {
@@ -75,7 +72,7 @@ pub async fn lot_form(
 #[cfg(feature = "ssr")]
 async fn lot_heading(lot_id: Uuid) -> Result<LotHeading, AppError> {
     let state = super::state()?;
-    let (lot, framework) = crate::server::services::catalogue_editing::lot_for_change(
+    let (lot, framework) = crate::server::services::lots::lot_for_change(
         &state.db,
         support::viewer().as_ref(),
         lot_id,
@@ -100,12 +97,14 @@ pub async fn lot_supplier_form(
     let initial = match supplier {
         Some(supplier) => {
             let state = super::state()?;
-            crate::server::services::catalogue_editing::lot_supplier_values(
-                &state.db, lot_id, supplier,
-            )
-            .await?
+            crate::server::services::lots::place_values(&state.db, lot_id, supplier).await?
         }
-        None => vec![("status".to_owned(), "active".to_owned())],
+        None => vec![(
+            crate::types::commands::lot::STATUS.to_owned(),
+            crate::types::commands::PlaceStatus::Active
+                .as_str()
+                .to_owned(),
+        )],
     };
     support::form_page(initial, heading)
 }
@@ -123,14 +122,15 @@ pub async fn supplier_form(id: Option<Uuid>) -> Result<FormPage<SupplierFormOpti
     let state = super::state()?;
     let viewer = support::viewer();
     let initial = match id {
-        Some(id) => suppliers::supplier_form_values(&state.db, viewer.as_ref(), id).await?,
+        Some(id) => suppliers::form_values(&state.db, viewer.as_ref(), id).await?,
         None => {
             require(
                 viewer.as_ref(),
                 Permission::RegisterSupplier,
                 Resource::Platform,
             )?;
-            vec![("flags".to_owned(), "sme".to_owned())]
+            use crate::types::commands::supplier as field;
+            vec![(field::FLAGS.to_owned(), field::SME.to_owned())]
         }
     };
     support::form_page(initial, suppliers::supplier_form_options(&state.db).await?)
@@ -141,8 +141,7 @@ pub async fn supplier_form(id: Option<Uuid>) -> Result<FormPage<SupplierFormOpti
 pub async fn colleague_form(id: Uuid) -> Result<FormPage<String>, AppError> {
     let state = super::state()?;
     let viewer = support::viewer();
-    let name = crate::server::services::suppliers::supplier_heading(&state.db, viewer.as_ref(), id)
-        .await?;
+    let name = crate::server::services::suppliers::heading(&state.db, viewer.as_ref(), id).await?;
     support::form_page(Vec::new(), name)
 }
 
@@ -153,7 +152,7 @@ pub async fn colleague_remove_form(
     user: Uuid,
 ) -> Result<FormPage<(String, String)>, AppError> {
     let state = super::state()?;
-    let heading = crate::server::services::suppliers::colleague_heading(
+    let heading = crate::server::services::colleagues::heading(
         &state.db,
         support::viewer().as_ref(),
         (id, user),
@@ -168,21 +167,25 @@ pub async fn offer_form(
     supplier_id: Option<Uuid>,
     offer_id: Option<Uuid>,
 ) -> Result<FormPage<OfferFormOptions>, AppError> {
-    use crate::server::services::suppliers;
+    use crate::server::services::offers;
+    use crate::types::commands::{OfferStatus, offer as field};
     let state = super::state()?;
     let viewer = support::viewer();
     let (supplier_id, initial) = match (supplier_id, offer_id) {
         (_, Some(offer)) => (
-            suppliers::offer_supplier(&state.db, viewer.as_ref(), offer).await?,
-            suppliers::offer_form_values(&state.db, viewer.as_ref(), offer).await?,
+            offers::offer_supplier(&state.db, viewer.as_ref(), offer).await?,
+            offers::form_values(&state.db, viewer.as_ref(), offer).await?,
         ),
         (Some(supplier), None) => (
             supplier,
-            vec![("status".to_owned(), "published".to_owned())],
+            vec![(
+                field::STATUS.to_owned(),
+                OfferStatus::Published.as_str().to_owned(),
+            )],
         ),
         (None, None) => return Err(AppError::NotFound("Offer".into())),
     };
-    let options = suppliers::offer_form_options(&state.db, viewer.as_ref(), supplier_id).await?;
+    let options = offers::form_options(&state.db, viewer.as_ref(), supplier_id).await?;
     support::form_page(initial, options)
 }
 
@@ -192,15 +195,14 @@ pub async fn contract_form(
     gss: Option<String>,
     contract_id: Option<Uuid>,
 ) -> Result<FormPage<ContractFormHeading>, AppError> {
-    use crate::server::services::contract_register;
+    use crate::server::services::contracts;
     let state = super::state()?;
     let viewer = support::viewer();
     match (gss, contract_id) {
         (_, Some(id)) => {
             let (council_name, gss_code) =
-                contract_register::contract_council(&state.db, viewer.as_ref(), id).await?;
-            let initial =
-                contract_register::contract_form_values(&state.db, viewer.as_ref(), id).await?;
+                contracts::contract_council(&state.db, viewer.as_ref(), id).await?;
+            let initial = contracts::form_values(&state.db, viewer.as_ref(), id).await?;
             support::form_page(
                 initial,
                 ContractFormHeading {
@@ -211,8 +213,7 @@ pub async fn contract_form(
             )
         }
         (Some(gss), None) => {
-            let council =
-                contract_register::council_by_gss(&state.db, viewer.as_ref(), &gss).await?;
+            let council = contracts::council_by_gss(&state.db, viewer.as_ref(), &gss).await?;
             support::form_page(
                 Vec::new(),
                 ContractFormHeading {

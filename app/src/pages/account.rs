@@ -7,6 +7,7 @@ use crate::api::account::account_form;
 use crate::components::forms::{CsrfField, FormErrorSummary, SubmitButton, TextField};
 use crate::components::layout::{Breadcrumbs, Main};
 use crate::components::status::loaded;
+use crate::types::commands::account;
 use crate::types::{FormPage, Role, Viewer, is_local_path};
 
 /// The local path to return to after signing in (never another site).
@@ -48,9 +49,9 @@ pub fn SignInPage() -> impl IntoView {
                             })}
                             <form method="post" action="/sign-in" novalidate>
                                 <CsrfField token=page.csrf_token />
-                                <input type="hidden" name="next" value=next />
-                                <TextField name="email" label="Email address" input_type="email" autocomplete="username" form=form.clone() />
-                                <TextField name="password" label="Password" input_type="password" autocomplete="current-password" form=form.clone() keep_value=false />
+                                <input type="hidden" name=account::NEXT value=next />
+                                <TextField name=account::EMAIL label="Email address" input_type="email" autocomplete="username" form=form.clone() />
+                                <TextField name=account::PASSWORD label="Password" input_type="password" autocomplete="current-password" form=form.clone() keep_value=false />
                                 <SubmitButton label="Sign in" />
                             </form>
                             <p class="govuk-body">
@@ -82,10 +83,10 @@ pub fn SignUpPage() -> impl IntoView {
                             </p>
                             <form method="post" action="/sign-up" novalidate>
                                 <CsrfField token=page.csrf_token />
-                                <TextField name="display_name" label="Full name" autocomplete="name" form=form.clone() />
-                                <TextField name="email" label="Email address" input_type="email" autocomplete="email"
+                                <TextField name=account::DISPLAY_NAME label="Full name" autocomplete="name" form=form.clone() />
+                                <TextField name=account::EMAIL label="Email address" input_type="email" autocomplete="email"
                                     hint="Use your work email address" form=form.clone() />
-                                <TextField name="password" label="Create a password" input_type="password" autocomplete="new-password"
+                                <TextField name=account::PASSWORD label="Create a password" input_type="password" autocomplete="new-password"
                                     hint="Use 10 characters or more. Three random words work well, like ‘river teacup lantern’" form=form.clone() keep_value=false />
                                 <SubmitButton label="Create account" />
                             </form>

@@ -1,6 +1,8 @@
 //! Platform admins' pages: the audit log, and accounts with their roles.
 use leptos::prelude::*;
 use leptos_meta::Title;
+
+use crate::types::commands::account;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 use uuid::Uuid;
 
@@ -241,9 +243,9 @@ pub fn GrantRolePage() -> impl IntoView {
                             <h1 class="govuk-heading-l">"Grant a role"</h1>
                             <form method="post" action=action() novalidate>
                                 <CsrfField token=page.csrf_token />
-                                <Choices name="role" legend="Role" options=roles.clone() form=form.clone() />
+                                <Choices name=account::ROLE legend="Role" options=roles.clone() form=form.clone() />
                                 <TextField
-                                    name="scope"
+                                    name=account::SCOPE
                                     label="For which council, footprint or supplier"
                                     hint="A council's GSS code (E08000003), a footprint's code (E47000001) or a supplier's Companies House number (01234567). Leave empty for platform admin."
                                     class="govuk-input govuk-input--width-20"
@@ -324,7 +326,7 @@ pub fn AccountStatusPage() -> impl IntoView {
                         cancel=format!("/admin/users/{}", user.id)
                         csrf_token=page.csrf_token
                         errors=page.form.errors
-                        hidden=("disabled", value)
+                        hidden=(account::DISABLED, value)
                         warning=!user.is_disabled
                     />
                 }

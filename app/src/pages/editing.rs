@@ -19,6 +19,7 @@ use crate::components::status::{ErrorView, loaded};
 use crate::types::choices::{
     LOT_SUPPLIER_STATUSES, OFFER_STATUSES, PRICING_MODELS, ROUTES_TO_MARKET,
 };
+use crate::types::commands::{self, contract, framework, lot, offer, supplier};
 use crate::types::{
     AppError, ContractFormHeading, FormPage, FrameworkFormOptions, LotHeading, OfferFormOptions,
     SupplierFormOptions,
@@ -60,23 +61,23 @@ pub fn FrameworkFormPage(editing: bool) -> impl IntoView {
                             <h1 class="govuk-heading-l">{heading}</h1>
                             <form method="post" action=action() novalidate>
                                 <CsrfField token=page.csrf_token />
-                                <TextField name="reference" label="Framework reference" hint="For example, RM6098" class="govuk-input govuk-input--width-10" form=form.clone() />
-                                <TextField name="title" label="Title" form=form.clone() />
-                                <TextField name="owner_name" label="Owner" hint="The body that let the framework, for example Crown Commercial Service or YPO" form=form.clone() />
-                                <SelectField name="owner_organisation_id" label="Owning footprint body" hint=national_hint
+                                <TextField name=framework::REFERENCE label="Framework reference" hint="For example, RM6098" class="govuk-input govuk-input--width-10" form=form.clone() />
+                                <TextField name=framework::TITLE label="Title" form=form.clone() />
+                                <TextField name=framework::OWNER_NAME label="Owner" hint="The body that let the framework, for example Crown Commercial Service or YPO" form=form.clone() />
+                                <SelectField name=framework::OWNER_ORGANISATION_ID label="Owning footprint body" hint=national_hint
                                     options=data.owners.clone() empty_label=owner_empty.unwrap_or("Select a body") form=form.clone() />
-                                <TextArea name="description" label="Description (optional)" form=form.clone() />
-                                <DateField name="start_date" legend="Start date" hint="For example, 1 4 2025" form=form.clone() />
-                                <DateField name="end_date" legend="End date" form=form.clone() />
-                                <DateField name="max_extension_end" legend="Latest end date if every extension is used (optional)" form=form.clone() />
-                                <Choices name="routes_to_market" legend="Routes to market" hint="Select all that apply" multiple=true options=options(&ROUTES_TO_MARKET) form=form.clone() />
-                                <TextField name="levy" label="Levy (optional)" hint="A percentage of spend, for example 1 or 0.5" class="govuk-input govuk-input--width-5" form=form.clone() />
-                                <Choices name="eligibility_scope" legend="Who may use the framework"
-                                    options=options(&[("all_uk_public_sector", "All UK public sector bodies"), ("listed", "Only the buyers selected below")]) form=form.clone() />
-                                <Choices name="eligible_buyer_types" legend="Types of council (if only selected buyers)" multiple=true small=true options=data.buyer_types.clone() form=form.clone() />
-                                <Choices name="eligible_footprints" legend="Footprints (if only selected buyers)" multiple=true small=true options=data.footprints.clone() form=form.clone() />
-                                <Choices name="eligible_regions" legend="Regions (if only selected buyers)" multiple=true small=true options=data.regions.clone() form=form.clone() />
-                                <TextField name="url" label="Link to the owner's page about it (optional)" input_type="url" form=form.clone() />
+                                <TextArea name=framework::DESCRIPTION label="Description (optional)" form=form.clone() />
+                                <DateField name=commands::START_DATE legend="Start date" hint="For example, 1 4 2025" form=form.clone() />
+                                <DateField name=commands::END_DATE legend="End date" form=form.clone() />
+                                <DateField name=commands::MAX_EXTENSION_END legend="Latest end date if every extension is used (optional)" form=form.clone() />
+                                <Choices name=framework::ROUTES_TO_MARKET legend="Routes to market" hint="Select all that apply" multiple=true options=options(ROUTES_TO_MARKET) form=form.clone() />
+                                <TextField name=framework::LEVY label="Levy (optional)" hint="A percentage of spend, for example 1 or 0.5" class="govuk-input govuk-input--width-5" form=form.clone() />
+                                <Choices name=framework::ELIGIBILITY_SCOPE legend="Who may use the framework"
+                                    options=options(commands::EligibilityScope::CHOICES) form=form.clone() />
+                                <Choices name=framework::ELIGIBLE_BUYER_TYPES legend="Types of council (if only selected buyers)" multiple=true small=true options=data.buyer_types.clone() form=form.clone() />
+                                <Choices name=framework::ELIGIBLE_FOOTPRINTS legend="Footprints (if only selected buyers)" multiple=true small=true options=data.footprints.clone() form=form.clone() />
+                                <Choices name=framework::ELIGIBLE_REGIONS legend="Regions (if only selected buyers)" multiple=true small=true options=data.regions.clone() form=form.clone() />
+                                <TextField name=framework::URL label="Link to the owner's page about it (optional)" input_type="url" form=form.clone() />
                                 <SubmitButton label=if editing { "Save changes" } else { "Add framework" } />
                             </form>
                         </div>
@@ -130,10 +131,10 @@ pub fn LotFormPage(editing: bool) -> impl IntoView {
                             <h1 class="govuk-heading-l">{heading}</h1>
                             <form method="post" action=action() novalidate>
                                 <CsrfField token=page.csrf_token />
-                                <TextField name="number" label="Lot number" hint="For example, 1 or 2a" class="govuk-input govuk-input--width-5" form=form.clone() />
-                                <TextField name="title" label="Title" form=form.clone() />
-                                <TextArea name="description" label="Description (optional)" form=form.clone() />
-                                <TextArea name="cpv_codes" label="CPV codes (optional)" rows=2
+                                <TextField name=lot::NUMBER label="Lot number" hint="For example, 1 or 2a" class="govuk-input govuk-input--width-5" form=form.clone() />
+                                <TextField name=lot::TITLE label="Title" form=form.clone() />
+                                <TextArea name=lot::DESCRIPTION label="Description (optional)" form=form.clone() />
+                                <TextArea name=lot::CPV_CODES label="CPV codes (optional)" rows=2
                                     hint="8-digit codes from the CPV 2008 list, separated by commas, for example 72000000, 48000000" form=form.clone() />
                                 <SubmitButton label=if editing { "Save changes" } else { "Add lot" } />
                             </form>
@@ -179,11 +180,11 @@ pub fn LotSupplierFormPage() -> impl IntoView {
                             <h1 class="govuk-heading-l">{heading}</h1>
                             <form method="post" action=format!("/lots/{lot_id}/suppliers/new") novalidate>
                                 <CsrfField token=page.csrf_token />
-                                <TextField name="supplier_name" label="Supplier name" form=form.clone() />
-                                <TextField name="companies_house_number" label="Companies House number (optional)"
+                                <TextField name=lot::SUPPLIER_NAME label="Supplier name" form=form.clone() />
+                                <TextField name=lot::COMPANIES_HOUSE_NUMBER label="Companies House number (optional)"
                                     hint="8 characters, for example 01234567 or SC123456. We use it to find the supplier if they are already listed"
                                     class="govuk-input govuk-input--width-10" form=form.clone() />
-                                <Choices name="status" legend="Status on this lot" options=options(&LOT_SUPPLIER_STATUSES) form=form.clone() />
+                                <Choices name=lot::STATUS legend="Status on this lot" options=options(LOT_SUPPLIER_STATUSES) form=form.clone() />
                                 <SubmitButton label=if changing { "Save status" } else { "Add supplier" } />
                             </form>
                         </div>
@@ -225,10 +226,13 @@ pub fn LotRemovePage() -> impl IntoView {
 
 const SUPPLIER_FLAGS: [(&str, &str); 2] = [
     (
-        "sme",
+        supplier::SME,
         "Small or medium-sized enterprise (SME): fewer than 250 staff, and turnover up to £44 million or balance sheet up to £38 million",
     ),
-    ("vcse", "Voluntary, community or social enterprise (VCSE)"),
+    (
+        supplier::VCSE,
+        "Voluntary, community or social enterprise (VCSE)",
+    ),
 ];
 /// The uuid in the path for edit pages, or nothing for "new" pages.
 fn optional_id(editing: bool) -> impl Fn() -> Option<Result<uuid::Uuid, AppError>> + Copy {
@@ -264,14 +268,14 @@ pub fn SupplierFormPage(editing: bool) -> impl IntoView {
                             })}
                             <form method="post" action=action() novalidate>
                                 <CsrfField token=page.csrf_token />
-                                <TextField name="name" label="Organisation name" autocomplete="organization" form=form.clone() />
-                                <TextField name="companies_house_number" label="Companies House number (optional)"
+                                <TextField name=supplier::NAME label="Organisation name" autocomplete="organization" form=form.clone() />
+                                <TextField name=supplier::COMPANIES_HOUSE_NUMBER label="Companies House number (optional)"
                                     hint="8 characters, for example 01234567 or SC123456" class="govuk-input govuk-input--width-10" form=form.clone() />
-                                <TextField name="vat_number" label="VAT number (optional)" hint="For example, GB123456789" class="govuk-input govuk-input--width-10" form=form.clone() />
-                                <Choices name="flags" legend="About your organisation" hint="Select all that apply" multiple=true options=options(&SUPPLIER_FLAGS) form=form.clone() />
-                                <SelectField name="region" label="Where you are based (optional)" options=page.data.regions.clone() empty_label="Not stated" form=form.clone() />
-                                <TextField name="website" label="Website (optional)" input_type="url" form=form.clone() />
-                                <TextArea name="description" label="About your organisation (optional)" form=form.clone() />
+                                <TextField name=supplier::VAT_NUMBER label="VAT number (optional)" hint="For example, GB123456789" class="govuk-input govuk-input--width-10" form=form.clone() />
+                                <Choices name=supplier::FLAGS legend="About your organisation" hint="Select all that apply" multiple=true options=options(&SUPPLIER_FLAGS) form=form.clone() />
+                                <SelectField name=supplier::REGION label="Where you are based (optional)" options=page.data.regions.clone() empty_label="Not stated" form=form.clone() />
+                                <TextField name=supplier::WEBSITE label="Website (optional)" input_type="url" form=form.clone() />
+                                <TextArea name=supplier::DESCRIPTION label="About your organisation (optional)" form=form.clone() />
                                 <SubmitButton label=if editing { "Save changes" } else { "Register organisation" } />
                             </form>
                         </div>
@@ -310,7 +314,7 @@ pub fn ColleagueFormPage() -> impl IntoView {
                             <p class="govuk-body">"Your colleague will be able to change your organisation's profile and offers. They need to create an account first."</p>
                             <form method="post" action=action() novalidate>
                                 <CsrfField token=page.csrf_token />
-                                <TextField name="email" label="Your colleague's email address" input_type="email" form=form.clone() />
+                                <TextField name=supplier::COLLEAGUE_EMAIL label="Your colleague's email address" input_type="email" form=form.clone() />
                                 <SubmitButton label="Add colleague" />
                             </form>
                         </div>
@@ -392,7 +396,7 @@ pub fn OfferFormPage(editing: bool) -> impl IntoView {
                     }.into_any()
                 } else {
                     view! {
-                        <Choices name="lots" legend="Framework lots it can be bought through" hint="Only lots on which your organisation holds an active place" multiple=true small=true options=data.lots.clone() form=form.clone() />
+                        <Choices name=offer::LOTS legend="Framework lots it can be bought through" hint="Only lots on which your organisation holds an active place" multiple=true small=true options=data.lots.clone() form=form.clone() />
                     }.into_any()
                 };
                 view! {
@@ -404,20 +408,20 @@ pub fn OfferFormPage(editing: bool) -> impl IntoView {
                             <h1 class="govuk-heading-l">{heading}</h1>
                             <form method="post" action=action() novalidate>
                                 <CsrfField token=page.csrf_token />
-                                <TextField name="title" label="Title" form=form.clone() />
-                                <TextArea name="summary" label="Summary" hint="One or two sentences buyers see in lists" rows=3 form=form.clone() />
-                                <TextArea name="description" label="Description (optional)" rows=8 form=form.clone() />
-                                <TextArea name="features" label="Features (optional)" hint="One per line" form=form.clone() />
-                                <TextArea name="benefits" label="Benefits (optional)" hint="One per line" form=form.clone() />
-                                <Choices name="pricing_model" legend="How it is priced" options=options(&PRICING_MODELS) form=form.clone() />
-                                <TextField name="price" label="Price in pounds (unless free or on application)" hint="For example, 12.50" class="govuk-input govuk-input--width-10" form=form.clone() />
-                                <TextField name="price_unit" label="What the price covers (optional)" hint="For example, per 100 users, excluding VAT" form=form.clone() />
-                                <TextArea name="cpv_codes" label="Categories (CPV codes)" rows=2 hint="8-digit codes from the CPV 2008 list, separated by commas, for example 72000000" form=form.clone() />
+                                <TextField name=offer::TITLE label="Title" form=form.clone() />
+                                <TextArea name=offer::SUMMARY label="Summary" hint="One or two sentences buyers see in lists" rows=3 form=form.clone() />
+                                <TextArea name=offer::DESCRIPTION label="Description (optional)" rows=8 form=form.clone() />
+                                <TextArea name=offer::FEATURES label="Features (optional)" hint="One per line" form=form.clone() />
+                                <TextArea name=offer::BENEFITS label="Benefits (optional)" hint="One per line" form=form.clone() />
+                                <Choices name=offer::PRICING_MODEL legend="How it is priced" options=options(PRICING_MODELS) form=form.clone() />
+                                <TextField name=offer::PRICE label="Price in pounds (unless free or on application)" hint="For example, 12.50" class="govuk-input govuk-input--width-10" form=form.clone() />
+                                <TextField name=offer::PRICE_UNIT label="What the price covers (optional)" hint="For example, per 100 users, excluding VAT" form=form.clone() />
+                                <TextArea name=offer::CPV_CODES label="Categories (CPV codes)" rows=2 hint="8-digit codes from the CPV 2008 list, separated by commas, for example 72000000" form=form.clone() />
                                 {lots_view}
-                                <Choices name="footprints" legend="Footprints you serve (optional)" multiple=true small=true options=data.footprints.clone() form=form.clone() />
-                                <TextArea name="accessibility_notes" label="Accessibility (optional)" hint="For example, WCAG 2.2 AA conformance and how it was tested" form=form.clone() />
-                                <TextArea name="open_standards_notes" label="Open standards (optional)" hint="For example, open APIs, data export formats" form=form.clone() />
-                                <Choices name="status" legend="Publish it now?" options=options(&OFFER_STATUSES) form=form.clone() />
+                                <Choices name=offer::FOOTPRINTS legend="Footprints you serve (optional)" multiple=true small=true options=data.footprints.clone() form=form.clone() />
+                                <TextArea name=offer::ACCESSIBILITY_NOTES label="Accessibility (optional)" hint="For example, WCAG 2.2 AA conformance and how it was tested" form=form.clone() />
+                                <TextArea name=offer::OPEN_STANDARDS_NOTES label="Open standards (optional)" hint="For example, open APIs, data export formats" form=form.clone() />
+                                <Choices name=offer::STATUS legend="Publish it now?" options=options(OFFER_STATUSES) form=form.clone() />
                                 <SubmitButton label=if editing { "Save changes" } else { "Add offer" } />
                             </form>
                         </div>
@@ -460,18 +464,18 @@ pub fn ContractFormPage(editing: bool) -> impl IntoView {
                             <h1 class="govuk-heading-l">{heading}</h1>
                             <form method="post" action=action() novalidate>
                                 <CsrfField token=page.csrf_token />
-                                <TextField name="title" label="Title" form=form.clone() />
-                                <TextArea name="description" label="Description (optional)" form=form.clone() />
-                                <TextArea name="suppliers" label="Suppliers" hint="One per line, as registered, for example ‘Acme Digital Ltd’" rows=3 form=form.clone() />
-                                <TextArea name="cpv_codes" label="What was bought (CPV codes)" rows=2 hint="8-digit codes from the CPV 2008 list, separated by commas, for example 72000000" form=form.clone() />
-                                <TextField name="value" label="Total value in pounds" hint="Including any extensions, excluding VAT. For example, 250000" class="govuk-input govuk-input--width-10" form=form.clone() />
-                                <DateField name="start_date" legend="Start date" hint="For example, 1 4 2025" form=form.clone() />
-                                <DateField name="end_date" legend="End date" form=form.clone() />
-                                <DateField name="max_extension_end" legend="Latest end date if every extension is used (optional)" form=form.clone() />
+                                <TextField name=contract::TITLE label="Title" form=form.clone() />
+                                <TextArea name=contract::DESCRIPTION label="Description (optional)" form=form.clone() />
+                                <TextArea name=contract::SUPPLIERS label="Suppliers" hint="One per line, as registered, for example ‘Acme Digital Ltd’" rows=3 form=form.clone() />
+                                <TextArea name=contract::CPV_CODES label="What was bought (CPV codes)" rows=2 hint="8-digit codes from the CPV 2008 list, separated by commas, for example 72000000" form=form.clone() />
+                                <TextField name=contract::VALUE label="Total value in pounds" hint="Including any extensions, excluding VAT. For example, 250000" class="govuk-input govuk-input--width-10" form=form.clone() />
+                                <DateField name=commands::START_DATE legend="Start date" hint="For example, 1 4 2025" form=form.clone() />
+                                <DateField name=commands::END_DATE legend="End date" form=form.clone() />
+                                <DateField name=commands::MAX_EXTENSION_END legend="Latest end date if every extension is used (optional)" form=form.clone() />
                                 <h2 class="govuk-heading-m">"Call-off from a framework (optional)"</h2>
                                 <p class="govuk-body">"If you bought this through a framework, say which lot. The suppliers must hold a place on it."</p>
-                                <TextField name="framework_reference" label="Framework reference" hint="For example, RM6098" class="govuk-input govuk-input--width-10" form=form.clone() />
-                                <TextField name="lot_number" label="Lot number" class="govuk-input govuk-input--width-5" form=form.clone() />
+                                <TextField name=contract::FRAMEWORK_REFERENCE label="Framework reference" hint="For example, RM6098" class="govuk-input govuk-input--width-10" form=form.clone() />
+                                <TextField name=contract::LOT_NUMBER label="Lot number" class="govuk-input govuk-input--width-5" form=form.clone() />
                                 <SubmitButton label=if editing { "Save changes" } else { "Add contract" } />
                             </form>
                         </div>

@@ -9,7 +9,6 @@ pub mod form;
 pub mod security;
 pub mod services;
 mod state;
-pub mod validate;
 
 pub use config::Config;
 pub use state::AppState;

@@ -134,28 +134,13 @@ pub fn is_local_path(path: &str) -> bool {
 }
 
 /// The fixed choices of the curation forms, as (stored value, label). The
-/// services accept only these values; the pages show these labels.
+/// commands accept only these values; the pages show these labels. Each is
+/// defined once, by its enum in [`super::commands`].
 pub mod choices {
-    pub const ROUTES_TO_MARKET: [(&str, &str); 2] = [
-        ("direct_award", "Direct award"),
-        ("further_competition", "Further competition"),
-    ];
-    pub const LOT_SUPPLIER_STATUSES: [(&str, &str); 3] = [
-        ("active", "Active"),
-        ("suspended", "Suspended"),
-        ("excluded", "Excluded"),
-    ];
-    pub const PRICING_MODELS: [(&str, &str); 6] = [
-        ("fixed", "Fixed price"),
-        ("per_user_per_month", "Per user per month"),
-        ("per_day", "Per day"),
-        ("per_unit", "Per unit"),
-        ("free", "Free"),
-        ("on_application", "Price on application"),
-    ];
-    pub const OFFER_STATUSES: [(&str, &str); 3] = [
-        ("published", "Published: anyone can see it"),
-        ("draft", "Draft: only your organisation can see it"),
-        ("withdrawn", "Withdrawn: no longer offered"),
-    ];
+    use super::super::commands::{OfferStatus, PlaceStatus, PricingModel, RouteToMarket};
+
+    pub const ROUTES_TO_MARKET: &[(&str, &str)] = RouteToMarket::CHOICES;
+    pub const LOT_SUPPLIER_STATUSES: &[(&str, &str)] = PlaceStatus::CHOICES;
+    pub const PRICING_MODELS: &[(&str, &str)] = PricingModel::CHOICES;
+    pub const OFFER_STATUSES: &[(&str, &str)] = OfferStatus::CHOICES;
 }

@@ -2,10 +2,12 @@
 //! wasm as well, so nothing here may depend on sea-orm or tokio.
 mod account;
 mod catalogue;
+pub mod commands;
 mod error;
 mod forms;
 mod listing;
 mod reference;
+pub mod validate;
 
 pub use account::*;
 pub use catalogue::*;

@@ -14,45 +14,18 @@ use crate::server::auth::{password, session};
 use crate::server::changes::{self, Actor, Change};
 use crate::server::entities::{app_user, footprint, membership, organisation, supplier};
 use crate::server::form::{FormError, field_error};
-use crate::server::validate::{self, Fields};
 use crate::server::{AppState, internal_error};
-use crate::types::{AppError, FieldErrors, Grant, Role, Viewer};
+use crate::types::commands::{self, Command, NewAccount, SignIn, account as field};
+use crate::types::validate::Input;
+use crate::types::{AppError, Grant, Role, Viewer};
 
-/// A new account, validated.
-struct NewAccount {
-    display_name: String,
-    email: String,
-    password: String,
-}
-
-fn check_new_account(fields: &Fields<'_>) -> Result<NewAccount, FormError> {
-    let mut errors = FieldErrors::default();
-    let display_name = validate::required(
-        &mut errors,
-        "display_name",
-        fields.text("display_name"),
-        "your full name",
-        200,
-    );
-    let email = validate::email(&mut errors, "email", fields.text("email"));
-    // Passwords are taken as typed: spaces are allowed anywhere.
-    let password = fields
-        .0
-        .iter()
-        .find(|(n, _)| n == "password")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    if password.is_empty() {
-        errors.add("password", "Enter a password");
-    } else if let Err(problem) = password::check(&password, &email) {
-        errors.add("password", problem.message);
+/// The password rules (length, the email's name, the deny-list), which
+/// live with the server because the deny-list does.
+fn check_password(account: &NewAccount) -> Result<(), FormError> {
+    match password::check(&account.password, &account.email) {
+        Ok(()) => Ok(()),
+        Err(problem) => Err(field_error(field::PASSWORD, problem.message)),
     }
-    errors.into_result()?;
-    Ok(NewAccount {
-        display_name,
-        email,
-        password,
-    })
 }
 
 async fn hash_off_thread(password: String) -> Result<String, AppError> {
@@ -98,14 +71,11 @@ pub async fn exists(db: &DatabaseConnection, email: &str) -> Result<bool, sea_or
 }
 
 /// Creates an account and signs it in; returns the session cookie token.
-pub async fn sign_up(
-    db: &DatabaseConnection,
-    form: &[(String, String)],
-) -> Result<String, FormError> {
-    let account = check_new_account(&Fields(form))?;
+pub async fn sign_up(db: &DatabaseConnection, account: NewAccount) -> Result<String, FormError> {
+    check_password(&account)?;
     if find_by_email(db, &account.email).await?.is_some() {
         return Err(field_error(
-            "email",
+            field::EMAIL,
             "An account with this email address already exists: sign in instead",
         ));
     }
@@ -129,25 +99,14 @@ const WRONG_DETAILS: &str = "The email address or password is not right";
 /// Checks the details and starts a session; returns the cookie token.
 pub async fn sign_in(
     state: &AppState,
-    form: &[(String, String)],
+    details: SignIn,
     address: Option<IpAddr>,
 ) -> Result<String, FormError> {
-    let fields = Fields(form);
-    let mut errors = FieldErrors::default();
-    let email = validate::email(&mut errors, "email", fields.text("email"));
-    let password = form
-        .iter()
-        .find(|(n, _)| n == "password")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    if password.is_empty() {
-        errors.add("password", "Enter your password");
-    }
-    errors.into_result()?;
+    let SignIn { email, password } = details;
     if let Err(wait) = state.sign_in_limiter.check(&email, address) {
         let minutes = wait.as_secs().div_ceil(60).max(1);
         return Err(field_error(
-            "email",
+            field::EMAIL,
             format!(
                 "Too many attempts to sign in with this email address. Wait {minutes} minute{} and try again",
                 if minutes == 1 { "" } else { "s" }
@@ -165,7 +124,7 @@ pub async fn sign_in(
         .await
         .map_err(|err| internal_error("password check task failed", &err))?;
     let Some(user) = user.filter(|u| matches && !u.is_disabled) else {
-        return Err(field_error("email", WRONG_DETAILS));
+        return Err(field_error(field::EMAIL, WRONG_DETAILS));
     };
     let txn = state.db.begin().await?;
     app_user::ActiveModel {
@@ -425,15 +384,13 @@ pub async fn ensure_user_with_role(
     {
         Some(user) => user,
         None => {
-            let form = vec![
-                ("display_name".to_owned(), display_name.to_owned()),
-                ("email".to_owned(), email.to_owned()),
-                (
-                    "password".to_owned(),
-                    password.unwrap_or_default().to_owned(),
-                ),
-            ];
-            let account = check_new_account(&Fields(&form)).map_err(|e| match e {
+            // The command line's answers, read by the same parser as sign-up.
+            let answers = commands::pairs([
+                (field::DISPLAY_NAME, display_name.to_owned()),
+                (field::EMAIL, email.to_owned()),
+                (field::PASSWORD, password.unwrap_or_default().to_owned()),
+            ]);
+            let describe = |e: FormError| match e {
                 FormError::Fields(errors) => errors
                     .0
                     .iter()
@@ -441,7 +398,10 @@ pub async fn ensure_user_with_role(
                     .collect::<Vec<_>>()
                     .join("; "),
                 FormError::Refused(e) => e.to_string(),
-            })?;
+            };
+            let account =
+                NewAccount::parse(&Input(&answers)).map_err(|errors| describe(errors.into()))?;
+            check_password(&account).map_err(describe)?;
             let hash = hash_off_thread(account.password.clone())
                 .await
                 .map_err(|e| e.to_string())?;

@@ -158,11 +158,13 @@ async fn eligibility_in_words(
     db: &DatabaseConnection,
     model: &framework::Model,
 ) -> Result<Vec<String>, AppError> {
-    if model.eligibility_scope == super::catalogue_editing::ALL_UK_PUBLIC_SECTOR {
+    if model.eligibility_scope
+        == crate::types::commands::EligibilityScope::AllUkPublicSector.as_str()
+    {
         return Ok(vec!["All UK public sector bodies".to_owned()]);
     }
     let mut lines = Vec::new();
-    for (kind, value) in super::catalogue_editing::eligibility_of(db, model.id).await? {
+    for (kind, value) in super::eligibility::eligibility_of(db, model.id).await? {
         let line = match kind.as_str() {
             "buyer_type" => {
                 let name = organisation::Entity::find()
@@ -308,7 +310,7 @@ pub async fn get_supplier(
         .map(|o| offer_summary(&o))
         .collect();
     let editors = if may_edit {
-        super::suppliers::editors_of(db, id).await?
+        super::colleagues::editors_of(db, id).await?
     } else {
         Vec::new()
     };

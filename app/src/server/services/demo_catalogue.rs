@@ -15,6 +15,7 @@ use sea_orm::{
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use super::supplier_identity::supplier_row;
 use crate::server::entities::{framework, lot, lot_supplier, supplier};
 
 const FRAMEWORK_LOTS_CSV: &str =
@@ -48,23 +49,6 @@ pub fn supplier_id(source_id: &str) -> Uuid {
         &ID_NAMESPACE,
         format!("supplier/ccs-salesforce/{source_id}").as_bytes(),
     )
-}
-
-/// Lowercase, punctuation-free, without legal-form suffixes: "Accenture (UK)
-/// Ltd" and "ACCENTURE (UK) LIMITED" compare equal.
-pub fn normalise_supplier_name(name: &str) -> String {
-    const SUFFIXES: &[&str] = &["limited", "ltd", "plc", "llp", "lp", "inc", "uk", "co"];
-    let cleaned: String = name
-        .to_lowercase()
-        .replace('&', " and ")
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
-    let mut words: Vec<&str> = cleaned.split_whitespace().collect();
-    while words.len() > 1 && words.last().is_some_and(|w| SUFFIXES.contains(w)) {
-        words.pop();
-    }
-    words.join(" ")
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -257,25 +241,6 @@ pub struct DemoReport {
     pub contracts: usize,
 }
 
-/// A supplier row known only by name, marked as demo data.
-pub fn demo_supplier(id: Uuid, name: &str, now: OffsetDateTime) -> supplier::ActiveModel {
-    supplier::ActiveModel {
-        id: Set(id),
-        name: Set(name.to_owned()),
-        normalised_name: Set(normalise_supplier_name(name)),
-        companies_house_number: Set(None),
-        vat_number: Set(None),
-        is_sme: Set(false),
-        is_vcse: Set(false),
-        region: Set(None),
-        website: Set(None),
-        description: Set(None),
-        is_demo: Set(true),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-}
-
 /// Loads the demo catalogue unless the catalogue already has frameworks
 /// (a real catalogue is never mixed with demo rows by accident).
 pub async fn load_if_empty(db: &DatabaseConnection) -> Result<Option<DemoReport>, DbErr> {
@@ -358,7 +323,7 @@ pub async fn load(db: &DatabaseConnection, catalogue: &DemoCatalogue) -> Result<
     let suppliers: Vec<_> = catalogue
         .suppliers
         .iter()
-        .map(|(source_id, name)| demo_supplier(supplier_id(source_id), name, now))
+        .map(|(source_id, name)| supplier_row(supplier_id(source_id), name, None, true, now))
         .collect();
     for chunk in suppliers.chunks(CHUNK) {
         supplier::Entity::insert_many(chunk.to_vec())
@@ -433,24 +398,6 @@ pub async fn load(db: &DatabaseConnection, catalogue: &DemoCatalogue) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn supplier_names_normalise_legal_forms_and_punctuation() {
-        assert_eq!(normalise_supplier_name("Accenture (UK) Ltd"), "accenture");
-        assert_eq!(
-            normalise_supplier_name("ACCENTURE (UK) LIMITED"),
-            "accenture"
-        );
-        assert_eq!(
-            normalise_supplier_name("Marks & Spencer plc"),
-            "marks and spencer"
-        );
-        assert_eq!(normalise_supplier_name("Limited"), "limited");
-        assert_eq!(
-            normalise_supplier_name("@ITS (SEARCH & SELECTION) LIMITED"),
-            "its search and selection"
-        );
-    }
 
     #[test]
     fn bundled_catalogue_is_complete_and_consistent() {

@@ -16,10 +16,8 @@ use sea_orm::{
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use super::demo_catalogue::{demo_supplier, normalise_supplier_name};
-use crate::server::entities::{
-    contract, contract_cpv, contract_supplier, cpv_code, organisation, supplier,
-};
+use super::supplier_identity::{self, normalise_supplier_name};
+use crate::server::entities::{contract, contract_cpv, contract_supplier, cpv_code, organisation};
 
 const RELEASES_CSV: &str =
     include_str!("../../../reference-data/demo/ocds_uk_releases_summary.csv");
@@ -184,18 +182,8 @@ pub async fn load(db: &DatabaseConnection, contracts: &[DemoContract]) -> Result
         .into_iter()
         .map(|c| c.code)
         .collect();
-    // Reuse a catalogue supplier with the same normalised name, else add one.
-    let normalised: HashSet<String> = contracts
-        .iter()
-        .flat_map(|c| c.suppliers.iter().map(|s| normalise_supplier_name(s)))
-        .collect();
-    let mut supplier_ids: HashMap<String, Uuid> = supplier::Entity::find()
-        .filter(supplier::Column::NormalisedName.is_in(normalised.clone()))
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|s| (s.normalised_name, s.id))
-        .collect();
+    // Suppliers by normalised name, resolved once each by the one identity rule.
+    let mut supplier_ids: HashMap<String, Uuid> = HashMap::new();
     let mut written = 0;
     let mut documents = Vec::new();
     for c in contracts {
@@ -246,17 +234,16 @@ pub async fn load(db: &DatabaseConnection, contracts: &[DemoContract]) -> Result
             let supplier_id = match supplier_ids.get(&key) {
                 Some(id) => *id,
                 None => {
-                    let new_id = named_supplier_id(&key);
-                    supplier::Entity::insert(demo_supplier(new_id, name, now))
-                        .on_conflict(
-                            OnConflict::column(supplier::Column::Id)
-                                .update_column(supplier::Column::UpdatedAt)
-                                .to_owned(),
-                        )
-                        .exec_without_returning(&txn)
-                        .await?;
-                    supplier_ids.insert(key.clone(), new_id);
-                    new_id
+                    let found = supplier_identity::find_or_create(
+                        &txn,
+                        name,
+                        None,
+                        named_supplier_id(&key),
+                        true,
+                    )
+                    .await?;
+                    supplier_ids.insert(key.clone(), found.id);
+                    found.id
                 }
             };
             if linked.insert(supplier_id) {

@@ -15,13 +15,13 @@ use uuid::Uuid;
 use super::catalogue::{
     describe_price, framework_summary, lot_counts, status_condition, summarise_contracts, today,
 };
-use super::catalogue_editing::ALL_UK_PUBLIC_SECTOR;
-use super::contract_register::{eligibility_admits, footprint_codes_of};
 use super::councils::current_councils;
+use super::eligibility::{eligibility_admits, footprint_codes_of};
 use crate::server::entities::{
     contract, cpv_code, footprint, footprint_member, framework, framework_eligibility, offer,
     offer_cpv, offer_footprint, organisation, supplier,
 };
+use crate::types::commands::EligibilityScope;
 use crate::types::{
     AppError, CHECKED, ContractListing, FieldError, Filter, FilterKind, FrameworkListing,
     FrameworkStatus, Listing, OfferListItem, OfferListing, Page, SupplierListItem, SupplierListing,
@@ -234,7 +234,7 @@ async fn usable_by(
         .map(|rule| rule.framework_id)
         .collect();
     Ok(Condition::any()
-        .add(framework::Column::EligibilityScope.eq(ALL_UK_PUBLIC_SECTOR))
+        .add(framework::Column::EligibilityScope.eq(EligibilityScope::AllUkPublicSector.as_str()))
         .add(framework::Column::Id.is_in(admitted)))
 }
 
@@ -348,7 +348,7 @@ pub async fn suppliers(
         return Ok(filters.into_empty_listing());
     }
     let mut query = supplier::Entity::find();
-    let wanted = super::demo_catalogue::normalise_supplier_name(name.as_deref().unwrap_or(""));
+    let wanted = super::supplier_identity::normalise_supplier_name(name.as_deref().unwrap_or(""));
     if !wanted.is_empty() {
         query = query.filter(supplier::Column::NormalisedName.contains(wanted.as_str()));
     }

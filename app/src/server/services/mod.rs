@@ -2,14 +2,20 @@
 pub mod accounts;
 pub mod audit;
 pub mod catalogue;
-pub mod catalogue_editing;
-pub mod contract_register;
+pub mod colleagues;
+pub mod contracts;
 pub mod councils;
+pub mod cpv;
 pub mod demo_catalogue;
 pub mod demo_contracts;
+pub mod eligibility;
 pub mod footprints;
+pub mod frameworks;
 pub mod listings;
+pub mod lots;
+pub mod offers;
 pub mod reference_data;
+pub mod supplier_identity;
 pub mod suppliers;
 pub mod user_admin;
 
@@ -34,4 +40,26 @@ where
         .into_iter()
         .map(field)
         .collect())
+}
+
+/// Replaces the link rows of one record (an offer's CPV codes, a contract's
+/// suppliers…): deletes every row of `E` whose `column` equals `value`, then
+/// inserts `rows`. Run inside the change's transaction.
+pub(crate) async fn replace_linked<E, A, C>(
+    db: &C,
+    column: E::Column,
+    value: uuid::Uuid,
+    rows: Vec<A>,
+) -> Result<(), sea_orm::DbErr>
+where
+    E: sea_orm::EntityTrait,
+    A: sea_orm::ActiveModelTrait<Entity = E> + Send,
+    C: sea_orm::ConnectionTrait,
+{
+    use sea_orm::{ColumnTrait, QueryFilter};
+    E::delete_many().filter(column.eq(value)).exec(db).await?;
+    if !rows.is_empty() {
+        E::insert_many(rows).exec_without_returning(db).await?;
+    }
+    Ok(())
 }

@@ -18,10 +18,8 @@ use crate::server::auth::{Permission, Resource, require, session};
 use crate::server::changes::{self, Actor, Change};
 use crate::server::entities::{app_user, membership};
 use crate::server::form::{FormError, field_error};
-use crate::server::validate::Fields;
-use crate::types::{
-    AppError, FieldErrors, Role, UserDetail, UserListItem, UserListing, Viewer, format_date,
-};
+use crate::types::commands::{AccountStatus, Confirmation, RoleGrant, account as field};
+use crate::types::{AppError, Role, UserDetail, UserListItem, UserListing, Viewer, format_date};
 
 fn require_admin(actor: Option<&Viewer>) -> Result<&Viewer, AppError> {
     require(actor, Permission::ManageUsers, Resource::Platform)?;
@@ -126,24 +124,17 @@ pub async fn grant_role(
     db: &DatabaseConnection,
     actor: Option<&Viewer>,
     user_id: Uuid,
-    form: &[(String, String)],
+    grant_of: RoleGrant,
 ) -> Result<(), FormError> {
     let admin = require_admin(actor)?;
     let target = user(db, user_id).await?;
-    let fields = Fields(form);
-    let Some(role) = Role::parse(fields.text("role")) else {
-        return Err(field_error("role", "Select a role"));
-    };
-    let code = fields.text("scope").to_uppercase();
-    let scope = if role == Role::PlatformAdmin {
-        None
-    } else if code.is_empty() {
-        return Err(field_error("scope", scope_prompt(role)));
-    } else {
-        match find_scope(db, role, &code).await? {
+    let role = grant_of.role;
+    let scope = match &grant_of.scope_code {
+        None => None,
+        Some(code) => match find_scope(db, role, code).await? {
             Ok(scope) => scope,
-            Err(message) => return Err(field_error("scope", message)),
-        }
+            Err(message) => return Err(field_error(field::SCOPE, message)),
+        },
     };
     let held = viewer_for(db, &target)
         .await?
@@ -152,7 +143,7 @@ pub async fn grant_role(
         .any(|g| g.role == role && g.scope_id == scope);
     if held {
         return Err(field_error(
-            "role",
+            field::ROLE,
             format!("{} already has this role", target.display_name),
         ));
     }
@@ -160,15 +151,6 @@ pub async fn grant_role(
     grant(&txn, Some(admin.user_id), user_id, role, scope).await?;
     txn.commit().await?;
     Ok(())
-}
-
-/// What to enter as the scope of `role`, as an error message.
-fn scope_prompt(role: Role) -> &'static str {
-    match role {
-        Role::CouncilBuyer => "Enter the council's GSS code, like E08000003",
-        Role::FootprintCoordinator => "Enter the footprint's code, like E47000001",
-        _ => "Enter the supplier's Companies House number, like 01234567",
-    }
 }
 
 /// Platform admin roles held by accounts that are not disabled.
@@ -193,7 +175,7 @@ pub async fn remove_role(
     db: &DatabaseConnection,
     actor: Option<&Viewer>,
     (user_id, membership_id): (Uuid, Uuid),
-    _form: &[(String, String)],
+    _: Confirmation,
 ) -> Result<(), FormError> {
     let admin = require_admin(actor)?;
     let txn = db.begin().await?;
@@ -219,21 +201,10 @@ pub async fn set_disabled(
     db: &DatabaseConnection,
     actor: Option<&Viewer>,
     user_id: Uuid,
-    form: &[(String, String)],
+    status: AccountStatus,
 ) -> Result<(), FormError> {
     let admin = require_admin(actor)?;
-    let disable = match Fields(form).text("disabled") {
-        "yes" => true,
-        "no" => false,
-        _ => {
-            let mut errors = FieldErrors::default();
-            errors.add(
-                "submit",
-                "Choose whether to disable or re-enable the account",
-            );
-            return Err(errors.into());
-        }
-    };
+    let disable = status.disabled;
     if disable && admin.user_id == user_id {
         return Err(field_error("submit", "You cannot disable your own account"));
     }

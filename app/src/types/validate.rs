@@ -1,13 +1,16 @@
-//! Pure checks for form input, shared by every form. Each returns the cleaned
-//! value or records a GOV.UK-style message against the field's name.
+//! Pure checks for submitted values, shared by every command's parser. Each
+//! returns the cleaned value or records a GOV.UK-style message against the
+//! field's name.
 use time::{Date, Month};
 
 use crate::types::FieldErrors;
 
-/// The submitted fields of one form, by name (repeated names kept in order).
-pub struct Fields<'a>(pub &'a [(String, String)]);
+/// A submission as named values, repeated names kept in order: an HTML
+/// form's fields today; a JSON object or an import row flattened to the
+/// same names tomorrow. Every command parses from this.
+pub struct Input<'a>(pub &'a [(String, String)]);
 
-impl Fields<'_> {
+impl Input<'_> {
     /// The trimmed first value for `name` ("" when absent).
     pub fn text(&self, name: &str) -> &str {
         self.0
@@ -96,7 +99,7 @@ pub fn email(errors: &mut FieldErrors, field: &str, value: &str) -> String {
 /// the GOV.UK date input. `None` when all three are empty and it is optional.
 pub fn date(
     errors: &mut FieldErrors,
-    fields: &Fields<'_>,
+    fields: &Input<'_>,
     field: &str,
     label: &str,
     required: bool,
@@ -280,6 +283,54 @@ pub fn companies_house_number(
     Some(padded)
 }
 
+/// CPV codes typed as "72000000", "72000000-5" or a list separated by
+/// commas, semicolons, spaces or new lines: each must be 8 digits (the check
+/// digit after a hyphen is dropped); repeats are kept once; at most 50.
+/// Whether each is in CPV 2008 is for the service to check.
+pub fn cpv_codes(errors: &mut FieldErrors, field: &str, value: &str) -> Vec<String> {
+    let mut codes = Vec::new();
+    for token in value
+        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+    {
+        let code = token.split('-').next().unwrap_or_default();
+        if code.len() != 8 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            errors.add(
+                field,
+                format!("{token} is not a CPV code: enter 8 digits, like 72000000"),
+            );
+            return codes;
+        }
+        if !codes.iter().any(|c| c == code) {
+            codes.push(code.to_owned());
+        }
+    }
+    if codes.len() > 50 {
+        errors.add(field, "Enter 50 CPV codes or fewer");
+    }
+    codes
+}
+
+/// UK VAT numbers: GB then 9 or 12 digits ("GB" optional when typing).
+pub fn vat_number(errors: &mut FieldErrors, field: &str, value: &str) -> Option<String> {
+    let cleaned: String = value
+        .to_uppercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if cleaned.is_empty() {
+        return None;
+    }
+    let digits = cleaned.strip_prefix("GB").unwrap_or(&cleaned);
+    if !(digits.len() == 9 || digits.len() == 12) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        errors.add(
+            field,
+            "Enter a VAT number in the correct format, like GB123456789",
+        );
+    }
+    Some(format!("GB{digits}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,7 +351,7 @@ mod tests {
             ("end-month", "4"),
             ("end-year", "2025"),
         ]);
-        let fields = Fields(&form);
+        let fields = Input(&form);
         let mut errors = FieldErrors::default();
         assert_eq!(
             date(&mut errors, &fields, "start", "the start date", true),

@@ -1,0 +1,143 @@
+//! A contract in a council's register, possibly a call-off from a lot.
+use serde::{Deserialize, Serialize};
+
+use super::{Command, Term, finish};
+use crate::types::FieldErrors;
+use crate::types::validate::{self, Input};
+
+pub const TITLE: &str = "title";
+pub const DESCRIPTION: &str = "description";
+/// One supplier's name per line.
+pub const SUPPLIERS: &str = "suppliers";
+pub const CPV_CODES: &str = "cpv_codes";
+pub const VALUE: &str = "value";
+pub const FRAMEWORK_REFERENCE: &str = "framework_reference";
+pub const LOT_NUMBER: &str = "lot_number";
+
+/// The framework and lot a call-off names, as entered; the service finds
+/// them and checks the council may use them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallOff {
+    pub framework_reference: String,
+    pub lot_number: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractDetails {
+    pub title: String,
+    pub description: Option<String>,
+    /// Suppliers by name, as entered (1 to 20).
+    pub suppliers: Vec<String>,
+    /// Well-formed CPV codes (at least one); the service checks they exist.
+    pub cpv_codes: Vec<String>,
+    pub value_pence: i64,
+    pub term: Term,
+    pub call_off: Option<CallOff>,
+}
+
+impl Command for ContractDetails {
+    fn parse(input: &Input<'_>) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let title = validate::required(
+            &mut errors,
+            TITLE,
+            input.text(TITLE),
+            "the contract title",
+            500,
+        );
+        let description = validate::optional(
+            &mut errors,
+            DESCRIPTION,
+            input.text(DESCRIPTION),
+            "the description",
+            10_000,
+        );
+        let suppliers: Vec<String> = input
+            .text(SUPPLIERS)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if suppliers.is_empty() {
+            errors.add(SUPPLIERS, "Enter the supplier's name");
+        } else if suppliers.len() > 20 {
+            errors.add(SUPPLIERS, "Enter 20 suppliers or fewer");
+        } else if suppliers.iter().any(|s| s.chars().count() > 300) {
+            errors.add(
+                SUPPLIERS,
+                "Each supplier's name must be 300 characters or fewer",
+            );
+        }
+        let cpv_codes = validate::cpv_codes(&mut errors, CPV_CODES, input.text(CPV_CODES));
+        if cpv_codes.is_empty() && !errors.has(CPV_CODES) {
+            errors.add(CPV_CODES, "Enter at least one CPV code, like 72000000");
+        }
+        let value_pence = validate::money(&mut errors, VALUE, input.text(VALUE), "Contract value");
+        if value_pence.is_none() && !errors.has(VALUE) {
+            errors.add(VALUE, "Enter the contract value");
+        }
+        let term = Term::parse(&mut errors, input);
+        let framework_reference = input.text(FRAMEWORK_REFERENCE).to_owned();
+        let lot_number = input.text(LOT_NUMBER).to_owned();
+        let call_off =
+            (!framework_reference.is_empty() || !lot_number.is_empty()).then_some(CallOff {
+                framework_reference,
+                lot_number,
+            });
+        let details = (|| {
+            Some(ContractDetails {
+                title,
+                description,
+                suppliers,
+                cpv_codes,
+                value_pence: value_pence?,
+                term: term?,
+                call_off,
+            })
+        })();
+        finish(errors, details)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_contract_needs_value_codes_and_suppliers() {
+        let form: Vec<(String, String)> = [
+            (TITLE, "Housing repairs"),
+            (SUPPLIERS, " Acme Ltd \n\nOther Ltd"),
+            (VALUE, "£250,000"),
+            (CPV_CODES, "50700000-2"),
+            ("start_date-day", "1"),
+            ("start_date-month", "6"),
+            ("start_date-year", "2026"),
+            ("end_date-day", "31"),
+            ("end_date-month", "5"),
+            ("end_date-year", "2028"),
+            (LOT_NUMBER, "2"),
+        ]
+        .iter()
+        .map(|(a, b)| ((*a).into(), (*b).into()))
+        .collect();
+        let details = ContractDetails::parse(&Input(&form)).unwrap();
+        assert_eq!(details.suppliers, ["Acme Ltd", "Other Ltd"]);
+        assert_eq!(details.value_pence, 25_000_000);
+        assert_eq!(details.cpv_codes, ["50700000"]);
+        assert_eq!(
+            details.call_off,
+            Some(CallOff {
+                framework_reference: String::new(),
+                lot_number: "2".into()
+            })
+        );
+        let errors = ContractDetails::parse(&Input(&[])).unwrap_err();
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [TITLE, SUPPLIERS, CPV_CODES, VALUE, "start_date", "end_date"]
+        );
+    }
+}

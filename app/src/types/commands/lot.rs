@@ -1,0 +1,148 @@
+//! A lot of a framework, and a supplier's place on a lot.
+use serde::{Deserialize, Serialize};
+
+use super::{Command, choices, finish};
+use crate::types::FieldErrors;
+use crate::types::validate::{self, Input};
+
+pub const NUMBER: &str = "number";
+pub const TITLE: &str = "title";
+pub const DESCRIPTION: &str = "description";
+pub const CPV_CODES: &str = "cpv_codes";
+
+pub const SUPPLIER_NAME: &str = "supplier_name";
+pub const COMPANIES_HOUSE_NUMBER: &str = "companies_house_number";
+pub const STATUS: &str = "status";
+
+/// A lot's details (new, or changed).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LotDetails {
+    pub number: String,
+    pub title: String,
+    pub description: Option<String>,
+    /// Well-formed CPV codes; the service checks they are in CPV 2008.
+    pub cpv_codes: Vec<String>,
+}
+
+impl Command for LotDetails {
+    fn parse(input: &Input<'_>) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let number = validate::required(
+            &mut errors,
+            NUMBER,
+            input.text(NUMBER),
+            "the lot number",
+            16,
+        );
+        let title = validate::required(&mut errors, TITLE, input.text(TITLE), "the lot title", 400);
+        let description = validate::optional(
+            &mut errors,
+            DESCRIPTION,
+            input.text(DESCRIPTION),
+            "the description",
+            5000,
+        );
+        let cpv_codes = validate::cpv_codes(&mut errors, CPV_CODES, input.text(CPV_CODES));
+        finish(
+            errors,
+            Some(LotDetails {
+                number,
+                title,
+                description,
+                cpv_codes,
+            }),
+        )
+    }
+}
+
+choices! {
+    /// A supplier's standing on a lot, as the framework's curator records it.
+    PlaceStatus {
+        Active = ("active", "Active"),
+        Suspended = ("suspended", "Suspended"),
+        Excluded = ("excluded", "Excluded"),
+    }
+}
+
+/// A supplier's place on a lot: who (by name and, when known, Companies
+/// House number) and their status.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LotPlace {
+    pub supplier_name: String,
+    pub companies_house_number: Option<String>,
+    pub status: PlaceStatus,
+}
+
+impl Command for LotPlace {
+    fn parse(input: &Input<'_>) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let supplier_name = validate::required(
+            &mut errors,
+            SUPPLIER_NAME,
+            input.text(SUPPLIER_NAME),
+            "the supplier's name",
+            300,
+        );
+        let companies_house_number = validate::companies_house_number(
+            &mut errors,
+            COMPANIES_HOUSE_NUMBER,
+            input.text(COMPANIES_HOUSE_NUMBER),
+        );
+        let status = PlaceStatus::parse(input.text(STATUS));
+        if status.is_none() {
+            errors.add(STATUS, "Select the supplier's status on this lot");
+        }
+        finish(
+            errors,
+            status.map(|status| LotPlace {
+                supplier_name,
+                companies_house_number,
+                status,
+            }),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(a, b)| ((*a).into(), (*b).into()))
+            .collect()
+    }
+
+    #[test]
+    fn a_lot_reads_its_cpv_codes_in_any_common_notation() {
+        let lot = LotDetails::parse(&Input(&form(&[
+            (NUMBER, "2a"),
+            (TITLE, "Cloud software"),
+            (CPV_CODES, "72000000-5, 48000000\n72000000"),
+        ])))
+        .unwrap();
+        assert_eq!(lot.cpv_codes, ["72000000", "48000000"]);
+        let errors =
+            LotDetails::parse(&Input(&form(&[(NUMBER, "1"), (CPV_CODES, "7200")]))).unwrap_err();
+        assert_eq!(errors.0[0].field, TITLE);
+        assert_eq!(
+            errors.0[1].message,
+            "7200 is not a CPV code: enter 8 digits, like 72000000"
+        );
+    }
+
+    #[test]
+    fn a_place_needs_a_known_status() {
+        let place = LotPlace::parse(&Input(&form(&[
+            (SUPPLIER_NAME, "Acme Ltd"),
+            (COMPANIES_HOUSE_NUMBER, "1234567"),
+            (STATUS, "suspended"),
+        ])))
+        .unwrap();
+        assert_eq!(place.status, PlaceStatus::Suspended);
+        assert_eq!(place.companies_house_number.as_deref(), Some("01234567"));
+        let errors = LotPlace::parse(&Input(&form(&[(SUPPLIER_NAME, "Acme"), (STATUS, "gone")])))
+            .unwrap_err();
+        assert_eq!(errors.0[0].field, STATUS);
+    }
+}
