@@ -24,25 +24,23 @@ pub async fn list_frameworks(
 #[server(endpoint = "frameworks/get", input = GetUrl)]
 pub async fn get_framework(id: Uuid) -> Result<FrameworkDetail, AppError> {
     let state = super::state()?;
-    let mut detail = crate::server::services::catalogue::get_framework(&state.db, id).await?;
-    detail.may_edit = super::may_manage_framework(detail.owner_organisation_id);
-    Ok(detail)
+    let viewer = super::support::viewer();
+    crate::server::services::catalogue::get_framework(&state.db, viewer.as_ref(), id).await
 }
 
 #[server(endpoint = "lots/get", input = GetUrl)]
 pub async fn get_lot(id: Uuid, page: Option<u64>) -> Result<LotDetail, AppError> {
     let state = super::state()?;
-    let mut detail =
-        crate::server::services::catalogue::get_lot(&state.db, id, page.unwrap_or(1)).await?;
-    detail.may_edit = super::may_manage_framework(detail.owner_organisation_id);
-    Ok(detail)
+    let viewer = super::support::viewer();
+    crate::server::services::catalogue::get_lot(&state.db, viewer.as_ref(), id, page.unwrap_or(1))
+        .await
 }
 
 #[server(endpoint = "suppliers/get", input = GetUrl)]
 pub async fn get_supplier(id: Uuid) -> Result<SupplierDetail, AppError> {
     let state = super::state()?;
-    let may_edit = super::may_manage_supplier(id);
-    crate::server::services::catalogue::get_supplier(&state.db, id, may_edit).await
+    let viewer = super::support::viewer();
+    crate::server::services::catalogue::get_supplier(&state.db, viewer.as_ref(), id).await
 }
 
 #[server(endpoint = "suppliers/list", input = GetUrl)]
@@ -81,13 +79,13 @@ pub async fn list_offers(
 #[server(endpoint = "offers/get", input = GetUrl)]
 pub async fn get_offer(id: Uuid) -> Result<OfferDetail, AppError> {
     let state = super::state()?;
-    crate::server::services::catalogue::get_offer(&state.db, id, super::may_manage_supplier).await
+    let viewer = super::support::viewer();
+    crate::server::services::catalogue::get_offer(&state.db, viewer.as_ref(), id).await
 }
 
 #[server(endpoint = "contracts/get", input = GetUrl)]
 pub async fn get_contract(id: Uuid) -> Result<ContractDetail, AppError> {
     let state = super::state()?;
-    let mut detail = crate::server::services::catalogue::get_contract(&state.db, id).await?;
-    detail.may_edit = super::may_manage_contracts(detail.buyer_organisation_id);
-    Ok(detail)
+    let viewer = super::support::viewer();
+    crate::server::services::catalogue::get_contract(&state.db, viewer.as_ref(), id).await
 }

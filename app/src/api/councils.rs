@@ -19,7 +19,6 @@ pub async fn list_councils(
 #[server(endpoint = "councils/get", input = GetUrl)]
 pub async fn get_council(gss_code: String) -> Result<CouncilDetail, AppError> {
     let state = super::state()?;
-    let mut detail = crate::server::services::councils::get(&state.db, &gss_code).await?;
-    detail.may_edit = super::may_manage_contracts(detail.organisation_id);
-    Ok(detail)
+    let viewer = super::support::viewer();
+    crate::server::services::councils::get(&state.db, viewer.as_ref(), &gss_code).await
 }

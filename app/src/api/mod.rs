@@ -1,5 +1,6 @@
 //! Server functions: the only door from the UI to the domain. Each one is
-//! thin: take the request context, call one service, return a wire type.
+//! thin: take the request context and the viewer, call one service, return
+//! a wire type. Services decide what the viewer may see and edit.
 //! Read-only endpoints use GET so they are cacheable and linkable.
 pub mod account;
 pub mod catalogue;
@@ -11,46 +12,6 @@ pub mod footprints;
 pub(crate) fn state() -> Result<crate::server::AppState, crate::types::AppError> {
     leptos::prelude::use_context::<crate::server::AppState>()
         .ok_or_else(|| crate::server::internal_error("request context", &"AppState missing"))
-}
-
-/// Whether the visitor may curate a framework owned by `owner` (to show the
-/// edit links; the form endpoints check again).
-#[cfg(feature = "ssr")]
-pub(crate) fn may_manage_framework(owner: Option<uuid::Uuid>) -> bool {
-    use crate::server::auth::{Permission, Resource, require};
-    let viewer = request_visitor().viewer;
-    require(
-        viewer.as_ref(),
-        Permission::ManageFrameworks,
-        Resource::Framework {
-            owner_organisation_id: owner,
-        },
-    )
-    .is_ok()
-}
-
-/// Whether the visitor edits supplier `id` (for links; endpoints check again).
-#[cfg(feature = "ssr")]
-pub(crate) fn may_manage_supplier(id: uuid::Uuid) -> bool {
-    use crate::server::auth::{Permission, Resource, require};
-    require(
-        request_visitor().viewer.as_ref(),
-        Permission::ManageSupplier,
-        Resource::Supplier(id),
-    )
-    .is_ok()
-}
-
-/// Whether the visitor keeps council `id`'s contract register.
-#[cfg(feature = "ssr")]
-pub(crate) fn may_manage_contracts(id: uuid::Uuid) -> bool {
-    use crate::server::auth::{Permission, Resource, require};
-    require(
-        request_visitor().viewer.as_ref(),
-        Permission::ManageContracts,
-        Resource::Council(id),
-    )
-    .is_ok()
 }
 
 /// Who is asking, as the server's visitor middleware identified them.

@@ -6,4 +6,4 @@ pub mod permission;
 pub mod rate_limit;
 pub mod session;
 
-pub use permission::{Permission, Resource, require};
+pub use permission::{Permission, Resource, may, require};

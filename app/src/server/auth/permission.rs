@@ -91,6 +91,12 @@ pub fn require(
     }
 }
 
+/// Whether `viewer` may exercise `permission` on `resource`: what a read
+/// service sets `may_edit` from, by the same rule the writes enforce.
+pub fn may(viewer: Option<&Viewer>, permission: Permission, resource: Resource) -> bool {
+    require(viewer, permission, resource).is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,23 +1,16 @@
 //! Reading the audit trail. Events are written only by
 //! [`crate::server::changes::record`], in the transaction of the change.
-use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
+
+use super::paging::{fetch_page, page_of};
 
 use crate::server::entities::{app_user, audit_event};
 use crate::types::{AppError, AuditEntry, Page};
 
-pub const PER_PAGE: u64 = 50;
-
 /// The newest events first, with the actor's email.
 pub async fn list<C: ConnectionTrait>(db: &C, page: u64) -> Result<Page<AuditEntry>, AppError> {
-    let total_items = audit_event::Entity::find().count(db).await?;
-    let last_page = total_items.div_ceil(PER_PAGE).max(1);
-    let page = page.clamp(1, last_page);
-    let events = audit_event::Entity::find()
-        .order_by_desc(audit_event::Column::Id)
-        .offset((page - 1) * PER_PAGE)
-        .limit(PER_PAGE)
-        .all(db)
-        .await?;
+    let query = audit_event::Entity::find().order_by_desc(audit_event::Column::Id);
+    let (events, page, total_items) = fetch_page(db, query, page).await?;
     let mut items = Vec::with_capacity(events.len());
     for event in events {
         let actor = match event.actor_user_id {
@@ -39,10 +32,5 @@ pub async fn list<C: ConnectionTrait>(db: &C, page: u64) -> Result<Page<AuditEnt
             change_summary: event.change_summary.unwrap_or_default(),
         });
     }
-    Ok(Page {
-        items,
-        page,
-        per_page: PER_PAGE,
-        total_items,
-    })
+    Ok(page_of(items, page, total_items))
 }

@@ -10,17 +10,18 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::councils::count_by;
+use super::paging::{PER_PAGE, fetch_page};
+use crate::server::auth::{Permission, Resource, may};
 use crate::server::entities::{
     contract, contract_cpv, contract_supplier, cpv_code, footprint, framework, lot, lot_cpv,
     lot_supplier, offer, offer_cpv, offer_footprint, offer_lot, organisation, supplier,
 };
+use crate::types::Viewer;
 use crate::types::{
     AppError, ContractDetail, ContractSummary, FrameworkDetail, FrameworkStatus, FrameworkSummary,
     LotDetail, LotPlace, LotSummary, OfferDetail, OfferSummary, Page, SupplierDetail,
     SupplierSummary, format_pounds,
 };
-
-pub const PER_PAGE: u64 = 50;
 
 pub(super) fn today() -> time::Date {
     OffsetDateTime::now_utc().date()
@@ -99,7 +100,12 @@ pub fn status_condition(status: FrameworkStatus, today: time::Date) -> Condition
     }
 }
 
-pub async fn get_framework(db: &DatabaseConnection, id: Uuid) -> Result<FrameworkDetail, AppError> {
+/// A framework's page; `may_edit` when the viewer curates it.
+pub async fn get_framework(
+    db: &DatabaseConnection,
+    viewer: Option<&Viewer>,
+    id: Uuid,
+) -> Result<FrameworkDetail, AppError> {
     let model = framework::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -134,7 +140,7 @@ pub async fn get_framework(db: &DatabaseConnection, id: Uuid) -> Result<Framewor
         levy_basis_points: model.levy_basis_points,
         eligibility: eligibility_in_words(db, &model).await?,
         url: model.url.clone(),
-        may_edit: false,
+        may_edit: may_curate(viewer, model.owner_organisation_id),
     })
 }
 
@@ -190,7 +196,14 @@ async fn eligibility_in_words(
     Ok(lines)
 }
 
-pub async fn get_lot(db: &DatabaseConnection, id: Uuid, page: u64) -> Result<LotDetail, AppError> {
+/// A lot's page with a page of its suppliers; `may_edit` when the viewer
+/// curates its framework.
+pub async fn get_lot(
+    db: &DatabaseConnection,
+    viewer: Option<&Viewer>,
+    id: Uuid,
+    page: u64,
+) -> Result<LotDetail, AppError> {
     let not_found = || AppError::NotFound("Lot".into());
     let lot_model = lot::Entity::find_by_id(id)
         .one(db)
@@ -212,14 +225,11 @@ pub async fn get_lot(db: &DatabaseConnection, id: Uuid, page: u64) -> Result<Lot
         .iter()
         .map(|p| (p.supplier_id, p.status.clone()))
         .collect();
-    let paginator = supplier::Entity::find()
+    let query = supplier::Entity::find()
         .filter(supplier::Column::Id.is_in(status_by_supplier.keys().copied().collect::<Vec<_>>()))
         .order_by_asc(supplier::Column::NormalisedName)
-        .order_by_asc(supplier::Column::Id)
-        .paginate(db, PER_PAGE);
-    let total_items = paginator.num_items().await?;
-    let page = page.clamp(1, total_items.div_ceil(PER_PAGE).max(1));
-    let suppliers = paginator.fetch_page(page - 1).await?;
+        .order_by_asc(supplier::Column::Id);
+    let (suppliers, page, total_items) = fetch_page(db, query, page).await?;
     let codes: Vec<String> = linked(db, lot_cpv::Entity, lot_cpv::Column::LotId, id, |c| {
         c.cpv_code
     })
@@ -228,7 +238,7 @@ pub async fn get_lot(db: &DatabaseConnection, id: Uuid, page: u64) -> Result<Lot
     Ok(LotDetail {
         cpv_codes,
         owner_organisation_id: framework_model.owner_organisation_id,
-        may_edit: false,
+        may_edit: may_curate(viewer, framework_model.owner_organisation_id),
         framework: framework_summary(&framework_model, lot_count),
         lot: lot_summary(&lot_model, total_items),
         description: lot_model.description.clone(),
@@ -252,9 +262,10 @@ pub async fn get_lot(db: &DatabaseConnection, id: Uuid, page: u64) -> Result<Lot
 /// lists its draft and withdrawn offers.
 pub async fn get_supplier(
     db: &DatabaseConnection,
+    viewer: Option<&Viewer>,
     id: Uuid,
-    may_edit: bool,
 ) -> Result<SupplierDetail, AppError> {
+    let may_edit = may(viewer, Permission::ManageSupplier, Resource::Supplier(id));
     let model = supplier::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -346,15 +357,19 @@ fn offer_summary(model: &offer::Model) -> OfferSummary {
 /// supplier's editors (`may_edit_supplier` decides, given the supplier id).
 pub async fn get_offer(
     db: &DatabaseConnection,
+    viewer: Option<&Viewer>,
     id: Uuid,
-    may_edit_supplier: impl Fn(Uuid) -> bool,
 ) -> Result<OfferDetail, AppError> {
     let not_found = || AppError::NotFound("Offer".into());
     let model = offer::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or_else(not_found)?;
-    let may_edit = may_edit_supplier(model.supplier_id);
+    let may_edit = may(
+        viewer,
+        Permission::ManageSupplier,
+        Resource::Supplier(model.supplier_id),
+    );
     if model.status != "published" && !may_edit {
         return Err(not_found());
     }
@@ -535,7 +550,12 @@ pub async fn contracts_of_supplier(
     .await
 }
 
-pub async fn get_contract(db: &DatabaseConnection, id: Uuid) -> Result<ContractDetail, AppError> {
+/// A contract's page; `may_edit` when the viewer keeps its council's register.
+pub async fn get_contract(
+    db: &DatabaseConnection,
+    viewer: Option<&Viewer>,
+    id: Uuid,
+) -> Result<ContractDetail, AppError> {
     let model = contract::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -592,6 +612,21 @@ pub async fn get_contract(db: &DatabaseConnection, id: Uuid) -> Result<ContractD
         call_off,
         max_extension_end: model.max_extension_end,
         description: model.description.clone(),
-        may_edit: false,
+        may_edit: may(
+            viewer,
+            Permission::ManageContracts,
+            Resource::Council(model.buyer_organisation_id),
+        ),
     })
+}
+
+/// Whether the viewer curates frameworks owned by `owner`.
+fn may_curate(viewer: Option<&Viewer>, owner: Option<Uuid>) -> bool {
+    may(
+        viewer,
+        Permission::ManageFrameworks,
+        Resource::Framework {
+            owner_organisation_id: owner,
+        },
+    )
 }

@@ -2,19 +2,17 @@
 use super::linked;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::footprints;
+use super::paging::{fetch_page, page_of};
+use crate::server::auth::{Permission, Resource, may};
 use crate::server::entities::{footprint_member, organisation};
+use crate::types::Viewer;
 use crate::types::{
     AppError, CouncilDetail, CouncilFilter, CouncilFilterOptions, CouncilListing, CouncilSummary,
-    FieldError, Page,
+    FieldError,
 };
-
-/// Councils per page: a whole region's worth fits on one or two pages.
-pub const PER_PAGE: u64 = 50;
 
 pub fn summary(model: &organisation::Model) -> CouncilSummary {
     CouncilSummary {
@@ -90,12 +88,7 @@ pub async fn list(
         return Ok(CouncilListing {
             filter,
             options,
-            page: Page {
-                items: Vec::new(),
-                page: 1,
-                per_page: PER_PAGE,
-                total_items: 0,
-            },
+            page: page_of(Vec::new(), 1, 0),
             error: Some(FieldError { field, message }),
         });
     }
@@ -109,24 +102,14 @@ pub async fn list(
     if let Some(org_type) = &filter.org_type {
         query = query.filter(organisation::Column::OrgType.eq(org_type.as_str()));
     }
-    let paginator = query
+    let query = query
         .order_by_asc(organisation::Column::ShortName)
-        .order_by_asc(organisation::Column::GssCode)
-        .paginate(db, PER_PAGE);
-    let total_items = paginator.num_items().await?;
-    // A page past the end shows the last page rather than an empty table.
-    let last_page = total_items.div_ceil(PER_PAGE).max(1);
-    let page = page.clamp(1, last_page);
-    let items = paginator.fetch_page(page - 1).await?;
+        .order_by_asc(organisation::Column::GssCode);
+    let (items, page, total_items) = fetch_page(db, query, page).await?;
     Ok(CouncilListing {
         filter,
         options,
-        page: Page {
-            items: items.iter().map(summary).collect(),
-            page,
-            per_page: PER_PAGE,
-            total_items,
-        },
+        page: page_of(items.iter().map(summary).collect(), page, total_items),
         error: None,
     })
 }
@@ -138,7 +121,12 @@ pub fn is_gss_code(value: &str) -> bool {
         && value[1..].bytes().all(|b| b.is_ascii_digit())
 }
 
-pub async fn get(db: &DatabaseConnection, gss_code: &str) -> Result<CouncilDetail, AppError> {
+/// A council's page; `may_edit` when the viewer keeps its contract register.
+pub async fn get(
+    db: &DatabaseConnection,
+    viewer: Option<&Viewer>,
+    gss_code: &str,
+) -> Result<CouncilDetail, AppError> {
     let not_found = || AppError::NotFound(format!("Council {gss_code}"));
     if !is_gss_code(gss_code) {
         return Err(not_found());
@@ -188,7 +176,11 @@ pub async fn get(db: &DatabaseConnection, gss_code: &str) -> Result<CouncilDetai
         footprints,
         contracts,
         organisation_id: council.id,
-        may_edit: false,
+        may_edit: may(
+            viewer,
+            Permission::ManageContracts,
+            Resource::Council(council.id),
+        ),
     })
 }
 

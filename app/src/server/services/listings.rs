@@ -4,11 +4,11 @@
 //! choice shows an error naming the filter and lists nothing, so a mistyped
 //! link explains itself instead of looking like an empty catalogue.
 use super::linked;
+use super::paging::{fetch_page, page_of};
 use std::collections::{BTreeMap, BTreeSet};
 
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -24,10 +24,8 @@ use crate::server::entities::{
 use crate::types::commands::EligibilityScope;
 use crate::types::{
     AppError, CHECKED, ContractListing, FieldError, Filter, FilterKind, FrameworkListing,
-    FrameworkStatus, Listing, OfferListItem, OfferListing, Page, SupplierListItem, SupplierListing,
+    FrameworkStatus, Listing, OfferListItem, OfferListing, SupplierListItem, SupplierListing,
 };
-
-pub const PER_PAGE: u64 = 50;
 
 /// The filters of one list as the visitor set them, and the first refused one.
 #[derive(Default)]
@@ -120,12 +118,7 @@ impl FilterSet {
     pub fn into_listing<T>(self, items: Vec<T>, page: u64, total_items: u64) -> Listing<T> {
         Listing {
             filters: self.filters,
-            page: Page {
-                items,
-                page,
-                per_page: PER_PAGE,
-                total_items,
-            },
+            page: page_of(items, page, total_items),
             error: self.error,
         }
     }
@@ -134,24 +127,6 @@ impl FilterSet {
     pub fn into_empty_listing<T>(self) -> Listing<T> {
         self.into_listing(Vec::new(), 1, 0)
     }
-}
-
-/// One page of `query` (which must be fully ordered); a page past the end
-/// shows the last page rather than an empty table. Returns (rows, page, total).
-pub async fn fetch_page<E>(
-    db: &DatabaseConnection,
-    query: Select<E>,
-    page: u64,
-) -> Result<(Vec<E::Model>, u64, u64), AppError>
-where
-    E: EntityTrait,
-    E::Model: Sync,
-{
-    let paginator = query.paginate(db, PER_PAGE);
-    let total_items = paginator.num_items().await?;
-    let page = page.clamp(1, total_items.div_ceil(PER_PAGE).max(1));
-    let rows = paginator.fetch_page(page - 1).await?;
-    Ok((rows, page, total_items))
 }
 
 /// Current councils as (GSS code, name) choices, by name.

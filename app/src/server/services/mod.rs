@@ -14,6 +14,7 @@ pub mod frameworks;
 pub mod listings;
 pub mod lots;
 pub mod offers;
+pub mod paging;
 pub mod reference_data;
 pub mod supplier_identity;
 pub mod suppliers;

@@ -13,7 +13,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::accounts::{find_scope, grant, revoke, viewer_for};
-use super::listings::{FilterSet, fetch_page};
+use super::listings::FilterSet;
+use super::paging::fetch_page;
 use crate::server::auth::{Permission, Resource, require, session};
 use crate::server::changes::{self, Actor, Change};
 use crate::server::entities::{app_user, membership};
