@@ -48,7 +48,8 @@ impl MigrationTrait for Migration {
             .col(string_len("routes_to_market", 100).default(""))
             // Levy in basis points (1.5% = 150), exact on both backends.
             .col(integer_null("levy_basis_points"))
-            // all_uk_public_sector | restricted (see framework_eligibility rows)
+            // all_uk_public_sector | listed (see framework_eligibility rows);
+            // the values of app::types::commands::EligibilityScope
             .col(string_len("eligibility_scope", 32).default("all_uk_public_sector"))
             .col(string_len_null("url", 500))
             .col(boolean("is_demo").default(false))
@@ -199,7 +200,7 @@ impl MigrationTrait for Migration {
             .col(date_null("max_extension_end"))
             .col(uuid_null("framework_id"))
             .col(uuid_null("lot_id"))
-            // manual | ocds | transparency_csv
+            // register | ocds | transparency_csv (app::types::commands::ContractSource)
             .col(string_len("source", 32))
             .col(string_len_null("source_id", 200))
             // OCDS contracting process id; one contract row per ocid.

@@ -3,7 +3,7 @@
 
 use app::server::{
     AppState, Config, db,
-    services::{demo_catalogue, reference_data},
+    services::seed::{demo_catalogue, reference as reference_data},
 };
 use clap::{Parser, Subcommand};
 use tracing_subscriber::{EnvFilter, fmt};

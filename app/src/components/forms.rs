@@ -317,6 +317,40 @@ pub fn form_title(text: &str, has_errors: bool) -> String {
     }
 }
 
+/// The frame every form page shares: the title ("Error: " first when the
+/// submission failed), the error summary, an optional caption over the
+/// heading and an optional introduction, then a POST form to `action` with
+/// its anti-forgery token, the fields (`children`) and the submit button.
+#[component]
+pub fn FormFrame(
+    heading: String,
+    #[prop(default = None)] caption: Option<String>,
+    #[prop(default = None)] intro: Option<&'static str>,
+    errors: Vec<FieldError>,
+    csrf_token: String,
+    action: String,
+    submit: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let title = form_title(&heading, !errors.is_empty());
+    view! {
+        <leptos_meta::Title text=title />
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-two-thirds">
+                <FormErrorSummary errors />
+                {caption.map(|c| view! { <span class="govuk-caption-l">{c}</span> })}
+                <h1 class="govuk-heading-l">{heading}</h1>
+                {intro.map(|text| view! { <p class="govuk-body">{text}</p> })}
+                <form method="post" action=action novalidate>
+                    <CsrfField token=csrf_token />
+                    {children()}
+                    <SubmitButton label=submit />
+                </form>
+            </div>
+        </div>
+    }
+}
+
 /// A confirmation page before a significant change (removing, disabling):
 /// the question, what it will do, and a button that posts to this page's own
 /// URL, with a way back. A refusal shows in the error summary above it.

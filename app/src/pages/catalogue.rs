@@ -8,6 +8,7 @@ use crate::api::catalogue::{get_contract, get_framework, get_lot, get_offer, get
 use crate::components::layout::{Breadcrumbs, Main};
 use crate::components::pagination::Pagination;
 use crate::components::status::loaded;
+use crate::types::commands::{ContractSource, OfferStatus};
 use crate::types::{
     AppError, ContractDetail, ContractSummary, FrameworkDetail, FrameworkSummary, LotDetail,
     OfferDetail, SupplierDetail, format_basis_points, format_date, format_pounds,
@@ -285,8 +286,8 @@ fn SupplierDetailView(detail: SupplierDetail) -> impl IntoView {
         .offers
         .iter()
         .map(|o| {
-            let status = (o.status != "published").then(|| view! {
-                " "<strong class="govuk-tag govuk-tag--grey">{if o.status == "draft" { "Draft" } else { "Withdrawn" }}</strong>
+            let status = (o.status != OfferStatus::Published.as_str()).then(|| view! {
+                " "<strong class="govuk-tag govuk-tag--grey">{if o.status == OfferStatus::Draft.as_str() { "Draft" } else { "Withdrawn" }}</strong>
             });
             view! {
                 <li>
@@ -445,11 +446,7 @@ fn ContractDetailView(detail: ContractDetail) -> impl IntoView {
         ..
     } = detail;
     let contract_id = contract.id;
-    let source = if source == "register" {
-        "The council's contract register".to_owned()
-    } else {
-        source
-    };
+    let source = ContractSource::parse(&source).map_or(source, |known| known.label().to_owned());
     let buyer_link = contract
         .buyer_gss_code
         .clone()
@@ -564,9 +561,9 @@ fn OfferDetailView(detail: OfferDetail) -> impl IntoView {
             <span class="govuk-caption-l">{format!("Offer from {supplier_name}")}</span>
             <h1 class="govuk-heading-xl">{offer.title.clone()}</h1>
             {is_demo.then(|| view! { <DemoNotice /> })}
-            {(offer.status != "published").then(|| view! {
+            {(offer.status != OfferStatus::Published.as_str()).then(|| view! {
                 <div class="govuk-inset-text">
-                    {if offer.status == "draft" { "This offer is a draft: only your organisation can see it." } else { "This offer is withdrawn: only your organisation can see it." }}
+                    {if offer.status == OfferStatus::Draft.as_str() { "This offer is a draft: only your organisation can see it." } else { "This offer is withdrawn: only your organisation can see it." }}
                 </div>
             })}
             {may_edit.then(|| view! {

@@ -1,18 +1,17 @@
-//! Curation forms: a framework (new or edit), a lot, a supplier on a lot.
+//! Editing forms: frameworks, lots and supplier places; supplier profiles,
+//! colleagues and offers; contracts. Each is the shared [`FormFrame`] around
+//! its fields, named by the constants of its command in `types::commands`.
 //! They post to their own URL; the server crate's form endpoints handle that.
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 
-use super::account::form_title;
 use super::catalogue::id_param;
 use crate::api::editing::{
     colleague_form, colleague_remove_form, contract_form, framework_form, lot_form,
     lot_remove_form, lot_supplier_form, offer_form, supplier_form,
 };
 use crate::components::forms::{
-    Choices, Confirmation, CsrfField, DateField, FormErrorSummary, SelectField, SubmitButton,
-    TextArea, TextField, options,
+    Choices, Confirmation, DateField, FormFrame, SelectField, TextArea, TextField, options,
 };
 use crate::components::layout::{Breadcrumbs, Main};
 use crate::components::status::{ErrorView, loaded};
@@ -54,34 +53,25 @@ pub fn FrameworkFormPage(editing: bool) -> impl IntoView {
                 };
                 let owner_empty = data.may_file_nationally.then_some("National or other body");
                 view! {
-                    <Title text=form_title(heading, !form.errors.is_empty()) />
-                    <div class="govuk-grid-row">
-                        <div class="govuk-grid-column-two-thirds">
-                            <FormErrorSummary errors=form.errors.clone() />
-                            <h1 class="govuk-heading-l">{heading}</h1>
-                            <form method="post" action=action() novalidate>
-                                <CsrfField token=page.csrf_token />
-                                <TextField name=framework::REFERENCE label="Framework reference" hint="For example, RM6098" class="govuk-input govuk-input--width-10" form=form.clone() />
-                                <TextField name=framework::TITLE label="Title" form=form.clone() />
-                                <TextField name=framework::OWNER_NAME label="Owner" hint="The body that let the framework, for example Crown Commercial Service or YPO" form=form.clone() />
-                                <SelectField name=framework::OWNER_ORGANISATION_ID label="Owning footprint body" hint=national_hint
-                                    options=data.owners.clone() empty_label=owner_empty.unwrap_or("Select a body") form=form.clone() />
-                                <TextArea name=framework::DESCRIPTION label="Description (optional)" form=form.clone() />
-                                <DateField name=commands::START_DATE legend="Start date" hint="For example, 1 4 2025" form=form.clone() />
-                                <DateField name=commands::END_DATE legend="End date" form=form.clone() />
-                                <DateField name=commands::MAX_EXTENSION_END legend="Latest end date if every extension is used (optional)" form=form.clone() />
-                                <Choices name=framework::ROUTES_TO_MARKET legend="Routes to market" hint="Select all that apply" multiple=true options=options(ROUTES_TO_MARKET) form=form.clone() />
-                                <TextField name=framework::LEVY label="Levy (optional)" hint="A percentage of spend, for example 1 or 0.5" class="govuk-input govuk-input--width-5" form=form.clone() />
-                                <Choices name=framework::ELIGIBILITY_SCOPE legend="Who may use the framework"
-                                    options=options(commands::EligibilityScope::CHOICES) form=form.clone() />
-                                <Choices name=framework::ELIGIBLE_BUYER_TYPES legend="Types of council (if only selected buyers)" multiple=true small=true options=data.buyer_types.clone() form=form.clone() />
-                                <Choices name=framework::ELIGIBLE_FOOTPRINTS legend="Footprints (if only selected buyers)" multiple=true small=true options=data.footprints.clone() form=form.clone() />
-                                <Choices name=framework::ELIGIBLE_REGIONS legend="Regions (if only selected buyers)" multiple=true small=true options=data.regions.clone() form=form.clone() />
-                                <TextField name=framework::URL label="Link to the owner's page about it (optional)" input_type="url" form=form.clone() />
-                                <SubmitButton label=if editing { "Save changes" } else { "Add framework" } />
-                            </form>
-                        </div>
-                    </div>
+                    <FormFrame heading=heading.to_string() errors=form.errors.clone() csrf_token=page.csrf_token action=action() submit=if editing { "Save changes" } else { "Add framework" }>
+                        <TextField name=framework::REFERENCE label="Framework reference" hint="For example, RM6098" class="govuk-input govuk-input--width-10" form=form.clone() />
+                        <TextField name=framework::TITLE label="Title" form=form.clone() />
+                        <TextField name=framework::OWNER_NAME label="Owner" hint="The body that let the framework, for example Crown Commercial Service or YPO" form=form.clone() />
+                        <SelectField name=framework::OWNER_ORGANISATION_ID label="Owning footprint body" hint=national_hint
+                            options=data.owners.clone() empty_label=owner_empty.unwrap_or("Select a body") form=form.clone() />
+                        <TextArea name=framework::DESCRIPTION label="Description (optional)" form=form.clone() />
+                        <DateField name=commands::START_DATE legend="Start date" hint="For example, 1 4 2025" form=form.clone() />
+                        <DateField name=commands::END_DATE legend="End date" form=form.clone() />
+                        <DateField name=commands::MAX_EXTENSION_END legend="Latest end date if every extension is used (optional)" form=form.clone() />
+                        <Choices name=framework::ROUTES_TO_MARKET legend="Routes to market" hint="Select all that apply" multiple=true options=options(ROUTES_TO_MARKET) form=form.clone() />
+                        <TextField name=framework::LEVY label="Levy (optional)" hint="A percentage of spend, for example 1 or 0.5" class="govuk-input govuk-input--width-5" form=form.clone() />
+                        <Choices name=framework::ELIGIBILITY_SCOPE legend="Who may use the framework"
+                            options=options(commands::EligibilityScope::CHOICES) form=form.clone() />
+                        <Choices name=framework::ELIGIBLE_BUYER_TYPES legend="Types of council (if only selected buyers)" multiple=true small=true options=data.buyer_types.clone() form=form.clone() />
+                        <Choices name=framework::ELIGIBLE_FOOTPRINTS legend="Footprints (if only selected buyers)" multiple=true small=true options=data.footprints.clone() form=form.clone() />
+                        <Choices name=framework::ELIGIBLE_REGIONS legend="Regions (if only selected buyers)" multiple=true small=true options=data.regions.clone() form=form.clone() />
+                        <TextField name=framework::URL label="Link to the owner's page about it (optional)" input_type="url" form=form.clone() />
+                    </FormFrame>
                 }
             })}
         </Main>
@@ -123,23 +113,13 @@ pub fn LotFormPage(editing: bool) -> impl IntoView {
                 let form = page.form;
                 let heading = if editing { "Change lot" } else { "Add a lot" };
                 view! {
-                    <Title text=form_title(heading, !form.errors.is_empty()) />
-                    <div class="govuk-grid-row">
-                        <div class="govuk-grid-column-two-thirds">
-                            <FormErrorSummary errors=form.errors.clone() />
-                            <span class="govuk-caption-l">{caption(&page.data)}</span>
-                            <h1 class="govuk-heading-l">{heading}</h1>
-                            <form method="post" action=action() novalidate>
-                                <CsrfField token=page.csrf_token />
-                                <TextField name=lot::NUMBER label="Lot number" hint="For example, 1 or 2a" class="govuk-input govuk-input--width-5" form=form.clone() />
-                                <TextField name=lot::TITLE label="Title" form=form.clone() />
-                                <TextArea name=lot::DESCRIPTION label="Description (optional)" form=form.clone() />
-                                <TextArea name=lot::CPV_CODES label="CPV codes (optional)" rows=2
-                                    hint="8-digit codes from the CPV 2008 list, separated by commas, for example 72000000, 48000000" form=form.clone() />
-                                <SubmitButton label=if editing { "Save changes" } else { "Add lot" } />
-                            </form>
-                        </div>
-                    </div>
+                    <FormFrame heading=heading.to_string() caption=Some(caption(&page.data)) errors=form.errors.clone() csrf_token=page.csrf_token action=action() submit=if editing { "Save changes" } else { "Add lot" }>
+                        <TextField name=lot::NUMBER label="Lot number" hint="For example, 1 or 2a" class="govuk-input govuk-input--width-5" form=form.clone() />
+                        <TextField name=lot::TITLE label="Title" form=form.clone() />
+                        <TextArea name=lot::DESCRIPTION label="Description (optional)" form=form.clone() />
+                        <TextArea name=lot::CPV_CODES label="CPV codes (optional)" rows=2
+                            hint="8-digit codes from the CPV 2008 list, separated by commas, for example 72000000, 48000000" form=form.clone() />
+                    </FormFrame>
                 }
             })}
         </Main>
@@ -172,23 +152,13 @@ pub fn LotSupplierFormPage() -> impl IntoView {
                 let changing = supplier.get_untracked().is_some();
                 let heading = if changing { "Change a supplier's status on this lot" } else { "Add a supplier to this lot" };
                 view! {
-                    <Title text=form_title(heading, !form.errors.is_empty()) />
-                    <div class="govuk-grid-row">
-                        <div class="govuk-grid-column-two-thirds">
-                            <FormErrorSummary errors=form.errors.clone() />
-                            <span class="govuk-caption-l">{caption(&page.data)}</span>
-                            <h1 class="govuk-heading-l">{heading}</h1>
-                            <form method="post" action=format!("/lots/{lot_id}/suppliers/new") novalidate>
-                                <CsrfField token=page.csrf_token />
-                                <TextField name=lot::SUPPLIER_NAME label="Supplier name" form=form.clone() />
-                                <TextField name=lot::COMPANIES_HOUSE_NUMBER label="Companies House number (optional)"
-                                    hint="8 characters, for example 01234567 or SC123456. We use it to find the supplier if they are already listed"
-                                    class="govuk-input govuk-input--width-10" form=form.clone() />
-                                <Choices name=lot::STATUS legend="Status on this lot" options=options(LOT_SUPPLIER_STATUSES) form=form.clone() />
-                                <SubmitButton label=if changing { "Save status" } else { "Add supplier" } />
-                            </form>
-                        </div>
-                    </div>
+                    <FormFrame heading=heading.to_string() caption=Some(caption(&page.data)) errors=form.errors.clone() csrf_token=page.csrf_token action=format!("/lots/{lot_id}/suppliers/new") submit=if changing { "Save status" } else { "Add supplier" }>
+                        <TextField name=lot::SUPPLIER_NAME label="Supplier name" form=form.clone() />
+                        <TextField name=lot::COMPANIES_HOUSE_NUMBER label="Companies House number (optional)"
+                            hint="8 characters, for example 01234567 or SC123456. We use it to find the supplier if they are already listed"
+                            class="govuk-input govuk-input--width-10" form=form.clone() />
+                        <Choices name=lot::STATUS legend="Status on this lot" options=options(LOT_SUPPLIER_STATUSES) form=form.clone() />
+                    </FormFrame>
                 }.into_any()
             })}
         </Main>
@@ -258,28 +228,16 @@ pub fn SupplierFormPage(editing: bool) -> impl IntoView {
                 let heading = if editing { "Change your organisation's profile" } else { "Register your organisation as a supplier" };
                 let form = page.form;
                 view! {
-                    <Title text=form_title(heading, !form.errors.is_empty()) />
-                    <div class="govuk-grid-row">
-                        <div class="govuk-grid-column-two-thirds">
-                            <FormErrorSummary errors=form.errors.clone() />
-                            <h1 class="govuk-heading-l">{heading}</h1>
-                            {(!editing).then(|| view! {
-                                <p class="govuk-body">"You will be able to change this profile, add colleagues and list your offers. Framework places are recorded by the framework's owner, not by suppliers."</p>
-                            })}
-                            <form method="post" action=action() novalidate>
-                                <CsrfField token=page.csrf_token />
-                                <TextField name=supplier::NAME label="Organisation name" autocomplete="organization" form=form.clone() />
-                                <TextField name=supplier::COMPANIES_HOUSE_NUMBER label="Companies House number (optional)"
-                                    hint="8 characters, for example 01234567 or SC123456" class="govuk-input govuk-input--width-10" form=form.clone() />
-                                <TextField name=supplier::VAT_NUMBER label="VAT number (optional)" hint="For example, GB123456789" class="govuk-input govuk-input--width-10" form=form.clone() />
-                                <Choices name=supplier::FLAGS legend="About your organisation" hint="Select all that apply" multiple=true options=options(&SUPPLIER_FLAGS) form=form.clone() />
-                                <SelectField name=supplier::REGION label="Where you are based (optional)" options=page.data.regions.clone() empty_label="Not stated" form=form.clone() />
-                                <TextField name=supplier::WEBSITE label="Website (optional)" input_type="url" form=form.clone() />
-                                <TextArea name=supplier::DESCRIPTION label="About your organisation (optional)" form=form.clone() />
-                                <SubmitButton label=if editing { "Save changes" } else { "Register organisation" } />
-                            </form>
-                        </div>
-                    </div>
+                    <FormFrame heading=heading.to_string() intro=(!editing).then_some("You will be able to change this profile, add colleagues and list your offers. Framework places are recorded by the framework's owner, not by suppliers.") errors=form.errors.clone() csrf_token=page.csrf_token action=action() submit=if editing { "Save changes" } else { "Register organisation" }>
+                        <TextField name=supplier::NAME label="Organisation name" autocomplete="organization" form=form.clone() />
+                        <TextField name=supplier::COMPANIES_HOUSE_NUMBER label="Companies House number (optional)"
+                            hint="8 characters, for example 01234567 or SC123456" class="govuk-input govuk-input--width-10" form=form.clone() />
+                        <TextField name=supplier::VAT_NUMBER label="VAT number (optional)" hint="For example, GB123456789" class="govuk-input govuk-input--width-10" form=form.clone() />
+                        <Choices name=supplier::FLAGS legend="About your organisation" hint="Select all that apply" multiple=true options=options(&SUPPLIER_FLAGS) form=form.clone() />
+                        <SelectField name=supplier::REGION label="Where you are based (optional)" options=page.data.regions.clone() empty_label="Not stated" form=form.clone() />
+                        <TextField name=supplier::WEBSITE label="Website (optional)" input_type="url" form=form.clone() />
+                        <TextArea name=supplier::DESCRIPTION label="About your organisation (optional)" form=form.clone() />
+                    </FormFrame>
                 }
             })}
         </Main>
@@ -305,20 +263,9 @@ pub fn ColleagueFormPage() -> impl IntoView {
             {loaded(page, "Loading…", move |page: FormPage<String>| {
                 let form = page.form;
                 view! {
-                    <Title text=form_title("Add a colleague", !form.errors.is_empty()) />
-                    <div class="govuk-grid-row">
-                        <div class="govuk-grid-column-two-thirds">
-                            <FormErrorSummary errors=form.errors.clone() />
-                            <span class="govuk-caption-l">{page.data.clone()}</span>
-                            <h1 class="govuk-heading-l">"Add a colleague"</h1>
-                            <p class="govuk-body">"Your colleague will be able to change your organisation's profile and offers. They need to create an account first."</p>
-                            <form method="post" action=action() novalidate>
-                                <CsrfField token=page.csrf_token />
-                                <TextField name=supplier::COLLEAGUE_EMAIL label="Your colleague's email address" input_type="email" form=form.clone() />
-                                <SubmitButton label="Add colleague" />
-                            </form>
-                        </div>
-                    </div>
+                    <FormFrame heading="Add a colleague".to_string() caption=Some(page.data.clone()) intro=Some("Your colleague will be able to change your organisation's profile and offers. They need to create an account first.") errors=form.errors.clone() csrf_token=page.csrf_token action=action() submit="Add colleague">
+                        <TextField name=supplier::COLLEAGUE_EMAIL label="Your colleague's email address" input_type="email" form=form.clone() />
+                    </FormFrame>
                 }
             })}
         </Main>
@@ -400,32 +347,22 @@ pub fn OfferFormPage(editing: bool) -> impl IntoView {
                     }.into_any()
                 };
                 view! {
-                    <Title text=form_title(heading, !form.errors.is_empty()) />
-                    <div class="govuk-grid-row">
-                        <div class="govuk-grid-column-two-thirds">
-                            <FormErrorSummary errors=form.errors.clone() />
-                            <span class="govuk-caption-l">{data.supplier_name.clone()}</span>
-                            <h1 class="govuk-heading-l">{heading}</h1>
-                            <form method="post" action=action() novalidate>
-                                <CsrfField token=page.csrf_token />
-                                <TextField name=offer::TITLE label="Title" form=form.clone() />
-                                <TextArea name=offer::SUMMARY label="Summary" hint="One or two sentences buyers see in lists" rows=3 form=form.clone() />
-                                <TextArea name=offer::DESCRIPTION label="Description (optional)" rows=8 form=form.clone() />
-                                <TextArea name=offer::FEATURES label="Features (optional)" hint="One per line" form=form.clone() />
-                                <TextArea name=offer::BENEFITS label="Benefits (optional)" hint="One per line" form=form.clone() />
-                                <Choices name=offer::PRICING_MODEL legend="How it is priced" options=options(PRICING_MODELS) form=form.clone() />
-                                <TextField name=offer::PRICE label="Price in pounds (unless free or on application)" hint="For example, 12.50" class="govuk-input govuk-input--width-10" form=form.clone() />
-                                <TextField name=offer::PRICE_UNIT label="What the price covers (optional)" hint="For example, per 100 users, excluding VAT" form=form.clone() />
-                                <TextArea name=offer::CPV_CODES label="Categories (CPV codes)" rows=2 hint="8-digit codes from the CPV 2008 list, separated by commas, for example 72000000" form=form.clone() />
-                                {lots_view}
-                                <Choices name=offer::FOOTPRINTS legend="Footprints you serve (optional)" multiple=true small=true options=data.footprints.clone() form=form.clone() />
-                                <TextArea name=offer::ACCESSIBILITY_NOTES label="Accessibility (optional)" hint="For example, WCAG 2.2 AA conformance and how it was tested" form=form.clone() />
-                                <TextArea name=offer::OPEN_STANDARDS_NOTES label="Open standards (optional)" hint="For example, open APIs, data export formats" form=form.clone() />
-                                <Choices name=offer::STATUS legend="Publish it now?" options=options(OFFER_STATUSES) form=form.clone() />
-                                <SubmitButton label=if editing { "Save changes" } else { "Add offer" } />
-                            </form>
-                        </div>
-                    </div>
+                    <FormFrame heading=heading.to_string() caption=Some(data.supplier_name.clone()) errors=form.errors.clone() csrf_token=page.csrf_token action=action() submit=if editing { "Save changes" } else { "Add offer" }>
+                        <TextField name=offer::TITLE label="Title" form=form.clone() />
+                        <TextArea name=offer::SUMMARY label="Summary" hint="One or two sentences buyers see in lists" rows=3 form=form.clone() />
+                        <TextArea name=offer::DESCRIPTION label="Description (optional)" rows=8 form=form.clone() />
+                        <TextArea name=offer::FEATURES label="Features (optional)" hint="One per line" form=form.clone() />
+                        <TextArea name=offer::BENEFITS label="Benefits (optional)" hint="One per line" form=form.clone() />
+                        <Choices name=offer::PRICING_MODEL legend="How it is priced" options=options(PRICING_MODELS) form=form.clone() />
+                        <TextField name=offer::PRICE label="Price in pounds (unless free or on application)" hint="For example, 12.50" class="govuk-input govuk-input--width-10" form=form.clone() />
+                        <TextField name=offer::PRICE_UNIT label="What the price covers (optional)" hint="For example, per 100 users, excluding VAT" form=form.clone() />
+                        <TextArea name=offer::CPV_CODES label="Categories (CPV codes)" rows=2 hint="8-digit codes from the CPV 2008 list, separated by commas, for example 72000000" form=form.clone() />
+                        {lots_view}
+                        <Choices name=offer::FOOTPRINTS legend="Footprints you serve (optional)" multiple=true small=true options=data.footprints.clone() form=form.clone() />
+                        <TextArea name=offer::ACCESSIBILITY_NOTES label="Accessibility (optional)" hint="For example, WCAG 2.2 AA conformance and how it was tested" form=form.clone() />
+                        <TextArea name=offer::OPEN_STANDARDS_NOTES label="Open standards (optional)" hint="For example, open APIs, data export formats" form=form.clone() />
+                        <Choices name=offer::STATUS legend="Publish it now?" options=options(OFFER_STATUSES) form=form.clone() />
+                    </FormFrame>
                 }
             })}
         </Main>
@@ -456,30 +393,20 @@ pub fn ContractFormPage(editing: bool) -> impl IntoView {
                 let heading = if editing { "Change a contract" } else { "Add a contract" };
                 let form = page.form;
                 view! {
-                    <Title text=form_title(heading, !form.errors.is_empty()) />
-                    <div class="govuk-grid-row">
-                        <div class="govuk-grid-column-two-thirds">
-                            <FormErrorSummary errors=form.errors.clone() />
-                            <span class="govuk-caption-l">{page.data.council_name.clone()}</span>
-                            <h1 class="govuk-heading-l">{heading}</h1>
-                            <form method="post" action=action() novalidate>
-                                <CsrfField token=page.csrf_token />
-                                <TextField name=contract::TITLE label="Title" form=form.clone() />
-                                <TextArea name=contract::DESCRIPTION label="Description (optional)" form=form.clone() />
-                                <TextArea name=contract::SUPPLIERS label="Suppliers" hint="One per line, as registered, for example ‘Acme Digital Ltd’" rows=3 form=form.clone() />
-                                <TextArea name=contract::CPV_CODES label="What was bought (CPV codes)" rows=2 hint="8-digit codes from the CPV 2008 list, separated by commas, for example 72000000" form=form.clone() />
-                                <TextField name=contract::VALUE label="Total value in pounds" hint="Including any extensions, excluding VAT. For example, 250000" class="govuk-input govuk-input--width-10" form=form.clone() />
-                                <DateField name=commands::START_DATE legend="Start date" hint="For example, 1 4 2025" form=form.clone() />
-                                <DateField name=commands::END_DATE legend="End date" form=form.clone() />
-                                <DateField name=commands::MAX_EXTENSION_END legend="Latest end date if every extension is used (optional)" form=form.clone() />
-                                <h2 class="govuk-heading-m">"Call-off from a framework (optional)"</h2>
-                                <p class="govuk-body">"If you bought this through a framework, say which lot. The suppliers must hold a place on it."</p>
-                                <TextField name=contract::FRAMEWORK_REFERENCE label="Framework reference" hint="For example, RM6098" class="govuk-input govuk-input--width-10" form=form.clone() />
-                                <TextField name=contract::LOT_NUMBER label="Lot number" class="govuk-input govuk-input--width-5" form=form.clone() />
-                                <SubmitButton label=if editing { "Save changes" } else { "Add contract" } />
-                            </form>
-                        </div>
-                    </div>
+                    <FormFrame heading=heading.to_string() caption=Some(page.data.council_name.clone()) errors=form.errors.clone() csrf_token=page.csrf_token action=action() submit=if editing { "Save changes" } else { "Add contract" }>
+                        <TextField name=contract::TITLE label="Title" form=form.clone() />
+                        <TextArea name=contract::DESCRIPTION label="Description (optional)" form=form.clone() />
+                        <TextArea name=contract::SUPPLIERS label="Suppliers" hint="One per line, as registered, for example ‘Acme Digital Ltd’" rows=3 form=form.clone() />
+                        <TextArea name=contract::CPV_CODES label="What was bought (CPV codes)" rows=2 hint="8-digit codes from the CPV 2008 list, separated by commas, for example 72000000" form=form.clone() />
+                        <TextField name=contract::VALUE label="Total value in pounds" hint="Including any extensions, excluding VAT. For example, 250000" class="govuk-input govuk-input--width-10" form=form.clone() />
+                        <DateField name=commands::START_DATE legend="Start date" hint="For example, 1 4 2025" form=form.clone() />
+                        <DateField name=commands::END_DATE legend="End date" form=form.clone() />
+                        <DateField name=commands::MAX_EXTENSION_END legend="Latest end date if every extension is used (optional)" form=form.clone() />
+                        <h2 class="govuk-heading-m">"Call-off from a framework (optional)"</h2>
+                        <p class="govuk-body">"If you bought this through a framework, say which lot. The suppliers must hold a place on it."</p>
+                        <TextField name=contract::FRAMEWORK_REFERENCE label="Framework reference" hint="For example, RM6098" class="govuk-input govuk-input--width-10" form=form.clone() />
+                        <TextField name=contract::LOT_NUMBER label="Lot number" class="govuk-input govuk-input--width-5" form=form.clone() />
+                    </FormFrame>
                 }
             })}
         </Main>

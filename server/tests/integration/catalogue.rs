@@ -1,6 +1,6 @@
 //! The public catalogue over the demo data: frameworks → lots → suppliers.
 use app::server::entities;
-use app::server::services::demo_catalogue::{self, framework_id, lot_id};
+use app::server::services::seed::demo_catalogue::{self, framework_id, lot_id};
 use app::types::FrameworkStatus;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -148,7 +148,7 @@ async fn demo_catalogue_loads_once_and_twice_changes_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn awarded_contracts_show_on_the_council_contract_and_supplier_pages() {
     let app = TestApp::with_demo_catalogue().await;
-    let (contracts, _) = app::server::services::demo_contracts::bundled().unwrap();
+    let (contracts, _) = app::server::services::seed::demo_contracts::bundled().unwrap();
     assert_eq!(
         entities::contract::Entity::find()
             .count(&app.db)
@@ -163,7 +163,7 @@ async fn awarded_contracts_show_on_the_council_contract_and_supplier_pages() {
         .iter()
         .find(|c| c.title.starts_with("DurhamWorks"))
         .unwrap();
-    let id = app::server::services::demo_contracts::contract_id(&durham_contract.ocid);
+    let id = app::server::services::seed::demo_contracts::contract_id(&durham_contract.ocid);
 
     let page = app.get(&format!("/contracts/{id}")).await;
     assert_eq!(page.status, 200);

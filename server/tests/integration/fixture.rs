@@ -3,7 +3,7 @@
 //! Greater Manchester Combined Authority with one lot, two suppliers with an
 //! editor each (one on the lot), an offer and a call-off contract for
 //! Manchester. Built through the real form endpoints, as an admin would.
-use app::server::services::reference_data::{footprint_id, organisation_id};
+use app::server::services::seed::reference::{footprint_id, organisation_id};
 use app::types::Role;
 use uuid::Uuid;
 

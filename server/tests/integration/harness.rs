@@ -1,7 +1,7 @@
 //! `TestApp`: a migrated, seeded database plus the real router, driven
 //! in-process (no sockets) with `tower::ServiceExt::oneshot`.
 
-use app::server::{AppState, Config, db, services::reference_data};
+use app::server::{AppState, Config, db, services::seed::reference as reference_data};
 use axum::{Router, body::Body, http::Request};
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
@@ -210,7 +210,7 @@ impl TestApp {
     /// As on first run with `LOAD_DEMO_DATA=true`: reference data plus the demo catalogue.
     pub async fn with_demo_catalogue() -> Self {
         let app = Self::new().await;
-        app::server::services::demo_catalogue::load_if_empty(&app.db)
+        app::server::services::seed::demo_catalogue::load_if_empty(&app.db)
             .await
             .expect("load demo catalogue");
         app

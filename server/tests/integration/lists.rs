@@ -2,7 +2,7 @@
 //! that may use them, contracts by council, footprint and end date, offers by
 //! category and footprint, suppliers by SME/VCSE and region. Unknown filter
 //! values answer 400 with a message naming the filter.
-use app::server::services::reference_data::footprint_id;
+use app::server::services::seed::reference::footprint_id;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::fixture::{

@@ -9,6 +9,7 @@ mod changes;
 mod curation;
 mod fixture;
 mod http;
+mod layout;
 mod lists;
 mod pages;
 mod permissions;

@@ -305,7 +305,7 @@ pub(crate) async fn removable(world: &World) -> Removable {
         .grant(
             world.colleague.user_id,
             app::types::Role::FootprintCoordinator,
-            Some(app::server::services::reference_data::footprint_id(GMCA)),
+            Some(app::server::services::seed::reference::footprint_id(GMCA)),
         )
         .await;
     let membership = {

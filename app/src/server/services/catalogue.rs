@@ -9,14 +9,15 @@ use sea_orm::{
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::councils::count_by;
 use super::paging::{PER_PAGE, fetch_page};
+use super::summaries::count_by;
 use crate::server::auth::{Permission, Resource, may};
 use crate::server::entities::{
     contract, contract_cpv, contract_supplier, cpv_code, footprint, framework, lot, lot_cpv,
     lot_supplier, offer, offer_cpv, offer_footprint, offer_lot, organisation, supplier,
 };
 use crate::types::Viewer;
+use crate::types::commands::OfferStatus;
 use crate::types::{
     AppError, ContractDetail, ContractSummary, FrameworkDetail, FrameworkStatus, FrameworkSummary,
     LotDetail, LotPlace, LotSummary, OfferDetail, OfferSummary, Page, SupplierDetail,
@@ -311,7 +312,7 @@ pub async fn get_supplier(
     let contracts = contracts_of_supplier(db, id).await?;
     let mut offers = offer::Entity::find().filter(offer::Column::SupplierId.eq(id));
     if !may_edit {
-        offers = offers.filter(offer::Column::Status.eq("published"));
+        offers = offers.filter(offer::Column::Status.eq(OfferStatus::Published.as_str()));
     }
     let offers = offers
         .order_by_asc(offer::Column::Title)
@@ -370,7 +371,7 @@ pub async fn get_offer(
         Permission::ManageSupplier,
         Resource::Supplier(model.supplier_id),
     );
-    if model.status != "published" && !may_edit {
+    if model.status != OfferStatus::Published.as_str() && !may_edit {
         return Err(not_found());
     }
     let owner = supplier::Entity::find_by_id(model.supplier_id)

@@ -18,11 +18,10 @@ use crate::server::entities::{
     contract, contract_cpv, contract_supplier, framework, lot, lot_supplier, organisation, supplier,
 };
 use crate::server::form::FormError;
-use crate::types::commands::{self, ContractDetails, Term, contract as field};
+use crate::types::commands::{
+    self, ContractDetails, ContractSource, PlaceStatus, Term, contract as field,
+};
 use crate::types::{AppError, FieldErrors, Viewer, format_pence_plain};
-
-/// Contracts entered through the register (imports use their own source names).
-pub const SOURCE_REGISTER: &str = "register";
 
 /// The checks that need the database: CPV codes exist, and a call-off names
 /// a framework the council may use, one of its lots, and only suppliers
@@ -80,7 +79,7 @@ async fn check(
                         // Every supplier must hold an active place on the lot.
                         let places = lot_supplier::Entity::find()
                             .filter(lot_supplier::Column::LotId.eq(l.id))
-                            .filter(lot_supplier::Column::Status.eq("active"))
+                            .filter(lot_supplier::Column::Status.eq(PlaceStatus::Active.as_str()))
                             .all(db)
                             .await?;
                         let on_lot =
@@ -241,7 +240,7 @@ pub async fn create(
         id: Set(id),
         buyer_organisation_id: Set(council.id),
         currency: Set("GBP".to_owned()),
-        source: Set(SOURCE_REGISTER.to_owned()),
+        source: Set(ContractSource::Register.as_str().to_owned()),
         source_id: Set(None),
         ocid: Set(None),
         raw_provenance: Set(None),

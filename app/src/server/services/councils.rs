@@ -1,29 +1,18 @@
 //! Queries behind the councils list and council pages.
 use super::linked;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::footprints;
 use super::paging::{fetch_page, page_of};
+use super::summaries::council as summary;
 use crate::server::auth::{Permission, Resource, may};
 use crate::server::entities::{footprint_member, organisation};
 use crate::types::Viewer;
 use crate::types::{
-    AppError, CouncilDetail, CouncilFilter, CouncilFilterOptions, CouncilListing, CouncilSummary,
-    FieldError,
+    AppError, CouncilDetail, CouncilFilter, CouncilFilterOptions, CouncilListing, FieldError,
 };
-
-pub fn summary(model: &organisation::Model) -> CouncilSummary {
-    CouncilSummary {
-        gss_code: model.gss_code.clone().unwrap_or_default(),
-        name: model.name.clone(),
-        short_name: model.short_name.clone(),
-        org_type_name: model.org_type_name.clone(),
-        region: model.region.clone(),
-        nation: model.nation.clone(),
-    }
-}
 
 pub(super) fn current_councils() -> sea_orm::Select<organisation::Entity> {
     organisation::Entity::find()
@@ -182,17 +171,6 @@ pub async fn get(
             Resource::Council(council.id),
         ),
     })
-}
-
-/// Member counts per footprint id.
-pub(super) fn count_by<K: std::hash::Hash + Eq>(
-    keys: impl IntoIterator<Item = K>,
-) -> HashMap<K, u64> {
-    let mut counts = HashMap::new();
-    for key in keys {
-        *counts.entry(key).or_insert(0) += 1;
-    }
-    counts
 }
 
 #[cfg(test)]

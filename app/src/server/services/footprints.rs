@@ -2,7 +2,7 @@
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::councils;
+use super::summaries::{council as council_summary, count_by};
 use crate::server::entities::{footprint, footprint_member, organisation};
 use crate::types::{AppError, FootprintDetail, FootprintKind, FootprintSummary};
 
@@ -33,7 +33,7 @@ pub async fn summaries(
         members = members.filter(footprint_member::Column::FootprintId.is_in(ids));
     }
     let footprints = query.order_by_asc(footprint::Column::Name).all(db).await?;
-    let counts = councils::count_by(members.all(db).await?.into_iter().map(|m| m.footprint_id));
+    let counts = count_by(members.all(db).await?.into_iter().map(|m| m.footprint_id));
     Ok(footprints
         .iter()
         .map(|f| to_summary(f, counts.get(&f.id).copied().unwrap_or(0)))
@@ -65,7 +65,7 @@ pub async fn get(db: &DatabaseConnection, code: &str) -> Result<FootprintDetail,
         .all(db)
         .await?
         .iter()
-        .map(councils::summary)
+        .map(council_summary)
         .collect();
     Ok(FootprintDetail {
         footprint: to_summary(&found, members.len() as u64),

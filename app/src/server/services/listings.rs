@@ -21,7 +21,7 @@ use crate::server::entities::{
     contract, cpv_code, footprint, footprint_member, framework, framework_eligibility, offer,
     offer_cpv, offer_footprint, organisation, supplier,
 };
-use crate::types::commands::EligibilityScope;
+use crate::types::commands::{EligibilityScope, OfferStatus};
 use crate::types::{
     AppError, CHECKED, ContractListing, FieldError, Filter, FilterKind, FrameworkListing,
     FrameworkStatus, Listing, OfferListItem, OfferListing, SupplierListItem, SupplierListing,
@@ -440,8 +440,6 @@ pub async fn contracts(
     Ok(filters.into_listing(items, page, total))
 }
 
-pub const OFFER_PUBLISHED: &str = "published";
-
 /// Published offers by title, filtered by CPV category (division) and the
 /// footprint served.
 pub async fn offers(
@@ -453,7 +451,7 @@ pub async fn offers(
     let published: Vec<Uuid> = offer::Entity::find()
         .select_only()
         .column(offer::Column::Id)
-        .filter(offer::Column::Status.eq(OFFER_PUBLISHED))
+        .filter(offer::Column::Status.eq(OfferStatus::Published.as_str()))
         .into_tuple()
         .all(db)
         .await?;

@@ -17,7 +17,7 @@ use crate::server::entities::{
     offer_lot,
 };
 use crate::server::form::FormError;
-use crate::types::commands::{OfferDetails, offer as field};
+use crate::types::commands::{OfferDetails, PlaceStatus, offer as field};
 use crate::types::{AppError, FieldErrors, FormOption, OfferFormOptions, Viewer};
 
 /// The lots an offer may name: those where the supplier holds an active place.
@@ -27,7 +27,7 @@ async fn offerable_lots<C: ConnectionTrait>(
 ) -> Result<Vec<FormOption>, sea_orm::DbErr> {
     let places = lot_supplier::Entity::find()
         .filter(lot_supplier::Column::SupplierId.eq(supplier_id))
-        .filter(lot_supplier::Column::Status.eq("active"))
+        .filter(lot_supplier::Column::Status.eq(PlaceStatus::Active.as_str()))
         .all(db)
         .await?;
     let lots = lot::Entity::find()

@@ -1,7 +1,7 @@
 //! A contract in a council's register, possibly a call-off from a lot.
 use serde::{Deserialize, Serialize};
 
-use super::{Command, Term, finish};
+use super::{Command, Term, choices, finish};
 use crate::types::FieldErrors;
 use crate::types::validate::{self, Input};
 
@@ -13,6 +13,18 @@ pub const CPV_CODES: &str = "cpv_codes";
 pub const VALUE: &str = "value";
 pub const FRAMEWORK_REFERENCE: &str = "framework_reference";
 pub const LOT_NUMBER: &str = "lot_number";
+
+choices! {
+    /// Where a contract record came from.
+    ContractSource {
+        /// Entered in a council's contract register on this service.
+        Register = ("register", "The council's contract register"),
+        /// An OCDS release (Contracts Finder, Find a Tender…).
+        Ocds = ("ocds", "An OCDS notice"),
+        /// A council's Local Government Transparency Code CSV.
+        TransparencyCsv = ("transparency_csv", "The council's Transparency Code publication"),
+    }
+}
 
 /// The framework and lot a call-off names, as entered; the service finds
 /// them and checks the council may use them.

@@ -11,15 +11,17 @@
 pub mod account;
 pub mod contract;
 pub mod framework;
+pub mod intent;
 pub mod lot;
 pub mod offer;
 pub mod supplier;
 
 pub use account::{AccountStatus, NewAccount, RoleGrant, SignIn};
-pub use contract::{CallOff, ContractDetails};
+pub use contract::{CallOff, ContractDetails, ContractSource};
 pub use framework::{
     Eligibility, EligibilityKind, EligibilityScope, FrameworkDetails, RouteToMarket,
 };
+pub use intent::{IntentStatus, ParticipantStatus};
 pub use lot::{LotDetails, LotPlace, PlaceStatus};
 pub use offer::{OfferDetails, OfferStatus, PricingModel};
 pub use supplier::{ColleagueInvite, SupplierProfile};

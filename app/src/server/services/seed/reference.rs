@@ -19,9 +19,10 @@ use crate::server::entities::{cpv_code, footprint, footprint_member, organisatio
 use crate::types::FootprintKind;
 
 const COUNCILS_CSV: &str =
-    include_str!("../../../reference-data/mysociety_uk_local_authorities.csv");
-const FOOTPRINT_CHANGES_CSV: &str = include_str!("../../../reference-data/footprint_changes.csv");
-const CPV_CSV: &str = include_str!("../../../reference-data/cpv2008_main_en.csv");
+    include_str!("../../../../reference-data/mysociety_uk_local_authorities.csv");
+const FOOTPRINT_CHANGES_CSV: &str =
+    include_str!("../../../../reference-data/footprint_changes.csv");
+const CPV_CSV: &str = include_str!("../../../../reference-data/cpv2008_main_en.csv");
 
 /// Namespace for the v5 ids of reference rows: the same GSS code always gets
 /// the same id, on every machine and every load.

@@ -16,13 +16,14 @@ use sea_orm::{
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use super::supplier_identity::{self, normalise_supplier_name};
+use super::super::supplier_identity::{self, normalise_supplier_name};
 use crate::server::entities::{contract, contract_cpv, contract_supplier, cpv_code, organisation};
+use crate::types::commands::ContractSource;
 
 const RELEASES_CSV: &str =
-    include_str!("../../../reference-data/demo/ocds_uk_releases_summary.csv");
+    include_str!("../../../../reference-data/demo/ocds_uk_releases_summary.csv");
 const NAME_LOOKUP_CSV: &str =
-    include_str!("../../../reference-data/mysociety_lookup_name_to_registry.csv");
+    include_str!("../../../../reference-data/mysociety_lookup_name_to_registry.csv");
 const ID_NAMESPACE: Uuid = Uuid::from_u128(0x8b3e_0c55_1d7a_4f2e_a6c9_44e1_0f3b_9d28);
 
 pub fn contract_id(ocid: &str) -> Uuid {
@@ -97,7 +98,7 @@ pub fn bundled() -> Result<(Vec<DemoContract>, ContractsReport), String> {
     }
     // Buyers must be current councils or strategic authorities (a notice
     // from an abolished council has no organisation to hang off).
-    let current: HashSet<String> = super::reference_data::bundled()?
+    let current: HashSet<String> = super::reference::bundled()?
         .organisations
         .into_iter()
         .map(|o| o.register_code)
@@ -207,7 +208,7 @@ pub async fn load(db: &DatabaseConnection, contracts: &[DemoContract]) -> Result
             max_extension_end: Set(None),
             framework_id: Set(None),
             lot_id: Set(None),
-            source: Set("ocds".to_owned()),
+            source: Set(ContractSource::Ocds.as_str().to_owned()),
             source_id: Set(Some(c.release_id.clone())),
             ocid: Set(Some(c.ocid.clone())),
             raw_provenance: Set(Some(c.provenance.clone())),

@@ -15,19 +15,20 @@ use sea_orm::{
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use super::supplier_identity::supplier_row;
+use super::super::supplier_identity::supplier_row;
 use crate::server::entities::{framework, lot, lot_supplier, supplier};
+use crate::types::commands::{EligibilityScope, PlaceStatus};
 
 const FRAMEWORK_LOTS_CSV: &str =
-    include_str!("../../../reference-data/demo/ccs_framework_lots.csv");
+    include_str!("../../../../reference-data/demo/ccs_framework_lots.csv");
 const LOT_SUPPLIERS_CSV: &str =
-    include_str!("../../../reference-data/demo/ccs_lot_suppliers_2019.csv");
+    include_str!("../../../../reference-data/demo/ccs_lot_suppliers_2019.csv");
 const AGREEMENT_SUPPLIERS_CSV: &str =
-    include_str!("../../../reference-data/demo/ccs_agreement_lot_suppliers.csv");
+    include_str!("../../../../reference-data/demo/ccs_agreement_lot_suppliers.csv");
 const MARKETPLACE_FRAMEWORKS_CSV: &str =
-    include_str!("../../../reference-data/demo/ccs_marketplace_frameworks.csv");
+    include_str!("../../../../reference-data/demo/ccs_marketplace_frameworks.csv");
 const MARKETPLACE_LOTS_CSV: &str =
-    include_str!("../../../reference-data/demo/ccs_marketplace_lots.csv");
+    include_str!("../../../../reference-data/demo/ccs_marketplace_lots.csv");
 
 const ID_NAMESPACE: Uuid = Uuid::from_u128(0x2f7d_91c4_5a0b_4c33_8e1f_6b2a_9d40_c715);
 const OWNER: &str = "Crown Commercial Service";
@@ -273,7 +274,7 @@ pub async fn load(db: &DatabaseConnection, catalogue: &DemoCatalogue) -> Result<
         max_extension_end: Set(None),
         routes_to_market: Set(String::new()),
         levy_basis_points: Set(None),
-        eligibility_scope: Set("all_uk_public_sector".to_owned()),
+        eligibility_scope: Set(EligibilityScope::AllUkPublicSector.as_str().to_owned()),
         url: Set(None),
         is_demo: Set(true),
         created_at: Set(now),
@@ -345,7 +346,7 @@ pub async fn load(db: &DatabaseConnection, catalogue: &DemoCatalogue) -> Result<
         .map(|(reference, number, source_id)| lot_supplier::ActiveModel {
             lot_id: Set(lot_id(reference, number)),
             supplier_id: Set(supplier_id(source_id)),
-            status: Set("active".to_owned()),
+            status: Set(PlaceStatus::Active.as_str().to_owned()),
             created_at: Set(now),
             updated_at: Set(now),
         })
