@@ -82,7 +82,10 @@ fn service_modules_have_no_dependency_cycles() {
     let mut done = BTreeSet::new();
     for node in graph.keys() {
         if let Some(cycle) = visit(node, &graph, &mut Vec::new(), &mut done) {
-            panic!("service modules depend on each other in a cycle: {}", cycle.join(" → "));
+            panic!(
+                "service modules depend on each other in a cycle: {}",
+                cycle.join(" → ")
+            );
         }
     }
 }
