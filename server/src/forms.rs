@@ -340,6 +340,22 @@ macro_rules! submission {
     };
 }
 
+/// After sign-up or sign-in: the session cookie and the way on, or the form again.
+async fn signed_in(
+    state: &ServerState,
+    submission: Submission,
+    outcome: Result<String, FormError>,
+    secure: bool,
+) -> Response {
+    match outcome {
+        Ok(token) => {
+            let next = safe_next(&submission.fields);
+            with_session_cookie(see_other(&next), &token, secure)
+        }
+        Err(error) => finish(state, submission, Err(error)).await,
+    }
+}
+
 async fn sign_up(State(state): State<ServerState>, request: Request) -> Response {
     let secure = cookie_is_secure(request.headers());
     let submission = submission!(state, request);
@@ -347,13 +363,7 @@ async fn sign_up(State(state): State<ServerState>, request: Request) -> Response
         Ok(account) => accounts::sign_up(&state.app.db, account).await,
         Err(errors) => Err(errors.into()),
     };
-    match outcome {
-        Ok(token) => {
-            let next = safe_next(&submission.fields);
-            with_session_cookie(see_other(&next), &token, secure)
-        }
-        Err(error) => finish(&state, submission, Err(error)).await,
-    }
+    signed_in(&state, submission, outcome, secure).await
 }
 
 async fn sign_in(State(state): State<ServerState>, request: Request) -> Response {
@@ -364,13 +374,7 @@ async fn sign_in(State(state): State<ServerState>, request: Request) -> Response
         Ok(details) => accounts::sign_in(&state.app, details, address).await,
         Err(errors) => Err(errors.into()),
     };
-    match outcome {
-        Ok(token) => {
-            let next = safe_next(&submission.fields);
-            with_session_cookie(see_other(&next), &token, secure)
-        }
-        Err(error) => finish(&state, submission, Err(error)).await,
-    }
+    signed_in(&state, submission, outcome, secure).await
 }
 
 async fn sign_out(State(state): State<ServerState>, request: Request) -> Response {

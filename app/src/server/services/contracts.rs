@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::eligibility::council_may_use;
 use super::supplier_identity::{self, normalise_supplier_name};
-use super::{cpv, linked};
+use super::{cpv, linked, replace_linked};
 use crate::server::auth::{Permission, Resource, require};
 use crate::server::changes::{self, Actor, Change, DocumentKind, affected};
 use crate::server::entities::{
@@ -186,39 +186,43 @@ async fn replace_links<C: ConnectionTrait>(
     contract_id: Uuid,
     details: &ContractDetails,
 ) -> Result<ContractSuppliers, sea_orm::DbErr> {
-    contract_supplier::Entity::delete_many()
-        .filter(contract_supplier::Column::ContractId.eq(contract_id))
-        .exec(db)
-        .await?;
-    contract_cpv::Entity::delete_many()
-        .filter(contract_cpv::Column::ContractId.eq(contract_id))
-        .exec(db)
-        .await?;
     let mut supplier_ids = Vec::new();
     let mut created = Vec::new();
     for name in &details.suppliers {
         let found =
             supplier_identity::find_or_create(db, name, None, Uuid::new_v4(), false).await?;
         created.extend(found.created);
-        let id = found.id;
-        if !supplier_ids.contains(&id) {
-            supplier_ids.push(id);
-            contract_supplier::ActiveModel {
-                contract_id: Set(contract_id),
-                supplier_id: Set(id),
-            }
-            .insert(db)
-            .await?;
+        if !supplier_ids.contains(&found.id) {
+            supplier_ids.push(found.id);
         }
     }
-    for code in &details.cpv_codes {
-        contract_cpv::ActiveModel {
+    let suppliers = supplier_ids
+        .iter()
+        .map(|id| contract_supplier::ActiveModel {
+            contract_id: Set(contract_id),
+            supplier_id: Set(*id),
+        });
+    replace_linked(
+        db,
+        contract_supplier::Column::ContractId,
+        contract_id,
+        suppliers.collect(),
+    )
+    .await?;
+    let codes = details
+        .cpv_codes
+        .iter()
+        .map(|code| contract_cpv::ActiveModel {
             contract_id: Set(contract_id),
             cpv_code: Set(code.clone()),
-        }
-        .insert(db)
-        .await?;
-    }
+        });
+    replace_linked(
+        db,
+        contract_cpv::Column::ContractId,
+        contract_id,
+        codes.collect(),
+    )
+    .await?;
     Ok(ContractSuppliers {
         ids: supplier_ids,
         created,

@@ -1,12 +1,10 @@
 //! Who may buy through a framework: the one statement of the eligibility
 //! rule, used by the call-off check, the frameworks list's "may be used by"
 //! filter, and later search's "only what my council can use".
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
-use super::linked;
+use super::{linked, replace_linked};
 use crate::server::entities::{
     footprint, footprint_member, framework, framework_eligibility, organisation,
 };
@@ -74,21 +72,21 @@ pub(crate) async fn replace_eligibility<C: ConnectionTrait>(
     framework_id: Uuid,
     rows: &[(EligibilityKind, String)],
 ) -> Result<(), sea_orm::DbErr> {
-    framework_eligibility::Entity::delete_many()
-        .filter(framework_eligibility::Column::FrameworkId.eq(framework_id))
-        .exec(db)
-        .await?;
-    for (kind, value) in rows {
-        framework_eligibility::ActiveModel {
+    let rows = rows
+        .iter()
+        .map(|(kind, value)| framework_eligibility::ActiveModel {
             id: Set(Uuid::new_v4()),
             framework_id: Set(framework_id),
             kind: Set(kind.as_str().to_owned()),
             value: Set(value.clone()),
-        }
-        .insert(db)
-        .await?;
-    }
-    Ok(())
+        });
+    replace_linked(
+        db,
+        framework_eligibility::Column::FrameworkId,
+        framework_id,
+        rows.collect(),
+    )
+    .await
 }
 
 /// A framework's listed entries as stored (kind, value), in order.

@@ -85,6 +85,18 @@ pub async fn framework_form_options<C: ConnectionTrait>(
     })
 }
 
+/// The actor may curate frameworks owned by `owner` (a footprint body, or
+/// none for a national body).
+fn may_file_under(actor: Option<&Viewer>, owner: Option<Uuid>) -> Result<(), AppError> {
+    require(
+        actor,
+        Permission::ManageFrameworks,
+        Resource::Framework {
+            owner_organisation_id: owner,
+        },
+    )
+}
+
 /// The checks that need the viewer and the database: the owning body is
 /// one the viewer may file under (or national, for admins), and listed
 /// eligibility names real council types, footprints and regions.
@@ -181,13 +193,7 @@ pub async fn create(
     details: FrameworkDetails,
 ) -> Result<Uuid, FormError> {
     let options = framework_form_options(db, actor).await?;
-    require(
-        actor,
-        Permission::ManageFrameworks,
-        Resource::Framework {
-            owner_organisation_id: details.owner_organisation_id,
-        },
-    )?;
+    may_file_under(actor, details.owner_organisation_id)?;
     check_choices(&details, &options)?;
     let eligibility = eligibility_rows(&details);
     let id = Uuid::new_v4();
@@ -304,13 +310,7 @@ pub async fn update(
         });
     }
     // The new owner must be one the actor may file under, too.
-    require(
-        actor,
-        Permission::ManageFrameworks,
-        Resource::Framework {
-            owner_organisation_id: details.owner_organisation_id,
-        },
-    )?;
+    may_file_under(actor, details.owner_organisation_id)?;
     check_choices(&details, &options)?;
     let before_eligibility = eligibility_of(db, id).await?;
     let eligibility = eligibility_rows(&details);

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::frameworks::framework_for_change;
-use super::{cpv, linked, supplier_identity};
+use super::{cpv, linked, replace_linked, supplier_identity};
 use crate::server::changes::{self, Actor, Change, DocumentKind, affected};
 use crate::server::entities::{
     contract, framework, lot, lot_cpv, lot_supplier, offer_lot, supplier,
@@ -50,19 +50,11 @@ async fn replace_lot_cpv_codes<C: ConnectionTrait>(
     lot_id: Uuid,
     codes: &[String],
 ) -> Result<(), sea_orm::DbErr> {
-    lot_cpv::Entity::delete_many()
-        .filter(lot_cpv::Column::LotId.eq(lot_id))
-        .exec(db)
-        .await?;
-    for code in codes {
-        lot_cpv::ActiveModel {
-            lot_id: Set(lot_id),
-            cpv_code: Set(code.clone()),
-        }
-        .insert(db)
-        .await?;
-    }
-    Ok(())
+    let rows = codes.iter().map(|code| lot_cpv::ActiveModel {
+        lot_id: Set(lot_id),
+        cpv_code: Set(code.clone()),
+    });
+    replace_linked(db, lot_cpv::Column::LotId, lot_id, rows.collect()).await
 }
 
 async fn lot_cpv_codes<C: ConnectionTrait>(

@@ -164,12 +164,7 @@ impl Command for AccountStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn form(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter()
-            .map(|(a, b)| ((*a).into(), (*b).into()))
-            .collect()
-    }
+    use crate::types::commands::form;
 
     #[test]
     fn passwords_are_kept_as_typed_and_never_printed() {

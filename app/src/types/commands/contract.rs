@@ -115,10 +115,11 @@ impl Command for ContractDetails {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::commands::form;
 
     #[test]
     fn a_contract_needs_value_codes_and_suppliers() {
-        let form: Vec<(String, String)> = [
+        let form = form(&[
             (TITLE, "Housing repairs"),
             (SUPPLIERS, " Acme Ltd \n\nOther Ltd"),
             (VALUE, "£250,000"),
@@ -130,10 +131,7 @@ mod tests {
             ("end_date-month", "5"),
             ("end_date-year", "2028"),
             (LOT_NUMBER, "2"),
-        ]
-        .iter()
-        .map(|(a, b)| ((*a).into(), (*b).into()))
-        .collect();
+        ]);
         let details = ContractDetails::parse(&Input(&form)).unwrap();
         assert_eq!(details.suppliers, ["Acme Ltd", "Other Ltd"]);
         assert_eq!(details.value_pence, 25_000_000);

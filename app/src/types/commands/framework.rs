@@ -172,10 +172,15 @@ impl Command for FrameworkDetails {
         let eligibility = match EligibilityScope::parse(input.text(ELIGIBILITY_SCOPE)) {
             Some(EligibilityScope::AllUkPublicSector) => Some(Eligibility::AllUkPublicSector),
             Some(EligibilityScope::Listed) => {
-                let entries: Vec<(EligibilityKind, String)> = EligibilityKind::ALL
-                    .iter()
-                    .flat_map(|kind| input.all(kind.field()).into_iter().map(|v| (*kind, v)))
-                    .collect();
+                let mut entries: Vec<(EligibilityKind, String)> = Vec::new();
+                for kind in EligibilityKind::ALL {
+                    for value in input.all(kind.field()) {
+                        // Each entry once, however often it was sent.
+                        if !entries.iter().any(|(k, v)| k == kind && *v == value) {
+                            entries.push((*kind, value));
+                        }
+                    }
+                }
                 if entries.is_empty() {
                     errors.add(ELIGIBLE_BUYER_TYPES, "Select at least one type of buyer, footprint or region that may use the framework");
                 }
@@ -207,12 +212,7 @@ impl Command for FrameworkDetails {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn form(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter()
-            .map(|(a, b)| ((*a).into(), (*b).into()))
-            .collect()
-    }
+    use crate::types::commands::form;
 
     fn valid() -> Vec<(String, String)> {
         form(&[

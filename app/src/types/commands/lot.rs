@@ -106,12 +106,7 @@ impl Command for LotPlace {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn form(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter()
-            .map(|(a, b)| ((*a).into(), (*b).into()))
-            .collect()
-    }
+    use crate::types::commands::form;
 
     #[test]
     fn a_lot_reads_its_cpv_codes_in_any_common_notation() {

@@ -169,19 +169,21 @@ pub fn pairs<'a>(values: impl IntoIterator<Item = (&'a str, String)>) -> Vec<(St
         .collect()
 }
 
+/// A submission from (name, value) pairs, for the parsers' tests.
+#[cfg(test)]
+pub(crate) fn form(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(a, b)| ((*a).into(), (*b).into()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn input(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter()
-            .map(|(a, b)| ((*a).into(), (*b).into()))
-            .collect()
-    }
-
     #[test]
     fn a_term_runs_forwards() {
-        let form = input(&[
+        let form = form(&[
             ("start_date-day", "1"),
             ("start_date-month", "4"),
             ("start_date-year", "2026"),

@@ -164,12 +164,7 @@ impl Command for OfferDetails {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn form(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter()
-            .map(|(a, b)| ((*a).into(), (*b).into()))
-            .collect()
-    }
+    use crate::types::commands::form;
 
     #[test]
     fn a_free_offer_has_no_price_and_a_priced_one_needs_one() {

@@ -100,18 +100,16 @@ impl Command for ColleagueInvite {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::commands::form;
 
     #[test]
     fn a_profile_reads_flags_and_normalises_numbers() {
-        let form: Vec<(String, String)> = [
+        let form = form(&[
             (NAME, "Acme Digital Ltd"),
             (COMPANIES_HOUSE_NUMBER, "sc123456"),
             (VAT_NUMBER, "123 4567 89"),
             (FLAGS, SME),
-        ]
-        .iter()
-        .map(|(a, b)| ((*a).into(), (*b).into()))
-        .collect();
+        ]);
         let profile = SupplierProfile::parse(&Input(&form)).unwrap();
         assert_eq!(profile.companies_house_number.as_deref(), Some("SC123456"));
         assert_eq!(profile.vat_number.as_deref(), Some("GB123456789"));
