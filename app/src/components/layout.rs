@@ -8,21 +8,18 @@ pub fn SkipLink() -> impl IntoView {
     }
 }
 
-/// The header carries the service name only: the crown and GOV.UK logotype are
-/// reserved for services on gov.uk.
+/// The banner is GOV.UK Frontend 6's service navigation with the service
+/// name; the GOV.UK header (crown and logotype) is reserved for services on
+/// gov.uk, so it is not used.
 #[component]
 pub fn Header() -> impl IntoView {
     view! {
-        <header class="govuk-header" data-module="govuk-header">
-            <div class="govuk-header__container govuk-width-container">
-                <div class="govuk-header__content">
-                    <a href="/" class="govuk-header__link govuk-header__service-name">"Procurement Commons"</a>
-                </div>
-            </div>
-        </header>
-        <section class="govuk-service-navigation" aria-label="Service information">
+        <header class="govuk-service-navigation" aria-label="Service information">
             <div class="govuk-width-container">
                 <div class="govuk-service-navigation__container">
+                    <span class="govuk-service-navigation__service-name">
+                        <a href="/" class="govuk-service-navigation__link">"Procurement Commons"</a>
+                    </span>
                     <nav aria-label="Menu" class="govuk-service-navigation__wrapper">
                         <ul class="govuk-service-navigation__list" id="navigation">
                             <li class="govuk-service-navigation__item">
@@ -48,7 +45,7 @@ pub fn Header() -> impl IntoView {
                     </nav>
                 </div>
             </div>
-        </section>
+        </header>
     }
 }
 

@@ -75,7 +75,7 @@ pub fn Pagination(
     let items = page_window(current, last)
         .into_iter()
         .map(|entry| match entry {
-            None => view! { <li class="govuk-pagination__item govuk-pagination__item--ellipses">"⋯"</li> }.into_any(),
+            None => view! { <li class="govuk-pagination__item govuk-pagination__item--ellipsis">"⋯"</li> }.into_any(),
             Some(page) if page == current => view! {
                 <li class="govuk-pagination__item govuk-pagination__item--current">
                     <a class="govuk-link govuk-pagination__link" href=href(page) aria-label=format!("Page {page}") aria-current="page">

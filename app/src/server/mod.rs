@@ -54,6 +54,48 @@ fn error_reference() -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::{Arc, Mutex};
+
+    /// Collects what the log subscriber writes.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_reference_shown_is_the_one_logged_with_the_cause() {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let error = tracing::subscriber::with_default(subscriber, || {
+            super::internal_error("database error", &"connection refused")
+        });
+        let crate::types::AppError::Internal { reference } = &error else {
+            panic!("{error:?}");
+        };
+        let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(
+            log.contains(&format!("reference=\"{reference}\""))
+                || log.contains(&format!("reference={reference}")),
+            "{log}"
+        );
+        assert!(log.contains("connection refused"), "{log}");
+        // The visitor sees the reference, not the cause.
+        assert!(error.to_string().contains(reference.as_str()));
+        assert!(!error.to_string().contains("connection refused"));
+    }
+
     #[test]
     fn error_references_are_short_and_unambiguous() {
         let a = super::error_reference();

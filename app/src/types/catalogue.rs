@@ -71,7 +71,8 @@ impl FrameworkStatus {
     /// GOV.UK tag colour modifier.
     pub fn tag_class(self) -> &'static str {
         match self {
-            FrameworkStatus::Upcoming => "govuk-tag govuk-tag--blue",
+            // Blue is the tag's default colour (GOV.UK Frontend 6 has no blue modifier).
+            FrameworkStatus::Upcoming => "govuk-tag",
             FrameworkStatus::Live => "govuk-tag govuk-tag--green",
             FrameworkStatus::Expiring => "govuk-tag govuk-tag--orange",
             FrameworkStatus::Expired => "govuk-tag govuk-tag--grey",

@@ -86,3 +86,28 @@ async fn server_functions_answer_json_over_get() {
     assert!(missing.status >= 400, "{}", missing.status);
     missing.assert_contains("NotFound");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_internal_error_shows_a_reference_and_no_detail() {
+    let app = TestApp::new().await;
+    app.db.clone().close().await.unwrap();
+    let page = app.get("/frameworks").await;
+    assert_eq!(page.status, 500);
+    page.assert_contains("Sorry, there is a problem with the service");
+    let reference = page
+        .body
+        .split("app-error-reference\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("a reference on the page");
+    assert_eq!(reference.len(), 8, "{reference}");
+    assert!(
+        reference
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    );
+    assert!(
+        !page.body.to_lowercase().contains("pool"),
+        "no internals shown"
+    );
+}

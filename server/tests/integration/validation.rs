@@ -495,3 +495,34 @@ async fn changing_a_lot_refuses_bad_input() {
         .await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_curators_saving_the_same_reference_at_once_get_one_framework_and_a_field_error() {
+    let world = World::build().await;
+    let body = world.gmca_body.to_string();
+    let form = framework_form("GM-RACE-01", &body);
+    // Both submissions pass every check before either writes; the database's
+    // unique key decides, and the loser is told why, never given a 500.
+    let (first, second) = tokio::join!(
+        world
+            .app
+            .post_form("/frameworks/new", Some(&world.coordinator), &form),
+        world
+            .app
+            .post_form("/frameworks/new", Some(&world.admin), &form),
+    );
+    let mut statuses = [first.status, second.status];
+    statuses.sort();
+    assert_eq!(statuses, [303, 422], "on {}", backend_name());
+    let refused = if first.status == 422 { &first } else { &second };
+    refused.assert_contains("A framework with this reference already exists");
+    refused.assert_contains("href=\"#reference\"");
+    use app::server::entities::framework;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let saved = framework::Entity::find()
+        .filter(framework::Column::Reference.eq("GM-RACE-01"))
+        .count(&world.app.db)
+        .await
+        .expect("count");
+    assert_eq!(saved, 1);
+}
