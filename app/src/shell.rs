@@ -15,7 +15,7 @@ use crate::pages::{
     catalogue::{ContractPage, FrameworkPage, LotPage, OfferPage, SupplierPage},
     council::CouncilPage,
     councils::CouncilsPage,
-    editing::{
+    edit::{
         ColleagueFormPage, ColleagueRemovePage, ContractFormPage, FrameworkFormPage, LotFormPage,
         LotRemovePage, LotSupplierFormPage, OfferFormPage, SupplierFormPage,
     },

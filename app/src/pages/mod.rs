@@ -5,7 +5,7 @@ pub mod admin;
 pub mod catalogue;
 pub mod council;
 pub mod councils;
-pub mod editing;
+pub mod edit;
 pub mod footprint;
 pub mod footprints;
 pub mod home;

@@ -1,0 +1,54 @@
+//! The contract form: add or change a contract in a council's register.
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::api::editing::contract_form;
+use crate::components::forms::{DateField, FormFrame, TextArea, TextField};
+use crate::components::layout::Main;
+use crate::components::status::loaded;
+use crate::types::commands::{self, contract};
+use crate::types::{AppError, ContractFormHeading, FormPage};
+
+/// `/councils/:gss/contracts/new` and `/contracts/:id/edit`.
+#[component]
+pub fn ContractFormPage(editing: bool) -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let page = Resource::new(
+        move || params.with(|p| (p.get("gss"), p.get("id"))),
+        move |(gss, id)| async move {
+            if editing {
+                let id = id
+                    .and_then(|i| uuid::Uuid::parse_str(&i).ok())
+                    .ok_or_else(|| AppError::NotFound("Contract".into()))?;
+                contract_form(None, Some(id)).await
+            } else {
+                contract_form(gss, None).await
+            }
+        },
+    );
+    let action = move || use_location().pathname.get_untracked();
+    view! {
+        <Main>
+            {loaded(page, "Loading…", move |page: FormPage<ContractFormHeading>| {
+                let heading = if editing { "Change a contract" } else { "Add a contract" };
+                let form = page.form;
+                view! {
+                    <FormFrame heading=heading.to_string() caption=Some(page.data.council_name.clone()) errors=form.errors.clone() csrf_token=page.csrf_token action=action() submit=if editing { "Save changes" } else { "Add contract" }>
+                        <TextField name=contract::TITLE label="Title" form=form.clone() />
+                        <TextArea name=contract::DESCRIPTION label="Description (optional)" form=form.clone() />
+                        <TextArea name=contract::SUPPLIERS label="Suppliers" hint="One per line, as registered, for example ‘Acme Digital Ltd’" rows=3 form=form.clone() />
+                        <TextArea name=contract::CPV_CODES label="What was bought (CPV codes)" rows=2 hint="8-digit codes from the CPV 2008 list, separated by commas, for example 72000000" form=form.clone() />
+                        <TextField name=contract::VALUE label="Total value in pounds" hint="Including any extensions, excluding VAT. For example, 250000" class="govuk-input govuk-input--width-10" form=form.clone() />
+                        <DateField name=commands::START_DATE legend="Start date" hint="For example, 1 4 2025" form=form.clone() />
+                        <DateField name=commands::END_DATE legend="End date" form=form.clone() />
+                        <DateField name=commands::MAX_EXTENSION_END legend="Latest end date if every extension is used (optional)" form=form.clone() />
+                        <h2 class="govuk-heading-m">"Call-off from a framework (optional)"</h2>
+                        <p class="govuk-body">"If you bought this through a framework, say which lot. The suppliers must hold a place on it."</p>
+                        <TextField name=contract::FRAMEWORK_REFERENCE label="Framework reference" hint="For example, RM6098" class="govuk-input govuk-input--width-10" form=form.clone() />
+                        <TextField name=contract::LOT_NUMBER label="Lot number" class="govuk-input govuk-input--width-5" form=form.clone() />
+                    </FormFrame>
+                }
+            })}
+        </Main>
+    }
+}
