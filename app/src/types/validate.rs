@@ -19,6 +19,28 @@ impl Input<'_> {
             .map_or("", |(_, v)| v.trim())
     }
 
+    /// The required text `name` (see [`required`]).
+    pub fn required(
+        &self,
+        errors: &mut FieldErrors,
+        name: &str,
+        label: &str,
+        max: usize,
+    ) -> String {
+        required(errors, name, self.text(name), label, max)
+    }
+
+    /// The optional text `name` (see [`optional`]).
+    pub fn optional(
+        &self,
+        errors: &mut FieldErrors,
+        name: &str,
+        label: &str,
+        max: usize,
+    ) -> Option<String> {
+        optional(errors, name, self.text(name), label, max)
+    }
+
     /// Every non-empty value for `name`.
     pub fn all(&self, name: &str) -> Vec<String> {
         self.0

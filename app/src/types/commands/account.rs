@@ -48,13 +48,7 @@ impl std::fmt::Debug for NewAccount {
 impl Command for NewAccount {
     fn parse(input: &Input<'_>) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let display_name = validate::required(
-            &mut errors,
-            DISPLAY_NAME,
-            input.text(DISPLAY_NAME),
-            "your full name",
-            200,
-        );
+        let display_name = input.required(&mut errors, DISPLAY_NAME, "your full name", 200);
         let email = validate::email(&mut errors, EMAIL, input.text(EMAIL));
         let password = password(input);
         if password.is_empty() {

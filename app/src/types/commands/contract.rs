@@ -50,20 +50,8 @@ pub struct ContractDetails {
 impl Command for ContractDetails {
     fn parse(input: &Input<'_>) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let title = validate::required(
-            &mut errors,
-            TITLE,
-            input.text(TITLE),
-            "the contract title",
-            500,
-        );
-        let description = validate::optional(
-            &mut errors,
-            DESCRIPTION,
-            input.text(DESCRIPTION),
-            "the description",
-            10_000,
-        );
+        let title = input.required(&mut errors, TITLE, "the contract title", 500);
+        let description = input.optional(&mut errors, DESCRIPTION, "the description", 10_000);
         let suppliers: Vec<String> = input
             .text(SUPPLIERS)
             .lines()

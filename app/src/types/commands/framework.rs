@@ -101,13 +101,7 @@ pub struct FrameworkDetails {
 impl Command for FrameworkDetails {
     fn parse(input: &Input<'_>) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let reference = validate::required(
-            &mut errors,
-            REFERENCE,
-            input.text(REFERENCE),
-            "the framework reference",
-            64,
-        );
+        let reference = input.required(&mut errors, REFERENCE, "the framework reference", 64);
         if !errors.has(REFERENCE)
             && !reference
                 .chars()
@@ -115,17 +109,10 @@ impl Command for FrameworkDetails {
         {
             errors.add(REFERENCE, "Framework reference must only include letters, numbers, hyphens, full stops and slashes, like RM6098");
         }
-        let title = validate::required(
-            &mut errors,
-            TITLE,
-            input.text(TITLE),
-            "the framework title",
-            400,
-        );
-        let owner_name = validate::required(
+        let title = input.required(&mut errors, TITLE, "the framework title", 400);
+        let owner_name = input.required(
             &mut errors,
             OWNER_NAME,
-            input.text(OWNER_NAME),
             "the name of the body that owns the framework",
             200,
         );
@@ -142,13 +129,7 @@ impl Command for FrameworkDetails {
                 }
             },
         };
-        let description = validate::optional(
-            &mut errors,
-            DESCRIPTION,
-            input.text(DESCRIPTION),
-            "the description",
-            5000,
-        );
+        let description = input.optional(&mut errors, DESCRIPTION, "the description", 5000);
         let term = Term::parse(&mut errors, input);
         let mut routes = Vec::new();
         for value in input.all(ROUTES_TO_MARKET) {

@@ -27,21 +27,9 @@ pub struct LotDetails {
 impl Command for LotDetails {
     fn parse(input: &Input<'_>) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let number = validate::required(
-            &mut errors,
-            NUMBER,
-            input.text(NUMBER),
-            "the lot number",
-            16,
-        );
-        let title = validate::required(&mut errors, TITLE, input.text(TITLE), "the lot title", 400);
-        let description = validate::optional(
-            &mut errors,
-            DESCRIPTION,
-            input.text(DESCRIPTION),
-            "the description",
-            5000,
-        );
+        let number = input.required(&mut errors, NUMBER, "the lot number", 16);
+        let title = input.required(&mut errors, TITLE, "the lot title", 400);
+        let description = input.optional(&mut errors, DESCRIPTION, "the description", 5000);
         let cpv_codes = validate::cpv_codes(&mut errors, CPV_CODES, input.text(CPV_CODES));
         finish(
             errors,
@@ -76,13 +64,7 @@ pub struct LotPlace {
 impl Command for LotPlace {
     fn parse(input: &Input<'_>) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let supplier_name = validate::required(
-            &mut errors,
-            SUPPLIER_NAME,
-            input.text(SUPPLIER_NAME),
-            "the supplier's name",
-            300,
-        );
+        let supplier_name = input.required(&mut errors, SUPPLIER_NAME, "the supplier's name", 300);
         let companies_house_number = validate::companies_house_number(
             &mut errors,
             COMPANIES_HOUSE_NUMBER,

@@ -91,21 +91,11 @@ pub const FOOTPRINTS_MESSAGE: &str = "Select footprints from the list";
 impl Command for OfferDetails {
     fn parse(input: &Input<'_>) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let text = |errors: &mut FieldErrors, field: &str, label: &str, max: usize| {
-            validate::optional(errors, field, input.text(field), label, max)
-        };
-        let title = validate::required(
-            &mut errors,
-            TITLE,
-            input.text(TITLE),
-            "the offer's title",
-            300,
-        );
-        let summary =
-            validate::required(&mut errors, SUMMARY, input.text(SUMMARY), "a summary", 1000);
-        let description = text(&mut errors, DESCRIPTION, "the description", 10_000);
-        let features = text(&mut errors, FEATURES, "the features", 5000);
-        let benefits = text(&mut errors, BENEFITS, "the benefits", 5000);
+        let title = input.required(&mut errors, TITLE, "the offer's title", 300);
+        let summary = input.required(&mut errors, SUMMARY, "a summary", 1000);
+        let description = input.optional(&mut errors, DESCRIPTION, "the description", 10_000);
+        let features = input.optional(&mut errors, FEATURES, "the features", 5000);
+        let benefits = input.optional(&mut errors, BENEFITS, "the benefits", 5000);
         let pricing_model = PricingModel::parse(input.text(PRICING_MODEL));
         if pricing_model.is_none() {
             errors.add(PRICING_MODEL, "Select how the offer is priced");
@@ -115,14 +105,14 @@ impl Command for OfferDetails {
         if priced && price_pence.is_none() && !errors.has(PRICE) {
             errors.add(PRICE, "Enter the price");
         }
-        let price_unit = text(&mut errors, PRICE_UNIT, "the price unit", 64);
-        let accessibility_notes = text(
+        let price_unit = input.optional(&mut errors, PRICE_UNIT, "the price unit", 64);
+        let accessibility_notes = input.optional(
             &mut errors,
             ACCESSIBILITY_NOTES,
             "the accessibility notes",
             5000,
         );
-        let open_standards_notes = text(
+        let open_standards_notes = input.optional(
             &mut errors,
             OPEN_STANDARDS_NOTES,
             "the open standards notes",

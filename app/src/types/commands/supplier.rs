@@ -35,13 +35,7 @@ pub struct SupplierProfile {
 impl Command for SupplierProfile {
     fn parse(input: &Input<'_>) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let name = validate::required(
-            &mut errors,
-            NAME,
-            input.text(NAME),
-            "the organisation's name",
-            300,
-        );
+        let name = input.required(&mut errors, NAME, "the organisation's name", 300);
         let companies_house_number = validate::companies_house_number(
             &mut errors,
             COMPANIES_HOUSE_NUMBER,
@@ -60,13 +54,7 @@ impl Command for SupplierProfile {
             "the website address",
             300,
         );
-        let description = validate::optional(
-            &mut errors,
-            DESCRIPTION,
-            input.text(DESCRIPTION),
-            "the description",
-            5000,
-        );
+        let description = input.optional(&mut errors, DESCRIPTION, "the description", 5000);
         finish(
             errors,
             Some(SupplierProfile {
