@@ -176,12 +176,20 @@ async fn serve(config: Config, db: sea_orm::DatabaseConnection) -> anyhow::Resul
     let leptos_options = crate::leptos_options_from_env()?;
     let addr = leptos_options.site_addr;
     let state = AppState::new(db.clone(), config);
+    let limiter = state.sign_in_limiter.clone();
+    // Forget fully refilled rate-limit entries once a minute, so the maps
+    // stay small without a scan inside a request.
+    tokio::spawn(async move {
+        let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every_minute.tick().await;
+            limiter.prune();
+        }
+    });
     let router = crate::build_router(state, leptos_options);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{addr}");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    crate::serve(listener, router, shutdown_signal()).await?;
     db.close().await?;
     tracing::info!("stopped cleanly");
     Ok(())

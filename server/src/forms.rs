@@ -4,7 +4,7 @@
 //! with the entered values and GOV.UK error messages, or refuse (401 → sign-in,
 //! 403 page). Forms post to their own page's URL, so they work without
 //! JavaScript and with it alike.
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::OnceLock;
 
 use app::server::auth::session::{SESSION_COOKIE, secrets_match};
@@ -22,7 +22,7 @@ use app::types::{AppError, FieldError, SubmittedForm, Visitor};
 use axum::{
     Router,
     body::{Body, to_bytes},
-    extract::{ConnectInfo, Path, Request, State},
+    extract::{Path, Request, State},
     handler::Handler,
     http::{Method, StatusCode, header, request::Parts},
     middleware::Next,
@@ -59,11 +59,8 @@ impl Submission {
             .map(|t| t.0.clone())
     }
 
-    fn client_address(&self) -> Option<IpAddr> {
-        self.parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip())
+    fn client_address(&self, trusted_proxies: usize) -> Option<IpAddr> {
+        crate::client_address::of(&self.parts, trusted_proxies)
     }
 }
 
@@ -297,9 +294,21 @@ async fn finish(
         Err(FormError::Refused(error)) => {
             let status = StatusCode::from_u16(error.status_code())
                 .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let retry_after = match &error {
+                AppError::Unavailable {
+                    retry_after_seconds,
+                } => Some(*retry_after_seconds),
+                _ => None,
+            };
             let mut form = echo(&submission.fields);
             form.refused = Some(error);
-            render_again(state, submission.parts, form, status).await
+            let mut response = render_again(state, submission.parts, form, status).await;
+            if let Some(seconds) = retry_after {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, seconds.into());
+            }
+            response
         }
     }
 }
@@ -360,7 +369,10 @@ async fn sign_up(State(state): State<ServerState>, request: Request) -> Response
     let secure = cookie_is_secure(request.headers());
     let submission = submission!(state, request);
     let outcome = match NewAccount::parse(&Input(&submission.fields)) {
-        Ok(account) => accounts::sign_up(&state.app.db, account).await,
+        Ok(account) => {
+            let address = submission.client_address(state.app.config.trusted_proxies);
+            accounts::sign_up(&state.app, account, address).await
+        }
         Err(errors) => Err(errors.into()),
     };
     signed_in(&state, submission, outcome, secure).await
@@ -369,7 +381,7 @@ async fn sign_up(State(state): State<ServerState>, request: Request) -> Response
 async fn sign_in(State(state): State<ServerState>, request: Request) -> Response {
     let secure = cookie_is_secure(request.headers());
     let submission = submission!(state, request);
-    let address = submission.client_address();
+    let address = submission.client_address(state.app.config.trusted_proxies);
     let outcome = match SignIn::parse(&Input(&submission.fields)) {
         Ok(details) => accounts::sign_in(&state.app, details, address).await,
         Err(errors) => Err(errors.into()),

@@ -14,10 +14,12 @@ use axum::{
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower::ServiceBuilder;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::{
     compression::CompressionLayer,
     services::ServeDir,
     set_header::SetResponseHeaderLayer,
+    timeout::TimeoutLayer,
     trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer},
 };
 use tracing::Level;
@@ -47,6 +49,24 @@ pub fn leptos_options_from_env() -> anyhow::Result<LeptosOptions> {
                 .unwrap_or(([127, 0, 0, 1], 3000).into()),
         )
         .build())
+}
+
+/// Longest a request may take before it is answered 503.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Most requests handled at once; more wait for a place (backpressure
+/// instead of unbounded memory and CPU under a flood).
+pub const MAX_IN_FLIGHT: usize = 512;
+
+/// Wraps `router` so that a request taking longer than `timeout` is answered
+/// 503, and at most `max_in_flight` requests run at once.
+pub fn with_limits(router: Router, timeout: Duration, max_in_flight: usize) -> Router {
+    // The timeout is outermost, so time spent waiting for a place counts.
+    router
+        .layer(GlobalConcurrencyLimitLayer::new(max_in_flight))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            timeout,
+        ))
 }
 
 /// Long-lived caching for content-hashed assets: a new build gets new names.
@@ -117,7 +137,7 @@ pub fn build_router_with_routes(
             app_state.clone(),
             crate::visitor::identify,
         ));
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(healthz))
         .nest_service(&format!("/{}", leptos_options.site_pkg_dir), pkg)
         .merge(identified)
@@ -159,7 +179,8 @@ pub fn build_router_with_routes(
                     header::CACHE_CONTROL,
                     HeaderValue::from_static("no-cache"),
                 )),
-        )
+        );
+    with_limits(router, REQUEST_TIMEOUT, MAX_IN_FLIGHT)
 }
 
 /// 200 when the database answers a query within two seconds, 503 otherwise.

@@ -51,6 +51,14 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
             </crate::components::layout::Main>
         }
         .into_any(),
+        AppError::Unavailable { .. } => view! {
+            <leptos_meta::Title text="The service is busy" />
+            <crate::components::layout::Main>
+                <h1 class="govuk-heading-l">"The service is busy"</h1>
+                <p class="govuk-body">"Nothing you sent was saved. Wait a few seconds, then go back and send the form again."</p>
+            </crate::components::layout::Main>
+        }
+        .into_any(),
         AppError::Internal { reference } => view! {
             <leptos_meta::Title text="Sorry, there is a problem with the service" />
             <crate::components::layout::Main>

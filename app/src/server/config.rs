@@ -17,6 +17,10 @@ pub struct Config {
     pub log_json: bool,
     /// Largest number of pooled database connections.
     pub db_max_connections: u32,
+    /// How many reverse proxies in front of the server to believe about the
+    /// client's address (`X-Forwarded-For`); 0 trusts none and uses the
+    /// connection's own address.
+    pub trusted_proxies: usize,
 }
 
 impl Config {
@@ -63,7 +67,19 @@ impl Config {
                     format!("DB_MAX_CONNECTIONS must be a positive whole number (got {v:?})")
                 })?,
         };
+        let trusted_proxies = match lookup("TRUSTED_PROXIES") {
+            None => 0,
+            Some(v) => v
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n <= 10)
+                .ok_or_else(|| {
+                    format!("TRUSTED_PROXIES must be a whole number from 0 to 10 (got {v:?})")
+                })?,
+        };
         Ok(Self {
+            trusted_proxies,
             database_url,
             data_dir,
             seed_on_start: flag("SEED_ON_START", true)?,
@@ -117,6 +133,11 @@ mod tests {
             config(&[("SEED_ON_START", "maybe")])
                 .unwrap_err()
                 .contains("SEED_ON_START")
+        );
+        assert!(
+            config(&[("TRUSTED_PROXIES", "many")])
+                .unwrap_err()
+                .contains("TRUSTED_PROXIES")
         );
         assert!(
             config(&[("DB_MAX_CONNECTIONS", "0")])

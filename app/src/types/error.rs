@@ -22,6 +22,10 @@ pub enum AppError {
     /// `reference`, which the visitor is shown so support can find the line.
     #[error("Sorry, there is a problem with the service (reference {reference})")]
     Internal { reference: String },
+    /// Too busy to take this request now; it may be sent again after
+    /// `retry_after_seconds` (answered 503 with `Retry-After`).
+    #[error("The service is busy. Try again in a few seconds")]
+    Unavailable { retry_after_seconds: u32 },
     /// The change clashes with one made at the same time, or with a record
     /// that must stay unique; the message says which.
     #[error("{0}")]
@@ -39,6 +43,7 @@ impl AppError {
             AppError::Unauthenticated => 401,
             AppError::Forbidden => 403,
             AppError::Conflict(_) => 409,
+            AppError::Unavailable { .. } => 503,
             AppError::Internal { .. } => 500,
             AppError::Transport(_) => 502,
         }

@@ -127,10 +127,94 @@ pub struct ContractFormHeading {
     pub contract_id: Option<uuid::Uuid>,
 }
 
-/// A path on this site, safe to redirect to after signing in (never
-/// `//other.site`, a full URL or a backslash trick).
+/// A path on this site, safe to redirect to after signing in.
+///
+/// Browsers are lenient about what counts as a second slash: they drop tabs
+/// and new lines from URLs and read a backslash as a slash, so
+/// `/\t/evil.example` or `/\\evil.example` would leave the site. Only a
+/// plain absolute path is accepted: one leading slash, then no control
+/// characters, whitespace or backslashes, and a valid path and query. The
+/// same rules apply once more after percent-decoding, so an encoded form
+/// (`/%2F%2Fevil.example`, `/%09/…`) is refused too rather than trusted to
+/// stay encoded.
 pub fn is_local_path(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
+    fn plain(path: &str) -> bool {
+        let bytes = path.as_bytes();
+        bytes.first() == Some(&b'/')
+            && bytes.get(1) != Some(&b'/')
+            && !path
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    }
+    path.len() <= 2048
+        && plain(path)
+        && plain(&percent_decoded(path))
+        && path.parse::<http::uri::PathAndQuery>().is_ok()
+}
+
+/// `text` with every `%XX` escape decoded (invalid escapes left as they are).
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(hi), Some(lo)) = (
+                bytes.get(i + 1).and_then(|b| hex(*b)),
+                bytes.get(i + 2).and_then(|b| hex(*b)),
+            )
+        {
+            out.push((hi * 16 + lo) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_path;
+
+    #[test]
+    fn only_plain_local_paths_are_followed() {
+        for good in [
+            "/",
+            "/frameworks",
+            "/frameworks?page=2&status=live",
+            "/suppliers/1/edit",
+        ] {
+            assert!(is_local_path(good), "{good} refused");
+        }
+        for bad in [
+            "",
+            "frameworks",
+            "//evil.example",
+            "https://evil.example/",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "\\\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/ /evil.example",
+            "/%09/evil.example",
+            "/%0a/evil.example",
+            "/%0D/evil.example",
+            "/%2F/evil.example",
+            "/%2f%2fevil.example",
+            "/%5Cevil.example",
+            "/%5c%5cevil.example",
+            "/\u{0}/evil.example",
+            "/\u{a0}/evil.example",
+        ] {
+            assert!(!is_local_path(bad), "{bad:?} accepted");
+        }
+        assert!(!is_local_path(&format!("/{}", "a".repeat(3000))));
+    }
 }
 
 /// The fixed choices of the curation forms, as (stored value, label). The

@@ -157,7 +157,7 @@ async fn wrong_passwords_are_refused_without_saying_which_part_was_wrong_then_ra
         )
         .await;
     assert_eq!(limited.status, 422);
-    limited.assert_contains("Too many attempts to sign in with this email address");
+    limited.assert_contains("Too many attempts to sign in");
     assert_eq!(
         user_session::Entity::find().count(&app.db).await.unwrap(),
         sessions
@@ -168,17 +168,29 @@ async fn wrong_passwords_are_refused_without_saying_which_part_was_wrong_then_ra
 async fn signing_in_follows_only_local_next_paths_and_signing_out_ends_the_session() {
     let app = TestApp::new().await;
     assert_eq!(sign_up(&app, "pat@example.gov.uk").await.status, 303);
-    for (next, expected) in [
+    for (n, (next, expected)) in [
         ("/frameworks", "/frameworks"),
         ("//evil.example/steal", "/account"),
         ("https://evil.example/", "/account"),
-    ] {
+        // Browsers drop tabs and new lines and read backslashes as slashes.
+        ("/\t/evil.example", "/account"),
+        ("/\n/evil.example", "/account"),
+        ("/\\evil.example", "/account"),
+        ("/%2F%2Fevil.example", "/account"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        // An account per case: more than five quick sign-ins to one account
+        // from one place would meet the rate limit, which is not under test.
+        let email = format!("pat{n}@example.gov.uk");
+        assert_eq!(sign_up(&app, &email).await.status, 303);
         let response = app
             .post_form(
                 "/sign-in",
                 None,
                 &[
-                    ("email", "pat@example.gov.uk"),
+                    ("email", email.as_str()),
                     ("password", PASSWORD),
                     ("next", next),
                 ],
@@ -378,4 +390,124 @@ async fn changes_are_audited_with_before_and_after_and_only_admins_read_the_log(
         403
     );
     assert_eq!(world.app.get_as("/admin/audit", None).await.status, 302);
+}
+
+/// Fifty-one quick sign-in attempts for different accounts over real TCP:
+/// whether the fifty-first is refused for its address.
+async fn fifty_first_attempt_is_limited(
+    address: std::net::SocketAddr,
+    forwarded_for: impl Fn(usize) -> Option<String>,
+) -> bool {
+    let mut last = String::new();
+    for n in 0..51 {
+        let email = format!("guess{n}@example.gov.uk");
+        let forwarded = forwarded_for(n);
+        let headers: Vec<(&str, &str)> = forwarded
+            .as_deref()
+            .map(|f| vec![("X-Forwarded-For", f)])
+            .unwrap_or_default();
+        let (status, body) = TestApp::tcp_post_form(
+            address,
+            "/sign-in",
+            &headers,
+            &[("email", email.as_str()), ("password", PASSWORD)],
+        )
+        .await;
+        assert_eq!(status, 422, "attempt {n}");
+        last = body;
+    }
+    last.contains("Too many attempts to sign in")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_is_limited_per_client_address_through_the_real_network() {
+    // Directly exposed: the TCP peer is the client, whatever it claims.
+    let app = TestApp::new().await;
+    let address = app.serve_tcp().await;
+    let forged = |n: usize| Some(format!("203.0.113.{n}"));
+    assert!(
+        fifty_first_attempt_is_limited(address, forged).await,
+        "one address tried 51 accounts; a forged X-Forwarded-For must not help"
+    );
+
+    // Behind one trusted proxy: each client is its own X-Forwarded-For hop.
+    let proxied = TestApp::with_settings(&[("TRUSTED_PROXIES", "1")]).await;
+    let address = proxied.serve_tcp().await;
+    let many_clients = |n: usize| Some(format!("1.2.3.4, 198.51.100.{n}"));
+    assert!(
+        !fifty_first_attempt_is_limited(address, many_clients).await,
+        "51 different clients behind the proxy are not one address"
+    );
+    let one_client = |n: usize| Some(format!("10.9.8.{n}, 198.51.100.250"));
+    assert!(
+        fifty_first_attempt_is_limited(address, one_client).await,
+        "one client behind the proxy is limited by its own address, whatever it forges to the left"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn password_hashing_is_bounded_and_over_long_passwords_are_never_hashed() {
+    let app = TestApp::new().await;
+    // Every hashing slot busy, as under a flood of sign-ups.
+    let _flood = app.state.hashing.occupy_all().await;
+    let sign_up = app
+        .post_form(
+            "/sign-up",
+            None,
+            &[
+                ("display_name", "Sam Person"),
+                ("email", "sam@example.gov.uk"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(sign_up.status, 503, "{}", sign_up.body);
+    assert_eq!(sign_up.header("retry-after"), Some("2"));
+    sign_up.assert_contains("The service is busy");
+    // A password longer than any accepted one is refused without a hash,
+    // so it is answered even now.
+    let long = "x".repeat(10_000);
+    let sign_in = app
+        .post_form(
+            "/sign-in",
+            None,
+            &[("email", "sam@example.gov.uk"), ("password", long.as_str())],
+        )
+        .await;
+    assert_eq!(sign_in.status, 422, "{}", sign_in.body);
+    sign_in.assert_contains("The email address or password is not right");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_ups_are_limited_per_client_address() {
+    let app = TestApp::new().await;
+    let address = app.serve_tcp().await;
+    for n in 0..10 {
+        let email = format!("new{n}@example.gov.uk");
+        let (status, body) = TestApp::tcp_post_form(
+            address,
+            "/sign-up",
+            &[],
+            &[
+                ("display_name", "New Person"),
+                ("email", email.as_str()),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303, "sign-up {n}: {body}");
+    }
+    let (status, body) = TestApp::tcp_post_form(
+        address,
+        "/sign-up",
+        &[],
+        &[
+            ("display_name", "New Person"),
+            ("email", "eleventh@example.gov.uk"),
+            ("password", PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(body.contains("Too many accounts were created from your network"));
 }

@@ -119,6 +119,8 @@ const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 pub struct TestApp {
     pub router: Router,
     pub db: DatabaseConnection,
+    /// The state the router serves with (its limiters and hashing pool).
+    pub state: AppState,
     _database: TestDatabase,
 }
 
@@ -218,6 +220,11 @@ impl TestApp {
 
     /// Migrated and seeded with the bundled reference data, as on first run.
     pub async fn new() -> Self {
+        Self::with_settings(&[]).await
+    }
+
+    /// As [`TestApp::new`], with these environment settings (e.g. `TRUSTED_PROXIES`).
+    pub async fn with_settings(settings: &[(&str, &str)]) -> Self {
         // Logs (e.g. the database error behind a 500) with RUST_LOG=error.
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
@@ -228,16 +235,83 @@ impl TestApp {
         reference_data::load_bundled(&database.conn)
             .await
             .expect("seed reference data");
-        let config =
-            Config::from_lookup(|key| (key == "DATABASE_URL").then(|| database.url.clone()))
-                .expect("config");
+        let config = Config::from_lookup(|key| {
+            if key == "DATABASE_URL" {
+                return Some(database.url.clone());
+            }
+            settings
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| (*v).to_owned())
+        })
+        .expect("config");
         let state = AppState::new(database.conn.clone(), config);
-        let router = server::build_router_with_routes(state, test_leptos_options(), page_routes());
+        let router =
+            server::build_router_with_routes(state.clone(), test_leptos_options(), page_routes());
         Self {
             router,
+            state,
             db: database.conn.clone(),
             _database: database,
         }
+    }
+
+    /// Serves the router on a real TCP port of 127.0.0.1 with connection
+    /// info, as `server serve` does; returns the address to connect to.
+    pub async fn serve_tcp(&self) -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = listener.local_addr().expect("address");
+        let router = self.router.clone();
+        tokio::spawn(async move {
+            server::serve(listener, router, std::future::pending())
+                .await
+                .expect("serve");
+        });
+        address
+    }
+
+    /// An anonymous form POST over TCP (HTTP/1.1, one request per
+    /// connection) with extra headers; returns the status and body.
+    pub async fn tcp_post_form(
+        address: std::net::SocketAddr,
+        path: &str,
+        headers: &[(&str, &str)],
+        fields: &[(&str, &str)],
+    ) -> (u16, String) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut body = form_urlencoded::Serializer::new(String::new());
+        body.append_pair("csrf_token", ANONYMOUS_CSRF);
+        for (name, value) in fields {
+            body.append_pair(name, value);
+        }
+        let body = body.finish();
+        let mut request = format!(
+            "POST {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nCookie: pc_csrf={ANONYMOUS_CSRF}\r\n",
+            body.len()
+        );
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str("\r\n");
+        request.push_str(&body);
+        let mut stream = tokio::net::TcpStream::connect(address)
+            .await
+            .expect("connect");
+        stream.write_all(request.as_bytes()).await.expect("send");
+        let mut response = Vec::new();
+        tokio::time::timeout(REQUEST_TIMEOUT, stream.read_to_end(&mut response))
+            .await
+            .expect("answer in time")
+            .expect("read");
+        let response = String::from_utf8_lossy(&response).into_owned();
+        let status = response
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .expect("status line");
+        (status, response)
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {

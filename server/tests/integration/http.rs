@@ -111,3 +111,36 @@ async fn an_internal_error_shows_a_reference_and_no_detail() {
         "no internals shown"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_requests_time_out_and_requests_beyond_the_limit_wait() {
+    use std::time::{Duration, Instant};
+    use tower::ServiceExt;
+    let slow = axum::Router::new().route(
+        "/slow",
+        axum::routing::get(|| async {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            "done"
+        }),
+    );
+    // The same wrapper the server uses, with a short timeout and one place.
+    let limited = server::router::with_limits(slow.clone(), Duration::from_millis(100), 10);
+    let request = || Request::get("/slow").body(Body::empty()).unwrap();
+    let response = limited.oneshot(request()).await.unwrap();
+    assert_eq!(response.status(), 503);
+    let one_at_a_time = server::router::with_limits(slow, Duration::from_secs(5), 1);
+    let started = Instant::now();
+    let (a, b) = tokio::join!(
+        one_at_a_time.clone().oneshot(request()),
+        one_at_a_time.clone().oneshot(request())
+    );
+    assert_eq!(
+        (a.unwrap().status().as_u16(), b.unwrap().status().as_u16()),
+        (200, 200)
+    );
+    assert!(
+        started.elapsed() >= Duration::from_millis(600),
+        "the second waited for the first: {:?}",
+        started.elapsed()
+    );
+}

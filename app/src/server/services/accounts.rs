@@ -10,6 +10,7 @@ use serde_json::json;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::server::auth::hashing::HashingPool;
 use crate::server::auth::{password, session};
 use crate::server::changes::{self, Actor, Change};
 use crate::server::entities::{app_user, footprint, membership, organisation, supplier};
@@ -28,10 +29,9 @@ fn check_password(account: &NewAccount) -> Result<(), FormError> {
     }
 }
 
-async fn hash_off_thread(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || password::hash(&password))
-        .await
-        .map_err(|err| internal_error("password hashing task failed", &err))?
+async fn hash_in(pool: &HashingPool, password: String) -> Result<String, AppError> {
+    pool.run(move || password::hash(&password))
+        .await?
         .map_err(|err| internal_error("password hashing failed", &err))
 }
 
@@ -71,7 +71,24 @@ pub async fn exists(db: &DatabaseConnection, email: &str) -> Result<bool, sea_or
 }
 
 /// Creates an account and signs it in; returns the session cookie token.
-pub async fn sign_up(db: &DatabaseConnection, account: NewAccount) -> Result<String, FormError> {
+pub async fn sign_up(
+    state: &AppState,
+    account: NewAccount,
+    address: Option<IpAddr>,
+) -> Result<String, FormError> {
+    let db = &state.db;
+    if let Some(address) = address
+        && let Err(wait) = state.sign_in_limiter.check_sign_up(address)
+    {
+        let minutes = wait.as_secs().div_ceil(60).max(1);
+        return Err(field_error(
+            field::EMAIL,
+            format!(
+                "Too many accounts were created from your network just now. Wait {minutes} minute{} and try again",
+                if minutes == 1 { "" } else { "s" }
+            ),
+        ));
+    }
     check_password(&account)?;
     if find_by_email(db, &account.email).await?.is_some() {
         return Err(field_error(
@@ -79,7 +96,7 @@ pub async fn sign_up(db: &DatabaseConnection, account: NewAccount) -> Result<Str
             "An account with this email address already exists: sign in instead",
         ));
     }
-    let hash = hash_off_thread(account.password.clone()).await?;
+    let hash = hash_in(&state.hashing, account.password.clone()).await?;
     let txn = db.begin().await?;
     let user = insert_user(&txn, &account, hash).await?;
     changes::record(
@@ -103,12 +120,16 @@ pub async fn sign_in(
     address: Option<IpAddr>,
 ) -> Result<String, FormError> {
     let SignIn { email, password } = details;
+    // Longer than any password we accept: refuse without spending a hash on it.
+    if password.chars().count() > password::MAX_LENGTH {
+        return Err(field_error(field::EMAIL, WRONG_DETAILS));
+    }
     if let Err(wait) = state.sign_in_limiter.check(&email, address) {
         let minutes = wait.as_secs().div_ceil(60).max(1);
         return Err(field_error(
             field::EMAIL,
             format!(
-                "Too many attempts to sign in with this email address. Wait {minutes} minute{} and try again",
+                "Too many attempts to sign in. Wait {minutes} minute{} and try again",
                 if minutes == 1 { "" } else { "s" }
             ),
         ));
@@ -120,9 +141,10 @@ pub async fn sign_in(
         .as_ref()
         .map(|u| u.password_hash.clone())
         .unwrap_or_else(|| DUMMY_HASH.clone());
-    let matches = tokio::task::spawn_blocking(move || password::verify(&password, &stored))
-        .await
-        .map_err(|err| internal_error("password check task failed", &err))?;
+    let matches = state
+        .hashing
+        .run(move || password::verify(&password, &stored))
+        .await?;
     let Some(user) = user.filter(|u| matches && !u.is_disabled) else {
         return Err(field_error(field::EMAIL, WRONG_DETAILS));
     };
@@ -402,7 +424,7 @@ pub async fn ensure_user_with_role(
             let account =
                 NewAccount::parse(&Input(&answers)).map_err(|errors| describe(errors.into()))?;
             check_password(&account).map_err(describe)?;
-            let hash = hash_off_thread(account.password.clone())
+            let hash = hash_in(&HashingPool::with_slots(1), account.password.clone())
                 .await
                 .map_err(|e| e.to_string())?;
             let user = insert_user(&txn, &account, hash)
