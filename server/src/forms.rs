@@ -33,7 +33,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::router::ServerState;
-use crate::visitor::{SessionToken, cookie_is_secure, set_cookie};
+use crate::visitor::{SessionToken, over_tls, set_cookie};
 
 /// Largest form body accepted (offers have several long text fields).
 const MAX_FORM_BYTES: usize = 256 * 1024;
@@ -194,11 +194,21 @@ async fn read(state: &ServerState, request: Request) -> Result<Submission, Respo
         .find(|(n, _)| n == "csrf_token")
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
+    let cross_site = from_another_site(&parts.headers, state.app.config.trusted_proxies);
     let submission = Submission {
         parts,
         fields,
         visitor,
     };
+    if cross_site {
+        tracing::warn!(path = %submission.parts.uri.path(), "form refused: sent from another site");
+        let mut form = echo(&submission.fields);
+        form.errors.push(FieldError {
+            field: "csrf_token".into(),
+            message: "This form was sent from another website, so nothing was changed. Fill it in here and send it again".into(),
+        });
+        return Err(render_again(state, submission.parts, form, StatusCode::FORBIDDEN).await);
+    }
     if !secrets_match(&sent_token, &submission.visitor.csrf_token) {
         tracing::warn!(path = %submission.parts.uri.path(), "form refused: anti-forgery token missing or wrong");
         let mut form = echo(&submission.fields);
@@ -209,6 +219,32 @@ async fn read(state: &ServerState, request: Request) -> Result<Submission, Respo
         return Err(render_again(state, submission.parts, form, StatusCode::FORBIDDEN).await);
     }
     Ok(submission)
+}
+
+/// Whether the browser says this POST came from another site. Modern
+/// browsers send `Sec-Fetch-Site`; older ones at least `Origin`, which must
+/// name this site's host (as the nearest trusted proxy forwarded it, if any).
+/// A request with neither (not from a browser) is left to the anti-forgery
+/// token, which every form checks anyway.
+fn from_another_site(headers: &axum::http::HeaderMap, trusted_proxies: usize) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let forwarded_host = headers
+        .get("x-forwarded-host")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .map(str::trim)
+        .filter(|_| trusted_proxies > 0);
+    let host = forwarded_host.or_else(|| headers.get(header::HOST).and_then(|v| v.to_str().ok()));
+    match (origin.split_once("://"), host) {
+        (Some((_, authority)), Some(host)) => !authority.eq_ignore_ascii_case(host),
+        // "null" (a sandboxed or privacy-preserving context) or no host to compare.
+        _ => true,
+    }
 }
 
 /// The submitted values worth showing again (never passwords or tokens).
@@ -366,7 +402,7 @@ async fn signed_in(
 }
 
 async fn sign_up(State(state): State<ServerState>, request: Request) -> Response {
-    let secure = cookie_is_secure(request.headers());
+    let secure = over_tls(request.headers(), state.app.config.trusted_proxies);
     let submission = submission!(state, request);
     let outcome = match NewAccount::parse(&Input(&submission.fields)) {
         Ok(account) => {
@@ -379,7 +415,7 @@ async fn sign_up(State(state): State<ServerState>, request: Request) -> Response
 }
 
 async fn sign_in(State(state): State<ServerState>, request: Request) -> Response {
-    let secure = cookie_is_secure(request.headers());
+    let secure = over_tls(request.headers(), state.app.config.trusted_proxies);
     let submission = submission!(state, request);
     let address = submission.client_address(state.app.config.trusted_proxies);
     let outcome = match SignIn::parse(&Input(&submission.fields)) {
@@ -390,7 +426,7 @@ async fn sign_in(State(state): State<ServerState>, request: Request) -> Response
 }
 
 async fn sign_out(State(state): State<ServerState>, request: Request) -> Response {
-    let secure = cookie_is_secure(request.headers());
+    let secure = over_tls(request.headers(), state.app.config.trusted_proxies);
     let submission = submission!(state, request);
     if let (Some(token), Some(viewer)) = (submission.session_token(), submission.actor())
         && let Err(err) = accounts::sign_out(&state.app.db, &token, viewer.user_id).await

@@ -143,6 +143,10 @@ pub fn build_router_with_routes(
         .merge(identified)
         .with_state(state)
         .layer(axum::middleware::from_fn(crate::forms::only_listed_posts))
+        .layer(axum::middleware::from_fn_with_state(
+            app_state.clone(),
+            crate::visitor::strict_transport,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(

@@ -3,7 +3,7 @@
 //! anti-forgery cookie, and puts the resulting [`Visitor`] in the request's
 //! extensions, where server functions and form handlers read it.
 use app::server::AppState;
-use app::server::auth::session::{self, ANONYMOUS_CSRF_COOKIE, SESSION_COOKIE};
+use app::server::auth::session::{self, ANONYMOUS_CSRF_COOKIE, SESSION_COOKIE, cookie_name};
 use app::server::services::accounts;
 use app::types::Visitor;
 use axum::{
@@ -30,19 +30,25 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty() && v.len() <= 128)
 }
 
-/// Cookies are Secure when the request reached us over TLS (directly or, as
-/// behind a load balancer, as reported by X-Forwarded-Proto).
-fn over_tls(headers: &HeaderMap) -> bool {
-    headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+/// Whether the visitor reached us over TLS. The server itself speaks plain
+/// HTTP, so TLS is terminated by a reverse proxy, whose `X-Forwarded-Proto`
+/// is believed only when `TRUSTED_PROXIES` says there is one (anyone can
+/// send the header). The nearest proxy's value, the right-most, counts.
+pub fn over_tls(headers: &HeaderMap, trusted_proxies: usize) -> bool {
+    trusted_proxies > 0
+        && headers
+            .get_all("x-forwarded-proto")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .next_back()
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
 }
 
 /// A `Set-Cookie` value: HttpOnly, SameSite=Lax, whole site; `max_age` in
 /// seconds, `None` for a browser-session cookie, `Some(0)` to delete.
 pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -> HeaderValue {
-    let mut cookie = Cookie::build((name.to_owned(), value.to_owned()))
+    let mut cookie = Cookie::build((cookie_name(name, secure), value.to_owned()))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -53,17 +59,13 @@ pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -
     HeaderValue::from_str(&cookie.build().to_string()).expect("cookie is a valid header value")
 }
 
-pub fn cookie_is_secure(headers: &HeaderMap) -> bool {
-    over_tls(headers)
-}
-
 pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let headers = request.headers().clone();
-    let secure = over_tls(&headers);
+    let secure = over_tls(&headers, state.config.trusted_proxies);
     let mut set_cookies = Vec::new();
 
     let mut visitor = None;
-    if let Some(token) = cookie_value(&headers, SESSION_COOKIE) {
+    if let Some(token) = cookie_value(&headers, &cookie_name(SESSION_COOKIE, secure)) {
         match session::resolve(&state.db, &token).await {
             Ok(Some(active)) => match accounts::viewer_for(&state.db, &active.user).await {
                 Ok(viewer) => {
@@ -80,11 +82,12 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         }
     }
     let visitor = visitor.unwrap_or_else(|| {
-        let csrf_token = cookie_value(&headers, ANONYMOUS_CSRF_COOKIE).unwrap_or_else(|| {
-            let token = session::new_token();
-            set_cookies.push(set_cookie(ANONYMOUS_CSRF_COOKIE, &token, None, secure));
-            token
-        });
+        let csrf_token = cookie_value(&headers, &cookie_name(ANONYMOUS_CSRF_COOKIE, secure))
+            .unwrap_or_else(|| {
+                let token = session::new_token();
+                set_cookies.push(set_cookie(ANONYMOUS_CSRF_COOKIE, &token, None, secure));
+                token
+            });
         Visitor {
             viewer: None,
             csrf_token,
@@ -94,6 +97,23 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     let mut response = next.run(request).await;
     for cookie in set_cookies {
         response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// Over TLS every response tells the browser to use HTTPS only from now on.
+pub async fn strict_transport(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let secure = over_tls(request.headers(), state.config.trusted_proxies);
+    let mut response = next.run(request).await;
+    if secure {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
     }
     response
 }

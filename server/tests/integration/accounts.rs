@@ -101,22 +101,120 @@ async fn signing_up_stores_an_argon2id_hash_and_starts_a_server_side_session() {
     page.assert_contains("You have no roles yet");
 }
 
+async fn sign_in_page(app: &TestApp, forwarded_proto: &str) -> crate::harness::TestResponse {
+    app.request(
+        axum::http::Request::get("/sign-in")
+            .header("x-forwarded-proto", forwarded_proto)
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn cookies_are_secure_behind_tls() {
-    let app = TestApp::new().await;
-    let response = app
-        .request(
-            axum::http::Request::get("/sign-in")
-                .header("x-forwarded-proto", "https")
-                .body(axum::body::Body::empty())
-                .unwrap(),
-        )
-        .await;
+async fn behind_a_trusted_tls_proxy_cookies_are_host_only_and_secure_with_hsts() {
+    let app = TestApp::with_settings(&[("TRUSTED_PROXIES", "1")]).await;
+    let response = sign_in_page(&app, "https").await;
     let cookie = response.header("set-cookie").expect("anti-forgery cookie");
     assert!(
-        cookie.starts_with("pc_csrf=") && cookie.contains("Secure") && cookie.contains("HttpOnly"),
+        cookie.starts_with("__Host-pc_csrf=")
+            && cookie.contains("Secure")
+            && cookie.contains("HttpOnly")
+            && cookie.contains("Path=/")
+            && !cookie.contains("Domain"),
         "{cookie}"
     );
+    assert_eq!(
+        response.header("strict-transport-security"),
+        Some("max-age=31536000; includeSubDomains")
+    );
+    // Signing in over TLS sets the host-only session cookie, which is read back.
+    assert_eq!(sign_up(&app, "tls@example.gov.uk").await.status, 303);
+    let token = cookie
+        .trim_start_matches("__Host-pc_csrf=")
+        .split(';')
+        .next()
+        .unwrap();
+    let mut body = form_urlencoded::Serializer::new(String::new());
+    body.append_pair("csrf_token", token);
+    body.append_pair("email", "tls@example.gov.uk");
+    body.append_pair("password", PASSWORD);
+    let signed_in = app
+        .post_raw_with(
+            "/sign-in",
+            &format!("__Host-pc_csrf={token}"),
+            body.finish(),
+            &[("x-forwarded-proto", "https")],
+        )
+        .await;
+    assert_eq!(signed_in.status, 303, "{}", signed_in.body);
+    let session = signed_in.header("set-cookie").unwrap();
+    assert!(
+        session.starts_with("__Host-pc_session=") && session.contains("Secure"),
+        "{session}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_trusted_proxy_a_claimed_tls_connection_is_not_believed() {
+    // Anyone can send X-Forwarded-Proto; with no proxy configured it means nothing.
+    let app = TestApp::new().await;
+    let response = sign_in_page(&app, "https").await;
+    let cookie = response.header("set-cookie").expect("anti-forgery cookie");
+    assert!(
+        cookie.starts_with("pc_csrf=") && !cookie.contains("Secure"),
+        "{cookie}"
+    );
+    assert_eq!(response.header("strict-transport-security"), None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forms_sent_from_another_site_change_nothing() {
+    let world = World::build().await;
+    let before = world.app.snapshot().await;
+    let cookie = format!("pc_session={}", world.admin_session());
+    let body = |reference: &str| {
+        let mut body = form_urlencoded::Serializer::new(String::new());
+        body.append_pair("csrf_token", &world.admin.csrf_token);
+        for (name, value) in crate::fixture::framework_form(reference, &world.gmca_body.to_string())
+        {
+            body.append_pair(name, value);
+        }
+        body.finish()
+    };
+    for headers in [
+        vec![("sec-fetch-site", "cross-site")],
+        vec![("sec-fetch-site", "same-site")],
+        vec![("origin", "https://evil.example")],
+        vec![("origin", "null")],
+    ] {
+        let response = world
+            .app
+            .post_raw_with("/frameworks/new", &cookie, body("GM-CROSS-1"), &headers)
+            .await;
+        assert_eq!(response.status, 403, "{headers:?}: {}", response.body);
+        response.assert_contains("This form was sent from another website");
+    }
+    assert_eq!(world.app.snapshot().await, before);
+    // The same form from this site goes through.
+    for (n, headers) in [
+        vec![("sec-fetch-site", "same-origin")],
+        vec![("origin", "http://localhost"), ("host", "localhost")],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let response = world
+            .app
+            .post_raw_with(
+                "/frameworks/new",
+                &cookie,
+                body(&format!("GM-SAME-{n}")),
+                &headers,
+            )
+            .await;
+        assert_eq!(response.status, 303, "{headers:?}: {}", response.body);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -371,7 +371,7 @@ pub struct Actor {
     pub user_id: uuid::Uuid,
     pub email: String,
     session_token: String,
-    csrf_token: String,
+    pub csrf_token: String,
 }
 
 /// The anonymous visitor's anti-forgery token (double-submit cookie).
@@ -493,11 +493,25 @@ impl TestApp {
 
     /// POSTs an already encoded form body with the given Cookie header.
     pub async fn post_raw(&self, path: &str, cookie: &str, body: String) -> TestResponse {
+        self.post_raw_with(path, cookie, body, &[]).await
+    }
+
+    /// As [`TestApp::post_raw`], with extra request headers.
+    pub async fn post_raw_with(
+        &self,
+        path: &str,
+        cookie: &str,
+        body: String,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
         let mut request = Request::post(path)
             .header("content-type", "application/x-www-form-urlencoded")
             .header("accept", "text/html");
         if !cookie.is_empty() {
             request = request.header("cookie", cookie);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         self.request(request.body(Body::from(body)).expect("request"))
             .await

@@ -14,6 +14,17 @@ pub const SESSION_COOKIE: &str = "pc_session";
 /// Anti-forgery token for visitors who are not signed in (sign-in and sign-up
 /// forms), checked by the double-submit pattern.
 pub const ANONYMOUS_CSRF_COOKIE: &str = "pc_csrf";
+
+/// The name a cookie goes by: over TLS with the `__Host-` prefix, which
+/// browsers accept only from a secure origin, with `Secure`, `Path=/` and no
+/// `Domain`, so a sibling subdomain cannot plant or overwrite it.
+pub fn cookie_name(base: &str, over_tls: bool) -> String {
+    if over_tls {
+        format!("__Host-{base}")
+    } else {
+        base.to_owned()
+    }
+}
 /// Signed out after this long without a request.
 pub const IDLE_TIMEOUT: Duration = Duration::hours(2);
 /// Signed out after this long whatever happens.
