@@ -26,7 +26,9 @@ export default defineConfig({
   workers: 1,
   forbidOnly: true,
   retries: 0,
-  reporter: [["list"]],
+  // The JSON report is what CI checks (end2end/check-report.mjs): at least
+  // one journey ran and none failed.
+  reporter: [["list"], ["json", { outputFile: "results.json" }]],
   use: {
     baseURL: process.env.BASE_URL ?? "http://127.0.0.1:3000",
     launchOptions: chromium,

@@ -419,7 +419,10 @@ async fn sign_in(State(state): State<ServerState>, request: Request) -> Response
     let submission = submission!(state, request);
     let address = submission.client_address(state.app.config.trusted_proxies);
     let outcome = match SignIn::parse(&Input(&submission.fields)) {
-        Ok(details) => accounts::sign_in(&state.app, details, address).await,
+        Ok(details) => {
+            let replacing = submission.session_token();
+            accounts::sign_in(&state.app, details, address, replacing.as_deref()).await
+        }
         Err(errors) => Err(errors.into()),
     };
     signed_in(&state, submission, outcome, secure).await

@@ -93,10 +93,19 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             csrf_token,
         }
     });
+    // Pages for a signed-in person (their name, their forms' tokens) and
+    // responses that set a cookie must never be kept by any cache.
+    let personal = visitor.viewer.is_some() || !set_cookies.is_empty();
     request.extensions_mut().insert(visitor);
     let mut response = next.run(request).await;
     for cookie in set_cookies {
         response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    if personal {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
     }
     response
 }

@@ -310,11 +310,18 @@ pub fn companies_house_number(
 /// digit after a hyphen is dropped); repeats are kept once; at most 50.
 /// Whether each is in CPV 2008 is for the service to check.
 pub fn cpv_codes(errors: &mut FieldErrors, field: &str, value: &str) -> Vec<String> {
-    let mut codes = Vec::new();
-    for token in value
+    let tokens: Vec<&str> = value
         .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
         .filter(|t| !t.is_empty())
-    {
+        .collect();
+    // The cap comes first, so a long list costs nothing to refuse (the
+    // repeat check below is quadratic in the list's length).
+    if tokens.len() > 50 {
+        errors.add(field, "Enter 50 CPV codes or fewer");
+        return Vec::new();
+    }
+    let mut codes = Vec::new();
+    for token in tokens {
         let code = token.split('-').next().unwrap_or_default();
         if code.len() != 8 || !code.bytes().all(|b| b.is_ascii_digit()) {
             errors.add(
@@ -326,9 +333,6 @@ pub fn cpv_codes(errors: &mut FieldErrors, field: &str, value: &str) -> Vec<Stri
         if !codes.iter().any(|c| c == code) {
             codes.push(code.to_owned());
         }
-    }
-    if codes.len() > 50 {
-        errors.add(field, "Enter 50 CPV codes or fewer");
     }
     codes
 }
@@ -449,6 +453,18 @@ mod tests {
         );
         required(&mut errors, "u", "", "a title", 10);
         assert_eq!(errors.0[1].message, "Enter a title");
+    }
+
+    #[test]
+    fn cpv_lists_are_capped_before_anything_else_is_done() {
+        let mut errors = FieldErrors::default();
+        let long = vec!["72000000"; 51].join(",");
+        assert!(cpv_codes(&mut errors, "cpv", &long).is_empty());
+        assert_eq!(errors.0[0].message, "Enter 50 CPV codes or fewer");
+        let mut errors = FieldErrors::default();
+        let fifty = vec!["72000000"; 50].join(" ");
+        assert_eq!(cpv_codes(&mut errors, "cpv", &fifty), ["72000000"]);
+        assert!(errors.is_empty());
     }
 
     #[test]

@@ -609,3 +609,158 @@ async fn sign_ups_are_limited_per_client_address() {
     assert_eq!(status, 422);
     assert!(body.contains("Too many accounts were created from your network"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn personal_responses_are_never_cached() {
+    let world = World::build().await;
+    for path in ["/account", "/frameworks"] {
+        let page = world.app.get_as(path, Some(&world.buyer)).await;
+        assert_eq!(page.status, 200, "{path}");
+        assert_eq!(
+            page.header("cache-control"),
+            Some("private, no-store"),
+            "{path}"
+        );
+    }
+    let visitor = world
+        .app
+        .request(
+            axum::http::Request::get("/api/account/visitor")
+                .header("cookie", format!("pc_session={}", world.buyer.session()))
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(visitor.status, 200);
+    assert!(
+        visitor.body.contains(&world.buyer.email),
+        "{}",
+        visitor.body
+    );
+    assert_eq!(visitor.header("cache-control"), Some("private, no-store"));
+    // An anonymous visitor's first page sets the anti-forgery cookie: not cached either.
+    let first = world.app.get("/sign-in").await;
+    assert_eq!(first.header("cache-control"), Some("private, no-store"));
+    // Public pages for a returning anonymous visitor may be revalidated by caches.
+    let public = world
+        .app
+        .request(
+            axum::http::Request::get("/frameworks")
+                .header("cookie", format!("pc_csrf={}", "ab".repeat(32)))
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(public.header("set-cookie"), None);
+    assert_eq!(public.header("cache-control"), Some("no-cache"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_in_ends_the_session_the_browser_already_had() {
+    let world = World::build().await;
+    assert_eq!(
+        sign_up(&world.app, "second@example.gov.uk").await.status,
+        303
+    );
+    // The buyer's browser signs in as someone else: the buyer's session ends.
+    let mut body = form_urlencoded::Serializer::new(String::new());
+    body.append_pair("csrf_token", &world.buyer.csrf_token);
+    body.append_pair("email", "second@example.gov.uk");
+    body.append_pair("password", PASSWORD);
+    let response = world
+        .app
+        .post_raw(
+            "/sign-in",
+            &format!("pc_session={}", world.buyer.session()),
+            body.finish(),
+        )
+        .await;
+    assert_eq!(response.status, 303, "{}", response.body);
+    let old = world.app.get_as("/account", Some(&world.buyer)).await;
+    assert_eq!(
+        old.status, 302,
+        "the earlier session still signs someone in"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_admins_removing_each_other_at_once_leave_one_admin() {
+    use app::server::entities::membership;
+    let world = World::build().await;
+    let second = world
+        .app
+        .actor(
+            "second-admin",
+            Some((app::types::Role::PlatformAdmin, None)),
+        )
+        .await;
+    let admin_role = |user: uuid::Uuid| {
+        let db = world.app.db.clone();
+        async move {
+            membership::Entity::find()
+                .filter(membership::Column::UserId.eq(user))
+                .filter(membership::Column::Role.eq("platform_admin"))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        }
+    };
+    let (first_role, second_role) = (
+        admin_role(world.admin.user_id).await,
+        admin_role(second.user_id).await,
+    );
+    let remove_second = format!("/admin/users/{}/roles/{second_role}/remove", second.user_id);
+    let remove_first = format!(
+        "/admin/users/{}/roles/{first_role}/remove",
+        world.admin.user_id
+    );
+    let (a, b) = tokio::join!(
+        world.app.post_form(&remove_second, Some(&world.admin), &[]),
+        world.app.post_form(&remove_first, Some(&second), &[]),
+    );
+    // One removal goes through. The other is refused: as the last admin
+    // role (422) if it got past the sign-in checks before the first
+    // committed, or because its sender is no longer an admin (403) if not.
+    // (That the two take turns at all is `changes_to_admin_roles_take_turns`.)
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert!(
+        statuses == [303, 422] || statuses == [303, 403],
+        "{statuses:?} on {}",
+        crate::harness::backend_name()
+    );
+    let admins = membership::Entity::find()
+        .filter(membership::Column::Role.eq("platform_admin"))
+        .count(&world.app.db)
+        .await
+        .unwrap();
+    assert_eq!(admins, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_to_admin_roles_take_turns() {
+    use app::server::services::user_admin::lock_admin_roles;
+    use sea_orm::TransactionTrait;
+    use std::time::Duration;
+    let world = World::build().await;
+    // A holds the admin roles' lock, as a removal in progress does…
+    let a = world.app.db.begin().await.unwrap();
+    lock_admin_roles(&a).await.unwrap();
+    // …so B, wanting the same lock, waits rather than reading a count that
+    // A is about to make wrong.
+    let db = world.app.db.clone();
+    let b = tokio::spawn(async move {
+        let b = db.begin().await.unwrap();
+        lock_admin_roles(&b).await.unwrap();
+        b.commit().await.unwrap();
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!b.is_finished(), "B took the lock while A held it");
+    a.commit().await.unwrap();
+    tokio::time::timeout(Duration::from_secs(10), b)
+        .await
+        .expect("B gets the lock once A commits")
+        .unwrap();
+}

@@ -25,6 +25,9 @@ fn fixed(path: impl Into<String>) -> PathFor {
 /// the actors allowed, and a valid form for cell `n`.
 pub(crate) struct Endpoint {
     pub pattern: &'static str,
+    /// Posted from a browser with no session (signing in from a signed-in
+    /// browser ends that session, which later rows still need).
+    pub fresh_browser: bool,
     /// The path each actor (by label) posts to; most endpoints use one.
     pub path: PathFor,
     pub allowed: &'static [&'static str],
@@ -106,6 +109,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
     vec![
         Endpoint {
             pattern: "/sign-up",
+            fresh_browser: false,
             path: fixed("/sign-up"),
             allowed: EVERYONE,
             form: Box::new(|n, _| {
@@ -119,22 +123,8 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             }),
         },
         Endpoint {
-            pattern: "/sign-in",
-            path: fixed("/sign-in"),
-            allowed: EVERYONE,
-            // Signs in to the account the sign-up row made in the same column.
-            form: Box::new(|n, _| {
-                vec![
-                    (
-                        "email".to_owned(),
-                        format!("matrix{}@example.gov.uk", n - EVERYONE.len()),
-                    ),
-                    ("password".to_owned(), PASSWORD.to_owned()),
-                ]
-            }),
-        },
-        Endpoint {
             pattern: "/frameworks/new",
+            fresh_browser: false,
             path: fixed("/frameworks/new"),
             allowed: CURATORS,
             form: Box::new(|n, w| {
@@ -145,12 +135,14 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         },
         Endpoint {
             pattern: "/frameworks/{id}/edit",
+            fresh_browser: false,
             path: fixed(format!("/frameworks/{f}/edit")),
             allowed: CURATORS,
             form: Box::new(|_, w| owned(framework_form("GM-DTS-01", &w.gmca_body.to_string()))),
         },
         Endpoint {
             pattern: "/frameworks/{id}/lots/new",
+            fresh_browser: false,
             path: fixed(format!("/frameworks/{f}/lots/new")),
             allowed: CURATORS,
             form: Box::new(|n, _| {
@@ -163,6 +155,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         },
         Endpoint {
             pattern: "/lots/{id}/edit",
+            fresh_browser: false,
             path: fixed(format!("/lots/{l}/edit")),
             allowed: CURATORS,
             form: Box::new(|n, _| {
@@ -175,6 +168,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         },
         Endpoint {
             pattern: "/lots/{id}/remove",
+            fresh_browser: false,
             // Anyone refused is refused on the fixture's lot.
             path: per_actor(
                 |lot| format!("/lots/{lot}/remove"),
@@ -187,6 +181,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         },
         Endpoint {
             pattern: "/lots/{id}/suppliers/new",
+            fresh_browser: false,
             path: fixed(format!("/lots/{l}/suppliers/new")),
             allowed: CURATORS,
             form: Box::new(|n, _| {
@@ -201,6 +196,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         },
         Endpoint {
             pattern: "/suppliers/new",
+            fresh_browser: false,
             path: fixed("/suppliers/new"),
             allowed: SIGNED_IN,
             form: Box::new(|n, _| {
@@ -211,18 +207,21 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         },
         Endpoint {
             pattern: "/suppliers/{id}/edit",
+            fresh_browser: false,
             path: fixed(format!("/suppliers/{s}/edit")),
             allowed: SUPPLIER_EDITORS,
             form: Box::new(|_, _| owned(supplier_form("Acme Digital Ltd", "01234567"))),
         },
         Endpoint {
             pattern: "/suppliers/{id}/colleagues/new",
+            fresh_browser: false,
             path: fixed(format!("/suppliers/{s}/colleagues/new")),
             allowed: SUPPLIER_EDITORS,
             form: Box::new(|_, w| vec![("email".to_owned(), w.colleague.email.clone())]),
         },
         Endpoint {
             pattern: "/suppliers/{id}/colleagues/{user}/remove",
+            fresh_browser: false,
             path: per_actor(
                 move |user| format!("/suppliers/{s}/colleagues/{user}/remove"),
                 ("editor", removable.editors.0),
@@ -234,18 +233,21 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         },
         Endpoint {
             pattern: "/suppliers/{id}/offers/new",
+            fresh_browser: false,
             path: fixed(format!("/suppliers/{s}/offers/new")),
             allowed: SUPPLIER_EDITORS,
             form: Box::new(move |n, _| offer_form(&format!("Matrix offer {n}"), &l.to_string())),
         },
         Endpoint {
             pattern: "/offers/{id}/edit",
+            fresh_browser: false,
             path: fixed(format!("/offers/{o}/edit")),
             allowed: SUPPLIER_EDITORS,
             form: Box::new(move |n, _| offer_form(&format!("Housing repairs {n}"), &l.to_string())),
         },
         Endpoint {
             pattern: "/councils/{gss}/contracts/new",
+            fresh_browser: false,
             path: fixed(format!("/councils/{MANCHESTER}/contracts/new")),
             allowed: COUNCIL_BUYERS,
             form: Box::new(|n, _| {
@@ -255,6 +257,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         },
         Endpoint {
             pattern: "/contracts/{id}/edit",
+            fresh_browser: false,
             path: fixed(format!("/contracts/{c}/edit")),
             allowed: COUNCIL_BUYERS,
             form: Box::new(|n, _| {
@@ -264,6 +267,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         },
         Endpoint {
             pattern: "/admin/users/{id}/roles/new",
+            fresh_browser: false,
             path: fixed(format!(
                 "/admin/users/{}/roles/new",
                 world.colleague.user_id
@@ -273,6 +277,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         },
         Endpoint {
             pattern: "/admin/users/{id}/roles/{membership}/remove",
+            fresh_browser: false,
             path: fixed(format!(
                 "/admin/users/{}/roles/{membership}/remove",
                 world.colleague.user_id
@@ -282,13 +287,33 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         },
         Endpoint {
             pattern: "/admin/users/{id}/status",
+            fresh_browser: false,
             path: fixed(format!("/admin/users/{}/status", world.colleague.user_id)),
             allowed: ADMINS,
             form: Box::new(|_, _| owned(vec![("disabled", "yes")])),
         },
+        // Near the end: signing in ends the session the actor's browser had.
+        Endpoint {
+            pattern: "/sign-in",
+            fresh_browser: true,
+            path: fixed("/sign-in"),
+            allowed: EVERYONE,
+            // Signs in to the account the sign-up row (the first) made in
+            // the same column.
+            form: Box::new(|n, _| {
+                vec![
+                    (
+                        "email".to_owned(),
+                        format!("matrix{}@example.gov.uk", n % EVERYONE.len()),
+                    ),
+                    ("password".to_owned(), PASSWORD.to_owned()),
+                ]
+            }),
+        },
         // Last: it ends each actor's session.
         Endpoint {
             pattern: "/sign-out",
+            fresh_browser: false,
             path: fixed("/sign-out"),
             allowed: EVERYONE,
             form: Box::new(|_, _| Vec::new()),
@@ -385,9 +410,10 @@ async fn every_mutating_endpoint_checks_every_role_on_the_server() {
             let fields = (endpoint.form)(cell, &world);
             cell += 1;
             let before = world.app.snapshot().await;
+            let poster = if endpoint.fresh_browser { None } else { *actor };
             let response = world
                 .app
-                .post_form(&(endpoint.path)(label), *actor, &pairs(&fields))
+                .post_form(&(endpoint.path)(label), poster, &pairs(&fields))
                 .await;
             let context = format!("{} as {label} on {}", endpoint.pattern, backend_name());
             if endpoint.allowed.contains(&label) {

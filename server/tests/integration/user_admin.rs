@@ -48,6 +48,17 @@ async fn admins_find_people_by_name_email_and_role() {
     found.assert_contains(&world.other_buyer.email);
     found.assert_contains("Council buyer for Leeds");
 
+    // LIKE's wildcards are searched for as themselves: nobody's name or
+    // email has a % or an _, so these find nobody rather than everybody.
+    for wildcard in ["%25", "_", "%25%25", "%5C"] {
+        let none = app
+            .get_as(&format!("/admin/users?q={wildcard}"), Some(&world.admin))
+            .await;
+        assert_eq!(none.status, 200);
+        none.assert_lacks(&world.buyer.email);
+        none.assert_lacks(&world.coordinator.email);
+    }
+
     let coordinators = app
         .get_as(
             "/admin/users?role=footprint_coordinator",

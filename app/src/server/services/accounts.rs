@@ -114,10 +114,14 @@ pub async fn sign_up(
 const WRONG_DETAILS: &str = "The email address or password is not right";
 
 /// Checks the details and starts a session; returns the cookie token.
+/// `replacing` is the session the browser already holds, if any: it ends
+/// when the new one starts, so a session planted before sign-in (or a
+/// colleague's, on a shared computer) does not live on.
 pub async fn sign_in(
     state: &AppState,
     details: SignIn,
     address: Option<IpAddr>,
+    replacing: Option<&str>,
 ) -> Result<String, FormError> {
     let SignIn { email, password } = details;
     // Longer than any password we accept: refuse without spending a hash on it.
@@ -162,6 +166,9 @@ pub async fn sign_in(
         Change::new("account.signed_in", "app_user", user.id),
     )
     .await?;
+    if let Some(old) = replacing {
+        session::end(&txn, old).await?;
+    }
     let token = session::start(&txn, user.id).await?;
     txn.commit().await?;
     Ok(token)

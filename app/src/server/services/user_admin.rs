@@ -61,7 +61,7 @@ pub async fn list_users(
     let mut query = app_user::Entity::find();
     if let Some(search) = search {
         // Case-insensitive on both backends (PostgreSQL's LIKE is not).
-        let pattern = format!("%{}%", search.to_lowercase());
+        let pattern = contains_pattern(&search.to_lowercase());
         let lower = |column: app_user::Column| Expr::expr(Func::lower(Expr::col(column)));
         query = query.filter(
             Condition::any()
@@ -119,6 +119,19 @@ pub async fn user_detail(
     })
 }
 
+/// A LIKE pattern matching `text` anywhere, with LIKE's own wildcards in
+/// it (`%`, `_`) and the escape character matched literally.
+fn contains_pattern(text: &str) -> sea_orm::sea_query::LikeExpr {
+    let mut escaped = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
 /// Gives the account a role: `role`, and `scope` naming the council (GSS
 /// code), footprint (code) or supplier (Companies House number).
 pub async fn grant_role(
@@ -171,6 +184,28 @@ async fn active_admin_roles<C: ConnectionTrait>(db: &C) -> Result<u64, sea_orm::
         .await
 }
 
+/// Serialises every change that could leave the service without an active
+/// platform admin, for the rest of `txn`: the first statement of the
+/// transaction writes the admin memberships (to themselves), which takes
+/// their row locks on PostgreSQL and the database's write lock on SQLite.
+/// Two admins removing each other at once then run one after the other,
+/// and the second sees the first's change, rather than both counting two
+/// admins and leaving none.
+pub async fn lock_admin_roles(txn: &sea_orm::DatabaseTransaction) -> Result<(), sea_orm::DbErr> {
+    membership::Entity::update_many()
+        .col_expr(
+            membership::Column::UpdatedAt,
+            Expr::col(membership::Column::UpdatedAt),
+        )
+        .filter(membership::Column::Role.eq(Role::PlatformAdmin.as_str()))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+const LAST_ADMIN: &str =
+    "This is the last platform admin role: grant it to someone else before removing it";
+
 /// Removes one of the account's roles (the membership `membership_id`).
 pub async fn remove_role(
     db: &DatabaseConnection,
@@ -180,16 +215,14 @@ pub async fn remove_role(
 ) -> Result<(), FormError> {
     let admin = require_admin(actor)?;
     let txn = db.begin().await?;
+    lock_admin_roles(&txn).await?;
     let membership = membership::Entity::find_by_id(membership_id)
         .one(&txn)
         .await?
         .filter(|m| m.user_id == user_id)
         .ok_or_else(|| AppError::NotFound("Role".into()))?;
     if membership.role == Role::PlatformAdmin.as_str() && active_admin_roles(&txn).await? <= 1 {
-        return Err(field_error(
-            "submit",
-            "This is the last platform admin role: grant it to someone else before removing it",
-        ));
+        return Err(field_error("submit", LAST_ADMIN));
     }
     revoke(&txn, Some(admin.user_id), membership).await?;
     txn.commit().await?;
@@ -210,10 +243,24 @@ pub async fn set_disabled(
         return Err(field_error("submit", "You cannot disable your own account"));
     }
     let txn = db.begin().await?;
+    lock_admin_roles(&txn).await?;
     let target = user(&txn, user_id).await?;
     if target.is_disabled == disable {
         // Already so (a repeated submission): nothing to change or record.
         return Ok(());
+    }
+    if disable {
+        let target_admin_roles = membership::Entity::find()
+            .filter(membership::Column::UserId.eq(user_id))
+            .filter(membership::Column::Role.eq(Role::PlatformAdmin.as_str()))
+            .count(&txn)
+            .await?;
+        if target_admin_roles > 0 && active_admin_roles(&txn).await? <= target_admin_roles {
+            return Err(field_error(
+                "submit",
+                "This is the last active platform admin: grant the role to someone else before disabling this account",
+            ));
+        }
     }
     let mut model: app_user::ActiveModel = target.into();
     model.is_disabled = Set(disable);
