@@ -31,24 +31,20 @@ pub struct ServerState {
     pub app: AppState,
 }
 
-/// Leptos options as cargo-leptos passes them (LEPTOS_* variables). When the
-/// binary is started directly, the same values as the workspace's
-/// `[[workspace.metadata.leptos]]` apply.
+/// The workspace manifest, whose `[[workspace.metadata.leptos]]` section is
+/// the one statement of the site's options (output name, site and package
+/// directories, hashed file names, address). cargo-leptos builds from it;
+/// the server reads the same text, compiled in, so a binary started on its
+/// own (as a deployment starts it) links the same hashed asset names.
+const WORKSPACE_MANIFEST: &str = include_str!("../../Cargo.toml");
+
+/// Leptos options: the workspace's `[[workspace.metadata.leptos]]`, with any
+/// `LEPTOS_*` variable layered on top (cargo-leptos sets them; a deployment
+/// sets `LEPTOS_SITE_ROOT` and `LEPTOS_SITE_ADDR`). With hashed file names
+/// the hashes are read from `hash.txt` beside the server binary, where the
+/// build writes it.
 pub fn leptos_options_from_env() -> anyhow::Result<LeptosOptions> {
-    if std::env::var_os("LEPTOS_OUTPUT_NAME").is_some() {
-        return Ok(get_configuration(None)?.leptos_options);
-    }
-    Ok(LeptosOptions::builder()
-        .output_name("procurement-commons")
-        .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".to_owned()))
-        .site_pkg_dir("pkg")
-        .site_addr(
-            std::env::var("LEPTOS_SITE_ADDR")
-                .ok()
-                .and_then(|a| a.parse::<std::net::SocketAddr>().ok())
-                .unwrap_or(([127, 0, 0, 1], 3000).into()),
-        )
-        .build())
+    Ok(leptos::config::get_config_from_str(WORKSPACE_MANIFEST)?)
 }
 
 /// Longest a request may take before it is answered 503.
