@@ -14,6 +14,9 @@ export const accounts = {
   admin: { email: "e2e-admin@example.gov.uk", name: "Ada Admin", role: "platform_admin", scope: "" },
   // Someone whose roles the admin journey changes.
   subject: { email: "e2e-subject@example.gov.uk", name: "Sam Subject", role: "council_buyer", scope: "E08000035" },
+  // Change their passwords (one per run, as each run changes it once).
+  changerON: { email: "e2e-changer-on@example.gov.uk", name: "Cam Changer", role: "council_buyer", scope: "E08000003" },
+  changerOFF: { email: "e2e-changer-off@example.gov.uk", name: "Cas Changer", role: "council_buyer", scope: "E08000003" },
 } as const;
 export const PASSWORD = "quiet otter bicycle lamp";
 

@@ -10,7 +10,7 @@ use leptos_router::{
 
 use crate::components::layout::{Footer, Header, SkipLink};
 use crate::pages::{
-    account::{AccountPage, SignInPage, SignUpPage, SignedOutPage},
+    account::{AccountPage, PasswordPage, SignInPage, SignUpPage, SignedOutPage},
     admin::{AccountStatusPage, AuditLogPage, GrantRolePage, RemoveRolePage, UserPage, UsersPage},
     catalogue::{ContractPage, FrameworkPage, LotPage, OfferPage, SupplierPage},
     council::CouncilPage,
@@ -112,6 +112,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />
                     <Route path=path!("/signed-out") view=SignedOutPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users/:id") view=UserPage ssr=SsrMode::Async />

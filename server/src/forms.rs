@@ -15,7 +15,8 @@ use app::server::services::{
 use app::shell;
 use app::types::commands::{
     AccountStatus, ColleagueInvite, Command, Confirmation, ContractDetails, FrameworkDetails,
-    LotDetails, LotPlace, NewAccount, OfferDetails, RoleGrant, SignIn, SupplierProfile,
+    LotDetails, LotPlace, NewAccount, OfferDetails, PasswordChange, RoleGrant, SignIn,
+    SupplierProfile,
 };
 use app::types::validate::Input;
 use app::types::{AppError, FieldError, SubmittedForm, Visitor};
@@ -92,6 +93,8 @@ pub fn endpoints() -> Vec<FormEndpoint> {
         FormEndpoint::new("/sign-up", sign_up),
         FormEndpoint::new("/sign-in", sign_in),
         FormEndpoint::new("/sign-out", sign_out),
+        FormEndpoint::new("/account/password", change_password),
+        FormEndpoint::new("/account/sign-out-everywhere", sign_out_everywhere),
         FormEndpoint::new("/frameworks/new", create_framework),
         FormEndpoint::new("/frameworks/{id}/edit", edit_framework),
         FormEndpoint::new("/frameworks/{id}/lots/new", add_lot),
@@ -443,6 +446,42 @@ async fn sign_out(State(state): State<ServerState>, request: Request) -> Respons
         set_cookie(SESSION_COOKIE, "", Some(0), secure),
     );
     response
+}
+
+async fn change_password(State(state): State<ServerState>, request: Request) -> Response {
+    let submission = submission!(state, request);
+    let outcome = match parse::<PasswordChange>(&submission) {
+        Ok(change) => {
+            let keeping = submission.session_token();
+            accounts::change_password(&state.app, submission.actor(), keeping.as_deref(), change)
+                .await
+                .map(|()| "/account?changed=password".to_owned())
+        }
+        Err(error) => Err(error),
+    };
+    finish(&state, submission, outcome).await
+}
+
+async fn sign_out_everywhere(State(state): State<ServerState>, request: Request) -> Response {
+    let secure = over_tls(request.headers(), state.app.config.trusted_proxies);
+    let submission = submission!(state, request);
+    let outcome = match parse::<Confirmation>(&submission) {
+        Ok(confirmed) => {
+            accounts::sign_out_everywhere(&state.app.db, submission.actor(), confirmed).await
+        }
+        Err(error) => Err(error),
+    };
+    match outcome {
+        Ok(()) => {
+            let mut response = see_other("/signed-out");
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, "", Some(0), secure),
+            );
+            response
+        }
+        Err(error) => finish(&state, submission, Err(error)).await,
+    }
 }
 
 /// Reads a signed-in person's submission as a `C`. Anonymous visitors are

@@ -126,13 +126,27 @@ fn role_description(role: Role) -> &'static str {
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let page = Resource::new(|| (), |_| account_form());
+    let query = use_query_map();
+    let password_changed =
+        move || query.with_untracked(|q| q.get("changed").as_deref() == Some("password"));
     view! {
         <Title text="Your account" />
         <Breadcrumbs trail=vec![("Home".into(), "/".into())] />
         <Main>
-            {loaded(page, "Loading…", |page: FormPage<Option<Viewer>>| match page.data {
+            {loaded(page, "Loading…", move |page: FormPage<Option<Viewer>>| match page.data {
                 None => view! { <crate::components::status::ErrorView error=crate::types::AppError::Unauthenticated /> }.into_any(),
                 Some(viewer) => {
+                    let banner = password_changed().then(|| view! {
+                        <div class="govuk-notification-banner govuk-notification-banner--success" role="alert"
+                            aria-labelledby="govuk-notification-banner-title" data-module="govuk-notification-banner">
+                            <div class="govuk-notification-banner__header">
+                                <h2 class="govuk-notification-banner__title" id="govuk-notification-banner-title">"Success"</h2>
+                            </div>
+                            <div class="govuk-notification-banner__content">
+                                <p class="govuk-notification-banner__heading">"Your password has been changed. Your other devices have been signed out."</p>
+                            </div>
+                        </div>
+                    });
                     let is_admin = viewer.has_role(Role::PlatformAdmin);
                     let may_curate = is_admin || viewer.has_role(Role::FootprintCoordinator);
                     let rows = viewer.grants.iter().map(|g| view! {
@@ -143,6 +157,7 @@ pub fn AccountPage() -> impl IntoView {
                         </tr>
                     }).collect_view();
                     view! {
+                        {banner}
                         <h1 class="govuk-heading-l">"Your account"</h1>
                         <dl class="govuk-summary-list">
                             <div class="govuk-summary-list__row">
@@ -191,6 +206,39 @@ pub fn AccountPage() -> impl IntoView {
                                 <li><a class="govuk-link" href="/admin/audit">"Read the audit log"</a></li>
                             </ul>
                         })}
+                        <h2 class="govuk-heading-m">"Signing in"</h2>
+                        <p class="govuk-body"><a class="govuk-link" href="/account/password">"Change your password"</a></p>
+                        <form method="post" action="/account/sign-out-everywhere" novalidate>
+                            <CsrfField token=page.csrf_token.clone() />
+                            <p class="govuk-body">"If you signed in on a computer you no longer use, or think someone else has, you can sign out on every device, this one too."</p>
+                            <button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">"Sign out everywhere"</button>
+                        </form>
+                    }.into_any()
+                }
+            })}
+        </Main>
+    }
+}
+
+/// `/account/password`: change your password (other devices are signed out).
+#[component]
+pub fn PasswordPage() -> impl IntoView {
+    let page = Resource::new(|| (), |_| account_form());
+    view! {
+        <Breadcrumbs trail=vec![("Home".into(), "/".into()), ("Your account".into(), "/account".into())] />
+        <Main>
+            {loaded(page, "Loading…", |page: FormPage<Option<Viewer>>| match page.data {
+                None => view! { <crate::components::status::ErrorView error=crate::types::AppError::Unauthenticated /> }.into_any(),
+                Some(_) => {
+                    let form = page.form;
+                    view! {
+                        <crate::components::forms::FormFrame heading="Change your password".to_string()
+                            intro=Some("You stay signed in here; every other device you are signed in on is signed out.")
+                            errors=form.errors.clone() csrf_token=page.csrf_token action="/account/password".to_string() submit="Change password">
+                            <TextField name=account::CURRENT_PASSWORD label="Current password" input_type="password" autocomplete="current-password" form=form.clone() keep_value=false />
+                            <TextField name=account::NEW_PASSWORD label="New password" input_type="password" autocomplete="new-password"
+                                hint="At least 10 characters. A few unrelated words are strong and easy to remember." form=form.clone() keep_value=false />
+                        </crate::components::forms::FormFrame>
                     }.into_any()
                 }
             })}

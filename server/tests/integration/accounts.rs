@@ -764,3 +764,120 @@ async fn changes_to_admin_roles_take_turns() {
         .expect("B gets the lock once A commits")
         .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changing_a_password_keeps_this_session_and_ends_the_others() {
+    use crate::harness::ACTOR_PASSWORD;
+    let world = World::build().await;
+    let laptop = world.app.another_session(&world.buyer).await;
+    let change = |current: &'static str, new: &'static str| {
+        vec![("current_password", current), ("new_password", new)]
+    };
+    // Refusals name the field and change nothing.
+    for (fields, field, message) in [
+        (
+            change("not my password", "a brand new password"),
+            "current_password",
+            "Your current password is not right",
+        ),
+        (
+            change(ACTOR_PASSWORD, "password1"),
+            "new_password",
+            "Password must be 10 characters or more",
+        ),
+        (
+            change(ACTOR_PASSWORD, ACTOR_PASSWORD),
+            "new_password",
+            "different from your current one",
+        ),
+        (
+            change("", "a brand new password"),
+            "current_password",
+            "Enter your current password",
+        ),
+    ] {
+        let before = world.app.snapshot().await;
+        let refused = world
+            .app
+            .post_form("/account/password", Some(&world.buyer), &fields)
+            .await;
+        assert_eq!(refused.status, 422, "{field}: {}", refused.body);
+        refused.assert_contains(&format!("href=\"#{field}\""));
+        refused.assert_contains(message);
+        assert_eq!(world.app.snapshot().await, before, "{field}");
+    }
+    let changed = world
+        .app
+        .post_form(
+            "/account/password",
+            Some(&world.buyer),
+            &change(ACTOR_PASSWORD, "lantern orchard pebble"),
+        )
+        .await;
+    assert_eq!(changed.status, 303, "{}", changed.body);
+    assert_eq!(
+        changed.header("location"),
+        Some("/account?changed=password")
+    );
+    assert_eq!(
+        world
+            .app
+            .get_as("/account", Some(&world.buyer))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        world.app.get_as("/account", Some(&laptop)).await.status,
+        302,
+        "the other device is signed out"
+    );
+    // The new password signs in; the old one does not.
+    for (password, status) in [(ACTOR_PASSWORD, 422), ("lantern orchard pebble", 303)] {
+        let response = world
+            .app
+            .post_form(
+                "/sign-in",
+                None,
+                &[
+                    ("email", world.buyer.email.as_str()),
+                    ("password", password),
+                ],
+            )
+            .await;
+        assert_eq!(response.status, status, "{password}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_everywhere_ends_every_session() {
+    let world = World::build().await;
+    let phone = world.app.another_session(&world.editor).await;
+    let response = world
+        .app
+        .post_form("/account/sign-out-everywhere", Some(&world.editor), &[])
+        .await;
+    assert_eq!(response.status, 303, "{}", response.body);
+    assert_eq!(response.header("location"), Some("/signed-out"));
+    assert!(
+        response
+            .header("set-cookie")
+            .unwrap()
+            .starts_with("pc_session=;")
+    );
+    for session in [&world.editor, &phone] {
+        assert_eq!(
+            world.app.get_as("/account", Some(session)).await.status,
+            302
+        );
+    }
+    // Other people stay signed in.
+    assert_eq!(
+        world
+            .app
+            .get_as("/account", Some(&world.buyer))
+            .await
+            .status,
+        200
+    );
+}

@@ -205,6 +205,14 @@ async fn every_write_path_records_one_audit_event_and_its_search_documents() {
             ("account.disabled", no_documents()),
         ),
         ("/sign-out", ("account.signed_out", no_documents())),
+        (
+            "/account/password",
+            ("account.password_changed", no_documents()),
+        ),
+        (
+            "/account/sign-out-everywhere",
+            ("account.signed_out_everywhere", no_documents()),
+        ),
     ];
     let endpoints = endpoints(&world, &removable);
     let table: BTreeSet<&str> = server::forms::paths().into_iter().collect();
@@ -222,7 +230,16 @@ async fn every_write_path_records_one_audit_event_and_its_search_documents() {
         // The cell the admin takes in the permission matrix, so forms that
         // depend on earlier rows (sign-in after sign-up) line up the same way.
         let fields = (endpoint.form)(row * EVERYONE.len() + admin_column, &world);
-        let poster = (!endpoint.fresh_browser).then_some(&world.admin);
+        let own_session = if endpoint.fresh_session {
+            Some(world.app.another_session(&world.admin).await)
+        } else {
+            None
+        };
+        let poster = if endpoint.fresh_browser {
+            None
+        } else {
+            Some(own_session.as_ref().unwrap_or(&world.admin))
+        };
         let response = world
             .app
             .post_form(&(endpoint.path)("admin"), poster, &pairs(&fields))

@@ -374,6 +374,12 @@ pub struct Actor {
     pub csrf_token: String,
 }
 
+/// Every test actor's password (hashed once per test process).
+pub const ACTOR_PASSWORD: &str = "harness actor password";
+static ACTOR_PASSWORD_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    app::server::auth::password::hash(ACTOR_PASSWORD).expect("hash the actors' password")
+});
+
 /// The anonymous visitor's anti-forgery token (double-submit cookie).
 const ANONYMOUS_CSRF: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
@@ -406,15 +412,15 @@ impl Actor {
 }
 
 impl TestApp {
-    /// An account holding `role` for `scope` (or no role), signed in. Its
-    /// password hash is not a hash, so nobody can sign in as it by password.
+    /// An account holding `role` for `scope` (or no role), signed in; its
+    /// password is [`ACTOR_PASSWORD`].
     pub async fn actor(
         &self,
         label: &'static str,
         role: Option<(app::types::Role, Option<uuid::Uuid>)>,
     ) -> Actor {
-        use app::server::entities::{app_user, user_session};
-        use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+        use app::server::entities::app_user;
+        use sea_orm::{ActiveModelTrait, Set};
         let now = time::OffsetDateTime::now_utc();
         let user_id = uuid::Uuid::new_v4();
         let email = format!(
@@ -425,7 +431,7 @@ impl TestApp {
             id: Set(user_id),
             email: Set(email.clone()),
             display_name: Set(format!("Test {label}")),
-            password_hash: Set("no password: test account".into()),
+            password_hash: Set(ACTOR_PASSWORD_HASH.clone()),
             is_disabled: Set(false),
             last_sign_in_at: Set(None),
             created_at: Set(now),
@@ -437,6 +443,29 @@ impl TestApp {
         if let Some((role, scope)) = role {
             self.grant(user_id, role, scope).await;
         }
+        let (session_token, csrf_token) = self.start_session(user_id).await;
+        Actor {
+            label,
+            user_id,
+            email,
+            session_token,
+            csrf_token,
+        }
+    }
+
+    /// The same person signed in once more, in another browser.
+    pub async fn another_session(&self, actor: &Actor) -> Actor {
+        let (session_token, csrf_token) = self.start_session(actor.user_id).await;
+        Actor {
+            session_token,
+            csrf_token,
+            ..actor.clone()
+        }
+    }
+
+    async fn start_session(&self, user_id: uuid::Uuid) -> (String, String) {
+        use app::server::entities::user_session;
+        use sea_orm::EntityTrait;
         let session_token = app::server::auth::session::start(&self.db, user_id)
             .await
             .expect("start session");
@@ -447,13 +476,7 @@ impl TestApp {
                 .expect("read session")
                 .expect("session exists")
                 .csrf_token;
-        Actor {
-            label,
-            user_id,
-            email,
-            session_token,
-            csrf_token,
-        }
+        (session_token, csrf_token)
     }
 
     /// GET as `actor` (or anonymously), accepting HTML like a browser.

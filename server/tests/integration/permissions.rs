@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::fixture::{
     GMCA, MANCHESTER, World, contract_form, framework_form, offer_form, pairs, supplier_form,
 };
-use crate::harness::{Actor, backend_name};
+use crate::harness::{ACTOR_PASSWORD, Actor, backend_name};
 
 /// Builds a valid form for cell `n` of the matrix.
 type FormFor = Box<dyn Fn(usize, &World) -> Vec<(String, String)>>;
@@ -28,6 +28,9 @@ pub(crate) struct Endpoint {
     /// Posted from a browser with no session (signing in from a signed-in
     /// browser ends that session, which later rows still need).
     pub fresh_browser: bool,
+    /// Posted from another session of the actor's, started for the cell
+    /// (for a row that ends sessions, after the actor's main one has gone).
+    pub fresh_session: bool,
     /// The path each actor (by label) posts to; most endpoints use one.
     pub path: PathFor,
     pub allowed: &'static [&'static str],
@@ -110,6 +113,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         Endpoint {
             pattern: "/sign-up",
             fresh_browser: false,
+            fresh_session: false,
             path: fixed("/sign-up"),
             allowed: EVERYONE,
             form: Box::new(|n, _| {
@@ -125,6 +129,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         Endpoint {
             pattern: "/frameworks/new",
             fresh_browser: false,
+            fresh_session: false,
             path: fixed("/frameworks/new"),
             allowed: CURATORS,
             form: Box::new(|n, w| {
@@ -136,6 +141,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         Endpoint {
             pattern: "/frameworks/{id}/edit",
             fresh_browser: false,
+            fresh_session: false,
             path: fixed(format!("/frameworks/{f}/edit")),
             allowed: CURATORS,
             form: Box::new(|_, w| owned(framework_form("GM-DTS-01", &w.gmca_body.to_string()))),
@@ -143,6 +149,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         Endpoint {
             pattern: "/frameworks/{id}/lots/new",
             fresh_browser: false,
+            fresh_session: false,
             path: fixed(format!("/frameworks/{f}/lots/new")),
             allowed: CURATORS,
             form: Box::new(|n, _| {
@@ -156,6 +163,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         Endpoint {
             pattern: "/lots/{id}/edit",
             fresh_browser: false,
+            fresh_session: false,
             path: fixed(format!("/lots/{l}/edit")),
             allowed: CURATORS,
             form: Box::new(|n, _| {
@@ -169,6 +177,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         Endpoint {
             pattern: "/lots/{id}/remove",
             fresh_browser: false,
+            fresh_session: false,
             // Anyone refused is refused on the fixture's lot.
             path: per_actor(
                 |lot| format!("/lots/{lot}/remove"),
@@ -182,6 +191,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         Endpoint {
             pattern: "/lots/{id}/suppliers/new",
             fresh_browser: false,
+            fresh_session: false,
             path: fixed(format!("/lots/{l}/suppliers/new")),
             allowed: CURATORS,
             form: Box::new(|n, _| {
@@ -197,6 +207,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         Endpoint {
             pattern: "/suppliers/new",
             fresh_browser: false,
+            fresh_session: false,
             path: fixed("/suppliers/new"),
             allowed: SIGNED_IN,
             form: Box::new(|n, _| {
@@ -208,6 +219,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         Endpoint {
             pattern: "/suppliers/{id}/edit",
             fresh_browser: false,
+            fresh_session: false,
             path: fixed(format!("/suppliers/{s}/edit")),
             allowed: SUPPLIER_EDITORS,
             form: Box::new(|_, _| owned(supplier_form("Acme Digital Ltd", "01234567"))),
@@ -215,6 +227,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         Endpoint {
             pattern: "/suppliers/{id}/colleagues/new",
             fresh_browser: false,
+            fresh_session: false,
             path: fixed(format!("/suppliers/{s}/colleagues/new")),
             allowed: SUPPLIER_EDITORS,
             form: Box::new(|_, w| vec![("email".to_owned(), w.colleague.email.clone())]),
@@ -222,6 +235,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         Endpoint {
             pattern: "/suppliers/{id}/colleagues/{user}/remove",
             fresh_browser: false,
+            fresh_session: false,
             path: per_actor(
                 move |user| format!("/suppliers/{s}/colleagues/{user}/remove"),
                 ("editor", removable.editors.0),
@@ -234,6 +248,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         Endpoint {
             pattern: "/suppliers/{id}/offers/new",
             fresh_browser: false,
+            fresh_session: false,
             path: fixed(format!("/suppliers/{s}/offers/new")),
             allowed: SUPPLIER_EDITORS,
             form: Box::new(move |n, _| offer_form(&format!("Matrix offer {n}"), &l.to_string())),
@@ -241,6 +256,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         Endpoint {
             pattern: "/offers/{id}/edit",
             fresh_browser: false,
+            fresh_session: false,
             path: fixed(format!("/offers/{o}/edit")),
             allowed: SUPPLIER_EDITORS,
             form: Box::new(move |n, _| offer_form(&format!("Housing repairs {n}"), &l.to_string())),
@@ -248,6 +264,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         Endpoint {
             pattern: "/councils/{gss}/contracts/new",
             fresh_browser: false,
+            fresh_session: false,
             path: fixed(format!("/councils/{MANCHESTER}/contracts/new")),
             allowed: COUNCIL_BUYERS,
             form: Box::new(|n, _| {
@@ -258,6 +275,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         Endpoint {
             pattern: "/contracts/{id}/edit",
             fresh_browser: false,
+            fresh_session: false,
             path: fixed(format!("/contracts/{c}/edit")),
             allowed: COUNCIL_BUYERS,
             form: Box::new(|n, _| {
@@ -268,6 +286,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         Endpoint {
             pattern: "/admin/users/{id}/roles/new",
             fresh_browser: false,
+            fresh_session: false,
             path: fixed(format!(
                 "/admin/users/{}/roles/new",
                 world.colleague.user_id
@@ -278,6 +297,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         Endpoint {
             pattern: "/admin/users/{id}/roles/{membership}/remove",
             fresh_browser: false,
+            fresh_session: false,
             path: fixed(format!(
                 "/admin/users/{}/roles/{membership}/remove",
                 world.colleague.user_id
@@ -288,6 +308,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         Endpoint {
             pattern: "/admin/users/{id}/status",
             fresh_browser: false,
+            fresh_session: false,
             path: fixed(format!("/admin/users/{}/status", world.colleague.user_id)),
             allowed: ADMINS,
             form: Box::new(|_, _| owned(vec![("disabled", "yes")])),
@@ -296,6 +317,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
         Endpoint {
             pattern: "/sign-in",
             fresh_browser: true,
+            fresh_session: false,
             path: fixed("/sign-in"),
             allowed: EVERYONE,
             // Signs in to the account the sign-up row (the first) made in
@@ -310,12 +332,38 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
                 ]
             }),
         },
-        // Last: it ends each actor's session.
+        Endpoint {
+            pattern: "/account/password",
+            fresh_browser: false,
+            fresh_session: false,
+            path: fixed("/account/password"),
+            allowed: SIGNED_IN,
+            form: Box::new(|n, _| {
+                vec![
+                    ("current_password".to_owned(), ACTOR_PASSWORD.to_owned()),
+                    (
+                        "new_password".to_owned(),
+                        format!("matrix new password {n}"),
+                    ),
+                ]
+            }),
+        },
+        // It ends each actor's session.
         Endpoint {
             pattern: "/sign-out",
             fresh_browser: false,
+            fresh_session: false,
             path: fixed("/sign-out"),
             allowed: EVERYONE,
+            form: Box::new(|_, _| Vec::new()),
+        },
+        // Last: from a session of its own, as the main one has signed out.
+        Endpoint {
+            pattern: "/account/sign-out-everywhere",
+            fresh_browser: false,
+            fresh_session: true,
+            path: fixed("/account/sign-out-everywhere"),
+            allowed: SIGNED_IN,
             form: Box::new(|_, _| Vec::new()),
         },
     ]
@@ -410,7 +458,15 @@ async fn every_mutating_endpoint_checks_every_role_on_the_server() {
             let fields = (endpoint.form)(cell, &world);
             cell += 1;
             let before = world.app.snapshot().await;
-            let poster = if endpoint.fresh_browser { None } else { *actor };
+            let own_session = match (endpoint.fresh_session, actor) {
+                (true, Some(actor)) => Some(world.app.another_session(actor).await),
+                _ => None,
+            };
+            let poster = if endpoint.fresh_browser {
+                None
+            } else {
+                own_session.as_ref().or(*actor)
+            };
             let response = world
                 .app
                 .post_form(&(endpoint.path)(label), poster, &pairs(&fields))

@@ -130,6 +130,21 @@ pub async fn end<C: ConnectionTrait>(db: &C, token: &str) -> Result<(), sea_orm:
 }
 
 /// Ends every session of a user (password change, disabling an account).
+/// Ends every session of `user_id` but the one behind `keeping`.
+pub async fn end_all_except<C: ConnectionTrait>(
+    db: &C,
+    user_id: Uuid,
+    keeping: Option<&str>,
+) -> Result<(), sea_orm::DbErr> {
+    let mut delete =
+        user_session::Entity::delete_many().filter(user_session::Column::UserId.eq(user_id));
+    if let Some(token) = keeping {
+        delete = delete.filter(user_session::Column::Id.ne(token_id(token)));
+    }
+    delete.exec(db).await?;
+    Ok(())
+}
+
 pub async fn end_all_for<C: ConnectionTrait>(db: &C, user_id: Uuid) -> Result<(), sea_orm::DbErr> {
     user_session::Entity::delete_many()
         .filter(user_session::Column::UserId.eq(user_id))

@@ -16,7 +16,9 @@ use crate::server::changes::{self, Actor, Change};
 use crate::server::entities::{app_user, footprint, membership, organisation, supplier};
 use crate::server::form::{FormError, field_error};
 use crate::server::{AppState, internal_error};
-use crate::types::commands::{self, Command, NewAccount, SignIn, account as field};
+use crate::types::commands::{
+    self, Command, Confirmation, NewAccount, PasswordChange, SignIn, account as field,
+};
 use crate::types::validate::Input;
 use crate::types::{AppError, Grant, Role, Viewer};
 
@@ -172,6 +174,77 @@ pub async fn sign_in(
     let token = session::start(&txn, user.id).await?;
     txn.commit().await?;
     Ok(token)
+}
+
+/// Changes the viewer's password after checking the current one. Every
+/// other session of theirs ends (a browser someone else may be using);
+/// `keeping` — the session making the change — stays signed in.
+pub async fn change_password(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    keeping: Option<&str>,
+    change: PasswordChange,
+) -> Result<(), FormError> {
+    let viewer = viewer.ok_or(AppError::Unauthenticated)?;
+    if change.current.chars().count() > password::MAX_LENGTH {
+        return Err(field_error(field::CURRENT_PASSWORD, WRONG_CURRENT));
+    }
+    let user = app_user::Entity::find_by_id(viewer.user_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if let Err(problem) = password::check(&change.new, &user.email) {
+        return Err(field_error(field::NEW_PASSWORD, problem.message));
+    }
+    let stored = user.password_hash.clone();
+    let current = change.current.clone();
+    let matches = state
+        .hashing
+        .run(move || password::verify(&current, &stored))
+        .await?;
+    if !matches {
+        return Err(field_error(field::CURRENT_PASSWORD, WRONG_CURRENT));
+    }
+    let hash = hash_in(&state.hashing, change.new).await?;
+    let txn = state.db.begin().await?;
+    app_user::ActiveModel {
+        id: Set(user.id),
+        password_hash: Set(hash),
+        updated_at: Set(OffsetDateTime::now_utc()),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    session::end_all_except(&txn, user.id, keeping).await?;
+    changes::record(
+        &txn,
+        Actor::Person(user.id),
+        Change::new("account.password_changed", "app_user", user.id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+const WRONG_CURRENT: &str = "Your current password is not right";
+
+/// Ends every session of the viewer's, on every device, and records it.
+pub async fn sign_out_everywhere(
+    db: &DatabaseConnection,
+    viewer: Option<&Viewer>,
+    _: Confirmation,
+) -> Result<(), FormError> {
+    let viewer = viewer.ok_or(AppError::Unauthenticated)?;
+    let txn = db.begin().await?;
+    session::end_all_for(&txn, viewer.user_id).await?;
+    changes::record(
+        &txn,
+        Actor::Person(viewer.user_id),
+        Change::new("account.signed_out_everywhere", "app_user", viewer.user_id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// argon2id of a random string nobody knows; verified against when the email is unknown.

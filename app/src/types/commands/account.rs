@@ -11,6 +11,9 @@ pub const PASSWORD: &str = "password";
 /// Where to go after signing in (a local path; checked by the endpoint).
 pub const NEXT: &str = "next";
 
+pub const CURRENT_PASSWORD: &str = "current_password";
+pub const NEW_PASSWORD: &str = "new_password";
+
 pub const ROLE: &str = "role";
 pub const SCOPE: &str = "scope";
 /// `yes` to disable, `no` to re-enable.
@@ -18,12 +21,51 @@ pub const DISABLED: &str = "disabled";
 
 /// A password exactly as typed: spaces are allowed anywhere.
 fn password(input: &Input<'_>) -> String {
+    raw(input, PASSWORD)
+}
+
+/// The value of `name` exactly as typed (not trimmed).
+fn raw(input: &Input<'_>, name: &str) -> String {
     input
         .0
         .iter()
-        .find(|(n, _)| n == PASSWORD)
+        .find(|(n, _)| n == name)
         .map(|(_, v)| v.clone())
         .unwrap_or_default()
+}
+
+/// A signed-in person changing their password: the current one, to show it
+/// is them, and the new one (whose strength the accounts service checks).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+}
+
+impl std::fmt::Debug for PasswordChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordChange { .. }")
+    }
+}
+
+impl Command for PasswordChange {
+    fn parse(input: &Input<'_>) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let current = raw(input, CURRENT_PASSWORD);
+        if current.is_empty() {
+            errors.add(CURRENT_PASSWORD, "Enter your current password");
+        }
+        let new = raw(input, NEW_PASSWORD);
+        if new.is_empty() {
+            errors.add(NEW_PASSWORD, "Enter a new password");
+        } else if new == current {
+            errors.add(
+                NEW_PASSWORD,
+                "Enter a new password that is different from your current one",
+            );
+        }
+        finish(errors, Some(PasswordChange { current, new }))
+    }
 }
 
 /// A new account. The password's strength (length, deny-list) is checked by
