@@ -383,28 +383,6 @@ static ACTOR_PASSWORD_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::n
 /// The anonymous visitor's anti-forgery token (double-submit cookie).
 const ANONYMOUS_CSRF: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-/// Tables a form can change, with whether they have `updated_at`.
-const MUTABLE_TABLES: &[(&str, bool)] = &[
-    ("app_user", true),
-    ("membership", true),
-    ("user_session", false),
-    ("audit_event", false),
-    ("search_outbox", false),
-    ("supplier", true),
-    ("framework", true),
-    ("framework_eligibility", false),
-    ("lot", true),
-    ("lot_cpv", false),
-    ("lot_supplier", true),
-    ("offer", true),
-    ("offer_cpv", false),
-    ("offer_lot", false),
-    ("offer_footprint", false),
-    ("contract", true),
-    ("contract_supplier", false),
-    ("contract_cpv", false),
-];
-
 impl Actor {
     pub fn session(&self) -> &str {
         &self.session_token
@@ -540,31 +518,86 @@ impl TestApp {
             .await
     }
 
-    /// Row counts and latest `updated_at` of every table a form can change:
-    /// equal snapshots mean nothing was written.
-    pub async fn snapshot(&self) -> Vec<String> {
-        use sea_orm::{ConnectionTrait, Statement};
+    /// The full contents of every table in the schema (read from the
+    /// database itself, so a new table is included without a list to keep):
+    /// equal snapshots mean nothing at all was written.
+    pub async fn snapshot(&self) -> Snapshot {
+        use sea_orm::{ConnectionTrait, DbBackend, Statement};
         let backend = self.db.get_database_backend();
-        let mut out = Vec::new();
-        for (table, has_updated_at) in MUTABLE_TABLES {
-            let latest = if *has_updated_at {
-                "CAST(MAX(updated_at) AS TEXT)"
-            } else {
-                "CAST(NULL AS TEXT)"
+        let query = |sql: String| Statement::from_string(backend, sql);
+        let tables_sql = match backend {
+            DbBackend::Sqlite => "SELECT name AS t FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name".to_owned(),
+            _ => "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name".to_owned(),
+        };
+        let tables: Vec<String> = self
+            .db
+            .query_all_raw(query(tables_sql))
+            .await
+            .expect("list tables")
+            .into_iter()
+            .map(|row| row.try_get::<String>("", "t").expect("table name"))
+            .collect();
+        let mut contents = std::collections::BTreeMap::new();
+        for table in tables {
+            // Every row as text, in a fixed order, joined.
+            let sql = match backend {
+                DbBackend::Sqlite => {
+                    let columns: Vec<String> = self
+                        .db
+                        .query_all_raw(query(format!(
+                            "SELECT name AS c FROM pragma_table_info('{table}')"
+                        )))
+                        .await
+                        .expect("list columns")
+                        .into_iter()
+                        .map(|row| row.try_get::<String>("", "c").expect("column name"))
+                        .collect();
+                    let row_text = columns
+                        .iter()
+                        .map(|c| format!("quote(\"{c}\")"))
+                        .collect::<Vec<_>>()
+                        .join(" || ',' || ");
+                    format!(
+                        "SELECT COALESCE(group_concat(r, '|'), '') AS rows FROM (SELECT {row_text} AS r FROM \"{table}\" ORDER BY r)"
+                    )
+                }
+                _ => format!(
+                    "SELECT COALESCE(string_agg(t::text, '|' ORDER BY t::text), '') AS rows FROM \"{table}\" t"
+                ),
             };
-            let row = self
+            let rows: String = self
                 .db
-                .query_one_raw(Statement::from_string(
-                    backend,
-                    format!("SELECT COUNT(*) AS n, {latest} AS latest FROM {table}"),
-                ))
+                .query_one_raw(query(sql))
                 .await
                 .expect("snapshot query")
-                .expect("one row");
-            let count: i64 = row.try_get("", "n").expect("count");
-            let latest: Option<String> = row.try_get("", "latest").expect("latest");
-            out.push(format!("{table}: {count} rows, updated {latest:?}"));
+                .expect("one row")
+                .try_get("", "rows")
+                .expect("rows");
+            contents.insert(table, rows);
         }
-        out
+        Snapshot(contents)
+    }
+}
+
+/// Every table's full contents at one moment (see [`TestApp::snapshot`]).
+#[derive(PartialEq, Eq)]
+pub struct Snapshot(std::collections::BTreeMap<String, String>);
+
+impl std::fmt::Debug for Snapshot {
+    /// A line per table (its size and a digest), so a failed comparison
+    /// shows which tables changed without printing every row.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::hash::{Hash, Hasher};
+        for (table, rows) in &self.0 {
+            let mut digest = std::collections::hash_map::DefaultHasher::new();
+            rows.hash(&mut digest);
+            writeln!(
+                f,
+                "{table}: {} bytes, digest {:016x}",
+                rows.len(),
+                digest.finish()
+            )?;
+        }
+        Ok(())
     }
 }

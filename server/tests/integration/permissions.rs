@@ -79,6 +79,8 @@ pub(crate) struct Removable {
     pub lots: (Uuid, Uuid),
     /// Extra editors of the supplier: (the editor removes one, the admin the other).
     editors: (Uuid, Uuid),
+    /// Someone with an account and no role, for the admin to add as a colleague.
+    second_colleague: String,
 }
 
 /// Per actor: the allowed actors' own records, and `other` for everyone else.
@@ -102,6 +104,7 @@ fn per_actor(
 
 pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
     let membership = removable.membership;
+    let second_colleague = removable.second_colleague.clone();
     let (f, l, s, o, c) = (
         world.framework,
         world.lot,
@@ -230,7 +233,17 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             fresh_session: false,
             path: fixed(format!("/suppliers/{s}/colleagues/new")),
             allowed: SUPPLIER_EDITORS,
-            form: Box::new(|_, w| vec![("email".to_owned(), w.colleague.email.clone())]),
+            // The editor adds the colleague; the admin (the last column) adds
+            // someone else, as adding the same person twice changes nothing.
+            form: Box::new(move |n, w| {
+                let admin_column = n % EVERYONE.len() == EVERYONE.len() - 1;
+                let email = if admin_column {
+                    second_colleague.clone()
+                } else {
+                    w.colleague.email.clone()
+                };
+                vec![("email".to_owned(), email)]
+            }),
         },
         Endpoint {
             pattern: "/suppliers/{id}/colleagues/{user}/remove",
@@ -418,10 +431,12 @@ pub(crate) async fn removable(world: &World) -> Removable {
     let supplier_editor = Some((app::types::Role::SupplierEditor, Some(world.supplier)));
     let first_editor = world.app.actor("extra-editor-1", supplier_editor).await;
     let second_editor = world.app.actor("extra-editor-2", supplier_editor).await;
+    let second_colleague = world.app.actor("second-colleague", None).await.email;
     Removable {
         membership,
         lots: (lots[0], lots[1]),
         editors: (first_editor.user_id, second_editor.user_id),
+        second_colleague,
     }
 }
 
@@ -479,6 +494,30 @@ async fn every_mutating_endpoint_checks_every_role_on_the_server() {
                     "{context} should succeed:\n{}",
                     response.body
                 );
+                // A signed-in person's change happened and is on the record
+                // in their name (a sign-up's record names the new account).
+                if let Some(poster) = poster
+                    && endpoint.pattern != "/sign-up"
+                {
+                    assert_ne!(
+                        world.app.snapshot().await,
+                        before,
+                        "{context} changed nothing"
+                    );
+                    use app::server::entities::audit_event;
+                    use sea_orm::{EntityTrait, QueryOrder};
+                    let newest = audit_event::Entity::find()
+                        .order_by_desc(audit_event::Column::Id)
+                        .one(&world.app.db)
+                        .await
+                        .expect("audit query")
+                        .expect("an audit event");
+                    assert_eq!(
+                        newest.actor_user_id,
+                        Some(poster.user_id),
+                        "{context}: {newest:?}"
+                    );
+                }
             } else {
                 forbidden_cells += 1;
                 let expected = if actor.is_none() { 401 } else { 403 };
@@ -502,4 +541,30 @@ async fn every_mutating_endpoint_checks_every_role_on_the_server() {
         actors.len(),
         endpoints.len() * actors.len()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snapshot_sees_a_change_that_keeps_counts_and_timestamps() {
+    // What "the database is unchanged" rests on: a one-field edit that leaves
+    // every row count and updated_at as it was is still seen.
+    use sea_orm::{ConnectionTrait, Statement};
+    let world = World::build().await;
+    let before = world.app.snapshot().await;
+    assert_eq!(
+        world.app.snapshot().await,
+        before,
+        "two snapshots of the same data"
+    );
+    let backend = world.app.db.get_database_backend();
+    world
+        .app
+        .db
+        .execute_raw(Statement::from_string(
+            backend,
+            "UPDATE supplier SET description = 'quietly changed' WHERE name = 'Acme Digital Ltd'"
+                .to_owned(),
+        ))
+        .await
+        .expect("update");
+    assert_ne!(world.app.snapshot().await, before);
 }
