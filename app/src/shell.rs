@@ -10,14 +10,16 @@ use leptos_router::{
 
 use crate::components::layout::{Footer, Header, SkipLink};
 use crate::pages::{
-    account::{AccountPage, PasswordPage, SignInPage, SignUpPage, SignedOutPage},
+    account::{AccountPage, PasswordPage, SignInPage, SignOutPage, SignUpPage, SignedOutPage},
     admin::{AccountStatusPage, AuditLogPage, GrantRolePage, RemoveRolePage, UserPage, UsersPage},
     catalogue::{ContractPage, FrameworkPage, LotPage, OfferPage, SupplierPage},
     council::CouncilPage,
     councils::CouncilsPage,
     edit::{
-        ColleagueFormPage, ColleagueRemovePage, ContractFormPage, FrameworkFormPage, LotFormPage,
-        LotRemovePage, LotSupplierFormPage, OfferFormPage, SupplierFormPage,
+        AccessDecisionPage, AccessRequestPage, ColleagueFormPage, ColleagueRemovePage,
+        ContractFormPage, FrameworkFormPage, LotFormPage, LotRemovePage, LotSupplierFormPage,
+        MergeSupplierPage, OfferFormPage, SupplierFormPage, SupplierTrustPage,
+        TransferSupplierPage, VerifySupplierPage,
     },
     footprint::FootprintPage,
     footprints::FootprintsPage,
@@ -99,6 +101,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/suppliers/:id") view=SupplierPage ssr=SsrMode::Async />
                     <Route path=path!("/suppliers/:id/edit") view=|| view! { <SupplierFormPage editing=true /> } ssr=SsrMode::Async />
                     <Route path=path!("/suppliers/:id/colleagues/new") view=ColleagueFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/suppliers/:id/access") view=AccessRequestPage ssr=SsrMode::Async />
+                    <Route path=path!("/suppliers/:id/access/:request") view=AccessDecisionPage ssr=SsrMode::Async />
+                    <Route path=path!("/suppliers/:id/verify") view=VerifySupplierPage ssr=SsrMode::Async />
+                    <Route path=path!("/suppliers/:id/merge") view=MergeSupplierPage ssr=SsrMode::Async />
+                    <Route path=path!("/suppliers/:id/transfer") view=TransferSupplierPage ssr=SsrMode::Async />
                     <Route path=path!("/suppliers/:id/colleagues/:user/remove") view=ColleagueRemovePage ssr=SsrMode::Async />
                     <Route path=path!("/suppliers/:id/offers/new") view=|| view! { <OfferFormPage editing=false /> } ssr=SsrMode::Async />
                     <Route path=path!("/offers") view=OffersPage ssr=SsrMode::Async />
@@ -113,7 +120,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signed-out") view=SignedOutPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/sign-out") view=|| view! { <SignOutPage everywhere=false /> } ssr=SsrMode::Async />
+                    <Route path=path!("/account/sign-out-everywhere") view=|| view! { <SignOutPage everywhere=true /> } ssr=SsrMode::Async />
                     <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/suppliers") view=SupplierTrustPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users/:id") view=UserPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users/:id/roles/new") view=GrantRolePage ssr=SsrMode::Async />

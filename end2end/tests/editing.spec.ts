@@ -1,6 +1,6 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { PASSWORD, accounts } from "../global-setup";
-import { expectAccessible, runTag, settled, signIn, visit } from "./support";
+import { expectAccessible, jsEnabled, runTag, settled, signIn, visit } from "./support";
 
 // The coordinator's framework is the one the council buyer calls off, so the
 // journeys in this file run in order.
@@ -74,6 +74,7 @@ test("a coordinator creates a framework with two lots and adds suppliers", async
   await page.getByRole("button", { name: "Add framework" }).click();
 
   await expect(await heading(page)).toHaveText(`${reference(testInfo)}: Housing repairs and maintenance`);
+  const frameworkPage = page.url();
   await expect(page.getByText("Direct award, Further competition")).toBeVisible();
   await expect(page.getByText("0.5%")).toBeVisible();
   await expectAccessible(page, testInfo);
@@ -98,7 +99,11 @@ test("a coordinator creates a framework with two lots and adds suppliers", async
     await settled(page, testInfo);
     await page.getByRole("link", { name: "Add a supplier to this lot" }).click();
     await settled(page, testInfo);
-    await page.getByLabel("Supplier name").fill(name);
+    // Not listed yet: the search finds nothing, so the coordinator adds it.
+    await findSupplier(page, testInfo, name);
+    await expect(page.getByText(`No listed supplier matches ‘${name}’.`)).toBeVisible();
+    await page.getByLabel("A supplier not listed here").check();
+    await page.getByLabel("Name of the supplier not listed").fill(name);
     await page.getByLabel("Active").check();
     await page.getByRole("button", { name: "Add supplier" }).click();
     await expect(page.getByRole("link", { name, exact: true })).toBeVisible();
@@ -111,7 +116,7 @@ test("a coordinator creates a framework with two lots and adds suppliers", async
   await settled(page, testInfo);
   await page.getByRole("link", { name: `Change status of ${second}` }).click();
   await expect(await heading(page)).toHaveText("Change a supplier's status on this lot");
-  await expect(page.getByLabel("Supplier name")).toHaveValue(second);
+  await expect(page.getByText(`Supplier: ${second}`)).toBeVisible();
   await expect(page.getByLabel("Active")).toBeChecked();
   await settled(page, testInfo);
   await expectAccessible(page, testInfo);
@@ -119,7 +124,32 @@ test("a coordinator creates a framework with two lots and adds suppliers", async
   await page.getByRole("button", { name: "Save status" }).click();
   await expect(await heading(page)).toHaveText("Lot 1: Responsive repairs");
   await expect(page.getByRole("row", { name: new RegExp(second) })).toContainText("suspended");
+
+  // The first supplier goes on lot 2 too, picked from the search by id.
+  await page.goto(frameworkPage);
+  await page.getByRole("link", { name: "Planned maintenance" }).click();
+  await settled(page, testInfo);
+  await page.getByRole("link", { name: "Add a supplier to this lot" }).click();
+  await settled(page, testInfo);
+  await findSupplier(page, testInfo, supplierName(testInfo));
+  await expectAccessible(page, testInfo);
+  await page.getByLabel(supplierName(testInfo), { exact: true }).check();
+  await page.getByLabel("Active").check();
+  await page.getByRole("button", { name: "Add supplier" }).click();
+  await expect(await heading(page)).toHaveText("Lot 2: Planned maintenance");
+  await expect(page.getByRole("link", { name: supplierName(testInfo), exact: true })).toBeVisible();
 });
+
+/** Searches the supplier finder: with JavaScript the results follow in
+ *  place; without it the search is a plain GET that reloads the page. */
+async function findSupplier(page: Page, testInfo: TestInfo, text: string) {
+  await page.getByLabel("Find the supplier").fill(text);
+  await page.getByRole("button", { name: "Search", exact: true }).click();
+  if (!jsEnabled(testInfo)) {
+    await expect(page).toHaveURL(new RegExp(`supplier_q=${encodeURIComponent(text).replace(/%20/g, "\\+")}`));
+  }
+  await settled(page, testInfo);
+}
 
 test("a council buyer adds a contract as a call-off from that framework", async ({ page }, testInfo) => {
   await page.goto("/sign-in");
@@ -130,8 +160,10 @@ test("a council buyer adds a contract as a call-off from that framework", async 
   await settled(page, testInfo);
   await expectAccessible(page, testInfo);
 
+  // Search first (without JavaScript, searching reloads the page).
+  await findSupplier(page, testInfo, supplierName(testInfo));
+  await page.getByLabel(supplierName(testInfo), { exact: true }).check();
   await page.getByLabel("Title", { exact: true }).fill("Responsive repairs, north Manchester");
-  await page.getByLabel("Suppliers").fill(supplierName(testInfo));
   await page.getByLabel("What was bought (CPV codes)").fill("50700000");
   await page.getByLabel("Total value in pounds").fill("-5");
   await fillDate(page, "Start date", "1", "6", "2026");
@@ -141,7 +173,7 @@ test("a council buyer adds a contract as a call-off from that framework", async 
   await page.getByRole("button", { name: "Add contract" }).click();
   // A negative value is refused; everything typed is still there.
   await expect(page.getByRole("alert")).toContainText("Contract value must be £0 or more");
-  await expect(page.getByLabel("Suppliers")).toHaveValue(supplierName(testInfo));
+  await expect(page.getByLabel(supplierName(testInfo), { exact: true })).toBeChecked();
   await expectAccessible(page, testInfo);
 
   await settled(page, testInfo);

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_reference;
 mod m20261123_000002_catalogue;
 mod m20261123_000003_accounts;
+mod m20261201_000004_supplier_trust;
 mod support;
 
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_reference::Migration),
             Box::new(m20261123_000002_catalogue::Migration),
             Box::new(m20261123_000003_accounts::Migration),
+            Box::new(m20261201_000004_supplier_trust::Migration),
         ]
     }
 }

@@ -157,7 +157,42 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn serve(config: Config, db: sea_orm::DatabaseConnection) -> anyhow::Result<()> {
+/// The secret key kept in `data_dir/secret.key`, made (readable by the
+/// server's user only) on first start. `SECRET_KEY` takes precedence; with
+/// several servers behind one address, set it so they all agree.
+fn stored_secret_key(data_dir: &std::path::Path) -> anyhow::Result<String> {
+    use anyhow::Context;
+    let path = data_dir.join("secret.key");
+    if let Ok(key) = std::fs::read_to_string(&path) {
+        let key = key.trim().to_owned();
+        if key.chars().count() >= app::server::config::MIN_SECRET_KEY_CHARS {
+            return Ok(key);
+        }
+        anyhow::bail!(
+            "{} is too short: delete it to make a new one",
+            path.display()
+        );
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating {}", data_dir.display()))?;
+    let key = app::server::auth::session::new_token();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    use std::io::Write;
+    options
+        .open(&path)
+        .and_then(|mut file| file.write_all(key.as_bytes()))
+        .with_context(|| format!("writing {}", path.display()))?;
+    tracing::info!(path = %path.display(), "made a new secret key");
+    Ok(key)
+}
+
+async fn serve(mut config: Config, db: sea_orm::DatabaseConnection) -> anyhow::Result<()> {
+    if config.secret_key.is_none() {
+        config.secret_key = Some(stored_secret_key(&config.data_dir)?);
+    }
     db::migrate(&db).await?;
     if config.seed_on_start {
         let started = std::time::Instant::now();

@@ -10,13 +10,14 @@ use std::sync::OnceLock;
 use app::server::auth::session::{SESSION_COOKIE, secrets_match};
 use app::server::form::FormError;
 use app::server::services::{
-    accounts, colleagues, contracts, frameworks, lots, offers, suppliers, user_admin,
+    accounts, colleagues, contracts, frameworks, lots, offers, supplier_trust, suppliers,
+    user_admin,
 };
 use app::shell;
 use app::types::commands::{
-    AccountStatus, ColleagueInvite, Command, Confirmation, ContractDetails, FrameworkDetails,
-    LotDetails, LotPlace, NewAccount, OfferDetails, PasswordChange, RoleGrant, SignIn,
-    SupplierProfile,
+    AccessDecision, AccessRequest, AccountStatus, ColleagueInvite, Command, Confirmation,
+    ContractDetails, FrameworkDetails, LotDetails, LotPlace, NewAccount, OfferDetails,
+    PasswordChange, RoleGrant, SignIn, SupplierMerge, SupplierProfile, SupplierTransfer,
 };
 use app::types::validate::Input;
 use app::types::{AppError, FieldError, SubmittedForm, Visitor};
@@ -105,6 +106,11 @@ pub fn endpoints() -> Vec<FormEndpoint> {
         FormEndpoint::new("/suppliers/{id}/edit", edit_supplier),
         FormEndpoint::new("/suppliers/{id}/colleagues/new", add_colleague),
         FormEndpoint::new("/suppliers/{id}/colleagues/{user}/remove", remove_colleague),
+        FormEndpoint::new("/suppliers/{id}/access", request_access),
+        FormEndpoint::new("/suppliers/{id}/access/{request}", decide_access),
+        FormEndpoint::new("/suppliers/{id}/verify", verify_supplier),
+        FormEndpoint::new("/suppliers/{id}/merge", merge_supplier),
+        FormEndpoint::new("/suppliers/{id}/transfer", transfer_supplier),
         FormEndpoint::new("/suppliers/{id}/offers/new", create_offer),
         FormEndpoint::new("/offers/{id}/edit", edit_offer),
         FormEndpoint::new("/councils/{gss}/contracts/new", create_contract),
@@ -590,6 +596,41 @@ form_endpoint!(
     Confirmation,
     colleagues::remove,
     |(), ids| format!("/suppliers/{}", ids.0)
+);
+form_endpoint!(
+    request_access,
+    Uuid,
+    AccessRequest,
+    supplier_trust::request_access,
+    |(), id| format!("/suppliers/{id}?done=access-requested")
+);
+form_endpoint!(
+    decide_access,
+    (Uuid, Uuid),
+    AccessDecision,
+    supplier_trust::decide_access,
+    |(), ids| format!("/suppliers/{}?done=access-decided", ids.0)
+);
+form_endpoint!(
+    verify_supplier,
+    Uuid,
+    Confirmation,
+    supplier_trust::verify,
+    |(), id| format!("/suppliers/{id}?done=verified")
+);
+form_endpoint!(
+    merge_supplier,
+    Uuid,
+    SupplierMerge,
+    supplier_trust::merge,
+    |kept, _id| format!("/suppliers/{kept}?done=merged")
+);
+form_endpoint!(
+    transfer_supplier,
+    Uuid,
+    SupplierTransfer,
+    supplier_trust::transfer,
+    |(), id| format!("/suppliers/{id}?done=transferred")
 );
 form_endpoint!(
     create_offer,

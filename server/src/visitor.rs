@@ -82,15 +82,15 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         }
     }
     let visitor = visitor.unwrap_or_else(|| {
-        let csrf_token = cookie_value(&headers, &cookie_name(ANONYMOUS_CSRF_COOKIE, secure))
+        let nonce = cookie_value(&headers, &cookie_name(ANONYMOUS_CSRF_COOKIE, secure))
             .unwrap_or_else(|| {
-                let token = session::new_token();
-                set_cookies.push(set_cookie(ANONYMOUS_CSRF_COOKIE, &token, None, secure));
-                token
+                let nonce = session::new_token();
+                set_cookies.push(set_cookie(ANONYMOUS_CSRF_COOKIE, &nonce, None, secure));
+                nonce
             });
         Visitor {
             viewer: None,
-            csrf_token,
+            csrf_token: session::anonymous_csrf_token(&state.secret, &nonce),
         }
     });
     // Pages for a signed-in person (their name, their forms' tokens) and

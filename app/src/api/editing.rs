@@ -9,9 +9,48 @@ use uuid::Uuid;
 #[cfg(feature = "ssr")]
 use super::support;
 use crate::types::{
-    AppError, ContractFormHeading, FormPage, FrameworkFormOptions, LotHeading, OfferFormOptions,
-    SupplierFormOptions,
+    AccessRequestItem, AppError, ContractFormHeading, FormPage, FrameworkFormOptions, LotHeading,
+    OfferFormOptions, SupplierChoiceItem, SupplierClaim, SupplierFormOptions,
+    SupplierTrustOverview, WithFinder,
 };
+
+/// The page's data with a supplier finder: what `query` matches, and the
+/// records the form's values already pick.
+#[cfg(feature = "ssr")]
+async fn with_finder<T>(
+    page: FormPage<T>,
+    query: Option<String>,
+) -> Result<FormPage<WithFinder<T>>, AppError> {
+    use crate::types::commands::supplier as field;
+    let state = super::state()?;
+    let picked: Vec<Uuid> = page
+        .form
+        .values_of(field::PICK)
+        .filter_map(|v| Uuid::parse_str(v).ok())
+        .collect();
+    let finder = crate::server::services::supplier_identity::finder(
+        &state.db,
+        query.as_deref().unwrap_or_default(),
+        &picked,
+    )
+    .await?;
+    Ok(FormPage {
+        csrf_token: page.csrf_token,
+        form: page.form,
+        data: WithFinder {
+            data: page.data,
+            finder,
+        },
+    })
+}
+
+/// Trusted supplier records matching `query`, for a finder's live results
+/// (the same list its plain GET search shows). Supplier records are public.
+#[server(endpoint = "suppliers/find", input = GetUrl)]
+pub async fn find_suppliers(query: String) -> Result<Vec<SupplierChoiceItem>, AppError> {
+    let state = super::state()?;
+    Ok(crate::server::services::supplier_identity::search(&state.db, &query).await?)
+}
 
 #[server(endpoint = "frameworks/form", input = GetUrl)]
 pub async fn framework_form(id: Option<Uuid>) -> Result<FormPage<FrameworkFormOptions>, AppError> {
@@ -92,7 +131,8 @@ async fn lot_heading(lot_id: Uuid) -> Result<LotHeading, AppError> {
 pub async fn lot_supplier_form(
     lot_id: Uuid,
     supplier: Option<Uuid>,
-) -> Result<FormPage<LotHeading>, AppError> {
+    query: Option<String>,
+) -> Result<FormPage<WithFinder<LotHeading>>, AppError> {
     let heading = lot_heading(lot_id).await?;
     let initial = match supplier {
         Some(supplier) => {
@@ -106,7 +146,7 @@ pub async fn lot_supplier_form(
                 .to_owned(),
         )],
     };
-    support::form_page(initial, heading)
+    with_finder(support::form_page(initial, heading)?, query).await
 }
 
 /// The confirmation page before removing a lot.
@@ -194,6 +234,15 @@ pub async fn offer_form(
 pub async fn contract_form(
     gss: Option<String>,
     contract_id: Option<Uuid>,
+    query: Option<String>,
+) -> Result<FormPage<WithFinder<ContractFormHeading>>, AppError> {
+    with_finder(contract_form_page(gss, contract_id).await?, query).await
+}
+
+#[cfg(feature = "ssr")]
+async fn contract_form_page(
+    gss: Option<String>,
+    contract_id: Option<Uuid>,
 ) -> Result<FormPage<ContractFormHeading>, AppError> {
     use crate::server::services::contracts;
     let state = super::state()?;
@@ -225,4 +274,58 @@ pub async fn contract_form(
         }
         (None, None) => Err(AppError::NotFound("Council".into())),
     }
+}
+
+/// Ask to edit a supplier: its name as the heading.
+#[server(endpoint = "suppliers/access-form", input = GetUrl)]
+pub async fn access_request_form(id: Uuid) -> Result<FormPage<String>, AppError> {
+    let state = super::state()?;
+    let name = crate::server::services::supplier_trust::access_heading(
+        &state.db,
+        support::viewer().as_ref(),
+        id,
+    )
+    .await?;
+    support::form_page(Vec::new(), name)
+}
+
+/// Decide a request to edit a supplier.
+#[server(endpoint = "suppliers/access-decision-form", input = GetUrl)]
+pub async fn access_decision_form(
+    id: Uuid,
+    request: Uuid,
+) -> Result<FormPage<AccessRequestItem>, AppError> {
+    let state = super::state()?;
+    let item = crate::server::services::supplier_trust::access_request(
+        &state.db,
+        support::viewer().as_ref(),
+        (id, request),
+    )
+    .await?;
+    support::form_page(Vec::new(), item)
+}
+
+/// Verify, merge or hand over a supplier record (platform admins), with a
+/// finder for the record a merge keeps.
+#[server(endpoint = "suppliers/curation-form", input = GetUrl)]
+pub async fn curation_form(
+    id: Uuid,
+    query: Option<String>,
+) -> Result<FormPage<WithFinder<SupplierClaim>>, AppError> {
+    use crate::server::services::supplier_trust;
+    let state = super::state()?;
+    let claim = supplier_trust::for_curation(&state.db, support::viewer().as_ref(), id).await?;
+    let mut page = with_finder(support::form_page(Vec::new(), claim)?, query.clone()).await?;
+    // A record cannot be merged into itself.
+    page.data.finder.results =
+        supplier_trust::merge_candidates(&state.db, id, query.as_deref().unwrap_or_default())
+            .await?;
+    Ok(page)
+}
+
+/// Claims waiting to be verified and requests waiting for a decision.
+#[server(endpoint = "admin/suppliers", input = GetUrl)]
+pub async fn supplier_trust_queue() -> Result<SupplierTrustOverview, AppError> {
+    let state = super::state()?;
+    crate::server::services::supplier_trust::overview(&state.db, support::viewer().as_ref()).await
 }

@@ -109,3 +109,19 @@ where
         </Transition>
     }
 }
+
+/// GOV.UK's green "Success" banner, shown after a change redirects back.
+#[component]
+pub fn SuccessBanner(message: &'static str) -> impl IntoView {
+    view! {
+        <div class="govuk-notification-banner govuk-notification-banner--success" role="alert"
+            aria-labelledby="govuk-notification-banner-title" data-module="govuk-notification-banner">
+            <div class="govuk-notification-banner__header">
+                <h2 class="govuk-notification-banner__title" id="govuk-notification-banner-title">"Success"</h2>
+            </div>
+            <div class="govuk-notification-banner__content">
+                <p class="govuk-notification-banner__heading">{message}</p>
+            </div>
+        </div>
+    }
+}

@@ -137,15 +137,7 @@ pub fn AccountPage() -> impl IntoView {
                 None => view! { <crate::components::status::ErrorView error=crate::types::AppError::Unauthenticated /> }.into_any(),
                 Some(viewer) => {
                     let banner = password_changed().then(|| view! {
-                        <div class="govuk-notification-banner govuk-notification-banner--success" role="alert"
-                            aria-labelledby="govuk-notification-banner-title" data-module="govuk-notification-banner">
-                            <div class="govuk-notification-banner__header">
-                                <h2 class="govuk-notification-banner__title" id="govuk-notification-banner-title">"Success"</h2>
-                            </div>
-                            <div class="govuk-notification-banner__content">
-                                <p class="govuk-notification-banner__heading">"Your password has been changed. Your other devices have been signed out."</p>
-                            </div>
-                        </div>
+                        <crate::components::status::SuccessBanner message="Your password has been changed. Your other devices have been signed out." />
                     });
                     let is_admin = viewer.has_role(Role::PlatformAdmin);
                     let may_curate = is_admin || viewer.has_role(Role::FootprintCoordinator);
@@ -203,6 +195,7 @@ pub fn AccountPage() -> impl IntoView {
                         {is_admin.then(|| view! {
                             <ul class="govuk-list">
                                 <li><a class="govuk-link" href="/admin/users">"Manage users and roles"</a></li>
+                                <li><a class="govuk-link" href="/admin/suppliers">"Check supplier registrations and requests for access"</a></li>
                                 <li><a class="govuk-link" href="/admin/audit">"Read the audit log"</a></li>
                             </ul>
                         })}
@@ -241,6 +234,37 @@ pub fn PasswordPage() -> impl IntoView {
                         </crate::components::forms::FormFrame>
                     }.into_any()
                 }
+            })}
+        </Main>
+    }
+}
+
+/// `/sign-out` and `/account/sign-out-everywhere` as pages: where a sign-out
+/// whose form had expired (or a bookmarked URL) lands, with a button that
+/// does it.
+#[component]
+pub fn SignOutPage(everywhere: bool) -> impl IntoView {
+    let page = Resource::new(|| (), |_| account_form());
+    view! {
+        <Main>
+            {loaded(page, "Loading…", move |page: FormPage<Option<Viewer>>| match page.data {
+                None => view! {
+                    <leptos_meta::Title text="You are signed out" />
+                    <h1 class="govuk-heading-l">"You are signed out"</h1>
+                    <p class="govuk-body"><a class="govuk-link" href="/sign-in">"Sign in"</a></p>
+                }.into_any(),
+                Some(_) => view! {
+                    <crate::components::forms::Confirmation
+                        question=if everywhere { "Sign out everywhere?".to_owned() } else { "Sign out?".to_owned() }
+                        caption="Your account".to_owned()
+                        explanation=if everywhere { "Every device you are signed in on, this one too, is signed out." } else { "You are signed out on this device." }
+                        button=if everywhere { "Sign out everywhere" } else { "Sign out" }
+                        cancel="/account".to_owned()
+                        csrf_token=page.csrf_token
+                        errors=page.form.errors
+                        warning=false
+                    />
+                }.into_any(),
             })}
         </Main>
     }

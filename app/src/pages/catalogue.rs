@@ -8,7 +8,7 @@ use crate::api::catalogue::{get_contract, get_framework, get_lot, get_offer, get
 use crate::components::layout::{Breadcrumbs, Main};
 use crate::components::pagination::Pagination;
 use crate::components::status::loaded;
-use crate::types::commands::{ContractSource, OfferStatus};
+use crate::types::commands::{ContractSource, OfferStatus, Verification};
 use crate::types::{
     AppError, ContractDetail, ContractSummary, FrameworkDetail, FrameworkSummary, LotDetail,
     OfferDetail, SupplierDetail, format_basis_points, format_date, format_pounds,
@@ -278,8 +278,25 @@ pub fn SupplierPage() -> impl IntoView {
     view! { {loaded(supplier, "Loading supplier…", |detail| view! { <SupplierDetailView detail /> })} }
 }
 
+/// What the supplier page's `?done=` says after a change redirected to it.
+fn supplier_change_done(done: Option<String>) -> Option<&'static str> {
+    Some(match done?.as_str() {
+        "access-requested" => {
+            "Your request has been sent. You can edit this supplier once it is granted."
+        }
+        "access-decided" => "Your decision has been saved.",
+        "verified" => "This supplier is now verified.",
+        "merged" => "The duplicate record has been merged into this one.",
+        "transferred" => "This supplier has been handed over.",
+        _ => return None,
+    })
+}
+
 #[component]
 fn SupplierDetailView(detail: SupplierDetail) -> impl IntoView {
+    let done = supplier_change_done(
+        leptos_router::hooks::use_query_map().with_untracked(|q| q.get("done")),
+    );
     let count = detail.places.len();
     let supplier_id = detail.id;
     let offers: Vec<_> = detail
@@ -319,12 +336,27 @@ fn SupplierDetailView(detail: SupplierDetail) -> impl IntoView {
         <Title text=detail.name.clone() />
         <Breadcrumbs trail=vec![("Home".into(), "/".into()), ("Frameworks".into(), "/frameworks".into())] />
         <Main>
+            {done.map(|message| view! { <crate::components::status::SuccessBanner message /> })}
             <span class="govuk-caption-l">"Supplier"</span>
             <h1 class="govuk-heading-xl">{detail.name.clone()}</h1>
             {detail.is_demo.then(|| view! { <DemoNotice /> })}
+            {(detail.verification == Verification::Unverified.as_str()).then(|| view! {
+                <div class="govuk-warning-text">
+                    <span class="govuk-warning-text__icon" aria-hidden="true">"!"</span>
+                    <strong class="govuk-warning-text__text">
+                        <span class="govuk-visually-hidden">"Warning"</span>
+                        "Registered by its editors and not yet verified by Procurement Commons. Check who you are dealing with."
+                    </strong>
+                </div>
+            })}
             {detail.description.clone().map(|d| view! { <p class="govuk-body">{d}</p> })}
             <dl class="govuk-summary-list">
-                {summary_row("Companies House number", detail.companies_house_number.clone().unwrap_or_else(|| "Not recorded".into()))}
+                {summary_row("Record", Verification::parse(&detail.verification).map(Verification::label).unwrap_or("Unknown").to_owned())}
+                {match (&detail.companies_house_number, &detail.claimed_companies_house_number) {
+                    (Some(number), _) => summary_row("Companies House number", number.clone()),
+                    (None, Some(claimed)) => summary_row("Companies House number", format!("{claimed} (claimed, not verified)")),
+                    (None, None) => summary_row("Companies House number", "Not recorded".into()),
+                }}
                 {summary_row("VAT number", detail.vat_number.clone().unwrap_or_else(|| "Not recorded".into()))}
                 {summary_row("Small or medium-sized enterprise (SME)", if detail.is_sme { "Yes" } else { "Not recorded" }.to_owned())}
                 {summary_row("Voluntary, community or social enterprise (VCSE)", if detail.is_vcse { "Yes" } else { "Not recorded" }.to_owned())}
@@ -342,6 +374,38 @@ fn SupplierDetailView(detail: SupplierDetail) -> impl IntoView {
                     <li><a class="govuk-link" href=format!("/suppliers/{supplier_id}/offers/new")>"Add an offer"</a></li>
                     <li><a class="govuk-link" href=format!("/suppliers/{supplier_id}/colleagues/new")>"Add a colleague"</a></li>
                 </ul>
+            })}
+            {detail.may_request_access.then(|| view! {
+                <p class="govuk-body">
+                    "Work for this organisation? "
+                    <a class="govuk-link" href=format!("/suppliers/{supplier_id}/access")>"Ask to edit this supplier"</a>
+                </p>
+            })}
+            {detail.may_curate.then(|| view! {
+                <h2 class="govuk-heading-m">"Administration"</h2>
+                <ul class="govuk-list">
+                    {(detail.verification == Verification::Unverified.as_str()).then(|| view! {
+                        <li><a class="govuk-link" href=format!("/suppliers/{supplier_id}/verify")>"Verify this supplier"</a></li>
+                    })}
+                    <li><a class="govuk-link" href=format!("/suppliers/{supplier_id}/merge")>"Merge into another record"</a></li>
+                    <li><a class="govuk-link" href=format!("/suppliers/{supplier_id}/transfer")>"Hand this record to someone else"</a></li>
+                </ul>
+            })}
+            {(!detail.access_requests.is_empty()).then(|| view! {
+                <h2 class="govuk-heading-m">"Requests to edit this organisation"</h2>
+                <dl class="govuk-summary-list">
+                    {detail.access_requests.iter().map(|r| view! {
+                        <div class="govuk-summary-list__row">
+                            <dt class="govuk-summary-list__key govuk-!-font-weight-regular">{r.person.clone()}</dt>
+                            <dd class="govuk-summary-list__value">{r.message.clone()}</dd>
+                            <dd class="govuk-summary-list__actions">
+                                <a class="govuk-link" href=format!("/suppliers/{supplier_id}/access/{}", r.id)>
+                                    "Decide"<span class="govuk-visually-hidden">{format!(" on {}", r.person)}</span>
+                                </a>
+                            </dd>
+                        </div>
+                    }).collect_view()}
+                </dl>
             })}
             {(!detail.editors.is_empty()).then(|| view! {
                 <h2 class="govuk-heading-m">"People who edit this organisation"</h2>

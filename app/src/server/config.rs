@@ -21,7 +21,14 @@ pub struct Config {
     /// client's address (`X-Forwarded-For`); 0 trusts none and uses the
     /// connection's own address.
     pub trusted_proxies: usize,
+    /// `SECRET_KEY`: what anonymous visitors' anti-forgery tokens are bound
+    /// to. When unset, `serve` keeps one in `data_dir/secret.key` (made on
+    /// first start), so tokens survive restarts.
+    pub secret_key: Option<String>,
 }
+
+/// The shortest `SECRET_KEY` accepted (characters; 64 hex digits is 256 bits).
+pub const MIN_SECRET_KEY_CHARS: usize = 32;
 
 impl Config {
     pub fn from_env() -> Result<Self, String> {
@@ -78,7 +85,16 @@ impl Config {
                     format!("TRUSTED_PROXIES must be a whole number from 0 to 10 (got {v:?})")
                 })?,
         };
+        let secret_key = match lookup("SECRET_KEY").filter(|v| !v.trim().is_empty()) {
+            Some(key) if key.trim().chars().count() < MIN_SECRET_KEY_CHARS => {
+                return Err(format!(
+                    "SECRET_KEY must be at least {MIN_SECRET_KEY_CHARS} characters (for example 64 random hex digits)"
+                ));
+            }
+            key => key.map(|k| k.trim().to_owned()),
+        };
         Ok(Self {
+            secret_key,
             trusted_proxies,
             database_url,
             data_dir,
@@ -143,6 +159,16 @@ mod tests {
             config(&[("DB_MAX_CONNECTIONS", "0")])
                 .unwrap_err()
                 .contains("DB_MAX_CONNECTIONS")
+        );
+        assert!(
+            config(&[("SECRET_KEY", "short")])
+                .unwrap_err()
+                .contains("SECRET_KEY must be at least 32 characters")
+        );
+        let key = "k".repeat(40);
+        assert_eq!(
+            config(&[("SECRET_KEY", key.as_str())]).unwrap().secret_key,
+            Some(key.clone())
         );
     }
 }

@@ -14,12 +14,21 @@ pub struct AppState {
     pub sign_in_limiter: Arc<SignInLimiter>,
     /// Where password hashes are computed, one per core at a time.
     pub hashing: Arc<HashingPool>,
+    /// The key anonymous anti-forgery tokens are bound to (`SECRET_KEY`).
+    pub secret: Arc<Vec<u8>>,
 }
 
 impl AppState {
+    /// Without `SECRET_KEY` the key is random for this process (tests, one-off
+    /// commands); `serve` fills it in from the data directory first.
     pub fn new(db: DatabaseConnection, config: Config) -> Self {
+        let secret = match &config.secret_key {
+            Some(key) => key.as_bytes().to_vec(),
+            None => crate::server::auth::session::new_token().into_bytes(),
+        };
         Self {
             db,
+            secret: Arc::new(secret),
             config: Arc::new(config),
             sign_in_limiter: Arc::new(SignInLimiter::default()),
             hashing: Arc::new(HashingPool::for_this_machine()),

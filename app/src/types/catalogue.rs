@@ -181,6 +181,46 @@ pub struct SupplierDetail {
     pub editors: Vec<(Uuid, String)>,
     /// Contracts awarded to this supplier.
     pub contracts: Vec<ContractSummary>,
+    /// `Verification` as text: listed, unverified or verified.
+    pub verification: String,
+    /// The number an unverified registrant claims (shown as claimed).
+    pub claimed_companies_house_number: Option<String>,
+    /// A signed-in viewer who does not edit it may ask to.
+    pub may_request_access: bool,
+    /// The viewer is a platform admin (verify, merge, hand over).
+    pub may_curate: bool,
+    /// Requests to edit it nobody has decided; for its editors and admins.
+    pub access_requests: Vec<AccessRequestItem>,
+}
+
+/// Someone's request to edit a supplier record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessRequestItem {
+    pub id: Uuid,
+    pub supplier_id: Uuid,
+    pub supplier_name: String,
+    /// "Name (email)".
+    pub person: String,
+    pub message: String,
+    pub asked_on: String,
+}
+
+/// A supplier record as an admin curating it sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupplierClaim {
+    pub supplier: crate::types::SupplierChoiceItem,
+    pub claimed_companies_house_number: Option<String>,
+    pub verification: String,
+    /// "Name (email)" of each editor.
+    pub editors: Vec<String>,
+    pub registered_on: String,
+}
+
+/// The admin's supplier page: claims to verify, requests to decide.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupplierTrustOverview {
+    pub claims: Vec<SupplierClaim>,
+    pub requests: Vec<AccessRequestItem>,
 }
 
 /// An awarded contract in a list.

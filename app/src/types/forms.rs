@@ -1,6 +1,7 @@
 //! What a form page needs to show a failed submission again: the values the
 //! person entered and an error per field, in the order of the form.
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use super::{AppError, FieldError};
 
@@ -62,6 +63,76 @@ impl FieldErrors {
     pub fn has(&self, field: &str) -> bool {
         self.0.iter().any(|e| e.field == field)
     }
+
+    /// The message for `field`, if it has one.
+    pub fn message(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}
+
+/// A supplier record as a finder lists it, to be picked by id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupplierChoiceItem {
+    pub id: Uuid,
+    pub name: String,
+    pub companies_house_number: Option<String>,
+    pub region: Option<String>,
+    /// Checked by a platform admin (otherwise listed by a curator or buyer).
+    pub verified: bool,
+}
+
+impl SupplierChoiceItem {
+    /// "Acme Ltd (Companies House 01234567, North West)".
+    pub fn label(&self) -> String {
+        let details: Vec<String> = [
+            self.companies_house_number
+                .as_ref()
+                .map(|n| format!("Companies House {n}")),
+            self.region.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if details.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{} ({})", self.name, details.join(", "))
+        }
+    }
+}
+
+/// What a supplier finder shows: the search typed (a GET parameter), the
+/// trusted records it matched, and the records already picked (kept in view
+/// whatever the search).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupplierFinder {
+    pub query: String,
+    pub results: Vec<SupplierChoiceItem>,
+    pub picked: Vec<SupplierChoiceItem>,
+}
+
+impl SupplierFinder {
+    /// The picked records, then the matches not already picked.
+    pub fn choices(&self) -> Vec<SupplierChoiceItem> {
+        let mut all = self.picked.clone();
+        all.extend(
+            self.results
+                .iter()
+                .filter(|r| !self.picked.iter().any(|p| p.id == r.id))
+                .cloned(),
+        );
+        all
+    }
+}
+
+/// A form page's own data plus its supplier finder.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WithFinder<T> {
+    pub data: T,
+    pub finder: SupplierFinder,
 }
 
 /// One choice in a select, radios or checkboxes.

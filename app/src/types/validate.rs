@@ -277,32 +277,42 @@ pub fn url(
 
 /// A Companies House number: 8 characters, digits or a two-letter prefix
 /// (SC, NI, OC…) and six digits. Shorter all-digit numbers are zero-padded.
-pub fn companies_house_number(
-    errors: &mut FieldErrors,
-    field: &str,
-    value: &str,
-) -> Option<String> {
+/// A Companies House number in its stored form (8 characters, digits padded
+/// with leading zeros, prefix letters upper case), or `None` if `value` is
+/// not one.
+pub fn normalise_companies_house_number(value: &str) -> Option<String> {
     let value = value.trim().to_uppercase().replace(' ', "");
-    if value.is_empty() {
-        return None;
-    }
-    let padded = if value.len() < 8 && value.bytes().all(|b| b.is_ascii_digit()) {
-        format!("{value:0>8}")
-    } else {
-        value
-    };
+    let padded =
+        if !value.is_empty() && value.len() < 8 && value.bytes().all(|b| b.is_ascii_digit()) {
+            format!("{value:0>8}")
+        } else {
+            value
+        };
     let bytes = padded.as_bytes();
     let ok = bytes.len() == 8
         && (bytes.iter().all(u8::is_ascii_digit)
             || (bytes[..2].iter().all(u8::is_ascii_uppercase)
                 && bytes[2..].iter().all(u8::is_ascii_digit)));
-    if !ok {
+    ok.then_some(padded)
+}
+
+pub fn companies_house_number(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+) -> Option<String> {
+    if value.trim().is_empty() {
+        return None;
+    }
+    let normalised = normalise_companies_house_number(value);
+    if normalised.is_none() {
         errors.add(
             field,
             "Enter a Companies House number in the correct format, like 01234567 or SC123456",
         );
     }
-    Some(padded)
+    // The entered text, when wrong, so the form can show it again.
+    Some(normalised.unwrap_or_else(|| value.trim().to_uppercase().replace(' ', "")))
 }
 
 /// CPV codes typed as "72000000", "72000000-5" or a list separated by

@@ -130,19 +130,19 @@ async fn behind_a_trusted_tls_proxy_cookies_are_host_only_and_secure_with_hsts()
     );
     // Signing in over TLS sets the host-only session cookie, which is read back.
     assert_eq!(sign_up(&app, "tls@example.gov.uk").await.status, 303);
-    let token = cookie
+    let nonce = cookie
         .trim_start_matches("__Host-pc_csrf=")
         .split(';')
         .next()
         .unwrap();
     let mut body = form_urlencoded::Serializer::new(String::new());
-    body.append_pair("csrf_token", token);
+    body.append_pair("csrf_token", &response.csrf_field());
     body.append_pair("email", "tls@example.gov.uk");
     body.append_pair("password", PASSWORD);
     let signed_in = app
         .post_raw_with(
             "/sign-in",
-            &format!("__Host-pc_csrf={token}"),
+            &format!("__Host-pc_csrf={nonce}"),
             body.finish(),
             &[("x-forwarded-proto", "https")],
         )
@@ -166,6 +166,70 @@ async fn without_a_trusted_proxy_a_claimed_tls_connection_is_not_believed() {
         "{cookie}"
     );
     assert_eq!(response.header("strict-transport-security"), None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_anonymous_token_must_be_the_one_the_server_bound_to_the_cookie() {
+    let app = TestApp::new().await;
+    let page = sign_in_page(&app, "http").await;
+    let nonce = page
+        .header("set-cookie")
+        .expect("anti-forgery cookie")
+        .trim_start_matches("pc_csrf=")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let token = page.csrf_field();
+    // The token is derived from the cookie, not a copy of it.
+    assert_ne!(token, nonce);
+    for path in ["/sign-up", "/sign-in"] {
+        let before = app.snapshot().await;
+        for (cookie, sent) in [
+            // A planted cookie with its own value as the token (plain double submit).
+            (
+                "planted-nonce-value-0123456789abcdef".to_owned(),
+                "planted-nonce-value-0123456789abcdef".to_owned(),
+            ),
+            // The real cookie with its own value as the token.
+            (nonce.clone(), nonce.clone()),
+            // A real token with someone else's cookie.
+            (
+                "another-visitors-nonce-0123456789abcd".to_owned(),
+                token.clone(),
+            ),
+        ] {
+            let mut body = form_urlencoded::Serializer::new(String::new());
+            body.append_pair("csrf_token", &sent);
+            body.append_pair("display_name", "Forged Person");
+            body.append_pair("email", "forged@example.gov.uk");
+            body.append_pair("password", PASSWORD);
+            let response = app
+                .post_raw(path, &format!("pc_csrf={cookie}"), body.finish())
+                .await;
+            assert_eq!(
+                response.status, 403,
+                "{path} with a forged token: {}",
+                response.body
+            );
+            response.assert_contains("This form had expired");
+        }
+        assert_eq!(
+            app.snapshot().await,
+            before,
+            "{path} wrote with a forged token"
+        );
+    }
+    // The token the page gave, with its cookie, works.
+    let mut body = form_urlencoded::Serializer::new(String::new());
+    body.append_pair("csrf_token", &token);
+    body.append_pair("display_name", "Real Person");
+    body.append_pair("email", "real@example.gov.uk");
+    body.append_pair("password", PASSWORD);
+    let response = app
+        .post_raw("/sign-up", &format!("pc_csrf={nonce}"), body.finish())
+        .await;
+    assert_eq!(response.status, 303, "{}", response.body);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -242,6 +242,7 @@ async fn suppliers_list_searches_by_name_and_filters_to_smes() {
             &format!("/lots/{}/suppliers/new", world.lot),
             Some(&world.admin),
             &[
+                ("supplier_id", "new"),
                 ("supplier_name", "Big Integrator plc"),
                 ("status", "active"),
             ],

@@ -104,6 +104,8 @@ async fn every_write_path_records_one_audit_event_and_its_search_documents() {
                     upsert("lot", Id::Known(l)),
                     upsert("framework", Id::Known(f)),
                     upsert("supplier", Id::Known(s)),
+                    upsert("supplier", Id::Known(removable.listed)),
+                    upsert("supplier", Id::Known(removable.duplicate)),
                     upsert("offer", Id::Known(o)),
                 ],
             ),
@@ -151,6 +153,39 @@ async fn every_write_path_records_one_audit_event_and_its_search_documents() {
         (
             "/suppliers/{id}/colleagues/{user}/remove",
             ("membership.removed", no_documents()),
+        ),
+        (
+            "/suppliers/{id}/access",
+            ("supplier_access.requested", no_documents()),
+        ),
+        (
+            "/suppliers/{id}/access/{request}",
+            // The fixture's supplier is verified already: nothing to re-index.
+            ("supplier_access.granted", no_documents()),
+        ),
+        (
+            "/suppliers/{id}/verify",
+            (
+                "supplier.verified",
+                vec![upsert("supplier", Id::Known(removable.claim))],
+            ),
+        ),
+        (
+            "/suppliers/{id}/merge",
+            (
+                "supplier.merged",
+                vec![
+                    ("supplier", Id::Known(removable.duplicate), Op::Delete),
+                    upsert("supplier", Id::Known(s)),
+                    upsert("lot", Id::Known(l)),
+                    upsert("offer", Id::Known(o)),
+                    upsert("contract", Id::Known(c)),
+                ],
+            ),
+        ),
+        (
+            "/suppliers/{id}/transfer",
+            ("supplier.transferred", no_documents()),
         ),
         (
             "/suppliers/{id}/offers/new",

@@ -77,15 +77,20 @@ async fn coordinators_change_a_lot_and_a_suppliers_status_on_it() {
         .await;
     assert_eq!(status_form.status, 200);
     status_form.assert_contains("Change a supplier");
-    status_form.assert_contains(r#"value="Acme Digital Ltd""#);
-    status_form.assert_contains(r#"value="01234567""#);
+    // The supplier is fixed: named, and carried as its id.
+    status_form
+        .assert_text_contains("Supplier: Acme Digital Ltd (Companies House 01234567, North West)");
+    status_form.assert_contains(&format!(
+        r#"type="hidden" name="supplier_id" value="{}""#,
+        world.supplier
+    ));
+    status_form.assert_lacks(r#"name="supplier_q""#);
     let response = app
         .post_form(
             &format!("/lots/{}/suppliers/new", world.lot),
             Some(&world.coordinator),
             &[
-                ("supplier_name", "Acme Digital Ltd"),
-                ("companies_house_number", "01234567"),
+                ("supplier_id", &world.supplier.to_string()),
                 ("status", "suspended"),
             ],
         )
@@ -142,8 +147,7 @@ async fn a_lot_is_removed_with_its_places_unless_contracts_were_called_off_it() 
             &format!("/lots/{second}/suppliers/new"),
             Some(&world.coordinator),
             &[
-                ("supplier_name", "Acme Digital Ltd"),
-                ("companies_house_number", "01234567"),
+                ("supplier_id", &world.supplier.to_string()),
                 ("status", "active"),
             ],
         )

@@ -1,8 +1,9 @@
 //! A small curated world for the account, permission and validation tests:
 //! one actor per role (and cross-scope variants), a framework owned by the
-//! Greater Manchester Combined Authority with one lot, two suppliers with an
-//! editor each (one on the lot), an offer and a call-off contract for
-//! Manchester. Built through the real form endpoints, as an admin would.
+//! Greater Manchester Combined Authority with one lot, two registered and
+//! verified suppliers with an editor each (one on the lot, picked by id), an
+//! offer and a call-off contract for Manchester (its supplier typed by name).
+//! Built through the real form endpoints, as an admin would.
 use app::server::services::seed::reference::{footprint_id, organisation_id};
 use app::types::Role;
 use uuid::Uuid;
@@ -242,15 +243,18 @@ impl World {
             .await,
             "/suppliers/",
         );
+        // Self-registered records are claims until an admin verifies them.
+        for id in [supplier, other_supplier] {
+            let response = app
+                .post_form(&format!("/suppliers/{id}/verify"), Some(&admin), &[])
+                .await;
+            assert_eq!(response.status, 303, "{}", response.body);
+        }
         let response = app
             .post_form(
                 &format!("/lots/{lot}/suppliers/new"),
                 Some(&admin),
-                &[
-                    ("supplier_name", "Acme Digital Ltd"),
-                    ("companies_house_number", "01234567"),
-                    ("status", "active"),
-                ],
+                &[("supplier_id", &supplier.to_string()), ("status", "active")],
             )
             .await;
         assert_eq!(response.status, 303, "{}", response.body);

@@ -124,6 +124,29 @@ pub struct TestApp {
     _database: TestDatabase,
 }
 
+/// The text of an HTML fragment: tags and comments dropped, the entities
+/// the renderer writes decoded.
+pub fn html_text(fragment: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in fragment.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .trim()
+        .to_owned()
+}
+
 pub struct TestResponse {
     pub status: u16,
     pub headers: axum::http::HeaderMap,
@@ -153,6 +176,74 @@ impl TestResponse {
             "did not expect {needle:?} in:\n{}",
             self.body
         );
+    }
+
+    /// Asserts the page's text (tags dropped) contains `needle`.
+    #[track_caller]
+    pub fn assert_text_contains(&self, needle: &str) {
+        let text = html_text(&self.body);
+        assert!(
+            text.contains(needle),
+            "expected {needle:?} in the text:\n{text}"
+        );
+    }
+
+    /// Asserts the error summary lists exactly one problem, `message`, and
+    /// no field shows an error of its own (a form-wide refusal).
+    #[track_caller]
+    pub fn assert_summary_error(&self, message: &str) {
+        let list = self
+            .body
+            .split(r#"class="govuk-list govuk-error-summary__list""#)
+            .nth(1)
+            .unwrap_or_else(|| panic!("no error summary:\n{}", self.body));
+        let list = &list[..list.find("</ul>").expect("list end")];
+        assert_eq!(list.matches("<li").count(), 1, "one problem: {list}");
+        assert_eq!(html_text(list), message);
+        assert_eq!(
+            self.body.matches(r#"class="govuk-error-message""#).count(),
+            0
+        );
+    }
+
+    /// The anti-forgery token in the page's form.
+    #[track_caller]
+    pub fn csrf_field(&self) -> String {
+        let marker = r#"name="csrf_token" value=""#;
+        let at = self
+            .body
+            .find(marker)
+            .expect("a form with an anti-forgery field")
+            + marker.len();
+        self.body[at..].split('"').next().unwrap().to_owned()
+    }
+
+    /// Asserts the page shows exactly one field error: `message`, inside
+    /// `field`'s own error element (not merely somewhere in the body, where
+    /// an echoed input could match it), linked from the error summary.
+    #[track_caller]
+    pub fn assert_field_error(&self, field: &str, message: &str) {
+        let errors = self.body.matches(r#"class="govuk-error-message""#).count();
+        assert_eq!(
+            errors, 1,
+            "expected one field error, found {errors}:\n{}",
+            self.body
+        );
+        let start = format!(r#"id="{field}-error""#);
+        let at = self
+            .body
+            .find(&start)
+            .unwrap_or_else(|| panic!("no error element for {field}:\n{}", self.body));
+        let element = &self.body[at..];
+        let inner = &element[element.find('>').expect("tag end") + 1..];
+        let inner = &inner[..inner.find("</p>").expect("element end")];
+        let text = html_text(inner);
+        assert_eq!(
+            text.strip_prefix("Error: ").unwrap_or(&text),
+            message,
+            "the error shown for {field}"
+        );
+        self.assert_contains(&format!(r##"href="#{field}""##));
     }
 
     /// The path segment after the first link starting `href="{prefix}`, e.g.
@@ -243,6 +334,7 @@ impl TestApp {
                 .iter()
                 .find(|(k, _)| *k == key)
                 .map(|(_, v)| (*v).to_owned())
+                .or_else(|| (key == "SECRET_KEY").then(|| TEST_SECRET_KEY.to_owned()))
         })
         .expect("config");
         let state = AppState::new(database.conn.clone(), config);
@@ -282,7 +374,7 @@ impl TestApp {
     ) -> (u16, String) {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let mut body = form_urlencoded::Serializer::new(String::new());
-        body.append_pair("csrf_token", ANONYMOUS_CSRF);
+        body.append_pair("csrf_token", &anonymous_token());
         for (name, value) in fields {
             body.append_pair(name, value);
         }
@@ -380,8 +472,15 @@ static ACTOR_PASSWORD_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::n
     app::server::auth::password::hash(ACTOR_PASSWORD).expect("hash the actors' password")
 });
 
-/// The anonymous visitor's anti-forgery token (double-submit cookie).
+/// The nonce in an anonymous visitor's anti-forgery cookie.
 const ANONYMOUS_CSRF: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+/// The server's `SECRET_KEY` in tests (unless a test sets its own).
+pub const TEST_SECRET_KEY: &str = "integration tests' secret key, not for production";
+
+/// The form token that goes with the [`ANONYMOUS_CSRF`] cookie.
+pub fn anonymous_token() -> String {
+    app::server::auth::session::anonymous_csrf_token(TEST_SECRET_KEY.as_bytes(), ANONYMOUS_CSRF)
+}
 
 impl Actor {
     pub fn session(&self) -> &str {
@@ -479,10 +578,7 @@ impl TestApp {
                 format!("pc_session={}", actor.session_token),
                 actor.csrf_token.clone(),
             ),
-            None => (
-                format!("pc_csrf={ANONYMOUS_CSRF}"),
-                ANONYMOUS_CSRF.to_owned(),
-            ),
+            None => (format!("pc_csrf={ANONYMOUS_CSRF}"), anonymous_token()),
         };
         let mut body = form_urlencoded::Serializer::new(String::new());
         body.append_pair("csrf_token", &token);

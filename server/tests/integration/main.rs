@@ -15,5 +15,6 @@ mod pages;
 mod permissions;
 mod routes;
 mod schema;
+mod supplier_trust;
 mod user_admin;
 mod validation;

@@ -1,7 +1,9 @@
 //! The permission matrix: every form endpoint that changes data × every kind
 //! of visitor (anonymous, no role, each role in and out of its scope).
 //! Allowed cells must succeed (303); forbidden cells must answer 401
-//! (anonymous) or 403 and leave every table exactly as it was.
+//! (anonymous) or 403 and leave every table exactly as it was. A tenth
+//! visitor posts every form with a wrong anti-forgery token: 403, nothing
+//! written.
 use std::collections::BTreeSet;
 
 use uuid::Uuid;
@@ -81,6 +83,15 @@ pub(crate) struct Removable {
     editors: (Uuid, Uuid),
     /// Someone with an account and no role, for the admin to add as a colleague.
     second_colleague: String,
+    /// A listed record nobody edits, which anyone signed in may ask to edit.
+    pub listed: Uuid,
+    /// Pending requests to edit the fixture's supplier: (the editor decides
+    /// one, the admin the other).
+    requests: (Uuid, Uuid),
+    /// A self-registered claim for the admin to verify and hand over.
+    pub claim: Uuid,
+    /// A duplicate record for the admin to merge into the fixture's supplier.
+    pub duplicate: Uuid,
 }
 
 /// Per actor: the allowed actors' own records, and `other` for everyone else.
@@ -199,6 +210,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             allowed: CURATORS,
             form: Box::new(|n, _| {
                 vec![
+                    ("supplier_id".to_owned(), "new".to_owned()),
                     (
                         "supplier_name".to_owned(),
                         format!("Matrix Supplier {n} Ltd"),
@@ -257,6 +269,51 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             ),
             allowed: SUPPLIER_EDITORS,
             form: Box::new(|_, _| Vec::new()),
+        },
+        Endpoint {
+            pattern: "/suppliers/{id}/access",
+            fresh_browser: false,
+            fresh_session: false,
+            path: fixed(format!("/suppliers/{}/access", removable.listed)),
+            allowed: SIGNED_IN,
+            form: Box::new(|_, _| owned(vec![("message", "Bid manager there")])),
+        },
+        Endpoint {
+            pattern: "/suppliers/{id}/access/{request}",
+            fresh_browser: false,
+            fresh_session: false,
+            path: per_actor(
+                move |request| format!("/suppliers/{s}/access/{request}"),
+                ("editor", removable.requests.0),
+                ("admin", removable.requests.1),
+                removable.requests.0,
+            ),
+            allowed: SUPPLIER_EDITORS,
+            form: Box::new(|_, _| owned(vec![("decision", "grant")])),
+        },
+        Endpoint {
+            pattern: "/suppliers/{id}/verify",
+            fresh_browser: false,
+            fresh_session: false,
+            path: fixed(format!("/suppliers/{}/verify", removable.claim)),
+            allowed: ADMINS,
+            form: Box::new(|_, _| Vec::new()),
+        },
+        Endpoint {
+            pattern: "/suppliers/{id}/merge",
+            fresh_browser: false,
+            fresh_session: false,
+            path: fixed(format!("/suppliers/{}/merge", removable.duplicate)),
+            allowed: ADMINS,
+            form: Box::new(move |_, _| vec![("supplier_id".to_owned(), s.to_string())]),
+        },
+        Endpoint {
+            pattern: "/suppliers/{id}/transfer",
+            fresh_browser: false,
+            fresh_session: false,
+            path: fixed(format!("/suppliers/{}/transfer", removable.claim)),
+            allowed: ADMINS,
+            form: Box::new(|_, w| vec![("email".to_owned(), w.colleague.email.clone())]),
         },
         Endpoint {
             pattern: "/suppliers/{id}/offers/new",
@@ -432,12 +489,81 @@ pub(crate) async fn removable(world: &World) -> Removable {
     let first_editor = world.app.actor("extra-editor-1", supplier_editor).await;
     let second_editor = world.app.actor("extra-editor-2", supplier_editor).await;
     let second_colleague = world.app.actor("second-colleague", None).await.email;
+    let listed = new_listed_supplier(world, "Listed Co Ltd").await;
+    let duplicate = new_listed_supplier(world, "Acme Digital (Duplicate) Ltd").await;
+    let mut requests = Vec::new();
+    for label in ["requester-1", "requester-2"] {
+        let requester = world.app.actor(label, None).await;
+        let response = world
+            .app
+            .post_form(
+                &format!("/suppliers/{}/access", world.supplier),
+                Some(&requester),
+                &[("message", "I run bids there")],
+            )
+            .await;
+        assert_eq!(response.status, 303, "{}", response.body);
+        use app::server::entities::supplier_access_request as request;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        requests.push(
+            request::Entity::find()
+                .filter(request::Column::UserId.eq(requester.user_id))
+                .one(&world.app.db)
+                .await
+                .expect("query")
+                .expect("request")
+                .id,
+        );
+    }
+    let claimant = world.app.actor("claimant", None).await;
+    let claim = crate::fixture::created_id(
+        &world
+            .app
+            .post_form(
+                "/suppliers/new",
+                Some(&claimant),
+                &supplier_form("Claimed Co Ltd", "05555555"),
+            )
+            .await,
+        "/suppliers/",
+    );
     Removable {
         membership,
         lots: (lots[0], lots[1]),
         editors: (first_editor.user_id, second_editor.user_id),
         second_colleague,
+        listed,
+        requests: (requests[0], requests[1]),
+        claim,
+        duplicate,
     }
+}
+
+/// A listed record (nobody edits it), made by the admin placing a new
+/// supplier on the fixture's lot.
+async fn new_listed_supplier(world: &World, name: &str) -> Uuid {
+    let response = world
+        .app
+        .post_form(
+            &format!("/lots/{}/suppliers/new", world.lot),
+            Some(&world.admin),
+            &[
+                ("supplier_id", "new"),
+                ("supplier_name", name),
+                ("status", "active"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, 303, "{}", response.body);
+    use app::server::entities::supplier;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    supplier::Entity::find()
+        .filter(supplier::Column::Name.eq(name))
+        .one(&world.app.db)
+        .await
+        .expect("query")
+        .expect("listed supplier")
+        .id
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -468,6 +594,46 @@ async fn every_mutating_endpoint_checks_every_role_on_the_server() {
     let mut cell = 0;
     let (mut allowed_cells, mut forbidden_cells) = (0, 0);
     for endpoint in &endpoints {
+        // A tenth visitor: the most privileged one (or, where a browser
+        // with no session posts, an anonymous one) with a wrong token.
+        let fields = (endpoint.form)(cell, &world);
+        let mut body = form_urlencoded::Serializer::new(String::new());
+        body.append_pair("csrf_token", &"0".repeat(64));
+        for (name, value) in &fields {
+            body.append_pair(name, value);
+        }
+        let cookie = if endpoint.fresh_browser {
+            "pc_csrf=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef".to_owned()
+        } else if endpoint.fresh_session {
+            format!(
+                "pc_session={}",
+                world.app.another_session(&world.admin).await.session()
+            )
+        } else {
+            format!("pc_session={}", world.admin.session())
+        };
+        let before = world.app.snapshot().await;
+        let forged = world
+            .app
+            .post_raw(&(endpoint.path)("admin"), &cookie, body.finish())
+            .await;
+        let context = format!(
+            "{} with a wrong token on {}",
+            endpoint.pattern,
+            backend_name()
+        );
+        assert_eq!(forged.status, 403, "{context}:\n{}", forged.body);
+        assert!(
+            forged.body.contains("This form had expired"),
+            "{context}: {}",
+            crate::harness::html_text(&forged.body)
+        );
+        assert_eq!(
+            world.app.snapshot().await,
+            before,
+            "{context} changed the database"
+        );
+        forbidden_cells += 1;
         for actor in &actors {
             let label = actor.map_or("anonymous", |a| a.label);
             let fields = (endpoint.form)(cell, &world);
@@ -535,11 +701,11 @@ async fn every_mutating_endpoint_checks_every_role_on_the_server() {
         }
     }
     println!(
-        "permission matrix on {}: {} endpoints x {} visitors = {} cells ({allowed_cells} allowed, {forbidden_cells} forbidden)",
+        "permission matrix on {}: {} endpoints x {} visitors (one with a wrong token) = {} cells ({allowed_cells} allowed, {forbidden_cells} forbidden)",
         backend_name(),
         endpoints.len(),
-        actors.len(),
-        endpoints.len() * actors.len()
+        actors.len() + 1,
+        endpoints.len() * (actors.len() + 1)
     );
 }
 

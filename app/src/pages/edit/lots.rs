@@ -6,10 +6,11 @@ use crate::api::editing::{lot_form, lot_remove_form, lot_supplier_form};
 use crate::components::forms::{Choices, Confirmation, FormFrame, TextArea, TextField, options};
 use crate::components::layout::{Breadcrumbs, Main};
 use crate::components::status::{ErrorView, loaded};
+use crate::components::supplier_picker::{FinderForm, SupplierPicker};
 use crate::pages::catalogue::id_param;
 use crate::types::choices::LOT_SUPPLIER_STATUSES;
-use crate::types::commands::lot;
-use crate::types::{AppError, FormPage, LotHeading};
+use crate::types::commands::{lot, supplier as supplier_field};
+use crate::types::{AppError, FormPage, LotHeading, WithFinder};
 
 /// The framework (and lot) a form is about, as a caption over its heading.
 fn caption(heading: &LotHeading) -> String {
@@ -59,7 +60,9 @@ pub fn LotFormPage(editing: bool) -> impl IntoView {
     }
 }
 
-/// `/lots/:id/suppliers/new`; with `?supplier=` it changes that supplier's status.
+/// `/lots/:id/suppliers/new`: pick the supplier (or add one not listed)
+/// and its status; with `?supplier=` it changes that supplier's status;
+/// `?supplier_q=` is the finder's search.
 #[component]
 pub fn LotSupplierFormPage() -> impl IntoView {
     let id = id_param();
@@ -70,28 +73,47 @@ pub fn LotSupplierFormPage() -> impl IntoView {
                 .and_then(|s| uuid::Uuid::parse_str(&s).ok())
         })
     });
+    let search = Memo::new(move |_| query.with(|q| q.get(supplier_field::FIND)));
     let page = Resource::new(
-        move || (id.get(), supplier.get()),
-        |(id, supplier)| async move { lot_supplier_form(id?, supplier).await },
+        move || (id.get(), supplier.get(), search.get()),
+        |(id, supplier, search)| async move { lot_supplier_form(id?, supplier, search).await },
     );
     view! {
         <Breadcrumbs trail=vec![("Home".into(), "/".into()), ("Frameworks".into(), "/frameworks".into())] />
         <Main>
-            {loaded(page, "Loading…", move |page: FormPage<LotHeading>| {
+            {loaded(page, "Loading…", move |page: FormPage<WithFinder<LotHeading>>| {
                 let form = page.form;
-                let Some(lot_id) = page.data.lot_id else {
+                let WithFinder { data: heading_data, finder } = page.data;
+                let Some(lot_id) = heading_data.lot_id else {
                     return view! { <ErrorView error=AppError::NotFound("Lot".into()) /> }.into_any();
                 };
-                let changing = supplier.get_untracked().is_some();
-                let heading = if changing { "Change a supplier's status on this lot" } else { "Add a supplier to this lot" };
+                let action = format!("/lots/{lot_id}/suppliers/new");
+                // Changing a status: the supplier is fixed, so no finder.
+                let fixed = supplier.get_untracked().and(finder.picked.first().cloned());
+                let heading = if fixed.is_some() { "Change a supplier's status on this lot" } else { "Add a supplier to this lot" };
+                let who = match fixed.clone() {
+                    Some(item) => view! {
+                        <input type="hidden" name=supplier_field::PICK value=item.id.to_string() />
+                        <p class="govuk-body">"Supplier: " <strong>{item.label()}</strong></p>
+                    }.into_any(),
+                    None => view! {
+                        <SupplierPicker finder=finder form=form.clone() legend="Supplier" new_record="A supplier not listed here" />
+                        <div class="govuk-inset-text">
+                            <p class="govuk-body">"For a supplier not listed here, enter its details. If a listed supplier has this Companies House number or name, that record is used."</p>
+                            <TextField name=lot::SUPPLIER_NAME label="Name of the supplier not listed" form=form.clone() />
+                            <TextField name=lot::COMPANIES_HOUSE_NUMBER label="Its Companies House number (optional)"
+                                hint="8 characters, for example 01234567 or SC123456"
+                                class="govuk-input govuk-input--width-10" form=form.clone() />
+                        </div>
+                    }.into_any(),
+                };
+                let finder_form = fixed.is_none().then(|| view! { <FinderForm action=action.clone() /> });
                 view! {
-                    <FormFrame heading=heading.to_string() caption=Some(caption(&page.data)) errors=form.errors.clone() csrf_token=page.csrf_token action=format!("/lots/{lot_id}/suppliers/new") submit=if changing { "Save status" } else { "Add supplier" }>
-                        <TextField name=lot::SUPPLIER_NAME label="Supplier name" form=form.clone() />
-                        <TextField name=lot::COMPANIES_HOUSE_NUMBER label="Companies House number (optional)"
-                            hint="8 characters, for example 01234567 or SC123456. We use it to find the supplier if they are already listed"
-                            class="govuk-input govuk-input--width-10" form=form.clone() />
+                    <FormFrame heading=heading.to_string() caption=Some(caption(&heading_data)) errors=form.errors.clone() csrf_token=page.csrf_token action=action.clone() submit=if fixed.is_some() { "Save status" } else { "Add supplier" }>
+                        {who}
                         <Choices name=lot::STATUS legend="Status on this lot" options=options(LOT_SUPPLIER_STATUSES) form=form.clone() />
                     </FormFrame>
+                    {finder_form}
                 }.into_any()
             })}
         </Main>

@@ -6,10 +6,15 @@ mod contracts;
 mod frameworks;
 mod lots;
 mod offers;
+mod supplier_trust;
 mod suppliers;
 
 pub use contracts::ContractFormPage;
 pub use frameworks::FrameworkFormPage;
 pub use lots::{LotFormPage, LotRemovePage, LotSupplierFormPage};
 pub use offers::OfferFormPage;
+pub use supplier_trust::{
+    AccessDecisionPage, AccessRequestPage, MergeSupplierPage, SupplierTrustPage,
+    TransferSupplierPage, VerifySupplierPage,
+};
 pub use suppliers::{ColleagueFormPage, ColleagueRemovePage, SupplierFormPage};

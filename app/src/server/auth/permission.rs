@@ -14,6 +14,10 @@ pub enum Permission {
     ManageFrameworks,
     /// Register a new supplier organisation (any signed-in person may).
     RegisterSupplier,
+    /// Ask to edit an existing supplier record (any signed-in person may).
+    RequestSupplierAccess,
+    /// Verify, merge and transfer supplier records; decide any access request.
+    CurateSuppliers,
     /// Edit a supplier's profile, colleagues and offers.
     ManageSupplier,
     /// Add and edit a council's contracts.
@@ -44,6 +48,7 @@ const GRANTS: &[(Role, Permission)] = &[
     (Role::PlatformAdmin, Permission::ManageContracts),
     (Role::PlatformAdmin, Permission::ReadAuditLog),
     (Role::PlatformAdmin, Permission::ManageUsers),
+    (Role::PlatformAdmin, Permission::CurateSuppliers),
     (Role::FootprintCoordinator, Permission::ManageFrameworks),
     (Role::SupplierEditor, Permission::ManageSupplier),
     (Role::CouncilBuyer, Permission::ManageContracts),
@@ -77,7 +82,11 @@ pub fn require(
     resource: Resource,
 ) -> Result<(), AppError> {
     let viewer = viewer.ok_or(AppError::Unauthenticated)?;
-    if permission == Permission::RegisterSupplier {
+    // What every signed-in person may do.
+    if matches!(
+        permission,
+        Permission::RegisterSupplier | Permission::RequestSupplierAccess
+    ) {
         return Ok(());
     }
     let allowed = viewer
@@ -201,6 +210,40 @@ mod tests {
         ] {
             assert!(require(Some(&admin), permission, national).is_ok());
         }
+    }
+
+    #[test]
+    fn only_admins_curate_supplier_records() {
+        let supplier = Uuid::from_u128(3);
+        let editor = viewer(Role::SupplierEditor, Some(supplier), None);
+        let coordinator = viewer(Role::FootprintCoordinator, None, Some(supplier));
+        for who in [&editor, &coordinator] {
+            assert_eq!(
+                require(Some(who), Permission::CurateSuppliers, Resource::Platform),
+                Err(AppError::Forbidden)
+            );
+        }
+        let admin = viewer(Role::PlatformAdmin, None, None);
+        assert_eq!(
+            require(
+                Some(&admin),
+                Permission::CurateSuppliers,
+                Resource::Platform
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            require(None, Permission::RequestSupplierAccess, Resource::Platform),
+            Err(AppError::Unauthenticated)
+        );
+        assert_eq!(
+            require(
+                Some(&coordinator),
+                Permission::RequestSupplierAccess,
+                Resource::Supplier(supplier)
+            ),
+            Ok(())
+        );
     }
 
     #[test]

@@ -11,9 +11,24 @@ use uuid::Uuid;
 use crate::server::entities::{app_user, user_session};
 
 pub const SESSION_COOKIE: &str = "pc_session";
-/// Anti-forgery token for visitors who are not signed in (sign-in and sign-up
-/// forms), checked by the double-submit pattern.
+/// The cookie behind the anti-forgery token of visitors who are not signed
+/// in (sign-in and sign-up forms): it holds a random nonce, and the form's
+/// token is [`anonymous_csrf_token`] of it.
 pub const ANONYMOUS_CSRF_COOKIE: &str = "pc_csrf";
+
+/// The anti-forgery token for an anonymous visitor whose cookie holds
+/// `nonce`: HMAC-SHA256 of it under the server's secret key. A plain
+/// double-submit token can be forged by anyone able to plant a cookie (a
+/// sibling subdomain, or a network attacker on plain HTTP) together with a
+/// matching form field; bound to the secret, a planted nonce comes with no
+/// token its planter could know.
+pub fn anonymous_csrf_token(secret: &[u8], nonce: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes keys of any length");
+    mac.update(b"procurement-commons anonymous csrf\0");
+    mac.update(nonce.as_bytes());
+    hex(&mac.finalize().into_bytes())
+}
 
 /// The name a cookie goes by: over TLS with the `__Host-` prefix, which
 /// browsers accept only from a secure origin, with `Secure`, `Path=/` and no
@@ -177,6 +192,13 @@ mod tests {
     #[test]
     fn secrets_compare_exactly() {
         assert!(secrets_match("abc", "abc"));
+        // Bound to the key and the nonce: neither alone gives the token.
+        let token = anonymous_csrf_token(b"one key", "nonce");
+        assert_eq!(token.len(), 64);
+        assert_eq!(token, anonymous_csrf_token(b"one key", "nonce"));
+        assert_ne!(token, anonymous_csrf_token(b"another key", "nonce"));
+        assert_ne!(token, anonymous_csrf_token(b"one key", "other nonce"));
+        assert_ne!(token, "nonce");
         assert!(!secrets_match("abc", "abd"));
         assert!(!secrets_match("abc", "abcd"));
         assert!(!secrets_match("", ""));

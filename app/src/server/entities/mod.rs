@@ -22,4 +22,5 @@ pub mod offer_lot;
 pub mod organisation;
 pub mod search_outbox;
 pub mod supplier;
+pub mod supplier_access_request;
 pub mod user_session;

@@ -7,8 +7,13 @@ pub struct Model {
     pub id: Uuid,
     pub name: String,
     pub normalised_name: String,
+    /// Only numbers someone vouched for (see `Verification`); unique.
     #[sea_orm(unique)]
     pub companies_house_number: Option<String>,
+    /// The number an unverified registrant says is theirs.
+    pub claimed_companies_house_number: Option<String>,
+    /// `Verification` as text.
+    pub verification: String,
     pub vat_number: Option<String>,
     pub is_sme: bool,
     pub is_vcse: bool,

@@ -321,14 +321,23 @@ pub async fn get_supplier(
         .into_iter()
         .map(|o| offer_summary(&o))
         .collect();
-    let editors = if may_edit {
-        super::colleagues::editors_of(db, id).await?
+    let (editors, access_requests) = if may_edit {
+        (
+            super::colleagues::editors_of(db, id).await?,
+            super::supplier_trust::pending_requests_for(db, &model).await?,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
+    let may_curate = may(viewer, Permission::CurateSuppliers, Resource::Platform);
     Ok(SupplierDetail {
         editors,
         contracts,
+        verification: model.verification.clone(),
+        claimed_companies_house_number: model.claimed_companies_house_number.clone(),
+        may_request_access: viewer.is_some() && !may_edit,
+        may_curate,
+        access_requests,
         id: model.id,
         name: model.name.clone(),
         companies_house_number: model.companies_house_number.clone(),

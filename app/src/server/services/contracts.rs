@@ -19,7 +19,7 @@ use crate::server::entities::{
 };
 use crate::server::form::FormError;
 use crate::types::commands::{
-    self, ContractDetails, ContractSource, PlaceStatus, Term, contract as field,
+    self, ContractDetails, ContractSource, PlaceStatus, Term, Verification, contract as field,
 };
 use crate::types::{AppError, FieldErrors, Viewer, format_pence_plain};
 
@@ -30,9 +30,22 @@ async fn check(
     db: &DatabaseConnection,
     council: &organisation::Model,
     details: &ContractDetails,
+    current_suppliers: &[Uuid],
 ) -> Result<Option<(framework::Model, lot::Model)>, FormError> {
     let mut errors = FieldErrors::default();
     cpv::check_known(db, &mut errors, field::CPV_CODES, &details.cpv_codes).await?;
+    // A pick is a trusted record, or one the contract already names.
+    let picked = supplier::Entity::find()
+        .filter(supplier::Column::Id.is_in(details.supplier_ids.clone()))
+        .all(db)
+        .await?;
+    let pickable = |s: &supplier::Model| {
+        Verification::parse(&s.verification).is_some_and(Verification::is_trusted)
+            || current_suppliers.contains(&s.id)
+    };
+    if picked.len() != details.supplier_ids.len() || !picked.iter().all(pickable) {
+        errors.add(field::SUPPLIER_IDS, "Select suppliers from the list");
+    }
     let mut call_off = None;
     if let Some(named) = &details.call_off {
         let (reference, lot_number) = (
@@ -89,17 +102,23 @@ async fn check(
                                 ))
                                 .all(db)
                                 .await?;
+                        let not_on_lot = |name: &str| {
+                            format!(
+                                "{name} does not hold an active place on lot {} of {}",
+                                l.number, f.reference
+                            )
+                        };
+                        if let Some(missing) = picked
+                            .iter()
+                            .find(|s| !places.iter().any(|p| p.supplier_id == s.id))
+                        {
+                            errors.add(field::SUPPLIER_IDS, not_on_lot(&missing.name));
+                        }
                         if let Some(missing) = details.suppliers.iter().find(|name| {
                             let wanted = normalise_supplier_name(name);
                             !on_lot.iter().any(|s| s.normalised_name == wanted)
                         }) {
-                            errors.add(
-                                field::SUPPLIERS,
-                                format!(
-                                    "{missing} does not hold an active place on lot {} of {}",
-                                    l.number, f.reference
-                                ),
-                            );
+                            errors.add(field::SUPPLIERS, not_on_lot(missing));
                         }
                         call_off = Some((f, l));
                     }
@@ -186,7 +205,8 @@ async fn replace_links<C: ConnectionTrait>(
     contract_id: Uuid,
     details: &ContractDetails,
 ) -> Result<ContractSuppliers, sea_orm::DbErr> {
-    let mut supplier_ids = Vec::new();
+    // Picks first (checked by `check`), then the typed names.
+    let mut supplier_ids = details.supplier_ids.clone();
     let mut created = Vec::new();
     for name in &details.suppliers {
         let found =
@@ -237,7 +257,7 @@ pub async fn create(
     details: ContractDetails,
 ) -> Result<Uuid, FormError> {
     let council = council_by_gss(db, actor, &gss).await?;
-    let call_off = check(db, &council, &details).await?;
+    let call_off = check(db, &council, &details, &[]).await?;
     let id = Uuid::new_v4();
     let now = OffsetDateTime::now_utc();
     let mut model = contract::ActiveModel {
@@ -325,13 +345,6 @@ pub async fn form_values(
 ) -> Result<Vec<(String, String)>, AppError> {
     let (found, _) = contract_for_change(db, actor, id).await?;
     let (supplier_ids, cpv) = links_of(db, id).await?;
-    let names: Vec<String> = supplier::Entity::find()
-        .filter(supplier::Column::Id.is_in(supplier_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| s.name)
-        .collect();
     let (reference, lot_number) = match (found.framework_id, found.lot_id) {
         (Some(f), Some(l)) => (
             framework::Entity::find_by_id(f)
@@ -350,7 +363,6 @@ pub async fn form_values(
     let mut values = commands::pairs([
         (field::TITLE, found.title),
         (field::DESCRIPTION, found.description.unwrap_or_default()),
-        (field::SUPPLIERS, names.join("\n")),
         (field::CPV_CODES, cpv.join(", ")),
         (
             field::VALUE,
@@ -362,6 +374,11 @@ pub async fn form_values(
         (field::FRAMEWORK_REFERENCE, reference),
         (field::LOT_NUMBER, lot_number),
     ]);
+    values.extend(
+        supplier_ids
+            .iter()
+            .map(|id| (field::SUPPLIER_IDS.to_owned(), id.to_string())),
+    );
     Term::values(
         &mut values,
         found.start_date,
@@ -378,8 +395,8 @@ pub async fn update(
     details: ContractDetails,
 ) -> Result<(), FormError> {
     let (before, council) = contract_for_change(db, actor, id).await?;
-    let call_off = check(db, &council, &details).await?;
     let (before_suppliers, before_cpv) = links_of(db, id).await?;
+    let call_off = check(db, &council, &details, &before_suppliers).await?;
     let mut model: contract::ActiveModel = before.clone().into();
     apply(&mut model, &details, &call_off);
     let txn = db.begin().await?;

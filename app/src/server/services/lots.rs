@@ -9,13 +9,17 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::frameworks::framework_for_change;
-use super::{cpv, linked, replace_linked, supplier_identity};
+use super::supplier_identity::{self, SupplierMatch};
+use super::{cpv, linked, replace_linked};
 use crate::server::changes::{self, Actor, Change, DocumentKind, affected};
 use crate::server::entities::{
     contract, framework, lot, lot_cpv, lot_supplier, offer_lot, supplier,
 };
 use crate::server::form::{FormError, field_error, unique_field};
-use crate::types::commands::{self, Confirmation, LotDetails, LotPlace, lot as field};
+use crate::types::commands::{
+    self, Confirmation, LotDetails, LotPlace, SupplierChoice, lot as field,
+    supplier as supplier_field,
+};
 use crate::types::{AppError, FieldErrors, Viewer};
 
 /// A lot as the audit trail records it.
@@ -256,8 +260,9 @@ pub async fn lot_for_change(
 }
 
 /// Records a supplier's place on a lot (or changes its status). The
-/// supplier is found by the one identity rule ([`supplier_identity`]), or
-/// created.
+/// supplier is a trusted record picked by id (or one already on the lot), or
+/// an explicitly new one, which the identity rule ([`supplier_identity`])
+/// matches to a trusted record of that number or name before creating one.
 pub async fn place_supplier(
     db: &DatabaseConnection,
     actor: Option<&Viewer>,
@@ -268,14 +273,34 @@ pub async fn place_supplier(
     let status = place.status.as_str().to_owned();
     let now = OffsetDateTime::now_utc();
     let txn = db.begin().await?;
-    let found = supplier_identity::find_or_create(
-        &txn,
-        &place.supplier_name,
-        place.companies_house_number.as_deref(),
-        Uuid::new_v4(),
-        false,
-    )
-    .await?;
+    let found = match place.supplier {
+        SupplierChoice::Existing(id) => {
+            let on_lot = lot_supplier::Entity::find_by_id((lot_id, id))
+                .one(&txn)
+                .await?
+                .is_some();
+            if !on_lot && supplier_identity::trusted_by_id(&txn, id).await?.is_none() {
+                return Err(field_error(
+                    supplier_field::PICK,
+                    "Select a supplier from the list, or choose to add one that is not listed",
+                ));
+            }
+            SupplierMatch { id, created: None }
+        }
+        SupplierChoice::New {
+            name,
+            companies_house_number,
+        } => {
+            supplier_identity::find_or_create(
+                &txn,
+                &name,
+                companies_house_number.as_deref(),
+                Uuid::new_v4(),
+                false,
+            )
+            .await?
+        }
+    };
     let supplier_id = found.id;
     let existing = lot_supplier::Entity::find_by_id((lot_id, supplier_id))
         .one(&txn)
@@ -344,11 +369,7 @@ pub async fn place_values(
         .await?
         .ok_or_else(|| AppError::NotFound("Supplier".into()))?;
     Ok(commands::pairs([
-        (field::SUPPLIER_NAME, supplier.name),
-        (
-            field::COMPANIES_HOUSE_NUMBER,
-            supplier.companies_house_number.unwrap_or_default(),
-        ),
+        (supplier_field::PICK, supplier.id.to_string()),
         (field::STATUS, place.status),
     ]))
 }

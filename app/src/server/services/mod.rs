@@ -16,6 +16,7 @@ pub mod paging;
 pub mod seed;
 pub mod summaries;
 pub mod supplier_identity;
+pub mod supplier_trust;
 pub mod suppliers;
 pub mod user_admin;
 
@@ -62,4 +63,17 @@ where
         E::insert_many(rows).exec_without_returning(db).await?;
     }
     Ok(())
+}
+
+/// A LIKE pattern matching `text` anywhere, with LIKE's own wildcards in
+/// it (`%`, `_`) and the escape character matched literally.
+pub(crate) fn contains_pattern(text: &str) -> sea_orm::sea_query::LikeExpr {
+    let mut escaped = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }

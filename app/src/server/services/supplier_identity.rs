@@ -3,15 +3,28 @@
 //! naming contract suppliers, the demo loader, and later the importers and
 //! duplicate detection): the Companies House number when given, else the
 //! normalised name of a record with no different number; otherwise a new
-//! record.
+//! record. Only *trusted* records are ever matched (listed or verified, see
+//! [`Verification`]): a self-registered, unchecked claim never captures a
+//! typed name or number, so registering under another company's identity
+//! gains nothing. People picking a supplier use [`search`] and an id.
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::server::entities::supplier;
+use crate::types::commands::Verification;
+use crate::types::{
+    SupplierChoiceItem, SupplierFinder, validate::normalise_companies_house_number,
+};
+
+/// Rows that typed names and numbers may be matched to.
+fn trusted() -> Condition {
+    Condition::all().add(supplier::Column::Verification.ne(Verification::Unverified.as_str()))
+}
 
 /// Lowercase, punctuation-free, without legal-form suffixes: "Accenture (UK)
 /// Ltd" and "ACCENTURE (UK) LIMITED" compare equal.
@@ -44,6 +57,8 @@ pub fn supplier_row(
         name: Set(name.to_owned()),
         normalised_name: Set(normalise_supplier_name(name)),
         companies_house_number: Set(companies_house_number.map(str::to_owned)),
+        claimed_companies_house_number: Set(None),
+        verification: Set(Verification::Listed.as_str().to_owned()),
         vat_number: Set(None),
         is_sme: Set(false),
         is_vcse: Set(false),
@@ -64,7 +79,7 @@ pub struct SupplierMatch {
     pub created: Option<Value>,
 }
 
-/// The existing supplier this name and number identify, if any.
+/// The existing trusted supplier this name and number identify, if any.
 pub async fn find<C: ConnectionTrait>(
     db: &C,
     name: &str,
@@ -72,6 +87,7 @@ pub async fn find<C: ConnectionTrait>(
 ) -> Result<Option<supplier::Model>, DbErr> {
     if let Some(number) = number
         && let Some(found) = supplier::Entity::find()
+            .filter(trusted())
             .filter(supplier::Column::CompaniesHouseNumber.eq(number))
             .one(db)
             .await?
@@ -79,7 +95,9 @@ pub async fn find<C: ConnectionTrait>(
         return Ok(Some(found));
     }
     Ok(supplier::Entity::find()
+        .filter(trusted())
         .filter(supplier::Column::NormalisedName.eq(normalise_supplier_name(name)))
+        .order_by_asc(supplier::Column::CreatedAt)
         .one(db)
         .await?
         // A record with a different number is a different company.
@@ -107,6 +125,97 @@ pub async fn find_or_create<C: ConnectionTrait>(
         id: created.id,
         created: Some(json!({ "id": created.id, "name": name, "companies_house_number": number })),
     })
+}
+
+/// The trusted record picked by id, if it is one.
+pub async fn trusted_by_id<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+) -> Result<Option<supplier::Model>, DbErr> {
+    supplier::Entity::find_by_id(id)
+        .filter(trusted())
+        .one(db)
+        .await
+}
+
+/// Most suppliers a finder lists at once: enough to pick from, few enough
+/// to read; a longer query narrows it.
+pub const FINDER_LIMIT: u64 = 10;
+
+/// Trusted suppliers whose name contains `query` (compared normalised) or
+/// whose Companies House number it is; exact and leading matches first.
+pub async fn search<C: ConnectionTrait>(
+    db: &C,
+    query: &str,
+) -> Result<Vec<SupplierChoiceItem>, DbErr> {
+    let wanted = normalise_supplier_name(query);
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let number = normalise_companies_house_number(query);
+    let mut matches = Condition::any()
+        .add(supplier::Column::NormalisedName.like(super::contains_pattern(&wanted)));
+    if let Some(number) = &number {
+        matches = matches.add(supplier::Column::CompaniesHouseNumber.eq(number.clone()));
+    }
+    // Fetch a few more than shown so ranking picks the best of them.
+    let mut found = supplier::Entity::find()
+        .filter(trusted())
+        .filter(matches)
+        .order_by_asc(supplier::Column::NormalisedName)
+        .limit(FINDER_LIMIT * 5)
+        .all(db)
+        .await?;
+    found.sort_by_key(|s| {
+        let rank = if (number.is_some() && s.companies_house_number == number)
+            || s.normalised_name == wanted
+        {
+            0
+        } else if s.normalised_name.starts_with(&wanted) {
+            1
+        } else {
+            2
+        };
+        (rank, s.normalised_name.clone())
+    });
+    Ok(found
+        .into_iter()
+        .take(FINDER_LIMIT as usize)
+        .map(|s| choice_item(&s))
+        .collect())
+}
+
+/// A finder's contents: what `query` matches, and the `picked` records
+/// (whatever their standing: a contract may already name an unverified one).
+pub async fn finder<C: ConnectionTrait>(
+    db: &C,
+    query: &str,
+    picked: &[Uuid],
+) -> Result<SupplierFinder, DbErr> {
+    let mut picked_items: Vec<SupplierChoiceItem> = supplier::Entity::find()
+        .filter(supplier::Column::Id.is_in(picked.to_vec()))
+        .all(db)
+        .await?
+        .iter()
+        .map(choice_item)
+        .collect();
+    picked_items.sort_by_key(|p| picked.iter().position(|id| *id == p.id));
+    Ok(SupplierFinder {
+        query: query.trim().to_owned(),
+        results: search(db, query).await?,
+        picked: picked_items,
+    })
+}
+
+/// How a finder shows a record.
+pub fn choice_item(s: &supplier::Model) -> SupplierChoiceItem {
+    SupplierChoiceItem {
+        id: s.id,
+        name: s.name.clone(),
+        companies_house_number: s.companies_house_number.clone(),
+        region: s.region.clone(),
+        verified: s.verification == Verification::Verified.as_str(),
+    }
 }
 
 #[cfg(test)]

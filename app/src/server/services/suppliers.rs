@@ -11,11 +11,11 @@ use uuid::Uuid;
 
 use super::accounts;
 use super::supplier_identity::normalise_supplier_name;
-use crate::server::auth::{Permission, Resource, require};
+use crate::server::auth::{Permission, Resource, may, require};
 use crate::server::changes::{self, Actor, Change, DocumentKind, affected};
 use crate::server::entities::{organisation, supplier};
 use crate::server::form::{FormError, field_error, unique_field};
-use crate::types::commands::{self, SupplierProfile, supplier as field};
+use crate::types::commands::{self, SupplierProfile, Verification, supplier as field};
 use crate::types::{AppError, FormOption, Role, SupplierFormOptions, Viewer};
 
 /// Regions and nations a supplier can be based in.
@@ -56,10 +56,12 @@ fn check_region(profile: &SupplierProfile, options: &SupplierFormOptions) -> Res
     }
 }
 
-fn supplier_json(model: &supplier::Model) -> Value {
+pub(crate) fn supplier_json(model: &supplier::Model) -> Value {
     json!({
         "name": model.name,
+        "verification": model.verification,
         "companies_house_number": model.companies_house_number,
+        "claimed_companies_house_number": model.claimed_companies_house_number,
         "vat_number": model.vat_number,
         "is_sme": model.is_sme,
         "is_vcse": model.is_vcse,
@@ -69,10 +71,20 @@ fn supplier_json(model: &supplier::Model) -> Value {
     })
 }
 
-fn apply_supplier(model: &mut supplier::ActiveModel, input: SupplierProfile) {
+/// Writes the profile. `vouched` says whether the number goes in the number
+/// column (the record is listed or verified, and stays so) or is only
+/// claimed (an unverified record's).
+fn apply_supplier(model: &mut supplier::ActiveModel, input: SupplierProfile, vouched: bool) {
     model.normalised_name = Set(normalise_supplier_name(&input.name));
     model.name = Set(input.name);
-    model.companies_house_number = Set(input.companies_house_number);
+    if vouched {
+        model.companies_house_number = Set(input.companies_house_number);
+        model.claimed_companies_house_number = Set(None);
+    } else {
+        model.companies_house_number = Set(None);
+        model.claimed_companies_house_number = Set(input.companies_house_number);
+        model.verification = Set(Verification::Unverified.as_str().to_owned());
+    }
     model.vat_number = Set(input.vat_number);
     model.is_sme = Set(input.is_sme);
     model.is_vcse = Set(input.is_vcse);
@@ -88,11 +100,39 @@ const NUMBER_TAKEN: fn(sea_orm::DbErr) -> FormError = |error| {
     unique_field(
         "supplier_companies_house_number",
         field::COMPANIES_HOUSE_NUMBER,
-        "A supplier with this Companies House number is already registered: ask a colleague there to add you",
+        "Another supplier record has this Companies House number: merge the two records instead",
     )(error)
 };
 
-/// Registers a new supplier; the person registering becomes its editor.
+/// A listed or verified record already holding `number`: someone
+/// registering it should ask for access to that record instead.
+async fn listed_with_number<C: ConnectionTrait>(
+    db: &C,
+    number: Option<&str>,
+) -> Result<Option<supplier::Model>, sea_orm::DbErr> {
+    let Some(number) = number else {
+        return Ok(None);
+    };
+    supplier::Entity::find()
+        .filter(supplier::Column::CompaniesHouseNumber.eq(number))
+        .one(db)
+        .await
+}
+
+fn already_listed(existing: &supplier::Model) -> FormError {
+    field_error(
+        field::COMPANIES_HOUSE_NUMBER,
+        format!(
+            "{} is already listed with this Companies House number: open its page under Suppliers and ask for access",
+            existing.name
+        ),
+    )
+}
+
+/// Registers a new supplier as an unverified claim (its number only
+/// claimed) until a platform admin verifies it; the person registering
+/// becomes its editor. A number a listed or verified record holds is
+/// refused: its staff ask that record's editors (or an admin) for access.
 pub async fn register(
     db: &DatabaseConnection,
     actor: Option<&Viewer>,
@@ -102,6 +142,11 @@ pub async fn register(
     let actor = actor.ok_or(AppError::Unauthenticated)?;
     let options = supplier_form_options(db).await?;
     check_region(&profile, &options)?;
+    if let Some(existing) =
+        listed_with_number(db, profile.companies_house_number.as_deref()).await?
+    {
+        return Err(already_listed(&existing));
+    }
     let id = Uuid::new_v4();
     let now = OffsetDateTime::now_utc();
     let mut model = supplier::ActiveModel {
@@ -110,9 +155,9 @@ pub async fn register(
         created_at: Set(now),
         ..Default::default()
     };
-    apply_supplier(&mut model, profile);
+    apply_supplier(&mut model, profile, false);
     let txn = db.begin().await?;
-    let created = model.insert(&txn).await.map_err(NUMBER_TAKEN)?;
+    let created = model.insert(&txn).await?;
     // The registrant becomes its first editor, recorded in the same event.
     let membership =
         accounts::add_membership(&txn, actor.user_id, Role::SupplierEditor, Some(id)).await?;
@@ -164,7 +209,10 @@ pub async fn form_values(
         (field::NAME, found.name),
         (
             field::COMPANIES_HOUSE_NUMBER,
-            found.companies_house_number.unwrap_or_default(),
+            found
+                .companies_house_number
+                .or(found.claimed_companies_house_number)
+                .unwrap_or_default(),
         ),
         (field::VAT_NUMBER, found.vat_number.unwrap_or_default()),
         (field::REGION, found.region.unwrap_or_default()),
@@ -181,6 +229,10 @@ pub async fn form_values(
 }
 
 /// Changes a supplier's profile; every document showing its name is queued.
+/// Verification vouches for a name and a number: when an editor (not an
+/// admin) changes either on a listed or verified record, it becomes an
+/// unverified claim again, so a checked record cannot be turned into
+/// another company's.
 pub async fn update(
     db: &DatabaseConnection,
     actor: Option<&Viewer>,
@@ -190,8 +242,21 @@ pub async fn update(
     let before = supplier_for_change(db, actor, id).await?;
     let options = supplier_form_options(db).await?;
     check_region(&profile, &options)?;
+    let was_trusted =
+        Verification::parse(&before.verification).is_some_and(Verification::is_trusted);
+    let identity_kept = normalise_supplier_name(&profile.name) == before.normalised_name
+        && profile.companies_house_number == before.companies_house_number;
+    let curator = may(actor, Permission::CurateSuppliers, Resource::Platform);
+    let vouched = was_trusted && (identity_kept || curator);
+    if !vouched
+        && let Some(existing) =
+            listed_with_number(db, profile.companies_house_number.as_deref()).await?
+        && existing.id != id
+    {
+        return Err(already_listed(&existing));
+    }
     let mut model: supplier::ActiveModel = before.clone().into();
-    apply_supplier(&mut model, profile);
+    apply_supplier(&mut model, profile, vouched);
     let txn = db.begin().await?;
     let after = model.update(&txn).await.map_err(NUMBER_TAKEN)?;
     changes::record(

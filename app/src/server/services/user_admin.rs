@@ -2,7 +2,7 @@
 //! disable or re-enable accounts. Every change is audited in its transaction.
 //! Two guards keep the platform manageable: an admin cannot disable their own
 //! account, and the last platform admin role cannot be removed.
-use super::linked;
+use super::{contains_pattern, linked};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
@@ -117,19 +117,6 @@ pub async fn user_detail(
         grants: viewer.grants,
         is_self: admin.user_id == id,
     })
-}
-
-/// A LIKE pattern matching `text` anywhere, with LIKE's own wildcards in
-/// it (`%`, `_`) and the escape character matched literally.
-fn contains_pattern(text: &str) -> sea_orm::sea_query::LikeExpr {
-    let mut escaped = String::with_capacity(text.len() + 2);
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
 /// Gives the account a role: `role`, and `scope` naming the council (GSS

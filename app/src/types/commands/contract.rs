@@ -7,8 +7,13 @@ use crate::types::validate::{self, Input};
 
 pub const TITLE: &str = "title";
 pub const DESCRIPTION: &str = "description";
-/// One supplier's name per line.
+/// Suppliers picked in the finder, by record id (repeated field).
+pub const SUPPLIER_IDS: &str = super::supplier::PICK;
+/// Suppliers not found in the finder: one name per line, each matched to a
+/// listed or verified record of that name, or made a new record.
 pub const SUPPLIERS: &str = "suppliers";
+/// Most suppliers one contract names.
+pub const MAX_SUPPLIERS: usize = 20;
 pub const CPV_CODES: &str = "cpv_codes";
 pub const VALUE: &str = "value";
 pub const FRAMEWORK_REFERENCE: &str = "framework_reference";
@@ -38,7 +43,9 @@ pub struct CallOff {
 pub struct ContractDetails {
     pub title: String,
     pub description: Option<String>,
-    /// Suppliers by name, as entered (1 to 20).
+    /// Supplier records picked by id.
+    pub supplier_ids: Vec<uuid::Uuid>,
+    /// Suppliers named by typing (not picked); with the picks, 1 to 20.
     pub suppliers: Vec<String>,
     /// Well-formed CPV codes (at least one); the service checks they exist.
     pub cpv_codes: Vec<String>,
@@ -59,10 +66,25 @@ impl Command for ContractDetails {
             .filter(|l| !l.is_empty())
             .map(str::to_owned)
             .collect();
-        if suppliers.is_empty() {
-            errors.add(SUPPLIERS, "Enter the supplier's name");
-        } else if suppliers.len() > 20 {
-            errors.add(SUPPLIERS, "Enter 20 suppliers or fewer");
+        let picks = input.all(SUPPLIER_IDS);
+        let mut supplier_ids: Vec<uuid::Uuid> = Vec::new();
+        for pick in &picks {
+            match uuid::Uuid::parse_str(pick) {
+                Ok(id) if !supplier_ids.contains(&id) => supplier_ids.push(id),
+                Ok(_) => {}
+                Err(_) => {
+                    errors.add(SUPPLIER_IDS, "Select suppliers from the list");
+                    break;
+                }
+            }
+        }
+        if suppliers.is_empty() && picks.is_empty() {
+            errors.add(
+                SUPPLIERS,
+                "Select the supplier, or enter its name if it is not listed",
+            );
+        } else if suppliers.len() + supplier_ids.len() > MAX_SUPPLIERS {
+            errors.add(SUPPLIERS, "Name 20 suppliers or fewer");
         } else if suppliers.iter().any(|s| s.chars().count() > 300) {
             errors.add(
                 SUPPLIERS,
@@ -89,6 +111,7 @@ impl Command for ContractDetails {
             Some(ContractDetails {
                 title,
                 description,
+                supplier_ids,
                 suppliers,
                 cpv_codes,
                 value_pence: value_pence?,
@@ -136,6 +159,35 @@ mod tests {
         assert_eq!(
             fields,
             [TITLE, SUPPLIERS, CPV_CODES, VALUE, "start_date", "end_date"]
+        );
+    }
+
+    #[test]
+    fn picked_suppliers_count_with_typed_ones() {
+        let (a, b) = (uuid::Uuid::from_u128(1), uuid::Uuid::from_u128(2));
+        let mut fields = vec![(SUPPLIER_IDS, a.to_string()), (SUPPLIER_IDS, b.to_string())];
+        fields.push((SUPPLIER_IDS, a.to_string()));
+        let submitted: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect();
+        let errors = ContractDetails::parse(&Input(&submitted)).unwrap_err();
+        assert!(!errors.has(SUPPLIERS) && !errors.has(SUPPLIER_IDS));
+        let mut too_many = submitted.clone();
+        too_many.push((
+            SUPPLIERS.into(),
+            (0..19).map(|i| format!("Firm {i}\n")).collect(),
+        ));
+        let errors = ContractDetails::parse(&Input(&too_many)).unwrap_err();
+        assert_eq!(
+            errors.message(SUPPLIERS),
+            Some("Name 20 suppliers or fewer")
+        );
+        let forged = vec![(SUPPLIER_IDS.to_owned(), "Acme Ltd".to_owned())];
+        let errors = ContractDetails::parse(&Input(&forged)).unwrap_err();
+        assert_eq!(
+            errors.message(SUPPLIER_IDS),
+            Some("Select suppliers from the list")
         );
     }
 }

@@ -1,7 +1,7 @@
 //! A lot of a framework, and a supplier's place on a lot.
 use serde::{Deserialize, Serialize};
 
-use super::{Command, choices, finish};
+use super::{Command, SupplierChoice, choices, finish};
 use crate::types::FieldErrors;
 use crate::types::validate::{self, Input};
 
@@ -52,35 +52,28 @@ choices! {
     }
 }
 
-/// A supplier's place on a lot: who (by name and, when known, Companies
-/// House number) and their status.
+/// A supplier's place on a lot: which supplier record (picked by id, or an
+/// explicitly new one) and their status.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LotPlace {
-    pub supplier_name: String,
-    pub companies_house_number: Option<String>,
+    pub supplier: SupplierChoice,
     pub status: PlaceStatus,
 }
 
 impl Command for LotPlace {
     fn parse(input: &Input<'_>) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let supplier_name = input.required(&mut errors, SUPPLIER_NAME, "the supplier's name", 300);
-        let companies_house_number = validate::companies_house_number(
-            &mut errors,
-            COMPANIES_HOUSE_NUMBER,
-            input.text(COMPANIES_HOUSE_NUMBER),
-        );
+        let supplier =
+            SupplierChoice::parse(&mut errors, input, SUPPLIER_NAME, COMPANIES_HOUSE_NUMBER);
         let status = PlaceStatus::parse(input.text(STATUS));
         if status.is_none() {
             errors.add(STATUS, "Select the supplier's status on this lot");
         }
         finish(
             errors,
-            status.map(|status| LotPlace {
-                supplier_name,
-                companies_house_number,
-                status,
-            }),
+            supplier
+                .zip(status)
+                .map(|(supplier, status)| LotPlace { supplier, status }),
         )
     }
 }
@@ -88,7 +81,7 @@ impl Command for LotPlace {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::commands::form;
+    use crate::types::commands::{form, supplier};
 
     #[test]
     fn a_lot_reads_its_cpv_codes_in_any_common_notation() {
@@ -111,15 +104,27 @@ mod tests {
     #[test]
     fn a_place_needs_a_known_status() {
         let place = LotPlace::parse(&Input(&form(&[
+            (supplier::PICK, supplier::NEW_SUPPLIER),
             (SUPPLIER_NAME, "Acme Ltd"),
             (COMPANIES_HOUSE_NUMBER, "1234567"),
             (STATUS, "suspended"),
         ])))
         .unwrap();
         assert_eq!(place.status, PlaceStatus::Suspended);
-        assert_eq!(place.companies_house_number.as_deref(), Some("01234567"));
-        let errors = LotPlace::parse(&Input(&form(&[(SUPPLIER_NAME, "Acme"), (STATUS, "gone")])))
-            .unwrap_err();
+        assert_eq!(
+            place.supplier,
+            SupplierChoice::New {
+                name: "Acme Ltd".into(),
+                companies_house_number: Some("01234567".into())
+            }
+        );
+        let errors = LotPlace::parse(&Input(&form(&[
+            (supplier::PICK, supplier::NEW_SUPPLIER),
+            (SUPPLIER_NAME, "Acme"),
+            (STATUS, "gone"),
+        ])))
+        .unwrap_err();
+        assert_eq!(errors.0.len(), 1);
         assert_eq!(errors.0[0].field, STATUS);
     }
 }

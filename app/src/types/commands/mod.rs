@@ -24,7 +24,10 @@ pub use framework::{
 pub use intent::{IntentStatus, ParticipantStatus};
 pub use lot::{LotDetails, LotPlace, PlaceStatus};
 pub use offer::{OfferDetails, OfferStatus, PricingModel};
-pub use supplier::{ColleagueInvite, SupplierProfile};
+pub use supplier::{
+    AccessDecision, AccessRequest, AccessRequestStatus, ColleagueInvite, SupplierChoice,
+    SupplierMerge, SupplierProfile, SupplierTransfer, Verification,
+};
 
 use serde::{Deserialize, Serialize};
 use time::Date;
