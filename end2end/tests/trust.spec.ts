@@ -89,6 +89,6 @@ test("a registration is checked by an admin, and a colleague asks its editor for
   await page.getByLabel("Let them edit this supplier").check();
   await page.getByRole("button", { name: "Save decision" }).click();
   await expect(page.getByText("Your decision has been saved.")).toBeVisible();
-  await expect(page.getByText(`${colleague.name} (${colleague.email})`)).toBeVisible();
+  await expect(page.locator("dt", { hasText: `${colleague.name} (${colleague.email})` })).toBeVisible();
   await expectAccessible(page, testInfo);
 });
