@@ -4,6 +4,7 @@
 # Sourced by .ci/app and .ci/test (so PATH and CARGO_TARGET_DIR carry over).
 #   PC_SETUP_BROWSER=1  also install Chromium (for the browser tests)
 #   PC_SETUP_POSTGRES=1 also make sure PostgreSQL is installed and running
+#   PC_SETUP_SMTP=1     also install aiosmtpd (the SMTP server the email tests use)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -52,6 +53,14 @@ for dir in style end2end; do
     (cd "$ROOT/$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
   fi
 done
+
+if [ "${PC_SETUP_SMTP:-0}" = 1 ]; then
+  log "aiosmtpd (a real SMTP server the email tests start; from PyPI)"
+  if ! python3 -c "import aiosmtpd" 2>/dev/null; then
+    python3 -m pip install --user --quiet aiosmtpd || python3 -m pip install --quiet aiosmtpd
+  fi
+  python3 -c "import aiosmtpd"
+fi
 
 if [ "${PC_SETUP_BROWSER:-0}" = 1 ]; then
   log "Chromium (Debian package; Playwright's own download does not work offline)"

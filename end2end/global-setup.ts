@@ -27,7 +27,26 @@ function serverBinary(): string {
   return binary;
 }
 
+/** Waits until the server under test answers /healthz (it migrates and seeds first). */
+async function serverReady() {
+  const base = process.env.BASE_URL ?? "http://127.0.0.1:3000";
+  const deadline = Date.now() + 120_000;
+  let last = "";
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${base}/healthz`);
+      if (response.ok) return;
+      last = `status ${response.status}`;
+    } catch (error) {
+      last = String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the server at ${base} did not become healthy: ${last}`);
+}
+
 export default async function globalSetup() {
+  await serverReady();
   const binary = serverBinary();
   for (const account of Object.values(accounts)) {
     execFileSync(

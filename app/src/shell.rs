@@ -21,6 +21,10 @@ use crate::pages::{
         MergeSupplierPage, OfferFormPage, SupplierFormPage, SupplierTrustPage,
         TransferSupplierPage, VerifySupplierPage,
     },
+    email_links::{
+        CheckEmailPage, ConfirmEmailPage, EmailsPage, ForgotPasswordPage, ForgotPasswordSentPage,
+        InvitationPage, ResetPasswordPage,
+    },
     footprint::FootprintPage,
     footprints::FootprintsPage,
     home::HomePage,
@@ -117,6 +121,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/contracts/:id") view=ContractPage ssr=SsrMode::Async />
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />
+                    <Route path=path!("/sign-up/check-email") view=CheckEmailPage ssr=SsrMode::Async />
+                    <Route path=path!("/confirm-email") view=ConfirmEmailPage ssr=SsrMode::Async />
+                    <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/forgot-password/sent") view=ForgotPasswordSentPage ssr=SsrMode::Async />
+                    <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/invitations") view=InvitationPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/emails") view=EmailsPage ssr=SsrMode::Async />
                     <Route path=path!("/signed-out") view=SignedOutPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::Async />

@@ -1,6 +1,5 @@
-import { expect, test } from "@playwright/test";
 import { PASSWORD, accounts } from "../global-setup";
-import { expectAccessible, settled, signIn } from "./support";
+import { expect, expectAccessible, settled, signIn, test } from "./support";
 
 test("an admin finds a person, grants them a role and removes it again", async ({ page }, testInfo) => {
   await page.goto("/sign-in");

@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { expectAccessible, settled, visit } from "./support";
+import { expect, expectAccessible, settled, test, visit } from "./support";
 
 test("frameworks → framework → lot → supplier, all labelled as demo data", async ({ page }, testInfo) => {
   await visit(page, testInfo, "/");

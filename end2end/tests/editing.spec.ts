@@ -1,6 +1,6 @@
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import type { Page, TestInfo } from "@playwright/test";
 import { PASSWORD, accounts } from "../global-setup";
-import { expectAccessible, jsEnabled, runTag, settled, signIn, visit } from "./support";
+import { expect, expectAccessible, jsEnabled, runTag, settled, signIn, signUpAndConfirm, test, visit } from "./support";
 
 // The coordinator's framework is the one the council buyer calls off, so the
 // journeys in this file run in order.
@@ -196,10 +196,7 @@ test("a supplier registers and lists an offer, and cannot open another supplier'
   await expect(page.getByRole("alert")).toContainText("Password is too easy to guess");
   await expect(page.getByLabel("Full name")).toHaveValue("Sam Supplier");
   await expectAccessible(page, testInfo);
-  await settled(page, testInfo);
-  await page.getByLabel("Create a password").fill("lantern meadow copper kettle");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(await heading(page)).toHaveText("Your account");
+  await signUpAndConfirm(page, testInfo, "Sam Supplier", email, "lantern meadow copper kettle");
 
   await page.getByRole("link", { name: "Register a supplier organisation" }).click();
   await expect(await heading(page)).toHaveText("Register your organisation as a supplier");

@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { expectAccessible, settled, visit } from "./support";
+import { expect, expectAccessible, settled, test, visit } from "./support";
 
 test("contracts can be filtered by council and by how soon they end", async ({ page }, testInfo) => {
   await visit(page, testInfo, "/contracts");

@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { expectAccessible, settled, visit } from "./support";
+import { expect, expectAccessible, settled, test, visit } from "./support";
 
 test("home → footprints → Greater Manchester lists its 10 councils", async ({ page }, testInfo) => {
   await visit(page, testInfo, "/");

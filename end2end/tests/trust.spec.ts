@@ -1,6 +1,6 @@
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import type { Page, TestInfo } from "@playwright/test";
 import { PASSWORD, accounts } from "../global-setup";
-import { expectAccessible, runTag, settled, signIn, visit } from "./support";
+import { expect, expectAccessible, runTag, settled, signIn, signUpAndConfirm, test } from "./support";
 
 const stamp = Date.now().toString(36).toUpperCase();
 
@@ -9,12 +9,7 @@ async function heading(page: Page) {
 }
 
 async function signUp(page: Page, testInfo: TestInfo, name: string, email: string) {
-  await visit(page, testInfo, "/sign-up");
-  await page.getByLabel("Full name").fill(name);
-  await page.getByLabel("Email address").fill(email);
-  await page.getByLabel("Create a password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(await heading(page)).toHaveText("Your account");
+  await signUpAndConfirm(page, testInfo, name, email, PASSWORD);
 }
 
 async function signOut(page: Page, testInfo: TestInfo) {

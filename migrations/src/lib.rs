@@ -6,6 +6,7 @@ mod m20261123_000001_reference;
 mod m20261123_000002_catalogue;
 mod m20261123_000003_accounts;
 mod m20261201_000004_supplier_trust;
+mod m20261201_000005_email;
 mod support;
 
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_catalogue::Migration),
             Box::new(m20261123_000003_accounts::Migration),
             Box::new(m20261201_000004_supplier_trust::Migration),
+            Box::new(m20261201_000005_email::Migration),
         ]
     }
 }

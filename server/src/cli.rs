@@ -210,7 +210,15 @@ async fn serve(mut config: Config, db: sea_orm::DatabaseConnection) -> anyhow::R
     }
     let leptos_options = crate::leptos_options_from_env()?;
     let addr = leptos_options.site_addr;
+    let mailer =
+        app::server::email::delivery::Mailer::from_config(&config).map_err(anyhow::Error::msg)?;
     let state = AppState::new(db.clone(), config);
+    // Sends what changes queue in the email outbox, retrying failures.
+    tokio::spawn(app::server::email::delivery::run(
+        db.clone(),
+        mailer,
+        state.mail_wake.clone(),
+    ));
     let limiter = state.sign_in_limiter.clone();
     // Forget fully refilled rate-limit entries once a minute, so the maps
     // stay small without a scan inside a request.

@@ -16,8 +16,9 @@ use app::server::services::{
 use app::shell;
 use app::types::commands::{
     AccessDecision, AccessRequest, AccountStatus, ColleagueInvite, Command, Confirmation,
-    ContractDetails, FrameworkDetails, LotDetails, LotPlace, NewAccount, OfferDetails,
-    PasswordChange, RoleGrant, SignIn, SupplierMerge, SupplierProfile, SupplierTransfer,
+    ContractDetails, EmailLink, FrameworkDetails, LotDetails, LotPlace, NewAccount, OfferDetails,
+    PasswordChange, PasswordReset, PasswordResetRequest, RoleGrant, SignIn, SupplierMerge,
+    SupplierProfile, SupplierTransfer,
 };
 use app::types::validate::Input;
 use app::types::{AppError, FieldError, SubmittedForm, Visitor};
@@ -93,6 +94,10 @@ pub fn endpoints() -> Vec<FormEndpoint> {
     vec![
         FormEndpoint::new("/sign-up", sign_up),
         FormEndpoint::new("/sign-in", sign_in),
+        FormEndpoint::new("/confirm-email", confirm_email),
+        FormEndpoint::new("/forgot-password", forgot_password),
+        FormEndpoint::new("/reset-password", reset_password),
+        FormEndpoint::new("/invitations", accept_invitation),
         FormEndpoint::new("/sign-out", sign_out),
         FormEndpoint::new("/account/password", change_password),
         FormEndpoint::new("/account/sign-out-everywhere", sign_out_everywhere),
@@ -311,7 +316,11 @@ async fn finish(
     outcome: Result<String, FormError>,
 ) -> Response {
     match outcome {
-        Ok(location) => see_other(&location),
+        Ok(location) => {
+            // The change may have queued email: let the delivery worker look now.
+            state.app.mail_wake.notify_one();
+            see_other(&location)
+        }
         Err(FormError::Fields(errors)) => {
             let mut form = echo(&submission.fields);
             form.errors = errors.0;
@@ -410,17 +419,86 @@ async fn signed_in(
     }
 }
 
+/// Sign-up answers the same for every address: check your email.
 async fn sign_up(State(state): State<ServerState>, request: Request) -> Response {
-    let secure = over_tls(request.headers(), state.app.config.trusted_proxies);
     let submission = submission!(state, request);
     let outcome = match NewAccount::parse(&Input(&submission.fields)) {
         Ok(account) => {
             let address = submission.client_address(state.app.config.trusted_proxies);
-            accounts::sign_up(&state.app, account, address).await
+            accounts::sign_up(&state.app, account, address)
+                .await
+                .map(|()| "/sign-up/check-email".to_owned())
         }
         Err(errors) => Err(errors.into()),
     };
-    signed_in(&state, submission, outcome, secure).await
+    finish(&state, submission, outcome).await
+}
+
+async fn confirm_email(State(state): State<ServerState>, request: Request) -> Response {
+    let submission = submission!(state, request);
+    let outcome = match parse_anonymous::<EmailLink>(&submission) {
+        Ok(link) => accounts::confirm_email(&state.app.db, link)
+            .await
+            .map(|()| "/sign-in?confirmed=yes".to_owned()),
+        Err(error) => Err(error),
+    };
+    finish(&state, submission, outcome).await
+}
+
+/// Answers the same whether or not the address has an account.
+async fn forgot_password(State(state): State<ServerState>, request: Request) -> Response {
+    let submission = submission!(state, request);
+    let outcome = match parse_anonymous::<PasswordResetRequest>(&submission) {
+        Ok(asked) => {
+            let address = submission.client_address(state.app.config.trusted_proxies);
+            accounts::request_password_reset(&state.app, submission.actor(), asked, address)
+                .await
+                .map(|()| "/forgot-password/sent".to_owned())
+        }
+        Err(error) => Err(error),
+    };
+    finish(&state, submission, outcome).await
+}
+
+async fn reset_password(State(state): State<ServerState>, request: Request) -> Response {
+    let submission = submission!(state, request);
+    let outcome = match parse_anonymous::<PasswordReset>(&submission) {
+        Ok(reset) => accounts::reset_password(&state.app, reset)
+            .await
+            .map(|()| "/sign-in?reset=yes".to_owned()),
+        Err(error) => Err(error),
+    };
+    finish(&state, submission, outcome).await
+}
+
+async fn accept_invitation(State(state): State<ServerState>, request: Request) -> Response {
+    let submission = submission!(state, request);
+    let outcome = match parse::<EmailLink>(&submission) {
+        Ok(link) => colleagues::accept(&state.app.db, submission.actor(), link)
+            .await
+            .map(|supplier| format!("/suppliers/{supplier}?done=invitation-accepted")),
+        Err(error) => Err(error),
+    };
+    finish(&state, submission, outcome).await
+}
+
+/// Adds a colleague who has an account, or emails an invitation.
+async fn add_colleague(
+    State(state): State<ServerState>,
+    Path(id): Path<Uuid>,
+    request: Request,
+) -> Response {
+    let submission = submission!(state, request);
+    let outcome = match parse::<ColleagueInvite>(&submission) {
+        Ok(invite) => colleagues::add(&state.app, submission.actor(), id, invite)
+            .await
+            .map(|added| match added {
+                colleagues::Added::Granted => format!("/suppliers/{id}?done=colleague-added"),
+                colleagues::Added::Invited => format!("/suppliers/{id}?done=colleague-invited"),
+            }),
+        Err(error) => Err(error),
+    };
+    finish(&state, submission, outcome).await
 }
 
 async fn sign_in(State(state): State<ServerState>, request: Request) -> Response {
@@ -492,6 +570,12 @@ async fn sign_out_everywhere(State(state): State<ServerState>, request: Request)
 
 /// Reads a signed-in person's submission as a `C`. Anonymous visitors are
 /// sent to sign in before their answers are read.
+/// The command in a form that needs nobody signed in (a link from an email
+/// carries its own proof).
+fn parse_anonymous<C: Command>(submission: &Submission) -> Result<C, FormError> {
+    C::parse(&Input(&submission.fields)).map_err(FormError::Fields)
+}
+
 fn parse<C: Command>(submission: &Submission) -> Result<C, FormError> {
     if submission.actor().is_none() {
         return Err(FormError::Refused(AppError::Unauthenticated));
@@ -581,13 +665,6 @@ form_endpoint!(
     Uuid,
     SupplierProfile,
     suppliers::update,
-    |(), id| format!("/suppliers/{id}")
-);
-form_endpoint!(
-    add_colleague,
-    Uuid,
-    ColleagueInvite,
-    colleagues::add,
     |(), id| format!("/suppliers/{id}")
 );
 form_endpoint!(

@@ -5,7 +5,10 @@ use leptos::server_fn::codec::GetUrl;
 
 #[cfg(feature = "ssr")]
 use super::support;
-use crate::types::{AppError, AuditEntry, FormPage, Page, UserDetail, UserListing, Visitor};
+use crate::types::{
+    AppError, AuditEntry, EmailLinkCheck, EmailLog, FormPage, Page, UserDetail, UserListing,
+    Visitor,
+};
 
 #[server(endpoint = "account/visitor", input = GetUrl)]
 pub async fn current_visitor() -> Result<Visitor, AppError> {
@@ -56,4 +59,46 @@ pub async fn admin_user(id: uuid::Uuid) -> Result<FormPage<UserDetail>, AppError
         crate::server::services::user_admin::user_detail(&state.db, support::viewer().as_ref(), id)
             .await?;
     support::form_page(Vec::new(), detail)
+}
+
+/// The page an emailed link opens: whether its token works, and the form
+/// that uses it. `purpose` is the link's kind (`confirm_email`,
+/// `password_reset`, `colleague_invite`).
+#[server(endpoint = "account/email-link", input = GetUrl)]
+pub async fn email_link(
+    purpose: String,
+    token: Option<String>,
+) -> Result<FormPage<EmailLinkCheck>, AppError> {
+    use crate::server::email::tokens::TokenPurpose;
+    let state = super::state()?;
+    let purpose = TokenPurpose::parse(&purpose).ok_or_else(|| AppError::NotFound("Page".into()))?;
+    let token = token.unwrap_or_default();
+    let mut check = if purpose == TokenPurpose::ColleagueInvite {
+        match crate::server::services::colleagues::invitation(&state.db, &token).await? {
+            Ok((supplier, email)) => EmailLinkCheck {
+                email: Some(email),
+                supplier_name: Some(supplier),
+                ..Default::default()
+            },
+            Err(problem) => EmailLinkCheck {
+                problem: Some(problem.to_owned()),
+                ..Default::default()
+            },
+        }
+    } else {
+        crate::server::services::emails::check_link(&state.db, purpose, &token).await?
+    };
+    check.signed_in_as = support::viewer().map(|v| v.email);
+    support::form_page(
+        vec![(crate::types::commands::account::TOKEN.to_owned(), token)],
+        check,
+    )
+}
+
+/// The email outbox, for platform admins.
+#[server(endpoint = "admin/emails", input = GetUrl)]
+pub async fn admin_emails() -> Result<EmailLog, AppError> {
+    let state = super::state()?;
+    crate::server::services::emails::recent(&state.db, support::viewer().as_ref(), &state.config)
+        .await
 }

@@ -43,6 +43,9 @@ pub fn SignInPage() -> impl IntoView {
                     <div class="govuk-grid-row">
                         <div class="govuk-grid-column-two-thirds">
                             <FormErrorSummary errors=form.errors.clone() />
+                            {crate::pages::email_links::sign_in_banner().map(|message| view! {
+                                <crate::components::status::SuccessBanner message />
+                            })}
                             <h1 class="govuk-heading-l">"Sign in"</h1>
                             {from_edit_page.then(|| view! {
                                 <p class="govuk-body">"You need to sign in to see that page."</p>
@@ -54,6 +57,7 @@ pub fn SignInPage() -> impl IntoView {
                                 <TextField name=account::PASSWORD label="Password" input_type="password" autocomplete="current-password" form=form.clone() keep_value=false />
                                 <SubmitButton label="Sign in" />
                             </form>
+                            <p class="govuk-body"><a class="govuk-link" href="/forgot-password">"Forgotten your password?"</a></p>
                             <p class="govuk-body">
                                 "No account yet? "<a class="govuk-link" href="/sign-up">"Create an account"</a>
                             </p>
@@ -81,6 +85,7 @@ pub fn SignUpPage() -> impl IntoView {
                             <p class="govuk-body">
                                 "Anyone can read the catalogue without an account. You need one to register a supplier, keep a council's contract register or curate frameworks."
                             </p>
+                            <p class="govuk-body">"We will email you a link to confirm your address before you can sign in."</p>
                             <form method="post" action="/sign-up" novalidate>
                                 <CsrfField token=page.csrf_token />
                                 <TextField name=account::DISPLAY_NAME label="Full name" autocomplete="name" form=form.clone() />
@@ -196,6 +201,7 @@ pub fn AccountPage() -> impl IntoView {
                             <ul class="govuk-list">
                                 <li><a class="govuk-link" href="/admin/users">"Manage users and roles"</a></li>
                                 <li><a class="govuk-link" href="/admin/suppliers">"Check supplier registrations and requests for access"</a></li>
+                                <li><a class="govuk-link" href="/admin/emails">"See the emails the service has sent"</a></li>
                                 <li><a class="govuk-link" href="/admin/audit">"Read the audit log"</a></li>
                             </ul>
                         })}

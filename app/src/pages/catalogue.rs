@@ -288,6 +288,9 @@ fn supplier_change_done(done: Option<String>) -> Option<&'static str> {
         "verified" => "This supplier is now verified.",
         "merged" => "The duplicate record has been merged into this one.",
         "transferred" => "This supplier has been handed over.",
+        "colleague-added" => "Your colleague can now edit this organisation.",
+        "colleague-invited" => "We have emailed your colleague an invitation. It works for 7 days.",
+        "invitation-accepted" => "You can now edit this organisation.",
         _ => return None,
     })
 }

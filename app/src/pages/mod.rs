@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod council;
 pub mod councils;
 pub mod edit;
+pub mod email_links;
 pub mod footprint;
 pub mod footprints;
 pub mod home;

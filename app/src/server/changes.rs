@@ -9,6 +9,10 @@
 //! reads the outbox in `seq` order; nothing touches the index inside a
 //! request.
 //!
+//! A change may also send email ([`Change::email`]): `record` writes each
+//! message to the email outbox in the same transaction, for the delivery
+//! worker to send once it has committed.
+//!
 //! `record` takes a [`DatabaseTransaction`], not any connection: a change
 //! cannot be recorded outside the transaction that makes it.
 use std::collections::BTreeMap;
@@ -21,8 +25,10 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::server::email::Email;
 use crate::server::entities::{
-    audit_event, contract_supplier, lot, lot_supplier, offer, offer_lot, search_outbox,
+    audit_event, contract_supplier, email_outbox, lot, lot_supplier, offer, offer_lot,
+    search_outbox,
 };
 use crate::types::Viewer;
 
@@ -120,6 +126,8 @@ pub struct Change {
     /// Keyed by document so each is queued once; the last op given wins
     /// (a lot removed after its supplier list was touched is a delete).
     documents: BTreeMap<(DocumentKind, Uuid), Op>,
+    /// Messages the change sends, queued in its transaction.
+    emails: Vec<Email>,
 }
 
 impl Change {
@@ -133,7 +141,15 @@ impl Change {
             before: None,
             after: None,
             documents: BTreeMap::new(),
+            emails: Vec::new(),
         }
+    }
+
+    /// A message to send once the change commits (the outbox row commits
+    /// with it; the delivery worker sends it).
+    pub fn email(mut self, email: Email) -> Self {
+        self.emails.push(email);
+        self
     }
 
     pub fn before(mut self, value: Value) -> Self {
@@ -209,11 +225,28 @@ pub async fn record(txn: &DatabaseTransaction, actor: Actor, change: Change) -> 
     }
     .insert(txn)
     .await?;
+    let now = OffsetDateTime::now_utc();
+    for email in change.emails {
+        email_outbox::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            to_address: Set(email.to),
+            subject: Set(email.subject),
+            body: Set(email.body),
+            kind: Set(email.kind.as_str().to_owned()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            sent_at: Set(None),
+            failed_at: Set(None),
+            last_error: Set(None),
+            created_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+    }
     if change.documents.is_empty() {
         return Ok(());
     }
     lock_outbox(txn).await?;
-    let now = OffsetDateTime::now_utc();
     let rows: Vec<search_outbox::ActiveModel> = change
         .documents
         .into_iter()

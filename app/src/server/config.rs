@@ -25,6 +25,14 @@ pub struct Config {
     /// to. When unset, `serve` keeps one in `data_dir/secret.key` (made on
     /// first start), so tokens survive restarts.
     pub secret_key: Option<String>,
+    /// `SMTP_URL` (`smtp://user:password@host:587` with STARTTLS, `smtps://…`
+    /// for TLS from the start): where email goes. Unset, messages are written
+    /// to `data_dir/mail` and listed on the admin's email page.
+    pub smtp_url: Option<String>,
+    /// `MAIL_FROM`: the sender of every message.
+    pub mail_from: String,
+    /// `PUBLIC_URL`: how people reach the service, for links in emails.
+    pub public_url: String,
 }
 
 /// The shortest `SECRET_KEY` accepted (characters; 64 hex digits is 256 bits).
@@ -93,7 +101,28 @@ impl Config {
             }
             key => key.map(|k| k.trim().to_owned()),
         };
+        let smtp_url = lookup("SMTP_URL").filter(|v| !v.trim().is_empty());
+        if let Some(url) = &smtp_url
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            return Err("SMTP_URL must start with smtp:// or smtps://".to_owned());
+        }
+        let public_url = lookup("PUBLIC_URL")
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| "http://127.0.0.1:3000".to_owned());
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(format!(
+                "PUBLIC_URL must start with http:// or https:// (got {public_url:?})"
+            ));
+        }
         Ok(Self {
+            smtp_url,
+            mail_from: lookup("MAIL_FROM")
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| {
+                    "Procurement Commons <no-reply@procurement-commons.invalid>".to_owned()
+                }),
+            public_url: public_url.trim().trim_end_matches('/').to_owned(),
             secret_key,
             trusted_proxies,
             database_url,
@@ -164,6 +193,22 @@ mod tests {
             config(&[("SECRET_KEY", "short")])
                 .unwrap_err()
                 .contains("SECRET_KEY must be at least 32 characters")
+        );
+        assert!(
+            config(&[("SMTP_URL", "http://mail")])
+                .unwrap_err()
+                .contains("SMTP_URL")
+        );
+        assert!(
+            config(&[("PUBLIC_URL", "commons.example")])
+                .unwrap_err()
+                .contains("PUBLIC_URL")
+        );
+        assert_eq!(
+            config(&[("PUBLIC_URL", "https://commons.example/")])
+                .unwrap()
+                .public_url,
+            "https://commons.example"
         );
         let key = "k".repeat(40);
         assert_eq!(

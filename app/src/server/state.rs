@@ -16,6 +16,8 @@ pub struct AppState {
     pub hashing: Arc<HashingPool>,
     /// The key anonymous anti-forgery tokens are bound to (`SECRET_KEY`).
     pub secret: Arc<Vec<u8>>,
+    /// Wakes the email delivery worker after a change queued a message.
+    pub mail_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -29,6 +31,7 @@ impl AppState {
         Self {
             db,
             secret: Arc::new(secret),
+            mail_wake: Arc::new(tokio::sync::Notify::new()),
             config: Arc::new(config),
             sign_in_limiter: Arc::new(SignInLimiter::default()),
             hashing: Arc::new(HashingPool::for_this_machine()),

@@ -90,6 +90,39 @@ pub struct Visitor {
     pub csrf_token: String,
 }
 
+/// What a page opened from an emailed link needs: whether the link works
+/// (`problem` says why not) and the address it was sent to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailLinkCheck {
+    pub problem: Option<String>,
+    pub email: Option<String>,
+    /// For an invitation: the supplier the invitee would edit.
+    pub supplier_name: Option<String>,
+    /// The address of whoever is signed in, if anyone.
+    pub signed_in_as: Option<String>,
+}
+
+/// One message in the email outbox, as platform admins see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailLogItem {
+    pub to: String,
+    pub subject: String,
+    pub kind: String,
+    /// "Sent", "Waiting (attempt 2 failed: …)", "Not delivered: …".
+    pub status: String,
+    pub queued_at: String,
+    /// Only when messages go to the local folder (they never left the machine).
+    pub body: Option<String>,
+}
+
+/// The admin's email page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailLog {
+    /// Where messages go: "the folder …" or "the SMTP server".
+    pub delivery: String,
+    pub items: Vec<EmailLogItem>,
+}
+
 /// One line of the audit log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {

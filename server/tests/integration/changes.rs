@@ -71,6 +71,19 @@ async fn every_write_path_records_one_audit_event_and_its_search_documents() {
         ("/sign-up", ("account.created", no_documents())),
         ("/sign-in", ("account.signed_in", no_documents())),
         (
+            "/confirm-email",
+            ("account.email_confirmed", no_documents()),
+        ),
+        (
+            "/forgot-password",
+            ("account.password_reset_requested", no_documents()),
+        ),
+        (
+            "/reset-password",
+            ("account.password_reset", no_documents()),
+        ),
+        ("/invitations", ("membership.granted", no_documents())),
+        (
             "/frameworks/new",
             ("framework.created", vec![upsert("framework", Id::Audited)]),
         ),

@@ -472,6 +472,65 @@ static ACTOR_PASSWORD_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::n
     app::server::auth::password::hash(ACTOR_PASSWORD).expect("hash the actors' password")
 });
 
+impl TestApp {
+    /// The token in the newest email to `to` whose link starts `path?token=`.
+    pub async fn emailed_token(&self, to: &str, path: &str) -> String {
+        use app::server::entities::email_outbox;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let message = email_outbox::Entity::find()
+            .filter(email_outbox::Column::ToAddress.eq(to.to_lowercase()))
+            .order_by_desc(email_outbox::Column::CreatedAt)
+            .all(&self.db)
+            .await
+            .expect("outbox query")
+            .into_iter()
+            .find(|m| m.body.contains(&format!("{path}?token=")))
+            .unwrap_or_else(|| panic!("no email to {to} with a {path} link"));
+        token_in(&message.body, path)
+    }
+
+    /// An invitation for `invitee` to edit `supplier`, as an editor's email
+    /// would carry it (made directly: the colleague form only invites
+    /// addresses with no account).
+    pub async fn invitation(&self, invitee: &Actor, supplier: uuid::Uuid) -> String {
+        use app::server::email::tokens::{self, NewToken, TokenPurpose};
+        tokens::issue(
+            &self.db,
+            NewToken {
+                purpose: TokenPurpose::ColleagueInvite,
+                user_id: None,
+                email: invitee.email.clone(),
+                supplier_id: Some(supplier),
+                invited_by: None,
+            },
+        )
+        .await
+        .expect("issue an invitation")
+    }
+
+    /// Follows the confirmation link emailed to `to` (its page's button).
+    pub async fn confirm_email(&self, to: &str) {
+        let token = self.emailed_token(to, "/confirm-email").await;
+        let response = self
+            .post_form("/confirm-email", None, &[("token", &token)])
+            .await;
+        assert_eq!(response.status, 303, "{}", response.body);
+    }
+}
+
+/// The token after `path?token=` in a message's text.
+pub fn token_in(text: &str, path: &str) -> String {
+    let marker = format!("{path}?token=");
+    let at = text
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {marker} in {text}"))
+        + marker.len();
+    text[at..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect()
+}
+
 /// The nonce in an anonymous visitor's anti-forgery cookie.
 const ANONYMOUS_CSRF: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 /// The server's `SECRET_KEY` in tests (unless a test sets its own).
@@ -511,6 +570,7 @@ impl TestApp {
             password_hash: Set(ACTOR_PASSWORD_HASH.clone()),
             is_disabled: Set(false),
             last_sign_in_at: Set(None),
+            email_verified_at: Set(Some(now)),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -537,6 +597,27 @@ impl TestApp {
             session_token,
             csrf_token,
             ..actor.clone()
+        }
+    }
+
+    /// A signed-in session for an account made some other way (signed up
+    /// through the forms), as `label`.
+    pub async fn session_for(&self, user_id: uuid::Uuid, label: &'static str) -> Actor {
+        use app::server::entities::app_user;
+        use sea_orm::EntityTrait;
+        let email = app_user::Entity::find_by_id(user_id)
+            .one(&self.db)
+            .await
+            .expect("query")
+            .expect("account")
+            .email;
+        let (session_token, csrf_token) = self.start_session(user_id).await;
+        Actor {
+            label,
+            user_id,
+            email,
+            session_token,
+            csrf_token,
         }
     }
 

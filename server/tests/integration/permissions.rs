@@ -33,6 +33,9 @@ pub(crate) struct Endpoint {
     /// Posted from another session of the actor's, started for the cell
     /// (for a row that ends sessions, after the actor's main one has gone).
     pub fresh_session: bool,
+    /// Whether the audit entry names the poster. Not for the links from
+    /// email and sign-up, which act for the account the address belongs to.
+    pub audit_names_poster: bool,
     /// The path each actor (by label) posts to; most endpoints use one.
     pub path: PathFor,
     pub allowed: &'static [&'static str],
@@ -92,6 +95,23 @@ pub(crate) struct Removable {
     pub claim: Uuid,
     /// A duplicate record for the admin to merge into the fixture's supplier.
     pub duplicate: Uuid,
+    /// Per column: the link emailed to an unconfirmed account (`confirmee_email`).
+    confirmations: Vec<String>,
+    /// Per column: a password-reset link for an account of its own (`resetter_email`).
+    resets: Vec<String>,
+    /// Per signed-in actor (by label): an invitation to edit the listed record.
+    invitations: Vec<(&'static str, String)>,
+}
+
+/// The unconfirmed account of matrix column `n` (the sign-in row uses it
+/// once the confirmation row has confirmed it).
+fn confirmee_email(n: usize) -> String {
+    format!("confirmee{n}@example.gov.uk")
+}
+
+/// The account whose password matrix column `n` resets.
+fn resetter_email(n: usize) -> String {
+    format!("resetter{n}@example.gov.uk")
 }
 
 /// Per actor: the allowed actors' own records, and `other` for everyone else.
@@ -116,6 +136,9 @@ fn per_actor(
 pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
     let membership = removable.membership;
     let second_colleague = removable.second_colleague.clone();
+    let confirmations = removable.confirmations.clone();
+    let resets = removable.resets.clone();
+    let invitations = removable.invitations.clone();
     let (f, l, s, o, c) = (
         world.framework,
         world.lot,
@@ -128,6 +151,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/sign-up",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: false,
             path: fixed("/sign-up"),
             allowed: EVERYONE,
             form: Box::new(|n, _| {
@@ -141,9 +165,54 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             }),
         },
         Endpoint {
+            pattern: "/confirm-email",
+            fresh_browser: false,
+            fresh_session: false,
+            audit_names_poster: false,
+            path: fixed("/confirm-email"),
+            allowed: EVERYONE,
+            // The link emailed to the account of this column.
+            form: Box::new(move |n, _| {
+                vec![(
+                    "token".to_owned(),
+                    confirmations[n % EVERYONE.len()].clone(),
+                )]
+            }),
+        },
+        Endpoint {
+            pattern: "/forgot-password",
+            fresh_browser: false,
+            fresh_session: false,
+            audit_names_poster: true,
+            path: fixed("/forgot-password"),
+            allowed: EVERYONE,
+            form: Box::new(move |n, _| {
+                // Not the resetters: a new request would void their links.
+                vec![("email".to_owned(), confirmee_email(n % EVERYONE.len()))]
+            }),
+        },
+        Endpoint {
+            pattern: "/reset-password",
+            fresh_browser: false,
+            fresh_session: false,
+            audit_names_poster: false,
+            path: fixed("/reset-password"),
+            allowed: EVERYONE,
+            form: Box::new(move |n, _| {
+                vec![
+                    ("token".to_owned(), resets[n % EVERYONE.len()].clone()),
+                    (
+                        "new_password".to_owned(),
+                        format!("harbour kettle meadow {n}"),
+                    ),
+                ]
+            }),
+        },
+        Endpoint {
             pattern: "/frameworks/new",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: true,
             path: fixed("/frameworks/new"),
             allowed: CURATORS,
             form: Box::new(|n, w| {
@@ -156,6 +225,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/frameworks/{id}/edit",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: true,
             path: fixed(format!("/frameworks/{f}/edit")),
             allowed: CURATORS,
             form: Box::new(|_, w| owned(framework_form("GM-DTS-01", &w.gmca_body.to_string()))),
@@ -164,6 +234,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/frameworks/{id}/lots/new",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: true,
             path: fixed(format!("/frameworks/{f}/lots/new")),
             allowed: CURATORS,
             form: Box::new(|n, _| {
@@ -178,6 +249,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/lots/{id}/edit",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: true,
             path: fixed(format!("/lots/{l}/edit")),
             allowed: CURATORS,
             form: Box::new(|n, _| {
@@ -192,6 +264,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/lots/{id}/remove",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: true,
             // Anyone refused is refused on the fixture's lot.
             path: per_actor(
                 |lot| format!("/lots/{lot}/remove"),
@@ -206,6 +279,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/lots/{id}/suppliers/new",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: true,
             path: fixed(format!("/lots/{l}/suppliers/new")),
             allowed: CURATORS,
             form: Box::new(|n, _| {
@@ -223,6 +297,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/suppliers/new",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: true,
             path: fixed("/suppliers/new"),
             allowed: SIGNED_IN,
             form: Box::new(|n, _| {
@@ -235,6 +310,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/suppliers/{id}/edit",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: true,
             path: fixed(format!("/suppliers/{s}/edit")),
             allowed: SUPPLIER_EDITORS,
             form: Box::new(|_, _| owned(supplier_form("Acme Digital Ltd", "01234567"))),
@@ -243,6 +319,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/suppliers/{id}/colleagues/new",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: true,
             path: fixed(format!("/suppliers/{s}/colleagues/new")),
             allowed: SUPPLIER_EDITORS,
             // The editor adds the colleague; the admin (the last column) adds
@@ -261,6 +338,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/suppliers/{id}/colleagues/{user}/remove",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: true,
             path: per_actor(
                 move |user| format!("/suppliers/{s}/colleagues/{user}/remove"),
                 ("editor", removable.editors.0),
@@ -274,6 +352,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/suppliers/{id}/access",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: true,
             path: fixed(format!("/suppliers/{}/access", removable.listed)),
             allowed: SIGNED_IN,
             form: Box::new(|_, _| owned(vec![("message", "Bid manager there")])),
@@ -282,6 +361,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/suppliers/{id}/access/{request}",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: true,
             path: per_actor(
                 move |request| format!("/suppliers/{s}/access/{request}"),
                 ("editor", removable.requests.0),
@@ -295,6 +375,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/suppliers/{id}/verify",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: true,
             path: fixed(format!("/suppliers/{}/verify", removable.claim)),
             allowed: ADMINS,
             form: Box::new(|_, _| Vec::new()),
@@ -303,6 +384,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/suppliers/{id}/merge",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: true,
             path: fixed(format!("/suppliers/{}/merge", removable.duplicate)),
             allowed: ADMINS,
             form: Box::new(move |_, _| vec![("supplier_id".to_owned(), s.to_string())]),
@@ -311,6 +393,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/suppliers/{id}/transfer",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: true,
             path: fixed(format!("/suppliers/{}/transfer", removable.claim)),
             allowed: ADMINS,
             form: Box::new(|_, w| vec![("email".to_owned(), w.colleague.email.clone())]),
@@ -319,6 +402,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/suppliers/{id}/offers/new",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: true,
             path: fixed(format!("/suppliers/{s}/offers/new")),
             allowed: SUPPLIER_EDITORS,
             form: Box::new(move |n, _| offer_form(&format!("Matrix offer {n}"), &l.to_string())),
@@ -327,6 +411,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/offers/{id}/edit",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: true,
             path: fixed(format!("/offers/{o}/edit")),
             allowed: SUPPLIER_EDITORS,
             form: Box::new(move |n, _| offer_form(&format!("Housing repairs {n}"), &l.to_string())),
@@ -335,6 +420,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/councils/{gss}/contracts/new",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: true,
             path: fixed(format!("/councils/{MANCHESTER}/contracts/new")),
             allowed: COUNCIL_BUYERS,
             form: Box::new(|n, _| {
@@ -346,6 +432,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/contracts/{id}/edit",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: true,
             path: fixed(format!("/contracts/{c}/edit")),
             allowed: COUNCIL_BUYERS,
             form: Box::new(|n, _| {
@@ -357,6 +444,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/admin/users/{id}/roles/new",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: true,
             path: fixed(format!(
                 "/admin/users/{}/roles/new",
                 world.colleague.user_id
@@ -368,6 +456,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/admin/users/{id}/roles/{membership}/remove",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: true,
             path: fixed(format!(
                 "/admin/users/{}/roles/{membership}/remove",
                 world.colleague.user_id
@@ -379,25 +468,42 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/admin/users/{id}/status",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: true,
             path: fixed(format!("/admin/users/{}/status", world.colleague.user_id)),
             allowed: ADMINS,
             form: Box::new(|_, _| owned(vec![("disabled", "yes")])),
+        },
+        // After every supplier row: accepting makes the actor an editor.
+        Endpoint {
+            pattern: "/invitations",
+            fresh_browser: false,
+            fresh_session: false,
+            audit_names_poster: true,
+            path: fixed("/invitations"),
+            allowed: SIGNED_IN,
+            form: Box::new(move |n, _| {
+                let label = EVERYONE[n % EVERYONE.len()];
+                let token = invitations
+                    .iter()
+                    .find(|(l, _)| *l == label)
+                    .map(|(_, t)| t.clone())
+                    .unwrap_or_default();
+                vec![("token".to_owned(), token)]
+            }),
         },
         // Near the end: signing in ends the session the actor's browser had.
         Endpoint {
             pattern: "/sign-in",
             fresh_browser: true,
             fresh_session: false,
+            audit_names_poster: false,
             path: fixed("/sign-in"),
             allowed: EVERYONE,
-            // Signs in to the account the sign-up row (the first) made in
-            // the same column.
-            form: Box::new(|n, _| {
+            // Signs in to the account the confirmation row confirmed in the
+            // same column.
+            form: Box::new(move |n, _| {
                 vec![
-                    (
-                        "email".to_owned(),
-                        format!("matrix{}@example.gov.uk", n % EVERYONE.len()),
-                    ),
+                    ("email".to_owned(), confirmee_email(n % EVERYONE.len())),
                     ("password".to_owned(), PASSWORD.to_owned()),
                 ]
             }),
@@ -406,6 +512,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/account/password",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: true,
             path: fixed("/account/password"),
             allowed: SIGNED_IN,
             form: Box::new(|n, _| {
@@ -423,6 +530,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/sign-out",
             fresh_browser: false,
             fresh_session: false,
+            audit_names_poster: true,
             path: fixed("/sign-out"),
             allowed: EVERYONE,
             form: Box::new(|_, _| Vec::new()),
@@ -432,6 +540,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             pattern: "/account/sign-out-everywhere",
             fresh_browser: false,
             fresh_session: true,
+            audit_names_poster: true,
             path: fixed("/account/sign-out-everywhere"),
             allowed: SIGNED_IN,
             form: Box::new(|_, _| Vec::new()),
@@ -527,6 +636,56 @@ pub(crate) async fn removable(world: &World) -> Removable {
             .await,
         "/suppliers/",
     );
+    let mut confirmations = Vec::new();
+    let mut resets = Vec::new();
+    for n in 0..EVERYONE.len() {
+        for email in [confirmee_email(n), resetter_email(n)] {
+            let response = world
+                .app
+                .post_form(
+                    "/sign-up",
+                    None,
+                    &[
+                        ("display_name", "Matrix Person"),
+                        ("email", &email),
+                        ("password", PASSWORD),
+                    ],
+                )
+                .await;
+            assert_eq!(response.status, 303, "{}", response.body);
+        }
+        confirmations.push(
+            world
+                .app
+                .emailed_token(&confirmee_email(n), "/confirm-email")
+                .await,
+        );
+        world.app.confirm_email(&resetter_email(n)).await;
+        let response = world
+            .app
+            .post_form("/forgot-password", None, &[("email", &resetter_email(n))])
+            .await;
+        assert_eq!(response.status, 303, "{}", response.body);
+        resets.push(
+            world
+                .app
+                .emailed_token(&resetter_email(n), "/reset-password")
+                .await,
+        );
+    }
+    let mut invitations = Vec::new();
+    for actor in [
+        &world.no_role,
+        &world.buyer,
+        &world.other_buyer,
+        &world.coordinator,
+        &world.other_coordinator,
+        &world.editor,
+        &world.other_editor,
+        &world.admin,
+    ] {
+        invitations.push((actor.label, world.app.invitation(actor, listed).await));
+    }
     Removable {
         membership,
         lots: (lots[0], lots[1]),
@@ -536,6 +695,9 @@ pub(crate) async fn removable(world: &World) -> Removable {
         requests: (requests[0], requests[1]),
         claim,
         duplicate,
+        confirmations,
+        resets,
+        invitations,
     }
 }
 
@@ -663,7 +825,7 @@ async fn every_mutating_endpoint_checks_every_role_on_the_server() {
                 // A signed-in person's change happened and is on the record
                 // in their name (a sign-up's record names the new account).
                 if let Some(poster) = poster
-                    && endpoint.pattern != "/sign-up"
+                    && endpoint.audit_names_poster
                 {
                     assert_ne!(
                         world.app.snapshot().await,

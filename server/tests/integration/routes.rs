@@ -134,3 +134,83 @@ async fn server_functions_are_reads_over_get() {
         404
     );
 }
+
+/// The policy with its per-response nonce taken out, to compare two.
+fn policy_shape(response: &crate::harness::TestResponse) -> String {
+    let policy = response
+        .header("content-security-policy")
+        .unwrap_or_else(|| panic!("no CSP on a {} response", response.status));
+    policy
+        .split(' ')
+        .map(|part| {
+            if part.starts_with("'nonce-") {
+                "'nonce-…'"
+            } else {
+                part
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_record_is_a_404_on_every_route_get_and_post_with_the_full_policy() {
+    let world = World::build().await;
+    let removable = crate::permissions::removable(&world).await;
+    let endpoints = crate::permissions::endpoints(&world, &removable);
+    let normal = policy_shape(&world.app.get("/frameworks").await);
+    assert!(normal.contains("script-src 'self' 'nonce-…'"), "{normal}");
+    let mut checked = 0;
+    // Every page route with a parameter, signed in as an admin (so the
+    // answer is about the record, not the visitor).
+    for route in page_routes() {
+        let pattern = route.path();
+        if !pattern.contains(':') && !pattern.contains('{') {
+            continue;
+        }
+        let path = concrete(pattern);
+        let page = world.app.get_as(&path, Some(&world.admin)).await;
+        assert_eq!(page.status, 404, "GET {path}:\n{}", page.body);
+        page.assert_contains("Page not found");
+        assert_eq!(policy_shape(&page), normal, "the policy on 404 {path}");
+        checked += 1;
+    }
+    // Every form endpoint with a parameter, with a form that would be valid
+    // for a real record.
+    let admin_column = crate::permissions::EVERYONE.len() - 1;
+    for (row, endpoint) in endpoints.iter().enumerate() {
+        if !endpoint.pattern.contains('{') {
+            continue;
+        }
+        let fields = (endpoint.form)(
+            row * crate::permissions::EVERYONE.len() + admin_column,
+            &world,
+        );
+        let path = concrete(endpoint.pattern);
+        let before = world.app.snapshot().await;
+        let response = world
+            .app
+            .post_form(&path, Some(&world.admin), &crate::fixture::pairs(&fields))
+            .await;
+        assert_eq!(response.status, 404, "POST {path}:\n{}", response.body);
+        assert_eq!(
+            policy_shape(&response),
+            normal,
+            "the policy on 404 POST {path}"
+        );
+        assert_eq!(world.app.snapshot().await, before, "POST {path} wrote");
+        checked += 1;
+    }
+    println!("{checked} routes answered 404 for a missing record");
+    assert!(checked >= 40, "{checked} routes checked");
+    // Refusals and failed validation carry the same policy.
+    let forbidden = world.app.get_as("/admin/users", Some(&world.buyer)).await;
+    assert_eq!(forbidden.status, 403);
+    assert_eq!(policy_shape(&forbidden), normal);
+    let invalid = world
+        .app
+        .post_form("/frameworks/new", Some(&world.admin), &[])
+        .await;
+    assert_eq!(invalid.status, 422);
+    assert_eq!(policy_shape(&invalid), normal);
+}

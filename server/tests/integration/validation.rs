@@ -321,16 +321,10 @@ async fn supplier_offer_and_colleague_forms_refuse_bad_input() {
     .await;
 
     let colleague_path = format!("/suppliers/{}/colleagues/new", world.supplier);
-    for (email, message) in [
-        (
-            "nobody@example.gov.uk",
-            "There is no account with this email address: ask your colleague to create an account first",
-        ),
-        (
-            "not an email",
-            "Enter an email address in the correct format, like name@example.gov.uk",
-        ),
-    ] {
+    for (email, message) in [(
+        "not an email",
+        "Enter an email address in the correct format, like name@example.gov.uk",
+    )] {
         assert_refused(
             &world,
             &colleague_path,
@@ -427,11 +421,6 @@ async fn contract_and_account_forms_refuse_bad_input() {
             vec![("email", "sam at example")],
             "email",
             "Enter an email address in the correct format, like name@example.gov.uk",
-        ),
-        (
-            vec![("email", world.admin.email.as_str())],
-            "email",
-            "An account with this email address already exists: sign in instead",
         ),
         (
             vec![("display_name", "")],

@@ -81,7 +81,7 @@ pub fn ColleagueFormPage() -> impl IntoView {
             {loaded(page, "Loading…", move |page: FormPage<String>| {
                 let form = page.form;
                 view! {
-                    <FormFrame heading="Add a colleague".to_string() caption=Some(page.data.clone()) intro=Some("Your colleague will be able to change your organisation's profile and offers. They need to create an account first.") errors=form.errors.clone() csrf_token=page.csrf_token action=action() submit="Add colleague">
+                    <FormFrame heading="Add a colleague".to_string() caption=Some(page.data.clone()) intro=Some("Your colleague will be able to change your organisation's profile and offers. If they have no account yet, we email them an invitation.") errors=form.errors.clone() csrf_token=page.csrf_token action=action() submit="Add colleague">
                         <TextField name=supplier::COLLEAGUE_EMAIL label="Your colleague's email address" input_type="email" form=form.clone() />
                     </FormFrame>
                 }

@@ -11,6 +11,9 @@ pub struct Model {
     pub password_hash: String,
     pub is_disabled: bool,
     pub last_sign_in_at: Option<TimeDateTimeWithTimeZone>,
+    /// When the person followed the link we emailed; until then the account
+    /// cannot sign in.
+    pub email_verified_at: Option<TimeDateTimeWithTimeZone>,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
 }

@@ -7,6 +7,8 @@ pub mod contract;
 pub mod contract_cpv;
 pub mod contract_supplier;
 pub mod cpv_code;
+pub mod email_outbox;
+pub mod email_token;
 pub mod footprint;
 pub mod footprint_member;
 pub mod framework;

@@ -13,11 +13,14 @@ use uuid::Uuid;
 use crate::server::auth::hashing::HashingPool;
 use crate::server::auth::{password, session};
 use crate::server::changes::{self, Actor, Change};
+use crate::server::email::messages;
+use crate::server::email::tokens::{self, NewToken, TokenPurpose};
 use crate::server::entities::{app_user, footprint, membership, organisation, supplier};
 use crate::server::form::{FormError, field_error};
 use crate::server::{AppState, internal_error};
 use crate::types::commands::{
-    self, Command, Confirmation, NewAccount, PasswordChange, SignIn, account as field,
+    self, Command, Confirmation, EmailLink, NewAccount, PasswordChange, PasswordReset,
+    PasswordResetRequest, SignIn, account as field,
 };
 use crate::types::validate::Input;
 use crate::types::{AppError, Grant, Role, Viewer};
@@ -37,10 +40,14 @@ async fn hash_in(pool: &HashingPool, password: String) -> Result<String, AppErro
         .map_err(|err| internal_error("password hashing failed", &err))
 }
 
+/// A new account; `confirmed` when someone answerable vouches for the
+/// address (an operator at the command line), otherwise it waits for the
+/// emailed link.
 async fn insert_user<C: ConnectionTrait>(
     db: &C,
     account: &NewAccount,
     password_hash: String,
+    confirmed: bool,
 ) -> Result<app_user::Model, sea_orm::DbErr> {
     let now = OffsetDateTime::now_utc();
     app_user::ActiveModel {
@@ -49,7 +56,8 @@ async fn insert_user<C: ConnectionTrait>(
         display_name: Set(account.display_name.clone()),
         password_hash: Set(password_hash),
         is_disabled: Set(false),
-        last_sign_in_at: Set(Some(now)),
+        last_sign_in_at: Set(None),
+        email_verified_at: Set(confirmed.then_some(now)),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -72,12 +80,18 @@ pub async fn exists(db: &DatabaseConnection, email: &str) -> Result<bool, sea_or
     Ok(find_by_email(db, email).await?.is_some())
 }
 
-/// Creates an account and signs it in; returns the session cookie token.
+/// Starts an account: sends the link that confirms the address (the
+/// account signs in only after it is followed). Answers the same way, after
+/// the same work (one password hash, one transaction, one message), whether
+/// or not the address has an account, so sign-up cannot be used to learn
+/// who has one: the owner of an existing address is emailed instead; an
+/// unconfirmed account takes the newest details and a new link (older
+/// links stop working).
 pub async fn sign_up(
     state: &AppState,
     account: NewAccount,
     address: Option<IpAddr>,
-) -> Result<String, FormError> {
+) -> Result<(), FormError> {
     let db = &state.db;
     if let Some(address) = address
         && let Err(wait) = state.sign_in_limiter.check_sign_up(address)
@@ -92,25 +106,211 @@ pub async fn sign_up(
         ));
     }
     check_password(&account)?;
-    if find_by_email(db, &account.email).await?.is_some() {
-        return Err(field_error(
-            field::EMAIL,
-            "An account with this email address already exists: sign in instead",
-        ));
-    }
     let hash = hash_in(&state.hashing, account.password.clone()).await?;
+    let public_url = &state.config.public_url;
     let txn = db.begin().await?;
-    let user = insert_user(&txn, &account, hash).await?;
+    match find_by_email(&txn, &account.email).await? {
+        None => {
+            let user = insert_user(&txn, &account, hash, false).await?;
+            let token = confirmation_token(&txn, &user).await?;
+            changes::record(
+                &txn,
+                Actor::Person(user.id),
+                Change::new("account.created", "app_user", user.id)
+                    .after(json!({ "email": user.email, "display_name": user.display_name }))
+                    .email(messages::confirm_email(
+                        public_url,
+                        &user.email,
+                        &user.display_name,
+                        &token,
+                    )),
+            )
+            .await?;
+        }
+        Some(user) if user.email_verified_at.is_none() => {
+            tokens::void_unused(&txn, TokenPurpose::ConfirmEmail, user.id).await?;
+            app_user::ActiveModel {
+                id: Set(user.id),
+                display_name: Set(account.display_name.clone()),
+                password_hash: Set(hash),
+                updated_at: Set(OffsetDateTime::now_utc()),
+                ..Default::default()
+            }
+            .update(&txn)
+            .await?;
+            let token = confirmation_token(&txn, &user).await?;
+            changes::record(
+                &txn,
+                Actor::System,
+                Change::new("account.confirmation_sent_again", "app_user", user.id).email(
+                    messages::confirm_email(public_url, &user.email, &account.display_name, &token),
+                ),
+            )
+            .await?;
+        }
+        Some(user) => {
+            changes::record(
+                &txn,
+                Actor::System,
+                Change::new("account.sign_up_for_existing_address", "app_user", user.id)
+                    .email(messages::account_exists(public_url, &user.email)),
+            )
+            .await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn confirmation_token(
+    txn: &sea_orm::DatabaseTransaction,
+    user: &app_user::Model,
+) -> Result<String, sea_orm::DbErr> {
+    tokens::issue(
+        txn,
+        NewToken {
+            purpose: TokenPurpose::ConfirmEmail,
+            user_id: Some(user.id),
+            email: user.email.clone(),
+            supplier_id: None,
+            invited_by: None,
+        },
+    )
+    .await
+}
+
+/// Marks the address confirmed: the link proved the person reads it.
+pub async fn confirm_email(db: &DatabaseConnection, link: EmailLink) -> Result<(), FormError> {
+    let txn = db.begin().await?;
+    let found = match tokens::redeem(&txn, TokenPurpose::ConfirmEmail, &link.token).await? {
+        Ok(found) => found,
+        Err(problem) => {
+            return Err(field_error(
+                "submit",
+                problem.message(TokenPurpose::ConfirmEmail),
+            ));
+        }
+    };
+    let user_id = found.user_id.ok_or(AppError::NotFound("Account".into()))?;
+    let now = OffsetDateTime::now_utc();
+    app_user::ActiveModel {
+        id: Set(user_id),
+        email_verified_at: Set(Some(now)),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
     changes::record(
         &txn,
-        Actor::Person(user.id),
-        Change::new("account.created", "app_user", user.id)
-            .after(json!({ "email": user.email, "display_name": user.display_name })),
+        Actor::Person(user_id),
+        Change::new("account.email_confirmed", "app_user", user_id)
+            .after(json!({ "email": found.email })),
     )
     .await?;
-    let token = session::start(&txn, user.id).await?;
     txn.commit().await?;
-    Ok(token)
+    Ok(())
+}
+
+/// Sends a link to reset the password, when the address has a usable
+/// account; answers the same way when it has none.
+pub async fn request_password_reset(
+    state: &AppState,
+    asker: Option<&Viewer>,
+    request: PasswordResetRequest,
+    address: Option<IpAddr>,
+) -> Result<(), FormError> {
+    // Each request sends an email: limited like sign-ups, per network.
+    if let Some(address) = address
+        && let Err(wait) = state.sign_in_limiter.check_sign_up(address)
+    {
+        let minutes = wait.as_secs().div_ceil(60).max(1);
+        return Err(field_error(
+            field::EMAIL,
+            format!(
+                "Too many requests from your network just now. Wait {minutes} minute{} and try again",
+                if minutes == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+    let txn = state.db.begin().await?;
+    if let Some(user) = find_by_email(&txn, &request.email)
+        .await?
+        .filter(|u| !u.is_disabled)
+    {
+        tokens::void_unused(&txn, TokenPurpose::PasswordReset, user.id).await?;
+        let token = tokens::issue(
+            &txn,
+            NewToken {
+                purpose: TokenPurpose::PasswordReset,
+                user_id: Some(user.id),
+                email: user.email.clone(),
+                supplier_id: None,
+                invited_by: None,
+            },
+        )
+        .await?;
+        changes::record(
+            &txn,
+            // Whoever asked (usually nobody signed in): not necessarily the owner.
+            Actor::of(asker),
+            Change::new("account.password_reset_requested", "app_user", user.id).email(
+                messages::password_reset(
+                    &state.config.public_url,
+                    &user.email,
+                    &user.display_name,
+                    &token,
+                ),
+            ),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Sets a new password through a reset link: every session of the account
+/// ends, and the address counts as confirmed (the link proved it).
+pub async fn reset_password(state: &AppState, reset: PasswordReset) -> Result<(), FormError> {
+    let purpose = TokenPurpose::PasswordReset;
+    let found = match tokens::peek(&state.db, purpose, &reset.token).await? {
+        Ok(found) => found,
+        Err(problem) => return Err(field_error("submit", problem.message(purpose))),
+    };
+    if let Err(problem) = password::check(&reset.new, &found.email) {
+        return Err(field_error(field::NEW_PASSWORD, problem.message));
+    }
+    let hash = hash_in(&state.hashing, reset.new).await?;
+    let txn = state.db.begin().await?;
+    // Used up here, inside the change: a second click finds it used.
+    let found = match tokens::redeem(&txn, purpose, &reset.token).await? {
+        Ok(found) => found,
+        Err(problem) => return Err(field_error("submit", problem.message(purpose))),
+    };
+    let user_id = found.user_id.ok_or(AppError::NotFound("Account".into()))?;
+    let now = OffsetDateTime::now_utc();
+    let user = app_user::Entity::find_by_id(user_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("Account".into()))?;
+    app_user::ActiveModel {
+        id: Set(user_id),
+        password_hash: Set(hash),
+        email_verified_at: Set(Some(user.email_verified_at.unwrap_or(now))),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    session::end_all_for(&txn, user_id).await?;
+    changes::record(
+        &txn,
+        Actor::Person(user_id),
+        Change::new("account.password_reset", "app_user", user_id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 const WRONG_DETAILS: &str = "The email address or password is not right";
@@ -154,6 +354,13 @@ pub async fn sign_in(
     let Some(user) = user.filter(|u| matches && !u.is_disabled) else {
         return Err(field_error(field::EMAIL, WRONG_DETAILS));
     };
+    // Only someone who knows the password learns the account is unconfirmed.
+    if user.email_verified_at.is_none() {
+        return Err(field_error(
+            field::EMAIL,
+            "Confirm your email address first: follow the link we emailed you. To get a new link, create your account again with the same address",
+        ));
+    }
     let txn = state.db.begin().await?;
     app_user::ActiveModel {
         id: Set(user.id),
@@ -507,7 +714,7 @@ pub async fn ensure_user_with_role(
             let hash = hash_in(&HashingPool::with_slots(1), account.password.clone())
                 .await
                 .map_err(|e| e.to_string())?;
-            let user = insert_user(&txn, &account, hash)
+            let user = insert_user(&txn, &account, hash, true)
                 .await
                 .map_err(|e| e.to_string())?;
             changes::record(

@@ -1,47 +1,155 @@
-//! The people who edit a supplier: adding a colleague who has an account,
-//! and removing one (never the last).
+//! The people who edit a supplier: adding a colleague (straight away when
+//! they have an account, by an emailed invitation when they do not),
+//! accepting an invitation, and removing a colleague (never the last).
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     TransactionTrait,
 };
 use uuid::Uuid;
 
+use serde_json::json;
+
 use super::accounts;
 use super::suppliers::supplier_for_change;
-use crate::server::entities::{app_user, membership};
+use crate::server::AppState;
+use crate::server::changes::{self, Actor, Change};
+use crate::server::email::messages;
+use crate::server::email::tokens::{self, NewToken, TokenProblem, TokenPurpose};
+use crate::server::entities::{app_user, membership, supplier};
 use crate::server::form::{FormError, field_error};
-use crate::types::commands::{ColleagueInvite, Confirmation, supplier as field};
+use crate::types::commands::{ColleagueInvite, Confirmation, EmailLink};
 use crate::types::{AppError, Role, Viewer};
 
-/// Gives a colleague (who already has an account) editor rights.
+/// What adding a colleague did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Added {
+    /// They had an account: they edit the supplier now.
+    Granted,
+    /// They had none: an invitation is on its way to them.
+    Invited,
+}
+
+/// Adds a colleague: one with an account gets editor rights at once (the
+/// shortcut); anyone else is emailed an invitation that works for 7 days.
 pub async fn add(
-    db: &DatabaseConnection,
+    state: &AppState,
     actor: Option<&Viewer>,
     id: Uuid,
     invite: ColleagueInvite,
-) -> Result<(), FormError> {
-    supplier_for_change(db, actor, id).await?;
-    let Some(colleague) = app_user::Entity::find()
-        .filter(app_user::Column::Email.eq(invite.email))
-        .one(db)
-        .await?
-    else {
-        return Err(field_error(
-            field::COLLEAGUE_EMAIL,
-            "There is no account with this email address: ask your colleague to create an account first",
-        ));
-    };
+) -> Result<Added, FormError> {
+    let db = &state.db;
+    let found = supplier_for_change(db, actor, id).await?;
+    let actor = actor.ok_or(AppError::Unauthenticated)?;
     let txn = db.begin().await?;
+    let colleague = app_user::Entity::find()
+        .filter(app_user::Column::Email.eq(invite.email.clone()))
+        .one(&txn)
+        .await?;
+    let added = match colleague {
+        Some(colleague) => {
+            accounts::grant(
+                &txn,
+                Some(actor.user_id),
+                colleague.id,
+                Role::SupplierEditor,
+                Some(id),
+            )
+            .await?;
+            Added::Granted
+        }
+        None => {
+            let token = tokens::issue(
+                &txn,
+                NewToken {
+                    purpose: TokenPurpose::ColleagueInvite,
+                    user_id: None,
+                    email: invite.email.clone(),
+                    supplier_id: Some(id),
+                    invited_by: Some(actor.user_id),
+                },
+            )
+            .await?;
+            changes::record(
+                &txn,
+                Actor::Person(actor.user_id),
+                Change::new("supplier.colleague_invited", "supplier", id)
+                    .after(json!({ "email": invite.email }))
+                    .email(messages::colleague_invite(
+                        &state.config.public_url,
+                        &invite.email,
+                        &format!("{} ({})", actor.display_name, actor.email),
+                        &found.name,
+                        &token,
+                    )),
+            )
+            .await?;
+            Added::Invited
+        }
+    };
+    txn.commit().await?;
+    Ok(added)
+}
+
+/// What an invitation link shows: the supplier, and the address it is for.
+pub async fn invitation(
+    db: &DatabaseConnection,
+    token: &str,
+) -> Result<Result<(String, String), &'static str>, AppError> {
+    let purpose = TokenPurpose::ColleagueInvite;
+    let found = match tokens::peek(db, purpose, token).await? {
+        Ok(found) => found,
+        Err(problem) => return Ok(Err(problem.message(purpose))),
+    };
+    let supplier = match found.supplier_id {
+        Some(id) => supplier::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    Ok(match supplier {
+        Some(supplier) => Ok((supplier.name, found.email)),
+        None => Err(TokenProblem::Unknown.message(purpose)),
+    })
+}
+
+/// Accepts an invitation as the signed-in person, who must hold the
+/// address it was sent to; returns the supplier they now edit.
+pub async fn accept(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    link: EmailLink,
+) -> Result<Uuid, FormError> {
+    let actor = actor.ok_or(AppError::Unauthenticated)?;
+    let purpose = TokenPurpose::ColleagueInvite;
+    let txn = db.begin().await?;
+    let found = match tokens::peek(&txn, purpose, &link.token).await? {
+        Ok(found) => found,
+        Err(problem) => return Err(field_error("submit", problem.message(purpose))),
+    };
+    if !found.email.eq_ignore_ascii_case(&actor.email) {
+        return Err(field_error(
+            "submit",
+            format!(
+                "This invitation is for {}: sign out, then sign in or create an account with that address to accept it",
+                found.email
+            ),
+        ));
+    }
+    if let Err(problem) = tokens::redeem(&txn, purpose, &link.token).await? {
+        return Err(field_error("submit", problem.message(purpose)));
+    }
+    let supplier_id = found
+        .supplier_id
+        .ok_or_else(|| AppError::NotFound("Supplier".into()))?;
+    // The acceptance is theirs; the invitation's own event names the inviter.
     accounts::grant(
         &txn,
-        actor.map(|a| a.user_id),
-        colleague.id,
+        Some(actor.user_id),
+        actor.user_id,
         Role::SupplierEditor,
-        Some(id),
+        Some(supplier_id),
     )
     .await?;
     txn.commit().await?;
-    Ok(())
+    Ok(supplier_id)
 }
 
 /// The supplier's editors as (user id, "Name (email)"), by name.

@@ -7,6 +7,7 @@ pub mod contracts;
 pub mod councils;
 pub mod cpv;
 pub mod eligibility;
+pub mod emails;
 pub mod footprints;
 pub mod frameworks;
 pub mod listings;

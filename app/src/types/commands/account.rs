@@ -14,6 +14,9 @@ pub const NEXT: &str = "next";
 pub const CURRENT_PASSWORD: &str = "current_password";
 pub const NEW_PASSWORD: &str = "new_password";
 
+/// The token from an emailed link, carried by the page's form.
+pub const TOKEN: &str = "token";
+
 pub const ROLE: &str = "role";
 pub const SCOPE: &str = "scope";
 /// `yes` to disable, `no` to re-enable.
@@ -65,6 +68,72 @@ impl Command for PasswordChange {
             );
         }
         finish(errors, Some(PasswordChange { current, new }))
+    }
+}
+
+/// The token from an emailed link: all a confirmation or an invitation
+/// acceptance needs (the link proves the address).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailLink {
+    pub token: String,
+}
+
+impl std::fmt::Debug for EmailLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EmailLink { .. }")
+    }
+}
+
+impl Command for EmailLink {
+    fn parse(input: &Input<'_>) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let token = input.text(TOKEN).to_owned();
+        if token.is_empty() {
+            errors.add(
+                "submit",
+                "This link is not valid: check you copied the whole link from the email",
+            );
+        }
+        finish(errors, Some(EmailLink { token }))
+    }
+}
+
+/// Asking for a link to reset a forgotten password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordResetRequest {
+    pub email: String,
+}
+
+impl Command for PasswordResetRequest {
+    fn parse(input: &Input<'_>) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let email = validate::email(&mut errors, EMAIL, input.text(EMAIL));
+        finish(errors, Some(PasswordResetRequest { email }))
+    }
+}
+
+/// A new password chosen through a reset link.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordReset {
+    pub token: String,
+    pub new: String,
+}
+
+impl std::fmt::Debug for PasswordReset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordReset { .. }")
+    }
+}
+
+impl Command for PasswordReset {
+    fn parse(input: &Input<'_>) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let token = input.text(TOKEN).to_owned();
+        let new = raw(input, NEW_PASSWORD);
+        if new.is_empty() {
+            errors.add(NEW_PASSWORD, "Enter a new password");
+        }
+        finish(errors, Some(PasswordReset { token, new }))
     }
 }
 

@@ -16,7 +16,10 @@ pub mod lot;
 pub mod offer;
 pub mod supplier;
 
-pub use account::{AccountStatus, NewAccount, PasswordChange, RoleGrant, SignIn};
+pub use account::{
+    AccountStatus, EmailLink, NewAccount, PasswordChange, PasswordReset, PasswordResetRequest,
+    RoleGrant, SignIn,
+};
 pub use contract::{CallOff, ContractDetails, ContractSource};
 pub use framework::{
     Eligibility, EligibilityKind, EligibilityScope, FrameworkDetails, RouteToMarket,

@@ -1,0 +1,296 @@
+//! The server binary as an operator runs it: `migrate` (up, and down with
+//! data present, `--steps N`), `seed`, `demo`, `create-admin`, `grant-role`,
+//! and `serve` stopping cleanly on SIGTERM with a request still in flight.
+//! Each runs the real executable against a database of its own (SQLite, or
+//! PostgreSQL with TEST_DATABASE_URL).
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use app::server::entities::{app_user, framework, membership, organisation};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use crate::harness::TestDatabase;
+
+const SERVER: &str = env!("CARGO_BIN_EXE_server");
+const GOOD_PASSWORD: &str = "copper lantern meadow";
+
+fn server(database: &TestDatabase, data_dir: &std::path::Path, args: &[&str]) -> Command {
+    let mut command = Command::new(SERVER);
+    command
+        .args(args)
+        .env("DATABASE_URL", &database.url)
+        .env("DATA_DIR", data_dir)
+        .env("RUST_LOG", "info")
+        .env_remove("PC_PASSWORD")
+        .env_remove("SMTP_URL")
+        .stdin(Stdio::null());
+    command
+}
+
+#[track_caller]
+fn succeeded(output: &Output) -> String {
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "exit {:?}:\n{text}", output.status);
+    text
+}
+
+async fn table_exists(database: &TestDatabase, table: &str) -> bool {
+    let backend = database.conn.get_database_backend();
+    let sql = match backend {
+        sea_orm::DatabaseBackend::Postgres => format!(
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '{table}'"
+        ),
+        _ => format!("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{table}'"),
+    };
+    database
+        .conn
+        .query_one_raw(sea_orm::Statement::from_string(backend, sql))
+        .await
+        .expect("query")
+        .is_some()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn operators_migrate_seed_load_demo_data_and_create_the_first_admin() {
+    let database = TestDatabase::create().await;
+    let data = tempfile::tempdir().unwrap();
+    let db = &database.conn;
+    succeeded(
+        &server(&database, data.path(), &["migrate"])
+            .output()
+            .unwrap(),
+    );
+    succeeded(&server(&database, data.path(), &["seed"]).output().unwrap());
+    let councils = organisation::Entity::find()
+        .filter(organisation::Column::Category.eq(organisation::CATEGORY_COUNCIL))
+        .count(db)
+        .await
+        .unwrap();
+    assert_eq!(councils, 382);
+    // Seeding again changes nothing.
+    succeeded(&server(&database, data.path(), &["seed"]).output().unwrap());
+    assert_eq!(
+        organisation::Entity::find()
+            .filter(organisation::Column::Category.eq(organisation::CATEGORY_COUNCIL))
+            .count(db)
+            .await
+            .unwrap(),
+        councils
+    );
+
+    // No default password: a weak one is refused, naming the rule, with nothing made.
+    let weak = server(
+        &database,
+        data.path(),
+        &["create-admin", "--email", "Ops@Example.gov.uk"],
+    )
+    .env("PC_PASSWORD", "password")
+    .output()
+    .unwrap();
+    assert!(!weak.status.success());
+    let said = String::from_utf8_lossy(&weak.stderr);
+    assert!(said.contains("Password"), "{said}");
+    assert_eq!(app_user::Entity::find().count(db).await.unwrap(), 0);
+    // From stdin, the first line.
+    let mut child = server(
+        &database,
+        data.path(),
+        &["create-admin", "--email", "Ops@Example.gov.uk"],
+    )
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    use std::io::Write;
+    writeln!(child.stdin.take().unwrap(), "{GOOD_PASSWORD}").unwrap();
+    succeeded(&child.wait_with_output().unwrap());
+    let admin = app_user::Entity::find()
+        .filter(app_user::Column::Email.eq("ops@example.gov.uk"))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("the admin, email lowercased");
+    assert!(
+        admin.email_verified_at.is_some(),
+        "an operator vouches for the address"
+    );
+    assert!(admin.password_hash.starts_with("$argon2id$"));
+    let roles: Vec<String> = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(admin.id))
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.role)
+        .collect();
+    assert_eq!(roles, ["platform_admin"]);
+
+    let bad_role = server(
+        &database,
+        data.path(),
+        &[
+            "grant-role",
+            "--email",
+            "x@example.gov.uk",
+            "--role",
+            "king",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(!bad_role.status.success());
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("--role must be one of"));
+    let no_scope = server(
+        &database,
+        data.path(),
+        &[
+            "grant-role",
+            "--email",
+            "ops@example.gov.uk",
+            "--role",
+            "council_buyer",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(!no_scope.status.success());
+    assert!(String::from_utf8_lossy(&no_scope.stderr).contains("--scope is required"));
+
+    // The demo catalogue loads into an empty catalogue, once.
+    succeeded(&server(&database, data.path(), &["demo"]).output().unwrap());
+    let frameworks = framework::Entity::find().count(db).await.unwrap();
+    assert_eq!(frameworks, 325);
+    let again = succeeded(&server(&database, data.path(), &["demo"]).output().unwrap());
+    assert!(again.contains("demo data not loaded"), "{again}");
+    assert_eq!(
+        framework::Entity::find().count(db).await.unwrap(),
+        frameworks
+    );
+
+    // Down one step with data present: the newest migration's tables go, the
+    // rest (and their rows) stay; up again restores them.
+    assert!(table_exists(&database, "email_outbox").await);
+    succeeded(
+        &server(&database, data.path(), &["migrate", "down", "--steps", "1"])
+            .output()
+            .unwrap(),
+    );
+    assert!(!table_exists(&database, "email_outbox").await);
+    assert!(table_exists(&database, "supplier_access_request").await);
+    assert_eq!(
+        framework::Entity::find().count(db).await.unwrap(),
+        frameworks
+    );
+    succeeded(
+        &server(&database, data.path(), &["migrate", "down", "--steps", "1"])
+            .output()
+            .unwrap(),
+    );
+    assert!(!table_exists(&database, "supplier_access_request").await);
+    succeeded(
+        &server(&database, data.path(), &["migrate"])
+            .output()
+            .unwrap(),
+    );
+    assert!(table_exists(&database, "email_outbox").await);
+    let admin = app_user::Entity::find_by_id(admin.id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        admin.email_verified_at.is_some(),
+        "accounts made before confirmation existed stay usable"
+    );
+    assert_eq!(
+        framework::Entity::find().count(db).await.unwrap(),
+        frameworks
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_finishes_a_request_in_flight_after_sigterm_then_exits_cleanly() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let database = TestDatabase::create().await;
+    let data = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port();
+    let address = format!("127.0.0.1:{port}");
+    let child = server(&database, data.path(), &["serve"])
+        .env("LEPTOS_SITE_ADDR", &address)
+        .env("LOAD_DEMO_DATA", "false")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut ready = false;
+    for _ in 0..300 {
+        if let Ok(mut probe) = tokio::net::TcpStream::connect(&address).await {
+            probe
+                .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .await
+                .unwrap();
+            let mut answer = String::new();
+            let _ = probe.read_to_string(&mut answer).await;
+            if answer.starts_with("HTTP/1.1 200") {
+                ready = true;
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(ready, "the server did not become healthy");
+    // A form post whose body is still arriving when the signal comes.
+    let body = "email=a%40example.gov.uk&password=whatever&csrf_token=x";
+    let mut request = tokio::net::TcpStream::connect(&address).await.unwrap();
+    request
+        .write_all(
+            format!(
+                "POST /sign-in HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{}",
+                body.len(),
+                &body[..10]
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // New connections are no longer taken…
+    assert!(
+        tokio::net::TcpStream::connect(&address).await.is_err(),
+        "the listener should be closed after SIGTERM"
+    );
+    // …but the one in flight is answered.
+    request.write_all(&body.as_bytes()[10..]).await.unwrap();
+    let mut answer = String::new();
+    request.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+    assert!(
+        answer.contains("This form had expired"),
+        "the whole page arrived"
+    );
+    let output = child.wait_with_output().unwrap();
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "exit {:?}:\n{log}", output.status);
+    assert!(log.contains("stopped cleanly"), "{log}");
+}
