@@ -13,6 +13,24 @@ try {
 }
 const { expected = 0, unexpected = 0, flaky = 0, skipped = 0 } = report.stats ?? {};
 console.log(`Playwright: ${expected} passed, ${unexpected} failed, ${flaky} flaky, ${skipped} skipped`);
+
+// The journeys' fixture records how many served pages axe-core checked.
+const axePages = {};
+(function walk(suite) {
+  for (const spec of suite.specs ?? []) {
+    for (const test of spec.tests ?? []) {
+      for (const result of test.results ?? []) {
+        for (const note of result.annotations ?? test.annotations ?? []) {
+          if (note.type === "axe-pages") axePages[test.projectName] = (axePages[test.projectName] ?? 0) + Number(note.description);
+        }
+      }
+    }
+  }
+  for (const child of suite.suites ?? []) walk(child);
+})({ suites: report.suites ?? [] });
+for (const [project, pages] of Object.entries(axePages)) {
+  console.log(`axe-core checked ${pages} served pages in ${project}`);
+}
 if (expected === 0) {
   console.error("No browser journey passed: treating the run as failed");
   process.exit(1);

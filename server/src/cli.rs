@@ -28,6 +28,12 @@ pub enum Command {
     Seed,
     /// Load the demo catalogue (CCS frameworks, lots, suppliers) if the catalogue is empty.
     Demo,
+    /// Write a consistent copy of the SQLite database to a new file while the
+    /// service keeps running (for PostgreSQL, use pg_dump).
+    Backup {
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
     /// Create the first platform admin (or make an existing account one). The
     /// password is read from PC_PASSWORD, else from the first line of stdin;
     /// there is never a default password.
@@ -133,6 +139,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     tracing::info!("the catalogue already has frameworks; demo data not loaded")
                 }
             }
+        }
+        Command::Backup { to } => {
+            db::backup_sqlite(&db, &to).await?;
+            tracing::info!(to = %to.display(), "backup written");
         }
         Command::CreateAdmin { email, name } => {
             db::migrate(&db).await?;

@@ -322,7 +322,8 @@ async fn wrong_passwords_are_refused_without_saying_which_part_was_wrong_then_ra
             &[("email", "nobody@example.gov.uk"), ("password", PASSWORD)],
         )
         .await;
-    unknown.assert_contains("The email address or password is not right");
+    assert_eq!(unknown.status, 422);
+    unknown.assert_field_error("email", "The email address or password is not right");
     // The sixth quick attempt is refused even with the right password.
     let limited = app
         .post_form(
@@ -453,34 +454,85 @@ async fn forms_without_the_right_anti_forgery_token_change_nothing() {
     assert_eq!(world.app.snapshot().await, before);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn expired_and_idle_sessions_sign_nobody_in() {
-    let world = World::build().await;
-    let page = world.app.get_as("/account", Some(&world.editor)).await;
-    assert_eq!(page.status, 200);
-    // Push the session's expiry into the past.
+/// Ages the actor's session as `change` says, then asks for their account
+/// page: a session past either limit must sign nobody in and be deleted.
+async fn assert_session_ended(
+    world: &World,
+    actor: &crate::harness::Actor,
+    change: impl FnOnce(&mut user_session::ActiveModel, &user_session::Model),
+    why: &str,
+) {
+    let page = world.app.get_as("/account", Some(actor)).await;
+    assert_eq!(page.status, 200, "{why}: the session works before");
     let session = user_session::Entity::find()
-        .filter(user_session::Column::UserId.eq(world.editor.user_id))
+        .filter(user_session::Column::UserId.eq(actor.user_id))
         .one(&world.app.db)
         .await
         .unwrap()
         .unwrap();
-    let mut expired: user_session::ActiveModel = session.clone().into();
-    expired.last_seen_at = Set(session.last_seen_at - time::Duration::hours(3));
-    expired.update(&world.app.db).await.unwrap();
-    let page = world.app.get_as("/account", Some(&world.editor)).await;
-    assert_eq!(page.status, 302, "an idle session must not sign anyone in");
+    let mut aged: user_session::ActiveModel = session.clone().into();
+    change(&mut aged, &session);
+    aged.update(&world.app.db).await.unwrap();
+    let page = world.app.get_as("/account", Some(actor)).await;
+    assert_eq!(page.status, 302, "{why}: must not sign anyone in");
     assert!(
         page.header("set-cookie")
             .unwrap()
-            .starts_with("pc_session=;")
+            .starts_with("pc_session=;"),
+        "{why}: the cookie is cleared"
     );
     assert!(
         user_session::Entity::find_by_id(session.id)
             .one(&world.app.db)
             .await
             .unwrap()
-            .is_none()
+            .is_none(),
+        "{why}: the session row is deleted"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_idle_for_two_hours_signs_nobody_in() {
+    let world = World::build().await;
+    assert_session_ended(
+        &world,
+        &world.editor,
+        |aged, session| {
+            aged.last_seen_at = Set(session.last_seen_at - time::Duration::hours(2));
+        },
+        "idle for 2 hours",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_twelve_hours_old_ends_however_busy_it_is() {
+    let world = World::build().await;
+    let now = time::OffsetDateTime::now_utc();
+    assert_session_ended(
+        &world,
+        &world.buyer,
+        |aged, _| {
+            // Used a moment ago, but started 12 hours ago: the absolute limit.
+            aged.created_at = Set(now - time::Duration::hours(12));
+            aged.expires_at = Set(now - time::Duration::seconds(1));
+            aged.last_seen_at = Set(now - time::Duration::minutes(1));
+        },
+        "older than the absolute lifetime",
+    )
+    .await;
+    // A new session's expiry is 12 hours after it starts.
+    let fresh = world.app.another_session(&world.admin).await;
+    let session = user_session::Entity::find_by_id(app::server::auth::session::token_id(
+        fresh.session(),
+    ))
+    .one(&world.app.db)
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(
+        session.expires_at - session.created_at,
+        app::server::auth::session::ABSOLUTE_LIFETIME
     );
 }
 

@@ -294,3 +294,67 @@ async fn serve_finishes_a_request_in_flight_after_sigterm_then_exits_cleanly() {
     assert!(output.status.success(), "exit {:?}:\n{log}", output.status);
     assert!(log.contains("stopped cleanly"), "{log}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_restores_to_a_database_with_the_same_contents() {
+    let database = TestDatabase::create().await;
+    let data = tempfile::tempdir().unwrap();
+    succeeded(&server(&database, data.path(), &["demo"]).output().unwrap());
+    succeeded(
+        &server(&database, data.path(), &["create-admin", "--email", "ops@example.gov.uk"])
+            .env("PC_PASSWORD", GOOD_PASSWORD)
+            .output()
+            .unwrap(),
+    );
+    let restored = match database.conn.get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => {
+            // pg_dump in the custom format, restored into a new database.
+            let dump = data.path().join("commons.dump");
+            let status = Command::new("pg_dump")
+                .args(["--format=custom", "--no-owner", "--file"])
+                .arg(&dump)
+                .arg(&database.url)
+                .status()
+                .expect("pg_dump");
+            assert!(status.success());
+            let target = TestDatabase::create().await;
+            let status = Command::new("pg_restore")
+                .args(["--no-owner", "--dbname", &target.url])
+                .arg(&dump)
+                .status()
+                .expect("pg_restore");
+            assert!(status.success());
+            target
+        }
+        _ => {
+            let copy = data.path().join("backup.db");
+            succeeded(
+                &server(&database, data.path(), &["backup", "--to", copy.to_str().unwrap()])
+                    .output()
+                    .unwrap(),
+            );
+            // Never over an existing file.
+            let again = server(&database, data.path(), &["backup", "--to", copy.to_str().unwrap()])
+                .output()
+                .unwrap();
+            assert!(!again.status.success());
+            assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+            TestDatabase::open_sqlite(&copy).await
+        }
+    };
+    // Every table, row for row.
+    assert_eq!(
+        crate::harness::snapshot_of(&restored.conn).await,
+        crate::harness::snapshot_of(&database.conn).await
+    );
+    assert_eq!(framework::Entity::find().count(&restored.conn).await.unwrap(), 325);
+    // The restored database serves: the server migrates it (nothing to do) and signs in.
+    succeeded(&server(&restored, data.path(), &["migrate"]).output().unwrap());
+    let admin = app_user::Entity::find()
+        .filter(app_user::Column::Email.eq("ops@example.gov.uk"))
+        .one(&restored.conn)
+        .await
+        .unwrap()
+        .expect("the admin came back");
+    assert!(app::server::auth::password::verify(GOOD_PASSWORD, &admin.password_hash));
+}

@@ -286,3 +286,54 @@ async fn editors_remove_colleagues_but_never_the_last_one() {
     assert_eq!(app.snapshot().await, before);
     assert_eq!(editors().await.unwrap(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coordinator_cannot_file_a_framework_under_another_footprints_body() {
+    use app::server::services::seed::reference::footprint_id;
+    let world = World::build().await;
+    let west_yorkshire_body = {
+        use app::server::entities::footprint;
+        footprint::Entity::find_by_id(footprint_id(crate::fixture::WEST_YORKSHIRE))
+            .one(&world.app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .organisation_id
+            .unwrap()
+            .to_string()
+    };
+    let before = world.app.snapshot().await;
+    // A tampered form: the GMCA coordinator names West Yorkshire's body.
+    let response = world
+        .app
+        .post_form(
+            "/frameworks/new",
+            Some(&world.coordinator),
+            &crate::fixture::framework_form("WY-STOLEN-1", &west_yorkshire_body),
+        )
+        .await;
+    assert_eq!(response.status, 403, "{}", response.body);
+    response.assert_contains("You do not have permission");
+    assert_eq!(world.app.snapshot().await, before);
+    // Moving one of its own frameworks to that body is refused the same way.
+    let response = world
+        .app
+        .post_form(
+            &format!("/frameworks/{}/edit", world.framework),
+            Some(&world.coordinator),
+            &crate::fixture::framework_form("GM-DTS-01", &west_yorkshire_body),
+        )
+        .await;
+    assert_eq!(response.status, 403, "{}", response.body);
+    assert_eq!(world.app.snapshot().await, before);
+    // West Yorkshire's own coordinator may file there.
+    let response = world
+        .app
+        .post_form(
+            "/frameworks/new",
+            Some(&world.other_coordinator),
+            &crate::fixture::framework_form("WY-OWN-1", &west_yorkshire_body),
+        )
+        .await;
+    assert_eq!(response.status, 303, "{}", response.body);
+}

@@ -26,11 +26,24 @@ pub struct TestDatabase {
 }
 
 enum Cleanup {
+    /// A file someone else looks after (a backup the test restored).
+    Nothing,
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
     Postgres { admin_url: String, name: String },
 }
 
 impl TestDatabase {
+    /// An existing SQLite file.
+    pub async fn open_sqlite(path: &std::path::Path) -> Self {
+        let url = format!("sqlite://{}?mode=rw", path.display());
+        let conn = Database::connect(&url).await.expect("open sqlite");
+        Self {
+            url,
+            conn,
+            cleanup: Cleanup::Nothing,
+        }
+    }
+
     /// An empty database (no tables).
     pub async fn create() -> Self {
         match std::env::var("TEST_DATABASE_URL")
@@ -699,15 +712,21 @@ impl TestApp {
     /// database itself, so a new table is included without a list to keep):
     /// equal snapshots mean nothing at all was written.
     pub async fn snapshot(&self) -> Snapshot {
+        snapshot_of(&self.db).await
+    }
+}
+
+/// [`TestApp::snapshot`] of any database (a restored backup, say).
+pub async fn snapshot_of(db: &DatabaseConnection) -> Snapshot {
+    {
         use sea_orm::{ConnectionTrait, DbBackend, Statement};
-        let backend = self.db.get_database_backend();
+        let backend = db.get_database_backend();
         let query = |sql: String| Statement::from_string(backend, sql);
         let tables_sql = match backend {
             DbBackend::Sqlite => "SELECT name AS t FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name".to_owned(),
             _ => "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name".to_owned(),
         };
-        let tables: Vec<String> = self
-            .db
+        let tables: Vec<String> = db
             .query_all_raw(query(tables_sql))
             .await
             .expect("list tables")
@@ -719,8 +738,7 @@ impl TestApp {
             // Every row as text, in a fixed order, joined.
             let sql = match backend {
                 DbBackend::Sqlite => {
-                    let columns: Vec<String> = self
-                        .db
+                    let columns: Vec<String> = db
                         .query_all_raw(query(format!(
                             "SELECT name AS c FROM pragma_table_info('{table}')"
                         )))
@@ -742,8 +760,7 @@ impl TestApp {
                     "SELECT COALESCE(string_agg(t::text, '|' ORDER BY t::text), '') AS rows FROM \"{table}\" t"
                 ),
             };
-            let rows: String = self
-                .db
+            let rows: String = db
                 .query_one_raw(query(sql))
                 .await
                 .expect("snapshot query")

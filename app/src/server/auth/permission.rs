@@ -174,13 +174,13 @@ mod tests {
             )
             .is_ok()
         );
-        assert!(
+        assert_eq!(
             require(
                 Some(&editor),
                 Permission::ManageSupplier,
                 Resource::Supplier(theirs)
-            )
-            .is_err()
+            ),
+            Err(AppError::Forbidden)
         );
 
         let coordinator = viewer(Role::FootprintCoordinator, Some(theirs), Some(mine));
@@ -191,14 +191,17 @@ mod tests {
             owner_organisation_id: None,
         };
         assert!(require(Some(&coordinator), Permission::ManageFrameworks, own).is_ok());
-        assert!(require(Some(&coordinator), Permission::ManageFrameworks, national).is_err());
-        assert!(
+        assert_eq!(
+            require(Some(&coordinator), Permission::ManageFrameworks, national),
+            Err(AppError::Forbidden)
+        );
+        assert_eq!(
             require(
                 Some(&coordinator),
                 Permission::ReadAuditLog,
                 Resource::Platform
-            )
-            .is_err()
+            ),
+            Err(AppError::Forbidden)
         );
 
         let admin = viewer(Role::PlatformAdmin, None, None);
