@@ -523,13 +523,12 @@ async fn a_session_twelve_hours_old_ends_however_busy_it_is() {
     .await;
     // A new session's expiry is 12 hours after it starts.
     let fresh = world.app.another_session(&world.admin).await;
-    let session = user_session::Entity::find_by_id(app::server::auth::session::token_id(
-        fresh.session(),
-    ))
-    .one(&world.app.db)
-    .await
-    .unwrap()
-    .unwrap();
+    let session =
+        user_session::Entity::find_by_id(app::server::auth::session::token_id(fresh.session()))
+            .one(&world.app.db)
+            .await
+            .unwrap()
+            .unwrap();
     assert_eq!(
         session.expires_at - session.created_at,
         app::server::auth::session::ABSOLUTE_LIFETIME

@@ -301,10 +301,14 @@ async fn a_backup_restores_to_a_database_with_the_same_contents() {
     let data = tempfile::tempdir().unwrap();
     succeeded(&server(&database, data.path(), &["demo"]).output().unwrap());
     succeeded(
-        &server(&database, data.path(), &["create-admin", "--email", "ops@example.gov.uk"])
-            .env("PC_PASSWORD", GOOD_PASSWORD)
-            .output()
-            .unwrap(),
+        &server(
+            &database,
+            data.path(),
+            &["create-admin", "--email", "ops@example.gov.uk"],
+        )
+        .env("PC_PASSWORD", GOOD_PASSWORD)
+        .output()
+        .unwrap(),
     );
     let restored = match database.conn.get_database_backend() {
         sea_orm::DatabaseBackend::Postgres => {
@@ -329,14 +333,22 @@ async fn a_backup_restores_to_a_database_with_the_same_contents() {
         _ => {
             let copy = data.path().join("backup.db");
             succeeded(
-                &server(&database, data.path(), &["backup", "--to", copy.to_str().unwrap()])
-                    .output()
-                    .unwrap(),
+                &server(
+                    &database,
+                    data.path(),
+                    &["backup", "--to", copy.to_str().unwrap()],
+                )
+                .output()
+                .unwrap(),
             );
             // Never over an existing file.
-            let again = server(&database, data.path(), &["backup", "--to", copy.to_str().unwrap()])
-                .output()
-                .unwrap();
+            let again = server(
+                &database,
+                data.path(),
+                &["backup", "--to", copy.to_str().unwrap()],
+            )
+            .output()
+            .unwrap();
             assert!(!again.status.success());
             assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
             TestDatabase::open_sqlite(&copy).await
@@ -347,14 +359,27 @@ async fn a_backup_restores_to_a_database_with_the_same_contents() {
         crate::harness::snapshot_of(&restored.conn).await,
         crate::harness::snapshot_of(&database.conn).await
     );
-    assert_eq!(framework::Entity::find().count(&restored.conn).await.unwrap(), 325);
+    assert_eq!(
+        framework::Entity::find()
+            .count(&restored.conn)
+            .await
+            .unwrap(),
+        325
+    );
     // The restored database serves: the server migrates it (nothing to do) and signs in.
-    succeeded(&server(&restored, data.path(), &["migrate"]).output().unwrap());
+    succeeded(
+        &server(&restored, data.path(), &["migrate"])
+            .output()
+            .unwrap(),
+    );
     let admin = app_user::Entity::find()
         .filter(app_user::Column::Email.eq("ops@example.gov.uk"))
         .one(&restored.conn)
         .await
         .unwrap()
         .expect("the admin came back");
-    assert!(app::server::auth::password::verify(GOOD_PASSWORD, &admin.password_hash));
+    assert!(app::server::auth::password::verify(
+        GOOD_PASSWORD,
+        &admin.password_hash
+    ));
 }

@@ -29,7 +29,10 @@ enum Cleanup {
     /// A file someone else looks after (a backup the test restored).
     Nothing,
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
 }
 
 impl TestDatabase {

@@ -324,7 +324,10 @@ async fn the_demo_contracts_paginate_and_filter_by_footprint() {
     // The busiest footprint's contracts fit on one page (the demo has 72 in
     // all): every one is shown and no page links; filters surviving
     // pagination are checked on the frameworks list (catalogue.rs).
-    assert!(expected > 0 && expected <= 50, "{code} has {expected} contracts");
+    assert!(
+        expected > 0 && expected <= 50,
+        "{code} has {expected} contracts"
+    );
     page.assert_contains(&format!("Showing 1 to {expected} of {expected} contracts"));
     page.assert_lacks("page=2");
 }

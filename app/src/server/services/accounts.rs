@@ -96,13 +96,9 @@ pub async fn sign_up(
     if let Some(address) = address
         && let Err(wait) = state.sign_in_limiter.check_sign_up(address)
     {
-        let minutes = wait.as_secs().div_ceil(60).max(1);
-        return Err(field_error(
-            field::EMAIL,
-            format!(
-                "Too many accounts were created from your network just now. Wait {minutes} minute{} and try again",
-                if minutes == 1 { "" } else { "s" }
-            ),
+        return Err(too_soon(
+            "Too many accounts were created from your network just now.",
+            wait,
         ));
     }
     check_password(&account)?;
@@ -224,13 +220,9 @@ pub async fn request_password_reset(
     if let Some(address) = address
         && let Err(wait) = state.sign_in_limiter.check_sign_up(address)
     {
-        let minutes = wait.as_secs().div_ceil(60).max(1);
-        return Err(field_error(
-            field::EMAIL,
-            format!(
-                "Too many requests from your network just now. Wait {minutes} minute{} and try again",
-                if minutes == 1 { "" } else { "s" }
-            ),
+        return Err(too_soon(
+            "Too many requests from your network just now.",
+            wait,
         ));
     }
     let txn = state.db.begin().await?;
@@ -313,6 +305,16 @@ pub async fn reset_password(state: &AppState, reset: PasswordReset) -> Result<()
     Ok(())
 }
 
+/// A rate limit's refusal, on the email field: what happened and how long to wait.
+fn too_soon(what: &str, wait: std::time::Duration) -> FormError {
+    let minutes = wait.as_secs().div_ceil(60).max(1);
+    let plural = if minutes == 1 { "" } else { "s" };
+    field_error(
+        field::EMAIL,
+        format!("{what} Wait {minutes} minute{plural} and try again"),
+    )
+}
+
 const WRONG_DETAILS: &str = "The email address or password is not right";
 
 /// Checks the details and starts a session; returns the cookie token.
@@ -331,14 +333,7 @@ pub async fn sign_in(
         return Err(field_error(field::EMAIL, WRONG_DETAILS));
     }
     if let Err(wait) = state.sign_in_limiter.check(&email, address) {
-        let minutes = wait.as_secs().div_ceil(60).max(1);
-        return Err(field_error(
-            field::EMAIL,
-            format!(
-                "Too many attempts to sign in. Wait {minutes} minute{} and try again",
-                if minutes == 1 { "" } else { "s" }
-            ),
-        ));
+        return Err(too_soon("Too many attempts to sign in.", wait));
     }
     let user = find_by_email(&state.db, &email).await?;
     // Verify against a real hash even for unknown emails, so the response
