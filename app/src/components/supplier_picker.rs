@@ -53,13 +53,16 @@ pub fn SupplierPicker(
             }
         });
     };
+    // Each keystroke gets a number too; only the last one's pause searches.
+    let keystrokes = StoredValue::new(0u64);
     let on_input = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
         query.set(text.clone());
-        let ticket = latest.get_value();
+        let keystroke = keystrokes.get_value() + 1;
+        keystrokes.set_value(keystroke);
         set_timeout(
             move || {
-                if latest.get_value() == ticket {
+                if keystrokes.get_value() == keystroke {
                     search(text);
                 }
             },
