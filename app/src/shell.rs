@@ -34,8 +34,8 @@ use crate::pages::{
 
 /// The whole HTML document, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::server::security::set_content_security_policy();
+    // The page's Content-Security-Policy is set by the server's `page_policy`
+    // middleware, with the nonce it provides to this render.
     view! {
         <!DOCTYPE html>
         <html lang="en" class="govuk-template">

@@ -292,7 +292,7 @@ async fn render_again(
             if let Some(form) = form.clone() {
                 provide_context(form);
             }
-            leptos::nonce::provide_nonce();
+            crate::router::provide_page_nonce();
         },
         move || shell(options.clone()),
     );

@@ -6,9 +6,10 @@ use app::server::AppState;
 use app::{App, shell};
 use axum::{
     Router,
-    extract::State,
+    extract::{Request, State},
     http::{HeaderValue, StatusCode, header},
-    response::IntoResponse,
+    middleware::Next,
+    response::{IntoResponse, Response},
     routing::get,
 };
 use leptos::prelude::*;
@@ -94,7 +95,7 @@ pub fn build_router_with_routes(
         let app_state = app_state.clone();
         move || {
             provide_context(app_state.clone());
-            leptos::nonce::provide_nonce();
+            provide_page_nonce();
         }
     };
 
@@ -132,7 +133,8 @@ pub fn build_router_with_routes(
         .layer(axum::middleware::from_fn_with_state(
             app_state.clone(),
             crate::visitor::identify,
-        ));
+        ))
+        .layer(axum::middleware::from_fn(page_policy));
     let router = Router::new()
         .route("/healthz", get(healthz))
         .nest_service(&format!("/{}", leptos_options.site_pkg_dir), pkg)
@@ -181,6 +183,47 @@ pub fn build_router_with_routes(
                 )),
         );
     with_limits(router, REQUEST_TIMEOUT, MAX_IN_FLIGHT)
+}
+
+/// The nonce a page's inline scripts carry, chosen for the request before
+/// anything renders.
+#[derive(Clone)]
+pub struct PageNonce(pub String);
+
+/// Gives every HTML response its Content-Security-Policy, with the nonce the
+/// page was rendered with. Setting it here, once the response exists, rather
+/// than from inside the render makes it certain: a header set during
+/// rendering was sometimes missing from a finished page, which then fell
+/// back to the policy that blocks everything (its styles and scripts).
+async fn page_policy(mut request: Request, next: Next) -> Response {
+    let nonce = leptos::nonce::Nonce::new().to_string();
+    request.extensions_mut().insert(PageNonce(nonce.clone()));
+    let mut response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    if is_html
+        && let Ok(value) =
+            HeaderValue::from_str(&app::server::security::content_security_policy(&nonce))
+    {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    response
+}
+
+/// Provides this request's [`PageNonce`] to the render (the hydration
+/// scripts carry it), or a fresh one where there is none.
+pub fn provide_page_nonce() {
+    let chosen = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
+    match chosen {
+        Some(PageNonce(nonce)) => provide_context(leptos::nonce::Nonce::from_value(nonce)),
+        None => leptos::nonce::provide_nonce(),
+    }
 }
 
 /// 200 when the database answers a query within two seconds, 503 otherwise.

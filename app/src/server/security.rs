@@ -1,7 +1,7 @@
 //! The Content-Security-Policy of server-rendered pages. Each response gets a
-//! fresh nonce (provided per request by the router's context function), which
-//! Leptos puts on the hydration scripts it emits, so no `unsafe-inline` is needed.
-use leptos::prelude::*;
+//! fresh nonce (chosen per request by the server's `page_policy` middleware
+//! and provided to the render), which Leptos puts on the hydration scripts it
+//! emits, so no `unsafe-inline` is needed.
 
 /// The policy for a page whose inline scripts carry `nonce`.
 pub fn content_security_policy(nonce: &str) -> String {
@@ -20,19 +20,6 @@ pub fn content_security_policy(nonce: &str) -> String {
         "frame-ancestors 'none'".to_owned(),
     ]
     .join("; ")
-}
-
-/// Adds the CSP header to the page being rendered, using this request's nonce.
-pub fn set_content_security_policy() {
-    let (Some(response), Some(nonce)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        leptos::nonce::use_nonce(),
-    ) else {
-        return;
-    };
-    if let Ok(value) = http::HeaderValue::from_str(&content_security_policy(&nonce.to_string())) {
-        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
-    }
 }
 
 #[cfg(test)]

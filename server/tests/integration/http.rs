@@ -144,3 +144,46 @@ async fn slow_requests_time_out_and_requests_beyond_the_limit_wait() {
         started.elapsed()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_html_response_carries_the_page_policy_with_its_own_scripts_nonce() {
+    // Once the policy was set from inside the render and a page now and then
+    // arrived with the block-everything fallback: pages came unstyled.
+    let world = crate::fixture::World::build().await;
+    let pages = [
+        "/",
+        "/sign-in",
+        "/sign-up",
+        "/frameworks",
+        "/frameworks/new",
+        "/account",
+        "/no-such-page",
+    ];
+    let mut checked = 0;
+    for round in 0..20 {
+        let who = if round % 2 == 0 {
+            None
+        } else {
+            Some(&world.coordinator)
+        };
+        for path in pages {
+            let page = world.app.get_as(path, who).await;
+            let policy = page
+                .header("content-security-policy")
+                .unwrap_or_else(|| panic!("{path}: no policy"));
+            assert!(policy.starts_with("default-src 'self'"), "{path}: {policy}");
+            let nonce = policy
+                .split("'nonce-")
+                .nth(1)
+                .and_then(|rest| rest.split('\'').next())
+                .expect("a nonce");
+            assert_eq!(
+                page.count("<script"),
+                page.count(&format!("nonce=\"{nonce}\"")),
+                "{path}: every script carries the policy's nonce"
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 140);
+}
