@@ -68,6 +68,31 @@ fn unique_key(message: &str) -> String {
         .to_owned()
 }
 
+/// Writes a consistent copy of an SQLite database to `target` while it
+/// stays in use (`VACUUM INTO`: one read transaction, no lock on writers
+/// longer than a normal read). PostgreSQL has `pg_dump` for this.
+pub async fn backup_sqlite(db: &DatabaseConnection, target: &std::path::Path) -> Result<(), DbErr> {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+    if db.get_database_backend() != DatabaseBackend::Sqlite {
+        return Err(DbErr::Custom(
+            "backup works on SQLite; for PostgreSQL use pg_dump (see the README)".into(),
+        ));
+    }
+    if target.exists() {
+        return Err(DbErr::Custom(format!(
+            "{} already exists: choose a new file",
+            target.display()
+        )));
+    }
+    let path = target.to_string_lossy().replace('\'', "''");
+    db.execute_raw(Statement::from_string(
+        DatabaseBackend::Sqlite,
+        format!("VACUUM INTO '{path}'"),
+    ))
+    .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::unique_key;
@@ -95,29 +120,4 @@ mod tests {
             "lot_framework_id_number"
         );
     }
-}
-
-/// Writes a consistent copy of an SQLite database to `target` while it
-/// stays in use (`VACUUM INTO`: one read transaction, no lock on writers
-/// longer than a normal read). PostgreSQL has `pg_dump` for this.
-pub async fn backup_sqlite(db: &DatabaseConnection, target: &std::path::Path) -> Result<(), DbErr> {
-    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
-    if db.get_database_backend() != DatabaseBackend::Sqlite {
-        return Err(DbErr::Custom(
-            "backup works on SQLite; for PostgreSQL use pg_dump (see the README)".into(),
-        ));
-    }
-    if target.exists() {
-        return Err(DbErr::Custom(format!(
-            "{} already exists: choose a new file",
-            target.display()
-        )));
-    }
-    let path = target.to_string_lossy().replace('\'', "''");
-    db.execute_raw(Statement::from_string(
-        DatabaseBackend::Sqlite,
-        format!("VACUUM INTO '{path}'"),
-    ))
-    .await?;
-    Ok(())
 }
