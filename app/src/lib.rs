@@ -20,3 +20,10 @@ pub mod server;
 mod shell;
 
 pub use shell::{App, shell};
+
+/// The browser's entry point: makes the page's islands ready to hydrate
+/// (each `#[island]` exports its own hydration function to the loader).
+#[cfg(feature = "hydrate")]
+pub fn hydrate_islands() {
+    leptos::mount::hydrate_islands();
+}

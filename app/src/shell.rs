@@ -1,13 +1,15 @@
 //! The HTML document, the page frame (header, phase banner, footer) and the
-//! route table.
+//! route table. All of it renders on the server only; the interactive parts
+//! are islands (see [`crate::components::head`]).
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
     components::{Route, Router, Routes},
     path,
 };
 
+use crate::components::head::{IslandScripts, Stylesheet};
 use crate::components::layout::{Footer, Header, SkipLink};
 use crate::pages::{
     account::{AccountPage, PasswordPage, SignInPage, SignOutPage, SignUpPage, SignedOutPage},
@@ -44,8 +46,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
                 <meta name="theme-color" content="#0b0c0c" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <HashedStylesheet options=options.clone() id="leptos" />
-                <HydrationScripts options />
+                <Stylesheet options=options.clone() />
+                <IslandScripts options />
                 <MetaTags />
             </head>
             <body class="govuk-template__body">
@@ -55,20 +57,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Marks the page once hydration has finished, so browser tests (and the
-/// curious) can tell when the page is interactive.
-fn mark_hydrated() {
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    mark_hydrated();
     view! {
         <Title formatter=|text: String| {
             if text.is_empty() { "Procurement Commons".to_owned() } else { format!("{text} – Procurement Commons") }

@@ -79,11 +79,22 @@ export const test = base.extend({
 
 export const jsEnabled = (testInfo: TestInfo) => testInfo.project.use.javaScriptEnabled !== false;
 
-/** With JavaScript on, waits until the Leptos app has hydrated (clicks before then are lost). */
+/**
+ * With JavaScript on, waits until the page's islands have hydrated (clicks
+ * before then are lost). Only islands hydrate: a page without one has nothing
+ * to wait for, and must not have loaded any script or wasm at all.
+ */
 export async function settled(page: Page, testInfo: TestInfo) {
-  if (jsEnabled(testInfo)) {
+  if (!jsEnabled(testInfo)) return;
+  await page.waitForLoadState("load");
+  if ((await page.locator("leptos-island").count()) > 0) {
     await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+    return;
   }
+  const loaded = await page.evaluate(() =>
+    performance.getEntriesByType("resource").map((entry) => entry.name).filter((name) => /\.(js|wasm)(\?|$)/.test(name)),
+  );
+  expect(loaded, `scripts and wasm loaded by ${page.url()}, which has no island`).toEqual([]);
 }
 
 /** Opens `path`, checks the status, waits for hydration and runs axe. */

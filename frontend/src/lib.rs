@@ -1,6 +1,8 @@
-//! The browser entry point: hydrates the server-rendered page.
+//! The browser entry point. Pages are server-rendered; only their islands
+//! hydrate (see `app::components::head`), each through the function its
+//! `#[island]` exports, after this sets up the reactive runtime.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    app::hydrate_islands();
 }

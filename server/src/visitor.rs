@@ -1,9 +1,11 @@
 //! Identifies the visitor on every page and form request: resolves the
 //! session cookie to a signed-in [`Viewer`], or gives an anonymous visitor an
-//! anti-forgery cookie, and puts the resulting [`Visitor`] in the request's
+//! anti-forgery cookie (sent only with a page that has a form needing it), and puts the resulting [`Visitor`] in the request's
 //! extensions, where server functions and form handlers read it.
 use app::server::AppState;
-use app::server::auth::session::{self, ANONYMOUS_CSRF_COOKIE, SESSION_COOKIE, cookie_name};
+use app::server::auth::session::{
+    self, ANONYMOUS_CSRF_COOKIE, PendingCsrfCookie, SESSION_COOKIE, cookie_name,
+};
 use app::server::services::accounts;
 use app::types::Visitor;
 use axum::{
@@ -81,11 +83,14 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             Err(err) => tracing::error!(error = %err, "could not resolve the session"),
         }
     }
+    let mut pending_cookie = None;
     let visitor = visitor.unwrap_or_else(|| {
         let nonce = cookie_value(&headers, &cookie_name(ANONYMOUS_CSRF_COOKIE, secure))
             .unwrap_or_else(|| {
                 let nonce = session::new_token();
-                set_cookies.push(set_cookie(ANONYMOUS_CSRF_COOKIE, &nonce, None, secure));
+                let pending = PendingCsrfCookie::default();
+                request.extensions_mut().insert(pending.clone());
+                pending_cookie = Some((pending, nonce.clone()));
                 nonce
             });
         Visitor {
@@ -93,11 +98,17 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             csrf_token: session::anonymous_csrf_token(&state.secret, &nonce),
         }
     });
-    // Pages for a signed-in person (their name, their forms' tokens) and
-    // responses that set a cookie must never be kept by any cache.
-    let personal = visitor.viewer.is_some() || !set_cookies.is_empty();
+    let signed_in = visitor.viewer.is_some();
     request.extensions_mut().insert(visitor);
     let mut response = next.run(request).await;
+    if let Some((pending, nonce)) = pending_cookie
+        && pending.claimed()
+    {
+        set_cookies.push(set_cookie(ANONYMOUS_CSRF_COOKIE, &nonce, None, secure));
+    }
+    // Pages for a signed-in person (their name, their forms' tokens) and
+    // responses that set a cookie must never be kept by any cache.
+    let personal = signed_in || !set_cookies.is_empty();
     for cookie in set_cookies {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }

@@ -47,6 +47,18 @@ pub(crate) mod support {
                 ..Default::default()
             },
         };
+        // This page puts the token in a form: an anonymous visitor's cookie
+        // behind it must now be sent.
+        if let Some(pending) = leptos::prelude::use_context::<http::request::Parts>().and_then(
+            |parts| {
+                parts
+                    .extensions
+                    .get::<crate::server::auth::session::PendingCsrfCookie>()
+                    .cloned()
+            },
+        ) {
+            pending.claim();
+        }
         Ok(FormPage {
             csrf_token: visitor().csrf_token,
             form,

@@ -3,6 +3,7 @@
 //! search, which calls the same server function its GET search shows.
 pub mod filters;
 pub mod forms;
+pub mod head;
 pub mod layout;
 pub mod pagination;
 pub mod status;

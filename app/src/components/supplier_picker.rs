@@ -20,6 +20,9 @@ pub const FINDER_FORM: &str = "supplier-finder";
 /// How long typing must pause before the live search runs.
 const TYPING_PAUSE: std::time::Duration = std::time::Duration::from_millis(250);
 
+/// The picker as the page uses it: takes what it needs from the submitted
+/// form (the field's error, whether "not listed" was chosen) and renders the
+/// [`SupplierPickerIsland`], so only those few values travel to the browser.
 #[component]
 pub fn SupplierPicker(
     finder: SupplierFinder,
@@ -33,8 +36,31 @@ pub fn SupplierPicker(
     #[prop(optional)]
     new_record: Option<&'static str>,
 ) -> impl IntoView {
-    let error = form.error(field::PICK).map(str::to_owned);
-    let chose_new = form.value(field::PICK) == Some(field::NEW_SUPPLIER);
+    view! {
+        <SupplierPickerIsland
+            finder=finder
+            error=form.error(field::PICK).map(str::to_owned)
+            chose_new=form.value(field::PICK) == Some(field::NEW_SUPPLIER)
+            legend=legend.to_owned()
+            multiple=multiple
+            new_record=new_record.map(str::to_owned)
+        />
+    }
+}
+
+/// The interactive part: an island, so its props are serialised into the
+/// page and it hydrates on its own (the only wasm the page loads). Without
+/// JavaScript the same markup works as a plain GET search.
+#[island]
+fn SupplierPickerIsland(
+    finder: SupplierFinder,
+    error: Option<String>,
+    chose_new: bool,
+    legend: String,
+    multiple: bool,
+    new_record: Option<String>,
+) -> impl IntoView {
+    crate::components::head::mark_hydrated();
     let picked = RwSignal::new(finder.picked.clone());
     let results = RwSignal::new(finder.results.clone());
     let query = RwSignal::new(finder.query.clone());

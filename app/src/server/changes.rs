@@ -213,6 +213,9 @@ const OUTBOX_CHUNK: usize = 500;
 /// seq order (it is released at commit or rollback). SQLite allows one writer
 /// at a time, so its order is already the commit order.
 pub async fn record(txn: &DatabaseTransaction, actor: Actor, change: Change) -> Result<(), DbErr> {
+    // Taken before the audit event is written, so audit ids as well as outbox
+    // sequence numbers grow in commit order (the snapshot cache's version).
+    lock_outbox(txn).await?;
     let summary = json!({ "before": change.before, "after": change.after });
     audit_event::ActiveModel {
         occurred_at: Set(OffsetDateTime::now_utc()),
@@ -246,7 +249,6 @@ pub async fn record(txn: &DatabaseTransaction, actor: Actor, change: Change) -> 
     if change.documents.is_empty() {
         return Ok(());
     }
-    lock_outbox(txn).await?;
     let rows: Vec<search_outbox::ActiveModel> = change
         .documents
         .into_iter()

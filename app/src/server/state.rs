@@ -6,6 +6,7 @@ use sea_orm::DatabaseConnection;
 use super::Config;
 use super::auth::hashing::HashingPool;
 use super::auth::rate_limit::SignInLimiter;
+use super::services::snapshot::SnapshotCache;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -18,6 +19,8 @@ pub struct AppState {
     pub secret: Arc<Vec<u8>>,
     /// Wakes the email delivery worker after a change queued a message.
     pub mail_wake: Arc<tokio::sync::Notify>,
+    /// Reference data and filter choices, rebuilt when the database changes.
+    pub snapshots: Arc<SnapshotCache>,
 }
 
 impl AppState {
@@ -32,6 +35,7 @@ impl AppState {
             db,
             secret: Arc::new(secret),
             mail_wake: Arc::new(tokio::sync::Notify::new()),
+            snapshots: Arc::new(SnapshotCache::default()),
             config: Arc::new(config),
             sign_in_limiter: Arc::new(SignInLimiter::default()),
             hashing: Arc::new(HashingPool::for_this_machine()),

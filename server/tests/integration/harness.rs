@@ -428,30 +428,47 @@ impl TestApp {
     }
 
     pub async fn request(&self, request: Request<Body>) -> TestResponse {
-        let path = request.uri().to_string();
-        // A request that never finishes must fail the test, not hang the suite.
-        let response = tokio::time::timeout(REQUEST_TIMEOUT, self.router.clone().oneshot(request))
-            .await
-            .unwrap_or_else(|_| {
-                panic!(
-                    "{path} did not answer within {REQUEST_TIMEOUT:?} on {}",
-                    backend_name()
-                )
-            })
-            .expect("router answers");
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        TestResponse {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        send_to(&self.router, request).await
+    }
+
+    /// Another server on the same database, with caches of its own, as a
+    /// second node of a deployment would be.
+    pub fn another_node(&self) -> Router {
+        let state = AppState {
+            snapshots: std::sync::Arc::new(
+                app::server::services::snapshot::SnapshotCache::default(),
+            ),
+            ..self.state.clone()
+        };
+        server::build_router_with_routes(state, test_leptos_options(), page_routes())
+    }
+}
+
+/// Sends `request` to `router` in-process and reads the whole answer.
+pub async fn send_to(router: &Router, request: Request<Body>) -> TestResponse {
+    let path = request.uri().to_string();
+    // A request that never finishes must fail the test, not hang the suite.
+    let response = tokio::time::timeout(REQUEST_TIMEOUT, router.clone().oneshot(request))
+        .await
+        .unwrap_or_else(|_| {
+            panic!(
+                "{path} did not answer within {REQUEST_TIMEOUT:?} on {}",
+                backend_name()
+            )
+        })
+        .expect("router answers");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    TestResponse {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
     }
 }
 

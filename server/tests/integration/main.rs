@@ -9,6 +9,7 @@ mod changes;
 mod cli;
 mod curation;
 mod email;
+mod fast_pages;
 mod fixture;
 mod http;
 mod layout;

@@ -30,6 +30,25 @@ pub fn anonymous_csrf_token(secret: &[u8], nonce: &str) -> String {
     hex(&mac.finalize().into_bytes())
 }
 
+/// Put in a request's extensions when an anonymous visitor has no
+/// anti-forgery cookie yet and one was made up for them. Only a page that
+/// puts the token in a form [claims](Self::claim) it, and only then is the
+/// cookie sent: every other page stays free of `Set-Cookie`, so shared
+/// caches and conditional requests (`ETag`) work for first visits too.
+#[derive(Clone, Default)]
+pub struct PendingCsrfCookie(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl PendingCsrfCookie {
+    /// The page uses the anonymous token: the cookie behind it must be set.
+    pub fn claim(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn claimed(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
 /// The name a cookie goes by: over TLS with the `__Host-` prefix, which
 /// browsers accept only from a secure origin, with `Secure`, `Path=/` and no
 /// `Domain`, so a sibling subdomain cannot plant or overwrite it.

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder,
+    QueryOrder, QuerySelect, QueryTrait,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -218,19 +218,25 @@ pub async fn get_lot(
         .filter(lot::Column::FrameworkId.eq(framework_model.id))
         .count(db)
         .await?;
-    let places = lot_supplier::Entity::find()
-        .filter(lot_supplier::Column::LotId.eq(id))
-        .all(db)
-        .await?;
-    let status_by_supplier: HashMap<Uuid, String> = places
-        .iter()
-        .map(|p| (p.supplier_id, p.status.clone()))
-        .collect();
+    // A lot can have thousands of places: page through them in SQL, and
+    // read the statuses of the page's suppliers only.
+    let placed = lot_supplier::Entity::find()
+        .select_only()
+        .column(lot_supplier::Column::SupplierId)
+        .filter(lot_supplier::Column::LotId.eq(id));
     let query = supplier::Entity::find()
-        .filter(supplier::Column::Id.is_in(status_by_supplier.keys().copied().collect::<Vec<_>>()))
+        .filter(supplier::Column::Id.in_subquery(placed.into_query()))
         .order_by_asc(supplier::Column::NormalisedName)
         .order_by_asc(supplier::Column::Id);
     let (suppliers, page, total_items) = fetch_page(db, query, page).await?;
+    let status_by_supplier: HashMap<Uuid, String> = lot_supplier::Entity::find()
+        .filter(lot_supplier::Column::LotId.eq(id))
+        .filter(lot_supplier::Column::SupplierId.is_in(suppliers.iter().map(|s| s.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.supplier_id, p.status))
+        .collect();
     let codes: Vec<String> = linked(db, lot_cpv::Entity, lot_cpv::Column::LotId, id, |c| {
         c.cpv_code
     })

@@ -1,40 +1,16 @@
 //! Queries behind the councils list and council pages.
-use super::linked;
-use std::collections::{BTreeMap, BTreeSet};
-
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, DatabaseConnection};
 
 use super::footprints;
-use super::paging::{fetch_page, page_of};
+use super::paging::{page_of, slice_page};
+use super::snapshot::SnapshotCache;
 use super::summaries::council as summary;
 use crate::server::auth::{Permission, Resource, may};
-use crate::server::entities::{footprint_member, organisation};
+use crate::server::entities::organisation;
 use crate::types::Viewer;
 use crate::types::{
     AppError, CouncilDetail, CouncilFilter, CouncilFilterOptions, CouncilListing, FieldError,
 };
-
-pub(super) fn current_councils() -> sea_orm::Select<organisation::Entity> {
-    organisation::Entity::find()
-        .filter(organisation::Column::Category.eq(organisation::CATEGORY_COUNCIL))
-        .filter(organisation::Column::EndDate.is_null())
-}
-
-/// The nations, regions and types that current councils actually have.
-pub async fn filter_options(db: &DatabaseConnection) -> Result<CouncilFilterOptions, AppError> {
-    let all = current_councils().all(db).await?;
-    let nations: BTreeSet<String> = all.iter().map(|o| o.nation.clone()).collect();
-    let regions: BTreeSet<String> = all.iter().filter_map(|o| o.region.clone()).collect();
-    let types: BTreeMap<String, String> = all
-        .iter()
-        .map(|o| (o.org_type_name.clone(), o.org_type.clone()))
-        .collect();
-    Ok(CouncilFilterOptions {
-        nations: nations.into_iter().collect(),
-        regions: regions.into_iter().collect(),
-        types: types.into_iter().map(|(name, code)| (code, name)).collect(),
-    })
-}
 
 /// Rejects filter values that no council has, naming the field, so a
 /// mistyped link explains itself instead of silently showing nothing.
@@ -67,12 +43,16 @@ fn validate(filter: &CouncilFilter, options: &CouncilFilterOptions) -> Result<()
     Ok(())
 }
 
+/// Current councils by short name, filtered, a page at a time; all from the
+/// snapshot (a few hundred rows), so no query but its version check.
 pub async fn list(
     db: &DatabaseConnection,
+    snapshots: &SnapshotCache,
     filter: CouncilFilter,
     page: u64,
 ) -> Result<CouncilListing, AppError> {
-    let options = filter_options(db).await?;
+    let snapshot = snapshots.get(db).await?;
+    let options = snapshot.council_options.clone();
     if let Err(AppError::Invalid { field, message }) = validate(&filter, &options) {
         return Ok(CouncilListing {
             filter,
@@ -81,24 +61,26 @@ pub async fn list(
             error: Some(FieldError { field, message }),
         });
     }
-    let mut query = current_councils();
-    if let Some(nation) = &filter.nation {
-        query = query.filter(organisation::Column::Nation.eq(nation.as_str()));
-    }
-    if let Some(region) = &filter.region {
-        query = query.filter(organisation::Column::Region.eq(region.as_str()));
-    }
-    if let Some(org_type) = &filter.org_type {
-        query = query.filter(organisation::Column::OrgType.eq(org_type.as_str()));
-    }
-    let query = query
-        .order_by_asc(organisation::Column::ShortName)
-        .order_by_asc(organisation::Column::GssCode);
-    let (items, page, total_items) = fetch_page(db, query, page).await?;
+    let wanted = |value: &Option<String>, actual: Option<&str>| {
+        value.as_deref().is_none_or(|v| Some(v) == actual)
+    };
+    let mut matching: Vec<&organisation::Model> = snapshot
+        .councils()
+        .filter(|c| {
+            wanted(&filter.nation, Some(&c.nation))
+                && wanted(&filter.region, c.region.as_deref())
+                && wanted(&filter.org_type, Some(&c.org_type))
+        })
+        .collect();
+    matching.sort_by(|a, b| {
+        (a.short_name.as_str(), a.gss_code.as_deref())
+            .cmp(&(b.short_name.as_str(), b.gss_code.as_deref()))
+    });
+    let (items, page) = slice_page(&matching, page);
     Ok(CouncilListing {
         filter,
         options,
-        page: page_of(items.iter().map(summary).collect(), page, total_items),
+        page: page_of(items.iter().map(|c| summary(c)).collect(), page, matching.len() as u64),
         error: None,
     })
 }
@@ -113,6 +95,7 @@ pub fn is_gss_code(value: &str) -> bool {
 /// A council's page; `may_edit` when the viewer keeps its contract register.
 pub async fn get(
     db: &DatabaseConnection,
+    snapshots: &SnapshotCache,
     viewer: Option<&Viewer>,
     gss_code: &str,
 ) -> Result<CouncilDetail, AppError> {
@@ -120,35 +103,18 @@ pub async fn get(
     if !is_gss_code(gss_code) {
         return Err(not_found());
     }
-    let council = current_councils()
-        .filter(organisation::Column::GssCode.eq(gss_code))
-        .one(db)
-        .await?
-        .ok_or_else(not_found)?;
-    let parent_county = match council.parent_county_id {
-        Some(id) => organisation::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map(|m| summary(&m)),
-        None => None,
-    };
-    let districts = current_councils()
-        .filter(organisation::Column::ParentCountyId.eq(council.id))
-        .order_by_asc(organisation::Column::ShortName)
-        .all(db)
-        .await?
-        .iter()
-        .map(summary)
+    let snapshot = snapshots.get(db).await?;
+    let council = snapshot.council_by_gss(gss_code).ok_or_else(not_found)?;
+    let parent_county = council
+        .parent_county_id
+        .and_then(|id| snapshot.organisation(id))
+        .map(summary);
+    let mut districts: Vec<&organisation::Model> = snapshot
+        .councils()
+        .filter(|c| c.parent_county_id == Some(council.id))
         .collect();
-    let footprint_ids: Vec<_> = linked(
-        db,
-        footprint_member::Entity,
-        footprint_member::Column::OrganisationId,
-        council.id,
-        |m| m.footprint_id,
-    )
-    .await?;
-    let footprints = footprints::summaries(db, Some(footprint_ids)).await?;
+    districts.sort_by(|a, b| a.short_name.cmp(&b.short_name));
+    let footprints = footprints::summaries_of(&snapshot, Some(&snapshot.footprint_ids_of(council.id)));
     let contracts = super::catalogue::contract_summaries(
         db,
         sea_orm::Condition::all()
@@ -156,12 +122,12 @@ pub async fn get(
     )
     .await?;
     Ok(CouncilDetail {
-        council: summary(&council),
+        council: summary(council),
         register_code: council.register_code.clone(),
         start_date: council.start_date,
         population: council.population,
         parent_county,
-        districts,
+        districts: districts.into_iter().map(summary).collect(),
         footprints,
         contracts,
         organisation_id: council.id,

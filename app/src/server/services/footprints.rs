@@ -1,9 +1,11 @@
-//! Queries behind the footprints list and footprint pages.
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+//! The footprints list and footprint pages, read from the snapshot of
+//! reference data (see [`super::snapshot`]).
+use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use super::summaries::{council as council_summary, count_by};
-use crate::server::entities::{footprint, footprint_member, organisation};
+use super::snapshot::{Snapshot, SnapshotCache};
+use super::summaries::council as council_summary;
+use crate::server::entities::footprint;
 use crate::types::{AppError, FootprintDetail, FootprintKind, FootprintSummary};
 
 fn to_summary(model: &footprint::Model, member_count: u64) -> FootprintSummary {
@@ -20,56 +22,47 @@ fn to_summary(model: &footprint::Model, member_count: u64) -> FootprintSummary {
 }
 
 /// Current footprints (optionally only those with the given ids), by name,
-/// with their member counts.
-pub async fn summaries(
-    db: &DatabaseConnection,
-    only: Option<Vec<Uuid>>,
-) -> Result<Vec<FootprintSummary>, AppError> {
-    let mut query = footprint::Entity::find().filter(footprint::Column::EndDate.is_null());
-    let mut members =
-        footprint_member::Entity::find().filter(footprint_member::Column::LeftOn.is_null());
-    if let Some(ids) = only {
-        query = query.filter(footprint::Column::Id.is_in(ids.clone()));
-        members = members.filter(footprint_member::Column::FootprintId.is_in(ids));
-    }
-    let footprints = query.order_by_asc(footprint::Column::Name).all(db).await?;
-    let counts = count_by(members.all(db).await?.into_iter().map(|m| m.footprint_id));
-    Ok(footprints
+/// with their current member counts.
+pub fn summaries_of(snapshot: &Snapshot, only: Option<&[Uuid]>) -> Vec<FootprintSummary> {
+    let counts = snapshot.current_member_counts();
+    snapshot
+        .footprints()
         .iter()
+        .filter(|f| f.end_date.is_none() && only.is_none_or(|ids| ids.contains(&f.id)))
         .map(|f| to_summary(f, counts.get(&f.id).copied().unwrap_or(0)))
-        .collect())
+        .collect()
 }
 
-pub async fn list(db: &DatabaseConnection) -> Result<Vec<FootprintSummary>, AppError> {
-    summaries(db, None).await
+pub async fn list(
+    db: &DatabaseConnection,
+    snapshots: &SnapshotCache,
+) -> Result<Vec<FootprintSummary>, AppError> {
+    let snapshot = snapshots.get(db).await?;
+    Ok(summaries_of(&snapshot, None))
 }
 
-pub async fn get(db: &DatabaseConnection, code: &str) -> Result<FootprintDetail, AppError> {
-    let found = footprint::Entity::find()
-        .filter(footprint::Column::Code.eq(code))
-        .filter(footprint::Column::EndDate.is_null())
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("Footprint {code}")))?;
-    let member_ids: Vec<Uuid> = footprint_member::Entity::find()
-        .filter(footprint_member::Column::FootprintId.eq(found.id))
-        .filter(footprint_member::Column::LeftOn.is_null())
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.organisation_id)
-        .collect();
-    let members: Vec<_> = organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(member_ids))
-        .order_by_asc(organisation::Column::ShortName)
-        .all(db)
-        .await?
+/// A current footprint with its current members, by short name.
+pub async fn get(
+    db: &DatabaseConnection,
+    snapshots: &SnapshotCache,
+    code: &str,
+) -> Result<FootprintDetail, AppError> {
+    let snapshot = snapshots.get(db).await?;
+    let found = snapshot
+        .footprints()
         .iter()
-        .map(council_summary)
+        .find(|f| f.code == code && f.end_date.is_none())
+        .ok_or_else(|| AppError::NotFound(format!("Footprint {code}")))?;
+    let mut members: Vec<_> = snapshot
+        .memberships()
+        .iter()
+        .filter(|m| m.footprint_id == found.id && m.left_on.is_none())
+        .filter_map(|m| snapshot.organisation(m.organisation_id))
         .collect();
+    members.sort_by(|a, b| a.short_name.cmp(&b.short_name).then(a.id.cmp(&b.id)));
     Ok(FootprintDetail {
-        footprint: to_summary(&found, members.len() as u64),
+        footprint: to_summary(found, members.len() as u64),
         source_note: found.source_note.clone(),
-        members,
+        members: members.into_iter().map(council_summary).collect(),
     })
 }

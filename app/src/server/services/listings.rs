@@ -2,24 +2,25 @@
 //! filters. Each list declares its filters on a [`FilterSet`], which checks
 //! the chosen values against the choices it offers: a value that is not a
 //! choice shows an error naming the filter and lists nothing, so a mistyped
-//! link explains itself instead of looking like an empty catalogue.
-use super::linked;
+//! link explains itself instead of looking like an empty catalogue. The
+//! choices come from the snapshot (see [`super::snapshot`]), not from whole
+//! tables read per request.
 use super::paging::{fetch_page, page_of};
 use std::collections::{BTreeMap, BTreeSet};
 
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait,
 };
 use uuid::Uuid;
 
 use super::catalogue::{
     describe_price, framework_summary, lot_counts, status_condition, summarise_contracts, today,
 };
-use super::councils::current_councils;
-use super::eligibility::{eligibility_admits, footprint_codes_of};
+use super::eligibility::eligibility_admits;
+use super::snapshot::{Snapshot, SnapshotCache};
 use crate::server::entities::{
-    contract, cpv_code, footprint, footprint_member, framework, framework_eligibility, offer,
-    offer_cpv, offer_footprint, organisation, supplier,
+    contract, framework, offer, offer_cpv, offer_footprint, organisation, supplier,
 };
 use crate::types::commands::{EligibilityScope, OfferStatus};
 use crate::types::{
@@ -129,107 +130,32 @@ impl FilterSet {
     }
 }
 
-/// Current councils as (GSS code, name) choices, by name.
-async fn council_choices(
-    db: &DatabaseConnection,
-    only: Option<Vec<Uuid>>,
-) -> Result<Vec<(String, String)>, AppError> {
-    let mut query = current_councils();
-    if let Some(ids) = only {
-        query = query.filter(organisation::Column::Id.is_in(ids));
-    }
-    Ok(query
-        .order_by_asc(organisation::Column::Name)
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|c| c.gss_code.map(|gss| (gss, c.name)))
-        .collect())
-}
-
-/// Footprints as (code, name) choices, by name.
-async fn footprint_choices(
-    db: &DatabaseConnection,
-    only: Option<Vec<Uuid>>,
-) -> Result<Vec<(String, String)>, AppError> {
-    let mut query = footprint::Entity::find();
-    if let Some(ids) = only {
-        query = query.filter(footprint::Column::Id.is_in(ids));
-    }
-    Ok(query
-        .order_by_asc(footprint::Column::Name)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|f| (f.code, f.name))
-        .collect())
-}
-
-async fn council_by_gss(
-    db: &DatabaseConnection,
-    gss: &str,
-) -> Result<Option<organisation::Model>, AppError> {
-    Ok(current_councils()
-        .filter(organisation::Column::GssCode.eq(gss))
-        .one(db)
-        .await?)
-}
-
-/// Ids of the organisations in the footprint with this code.
-async fn members_of(db: &DatabaseConnection, code: &str) -> Result<Vec<Uuid>, AppError> {
-    let Some(fp) = footprint::Entity::find()
-        .filter(footprint::Column::Code.eq(code))
-        .one(db)
-        .await?
-    else {
-        return Ok(Vec::new());
-    };
-    Ok(linked(
-        db,
-        footprint_member::Entity,
-        footprint_member::Column::FootprintId,
-        fp.id,
-        |m| m.organisation_id,
-    )
-    .await?)
-}
-
 /// The SQL condition for "frameworks `council` may use": open to all UK
 /// public sector, or with a rule that admits it ([`eligibility_admits`]).
-async fn usable_by(
-    db: &DatabaseConnection,
-    council: &organisation::Model,
-) -> Result<Condition, AppError> {
-    let codes = footprint_codes_of(db, council.id).await?;
-    let admitted: BTreeSet<Uuid> = framework_eligibility::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
+fn usable_by(snapshot: &Snapshot, council: &organisation::Model) -> Condition {
+    let codes = snapshot.footprint_codes_of(council.id);
+    let admitted: BTreeSet<Uuid> = snapshot
+        .eligibility_rules()
+        .iter()
         .filter(|rule| eligibility_admits(&rule.kind, &rule.value, council, &codes))
         .map(|rule| rule.framework_id)
         .collect();
-    Ok(Condition::any()
+    Condition::any()
         .add(framework::Column::EligibilityScope.eq(EligibilityScope::AllUkPublicSector.as_str()))
-        .add(framework::Column::Id.is_in(admitted)))
+        .add(framework::Column::Id.is_in(admitted))
 }
 
 /// Frameworks by reference, filtered by status, owner and the council that
 /// may use them.
 pub async fn frameworks(
     db: &DatabaseConnection,
+    snapshots: &SnapshotCache,
     status: Option<String>,
     owner: Option<String>,
     council: Option<String>,
     page: u64,
 ) -> Result<FrameworkListing, AppError> {
-    let owners: Vec<String> = framework::Entity::find()
-        .select_only()
-        .column(framework::Column::OwnerName)
-        .distinct()
-        .order_by_asc(framework::Column::OwnerName)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let snapshot = snapshots.get(db).await?;
     let mut filters = FilterSet::default();
     let status = filters.select(
         "status",
@@ -246,14 +172,18 @@ pub async fn frameworks(
         "Owner",
         "an owner",
         owner,
-        owners.into_iter().map(|o| (o.clone(), o)).collect(),
+        snapshot
+            .framework_owners
+            .iter()
+            .map(|o| (o.clone(), o.clone()))
+            .collect(),
     );
     let council = filters.select(
         "council",
         "May be used by",
         "a council",
         council,
-        council_choices(db, None).await?,
+        snapshot.council_choices(),
     );
     if filters.refused() {
         return Ok(filters.into_empty_listing());
@@ -265,10 +195,8 @@ pub async fn frameworks(
     if let Some(owner) = owner {
         query = query.filter(framework::Column::OwnerName.eq(owner));
     }
-    if let Some(gss) = council
-        && let Some(council) = council_by_gss(db, &gss).await?
-    {
-        query = query.filter(usable_by(db, &council).await?);
+    if let Some(council) = council.and_then(|gss| snapshot.council_by_gss(&gss)) {
+        query = query.filter(usable_by(&snapshot, council));
     }
     let query = query
         .order_by_asc(framework::Column::Reference)
@@ -286,20 +214,14 @@ pub async fn frameworks(
 /// name: "acme" finds "ACME Ltd"), SME, VCSE and region.
 pub async fn suppliers(
     db: &DatabaseConnection,
+    snapshots: &SnapshotCache,
     name: Option<String>,
     sme: Option<String>,
     vcse: Option<String>,
     region: Option<String>,
     page: u64,
 ) -> Result<SupplierListing, AppError> {
-    let regions: Vec<Option<String>> = supplier::Entity::find()
-        .select_only()
-        .column(supplier::Column::Region)
-        .distinct()
-        .order_by_asc(supplier::Column::Region)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let snapshot = snapshots.get(db).await?;
     let mut filters = FilterSet::default();
     let name = filters.search("name", "Supplier name", name, 200);
     let sme_only = filters.checkbox("sme", "Only small and medium-sized enterprises (SMEs)", sme);
@@ -313,10 +235,10 @@ pub async fn suppliers(
         "Based in",
         "a region",
         region,
-        regions
-            .into_iter()
-            .flatten()
-            .map(|r| (r.clone(), r))
+        snapshot
+            .supplier_regions
+            .iter()
+            .map(|r| (r.clone(), r.clone()))
             .collect(),
     );
     if filters.refused() {
@@ -365,39 +287,27 @@ const ENDING_WITHIN_DAYS: [(i64, &str); 4] = [
 /// the footprint it belongs to, and how soon they end.
 pub async fn contracts(
     db: &DatabaseConnection,
+    snapshots: &SnapshotCache,
     council: Option<String>,
     footprint_code: Option<String>,
     ending: Option<String>,
     page: u64,
 ) -> Result<ContractListing, AppError> {
-    let buyer_ids: Vec<Uuid> = contract::Entity::find()
-        .select_only()
-        .column(contract::Column::BuyerOrganisationId)
-        .distinct()
-        .into_tuple()
-        .all(db)
-        .await?;
-    let buyer_footprints: Vec<Uuid> = footprint_member::Entity::find()
-        .filter(footprint_member::Column::OrganisationId.is_in(buyer_ids.clone()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.footprint_id)
-        .collect();
+    let snapshot = snapshots.get(db).await?;
     let mut filters = FilterSet::default();
     let council = filters.select(
         "council",
         "Council",
         "a council",
         council,
-        council_choices(db, Some(buyer_ids)).await?,
+        snapshot.contract_councils.clone(),
     );
     let footprint_code = filters.select(
         "footprint",
         "Footprint",
         "a footprint",
         footprint_code,
-        footprint_choices(db, Some(buyer_footprints)).await?,
+        snapshot.contract_footprints.clone(),
     );
     let ending = filters.select(
         "ending",
@@ -414,12 +324,11 @@ pub async fn contracts(
     }
     let mut query = contract::Entity::find();
     if let Some(gss) = council {
-        let id = council_by_gss(db, &gss).await?.map(|c| c.id);
+        let id = snapshot.council_by_gss(&gss).map(|c| c.id);
         query = query.filter(contract::Column::BuyerOrganisationId.is_in(id));
     }
     if let Some(code) = footprint_code {
-        query =
-            query.filter(contract::Column::BuyerOrganisationId.is_in(members_of(db, &code).await?));
+        query = query.filter(contract::Column::BuyerOrganisationId.is_in(snapshot.members_of(&code)));
     }
     if let Some(days) = ending.and_then(|d| d.parse::<i64>().ok()) {
         let today = today();
@@ -444,76 +353,49 @@ pub async fn contracts(
 /// footprint served.
 pub async fn offers(
     db: &DatabaseConnection,
+    snapshots: &SnapshotCache,
     category: Option<String>,
     footprint_code: Option<String>,
     page: u64,
 ) -> Result<OfferListing, AppError> {
-    let published: Vec<Uuid> = offer::Entity::find()
-        .select_only()
-        .column(offer::Column::Id)
-        .filter(offer::Column::Status.eq(OfferStatus::Published.as_str()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    // Categories are CPV divisions (the first two digits), offered only
-    // where some published offer is in one.
-    let offer_codes = offer_cpv::Entity::find()
-        .filter(offer_cpv::Column::OfferId.is_in(published.clone()))
-        .all(db)
-        .await?;
-    let divisions: BTreeSet<String> = offer_codes
-        .iter()
-        .map(|c| division_of(&c.cpv_code))
-        .collect();
-    let categories: Vec<(String, String)> = cpv_code::Entity::find()
-        .filter(cpv_code::Column::Code.is_in(divisions.iter().map(|d| format!("{d}000000"))))
-        .order_by_asc(cpv_code::Column::Code)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.division.clone(), format!("{} ({})", c.label, c.division)))
-        .collect();
-    let served: Vec<Uuid> = offer_footprint::Entity::find()
-        .filter(offer_footprint::Column::OfferId.is_in(published.clone()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|f| f.footprint_id)
-        .collect();
+    let snapshot = snapshots.get(db).await?;
     let mut filters = FilterSet::default();
-    let category = filters.select("category", "Category", "a category", category, categories);
+    let category = filters.select(
+        "category",
+        "Category",
+        "a category",
+        category,
+        snapshot.offer_categories.clone(),
+    );
     let footprint_code = filters.select(
         "footprint",
         "Footprint served",
         "a footprint",
         footprint_code,
-        footprint_choices(db, Some(served)).await?,
+        snapshot.offer_footprints.clone(),
     );
     if filters.refused() {
         return Ok(filters.into_empty_listing());
     }
-    let mut query = offer::Entity::find().filter(offer::Column::Id.is_in(published));
+    let mut query =
+        offer::Entity::find().filter(offer::Column::Status.eq(OfferStatus::Published.as_str()));
     if let Some(division) = category {
-        let ids: Vec<Uuid> = offer_codes
-            .iter()
-            .filter(|c| division_of(&c.cpv_code) == division)
-            .map(|c| c.offer_id)
-            .collect();
-        query = query.filter(offer::Column::Id.is_in(ids));
+        // Codes are eight digits, so a division is a two-digit prefix.
+        let in_division = offer_cpv::Entity::find()
+            .select_only()
+            .column(offer_cpv::Column::OfferId)
+            .filter(offer_cpv::Column::CpvCode.starts_with(division.as_str()));
+        query = query.filter(offer::Column::Id.in_subquery(in_division.into_query()));
     }
-    if let Some(code) = footprint_code {
-        let fp = footprint::Entity::find()
-            .filter(footprint::Column::Code.eq(code))
-            .one(db)
-            .await?;
-        let ids: Vec<Uuid> = offer_footprint::Entity::find()
-            .filter(offer_footprint::Column::FootprintId.is_in(fp.map(|f| f.id)))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|f| f.offer_id)
-            .collect();
-        query = query.filter(offer::Column::Id.is_in(ids));
+    if let Some(id) = footprint_code
+        .and_then(|code| snapshot.footprints().iter().find(|f| f.code == code))
+        .map(|f| f.id)
+    {
+        let serving = offer_footprint::Entity::find()
+            .select_only()
+            .column(offer_footprint::Column::OfferId)
+            .filter(offer_footprint::Column::FootprintId.eq(id));
+        query = query.filter(offer::Column::Id.in_subquery(serving.into_query()));
     }
     let query = query
         .order_by_asc(offer::Column::Title)
@@ -546,11 +428,6 @@ pub async fn offers(
         })
         .collect();
     Ok(filters.into_listing(items, page, total))
-}
-
-/// The CPV division of a code: its first two digits ("72" of "72212000").
-fn division_of(code: &str) -> String {
-    code.chars().take(2).collect()
 }
 
 #[cfg(test)]
@@ -639,9 +516,4 @@ mod tests {
         assert!(listing.error.is_none());
     }
 
-    #[test]
-    fn divisions_are_the_first_two_digits() {
-        assert_eq!(division_of("72212000"), "72");
-        assert_eq!(division_of("48000000"), "48");
-    }
 }

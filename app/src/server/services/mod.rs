@@ -15,6 +15,7 @@ pub mod lots;
 pub mod offers;
 pub mod paging;
 pub mod seed;
+pub mod snapshot;
 pub mod summaries;
 pub mod supplier_identity;
 pub mod supplier_trust;
