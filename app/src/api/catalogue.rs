@@ -18,7 +18,15 @@ pub async fn list_frameworks(
     page: Option<u64>,
 ) -> Result<FrameworkListing, AppError> {
     let state = super::state()?;
-    listings::frameworks(&state.db, &state.snapshots, status, owner, council, page.unwrap_or(1)).await
+    listings::frameworks(
+        &state.db,
+        &state.snapshots,
+        status,
+        owner,
+        council,
+        page.unwrap_or(1),
+    )
+    .await
 }
 
 #[server(endpoint = "frameworks/get", input = GetUrl)]
@@ -52,7 +60,16 @@ pub async fn list_suppliers(
     page: Option<u64>,
 ) -> Result<SupplierListing, AppError> {
     let state = super::state()?;
-    listings::suppliers(&state.db, &state.snapshots, name, sme, vcse, region, page.unwrap_or(1)).await
+    listings::suppliers(
+        &state.db,
+        &state.snapshots,
+        name,
+        sme,
+        vcse,
+        region,
+        page.unwrap_or(1),
+    )
+    .await
 }
 
 #[server(endpoint = "contracts/list", input = GetUrl)]
@@ -63,7 +80,15 @@ pub async fn list_contracts(
     page: Option<u64>,
 ) -> Result<ContractListing, AppError> {
     let state = super::state()?;
-    listings::contracts(&state.db, &state.snapshots, council, footprint, ending, page.unwrap_or(1)).await
+    listings::contracts(
+        &state.db,
+        &state.snapshots,
+        council,
+        footprint,
+        ending,
+        page.unwrap_or(1),
+    )
+    .await
 }
 
 #[server(endpoint = "offers/list", input = GetUrl)]
@@ -73,7 +98,14 @@ pub async fn list_offers(
     page: Option<u64>,
 ) -> Result<OfferListing, AppError> {
     let state = super::state()?;
-    listings::offers(&state.db, &state.snapshots, category, footprint, page.unwrap_or(1)).await
+    listings::offers(
+        &state.db,
+        &state.snapshots,
+        category,
+        footprint,
+        page.unwrap_or(1),
+    )
+    .await
 }
 
 #[server(endpoint = "offers/get", input = GetUrl)]

@@ -49,14 +49,14 @@ pub(crate) mod support {
         };
         // This page puts the token in a form: an anonymous visitor's cookie
         // behind it must now be sent.
-        if let Some(pending) = leptos::prelude::use_context::<http::request::Parts>().and_then(
-            |parts| {
+        if let Some(pending) =
+            leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| {
                 parts
                     .extensions
                     .get::<crate::server::auth::session::PendingCsrfCookie>()
                     .cloned()
-            },
-        ) {
+            })
+        {
             pending.claim();
         }
         Ok(FormPage {

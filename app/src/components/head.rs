@@ -69,7 +69,11 @@ fn asset_names(options: &LeptosOptions) -> &'static AssetNames {
 /// The site's stylesheet.
 #[component]
 pub fn Stylesheet(options: LeptosOptions) -> impl IntoView {
-    let href = format!("/{}/{}.css", options.site_pkg_dir, asset_names(&options).css);
+    let href = format!(
+        "/{}/{}.css",
+        options.site_pkg_dir,
+        asset_names(&options).css
+    );
     view! { <link rel="stylesheet" id="leptos" href=href /> }
 }
 

@@ -9,7 +9,11 @@ use crate::fixture::{World, created_id, framework_form};
 use crate::harness::{TestApp, TestResponse, send_to};
 
 async fn send(router: &axum::Router, path: &str) -> TestResponse {
-    send_to(router, Request::get(path).body(Body::empty()).expect("request")).await
+    send_to(
+        router,
+        Request::get(path).body(Body::empty()).expect("request"),
+    )
+    .await
 }
 
 async fn get_with(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> TestResponse {
@@ -115,10 +119,7 @@ async fn only_pages_with_an_island_ship_one_and_no_page_carries_its_data_twice()
     list.assert_lacks("modulepreload");
 
     let form = app
-        .get_as(
-            "/councils/E08000003/contracts/new",
-            Some(&world.buyer),
-        )
+        .get_as("/councils/E08000003/contracts/new", Some(&world.buyer))
         .await;
     assert_eq!(form.status, 200);
     assert_eq!(form.count("<leptos-island"), 1, "{}", form.body);

@@ -10,7 +10,6 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::paging::{PER_PAGE, fetch_page};
-use super::summaries::count_by;
 use crate::server::auth::{Permission, Resource, may};
 use crate::server::entities::{
     contract, contract_cpv, contract_supplier, cpv_code, footprint, framework, lot, lot_cpv,
@@ -42,26 +41,56 @@ pub(super) fn framework_summary(model: &framework::Model, lot_count: u64) -> Fra
     }
 }
 
+/// Lots per framework, counted by the database.
 pub(super) async fn lot_counts(
     db: &DatabaseConnection,
     framework_ids: Vec<Uuid>,
 ) -> Result<HashMap<Uuid, u64>, AppError> {
-    let lots = lot::Entity::find()
-        .filter(lot::Column::FrameworkId.is_in(framework_ids))
-        .all(db)
-        .await?;
-    Ok(count_by(lots.into_iter().map(|l| l.framework_id)))
+    count_grouped(
+        db,
+        lot::Entity::find().filter(lot::Column::FrameworkId.is_in(framework_ids)),
+        lot::Column::FrameworkId,
+    )
+    .await
 }
 
+/// Supplier places per lot, counted by the database (a lot can have
+/// thousands, which are not worth reading to count).
 async fn supplier_counts(
     db: &DatabaseConnection,
     lot_ids: Vec<Uuid>,
 ) -> Result<HashMap<Uuid, u64>, AppError> {
-    let places = lot_supplier::Entity::find()
-        .filter(lot_supplier::Column::LotId.is_in(lot_ids))
+    count_grouped(
+        db,
+        lot_supplier::Entity::find().filter(lot_supplier::Column::LotId.is_in(lot_ids)),
+        lot_supplier::Column::LotId,
+    )
+    .await
+}
+
+/// Rows of `query` per value of its `key` column (a uuid).
+async fn count_grouped<E: EntityTrait>(
+    db: &DatabaseConnection,
+    query: sea_orm::Select<E>,
+    key: E::Column,
+) -> Result<HashMap<Uuid, u64>, AppError> {
+    let counts: Vec<(Uuid, i64)> = query
+        .select_only()
+        .column(key)
+        .column_as(
+            sea_orm::sea_query::Expr::from(sea_orm::sea_query::Func::count(
+                sea_orm::sea_query::Expr::col(key),
+            )),
+            "rows",
+        )
+        .group_by(key)
+        .into_tuple()
         .all(db)
         .await?;
-    Ok(count_by(places.into_iter().map(|p| p.lot_id)))
+    Ok(counts
+        .into_iter()
+        .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0)))
+        .collect())
 }
 
 fn lot_summary(model: &lot::Model, supplier_count: u64) -> LotSummary {

@@ -80,7 +80,11 @@ pub async fn list(
     Ok(CouncilListing {
         filter,
         options,
-        page: page_of(items.iter().map(|c| summary(c)).collect(), page, matching.len() as u64),
+        page: page_of(
+            items.iter().map(|c| summary(c)).collect(),
+            page,
+            matching.len() as u64,
+        ),
         error: None,
     })
 }
@@ -114,7 +118,8 @@ pub async fn get(
         .filter(|c| c.parent_county_id == Some(council.id))
         .collect();
     districts.sort_by(|a, b| a.short_name.cmp(&b.short_name));
-    let footprints = footprints::summaries_of(&snapshot, Some(&snapshot.footprint_ids_of(council.id)));
+    let footprints =
+        footprints::summaries_of(&snapshot, Some(&snapshot.footprint_ids_of(council.id)));
     let contracts = super::catalogue::contract_summaries(
         db,
         sea_orm::Condition::all()

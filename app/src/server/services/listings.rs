@@ -328,7 +328,8 @@ pub async fn contracts(
         query = query.filter(contract::Column::BuyerOrganisationId.is_in(id));
     }
     if let Some(code) = footprint_code {
-        query = query.filter(contract::Column::BuyerOrganisationId.is_in(snapshot.members_of(&code)));
+        query =
+            query.filter(contract::Column::BuyerOrganisationId.is_in(snapshot.members_of(&code)));
     }
     if let Some(days) = ending.and_then(|d| d.parse::<i64>().ok()) {
         let today = today();
@@ -515,5 +516,4 @@ mod tests {
         );
         assert!(listing.error.is_none());
     }
-
 }

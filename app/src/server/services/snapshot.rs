@@ -23,8 +23,8 @@ use uuid::Uuid;
 
 use super::summaries::count_by;
 use crate::server::entities::{
-    audit_event, contract, cpv_code, footprint, footprint_member, framework,
-    framework_eligibility, offer, offer_cpv, offer_footprint, organisation, supplier,
+    audit_event, contract, cpv_code, footprint, footprint_member, framework, framework_eligibility,
+    offer, offer_cpv, offer_footprint, organisation, supplier,
 };
 use crate::types::CouncilFilterOptions;
 use crate::types::commands::OfferStatus;
