@@ -1,12 +1,15 @@
 //! Builds the axum router: Leptos pages and server functions, static assets,
 //! `/healthz`, and the middleware every response passes through.
+use std::sync::Arc;
 use std::time::Duration;
 
 use app::server::AppState;
+use app::server::auth::session::TokenUse;
+use app::server::services::snapshot::SnapshotCache;
 use app::{App, shell};
 use axum::{
     Router,
-    body::Body,
+    body::{Body, Bytes},
     extract::{Request, State},
     http::{HeaderValue, Method, StatusCode, header},
     middleware::Next,
@@ -26,6 +29,8 @@ use tower_http::{
     trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer},
 };
 use tracing::Level;
+
+use crate::page_cache::{PageCache, StoredPage, page_key};
 
 /// The router's state: Leptos needs its options, our handlers the app state.
 #[derive(Clone, axum::extract::FromRef)]
@@ -136,7 +141,13 @@ pub fn build_router_with_routes(
             app_state.clone(),
             crate::visitor::identify,
         ))
-        .layer(axum::middleware::from_fn(page_policy));
+        .layer(axum::middleware::from_fn_with_state(
+            PagePolicy {
+                cache: Arc::new(PageCache::new(app_state.config.page_cache_bytes)),
+                app: app_state.clone(),
+            },
+            page_policy,
+        ));
     let router = Router::new()
         .route("/healthz", get(healthz))
         .nest_service(&format!("/{}", leptos_options.site_pkg_dir), pkg)
@@ -207,21 +218,62 @@ fn default_policy(mut response: Response) -> Response {
 #[derive(Clone)]
 pub struct PageNonce(pub String);
 
+/// What the page policy layer needs: the database (for its version) and the
+/// shared page cache.
+#[derive(Clone)]
+struct PagePolicy {
+    app: AppState,
+    cache: Arc<PageCache>,
+}
+
 /// Gives every HTML response its Content-Security-Policy, with the nonce the
-/// page was rendered with, and a cacheable page its `ETag`.
+/// page was rendered with, and a shareable page its `ETag`; serves and keeps
+/// anonymous visitors' pages through the [`PageCache`].
 ///
 /// Setting the policy here, once the response exists, rather than from
 /// inside the render makes it certain: a header set during rendering was
 /// sometimes missing from a finished page, which then fell back to the
 /// policy that blocks everything (its styles and scripts).
-async fn page_policy(mut request: Request, next: Next) -> Response {
+async fn page_policy(
+    State(policy): State<PagePolicy>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let nonce = leptos::nonce::Nonce::new().to_string();
     request.extensions_mut().insert(PageNonce(nonce.clone()));
-    let conditional = matches!(request.method(), &Method::GET | &Method::HEAD)
+    let token_use = TokenUse::default();
+    request.extensions_mut().insert(token_use.clone());
+    let revalidatable = matches!(request.method(), &Method::GET | &Method::HEAD);
+    let if_none_match = revalidatable
         .then(|| request.headers().get(header::IF_NONE_MATCH).cloned())
         .flatten();
-    let revalidatable = matches!(request.method(), &Method::GET | &Method::HEAD);
-    let mut response = next.run(request).await;
+
+    // Someone without a session asking for a page may be sent the copy every
+    // other such visitor is sent, while the database has not changed.
+    let mut slot = None;
+    if request.method() == Method::GET && policy.cache.enabled() && !has_session(&request) {
+        let key = page_key(
+            time::OffsetDateTime::now_utc().date(),
+            request.uri().path_and_query().map_or("/", |p| p.as_str()),
+        );
+        match SnapshotCache::version(&policy.app.db).await {
+            Ok(version) => {
+                if let Some(page) = policy.cache.get(version, &key) {
+                    return page_response(
+                        page.with_nonce(&nonce),
+                        page.content_type.clone(),
+                        page.etag.clone(),
+                        &nonce,
+                        if_none_match,
+                    );
+                }
+                slot = Some((version, key));
+            }
+            Err(err) => tracing::warn!(error = %err, "page cache: no database version"),
+        }
+    }
+
+    let response = next.run(request).await;
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -230,15 +282,76 @@ async fn page_policy(mut request: Request, next: Next) -> Response {
     if !is_html {
         return response;
     }
-    if let Ok(value) =
-        HeaderValue::from_str(&app::server::security::content_security_policy(&nonce))
+    if !(revalidatable && response.status() == StatusCode::OK && !is_personal(&response)) {
+        return with_policy(response, &nonce);
+    }
+    let (parts, body) = response.into_parts();
+    // Pages are rendered completely before they are sent (SsrMode::Async),
+    // so holding the body costs no streaming.
+    let page = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            tracing::error!(error = %err, "could not read a rendered page");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let etag = HeaderValue::from_str(&entity_tag(&page, nonce.as_bytes()))
+        .expect("an entity tag is a valid header value");
+    let content_type = parts.headers.get(header::CONTENT_TYPE).cloned();
+    // A page holding the visitor's form token is theirs alone.
+    if let (Some((version, key)), Some(content_type)) = (slot, content_type)
+        && !token_use.claimed()
+    {
+        policy.cache.put(
+            version,
+            key,
+            StoredPage::new(&page, &nonce, content_type, etag.clone()),
+        );
+    }
+    let mut response = Response::from_parts(parts, Body::from(page));
+    response.headers_mut().insert(header::ETAG, etag.clone());
+    if etag_matches(if_none_match.as_ref(), &etag) {
+        return not_modified(&response, etag);
+    }
+    with_policy(response, &nonce)
+}
+
+/// Whether the request carries a session cookie (under either name).
+fn has_session(request: &Request) -> bool {
+    request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains(app::server::auth::session::SESSION_COOKIE))
+}
+
+/// A page from the cache, as a rendered one would be sent.
+fn page_response(
+    page: Bytes,
+    content_type: HeaderValue,
+    etag: HeaderValue,
+    nonce: &str,
+    if_none_match: Option<HeaderValue>,
+) -> Response {
+    let mut response = Response::new(Body::from(page));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, content_type);
+    response.headers_mut().insert(header::ETAG, etag.clone());
+    if etag_matches(if_none_match.as_ref(), &etag) {
+        return not_modified(&response, etag);
+    }
+    with_policy(response, nonce)
+}
+
+/// The page's Content-Security-Policy, naming the nonce its scripts carry.
+fn with_policy(mut response: Response, nonce: &str) -> Response {
+    if let Ok(value) = HeaderValue::from_str(&app::server::security::content_security_policy(nonce))
     {
         response
             .headers_mut()
             .insert(header::CONTENT_SECURITY_POLICY, value);
-    }
-    if revalidatable && response.status() == StatusCode::OK && !is_personal(&response) {
-        response = with_entity_tag(response, &nonce, conditional).await;
     }
     response
 }
@@ -254,53 +367,33 @@ fn is_personal(response: &Response) -> bool {
         || response.headers().contains_key(header::SET_COOKIE)
 }
 
-/// A weak `ETag` from the page's content, leaving out the per-response script
-/// nonce (which would otherwise make every copy of a page differ), and `304
-/// Not Modified` when the browser already holds that content.
-///
-/// The 304 carries no Content-Security-Policy: a browser keeps the stored
-/// page's headers, and the stored policy names the nonce that the stored
-/// page's scripts carry, which a new policy would not.
-async fn with_entity_tag(
-    response: Response,
-    nonce: &str,
-    if_none_match: Option<HeaderValue>,
-) -> Response {
-    let (mut parts, body) = response.into_parts();
-    // SSR pages are rendered completely before they are sent (SsrMode::Async),
-    // so holding the body costs no streaming.
-    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            tracing::error!(error = %err, "could not read a page to tag it");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-    };
-    let tag = entity_tag(&bytes, nonce.as_bytes());
-    let matched = if_none_match
-        .as_ref()
+/// Whether `If-None-Match` names the page's weak `ETag` (weak comparison).
+fn etag_matches(if_none_match: Option<&HeaderValue>, etag: &HeaderValue) -> bool {
+    let tag = etag.to_str().unwrap_or_default().trim_start_matches("W/");
+    if_none_match
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| {
             v.split(',').any(|candidate| {
                 let candidate = candidate.trim();
-                candidate == "*"
-                    || candidate.trim_start_matches("W/") == tag.trim_start_matches("W/")
+                candidate == "*" || candidate.trim_start_matches("W/") == tag
             })
-        });
-    let tag_value = HeaderValue::from_str(&tag).expect("an entity tag is a valid header value");
-    if matched {
-        let mut not_modified = StatusCode::NOT_MODIFIED.into_response();
-        let headers = not_modified.headers_mut();
-        headers.insert(header::ETAG, tag_value);
-        for name in [header::CACHE_CONTROL, header::VARY] {
-            if let Some(value) = parts.headers.get(&name) {
-                headers.insert(name, value.clone());
-            }
+        })
+}
+
+/// `304 Not Modified` for a page the browser holds. It carries no
+/// Content-Security-Policy: a browser keeps the stored page's headers, and
+/// the stored policy names the nonce the stored page's scripts carry, which
+/// a new policy would not.
+fn not_modified(page: &Response, etag: HeaderValue) -> Response {
+    let mut answer = StatusCode::NOT_MODIFIED.into_response();
+    let headers = answer.headers_mut();
+    headers.insert(header::ETAG, etag);
+    for name in [header::CACHE_CONTROL, header::VARY] {
+        if let Some(value) = page.headers().get(&name) {
+            headers.insert(name, value.clone());
         }
-        return not_modified;
     }
-    parts.headers.insert(header::ETAG, tag_value);
-    Response::from_parts(parts, Body::from(bytes))
+    answer
 }
 
 /// `W/"<128-bit xxh3 of the page with its nonce left out>"`.

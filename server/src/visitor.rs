@@ -4,7 +4,7 @@
 //! extensions, where server functions and form handlers read it.
 use app::server::AppState;
 use app::server::auth::session::{
-    self, ANONYMOUS_CSRF_COOKIE, PendingCsrfCookie, SESSION_COOKIE, cookie_name,
+    self, ANONYMOUS_CSRF_COOKIE, SESSION_COOKIE, TokenUse, cookie_name,
 };
 use app::server::services::accounts;
 use app::types::Visitor;
@@ -83,14 +83,20 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             Err(err) => tracing::error!(error = %err, "could not resolve the session"),
         }
     }
+    // The page policy layer puts one in; a request without it (none today)
+    // still gets its own.
+    let token_use = request
+        .extensions()
+        .get::<TokenUse>()
+        .cloned()
+        .unwrap_or_default();
+    request.extensions_mut().insert(token_use.clone());
     let mut pending_cookie = None;
     let visitor = visitor.unwrap_or_else(|| {
         let nonce = cookie_value(&headers, &cookie_name(ANONYMOUS_CSRF_COOKIE, secure))
             .unwrap_or_else(|| {
                 let nonce = session::new_token();
-                let pending = PendingCsrfCookie::default();
-                request.extensions_mut().insert(pending.clone());
-                pending_cookie = Some((pending, nonce.clone()));
+                pending_cookie = Some(nonce.clone());
                 nonce
             });
         Visitor {
@@ -101,8 +107,8 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     let signed_in = visitor.viewer.is_some();
     request.extensions_mut().insert(visitor);
     let mut response = next.run(request).await;
-    if let Some((pending, nonce)) = pending_cookie
-        && pending.claimed()
+    if let Some(nonce) = pending_cookie
+        && token_use.claimed()
     {
         set_cookies.push(set_cookie(ANONYMOUS_CSRF_COOKIE, &nonce, None, secure));
     }

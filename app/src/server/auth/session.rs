@@ -30,16 +30,17 @@ pub fn anonymous_csrf_token(secret: &[u8], nonce: &str) -> String {
     hex(&mac.finalize().into_bytes())
 }
 
-/// Put in a request's extensions when an anonymous visitor has no
-/// anti-forgery cookie yet and one was made up for them. Only a page that
-/// puts the token in a form [claims](Self::claim) it, and only then is the
-/// cookie sent: every other page stays free of `Set-Cookie`, so shared
-/// caches and conditional requests (`ETag`) work for first visits too.
+/// Whether the page being rendered put the visitor's anti-forgery token in a
+/// form. The server puts one in every page request's extensions; a page
+/// with a form [claims](Self::claim) it. Only then is an anonymous visitor's
+/// missing cookie sent (every other page stays free of `Set-Cookie`, so
+/// conditional requests work for first visits too), and a page that holds a
+/// token is never shared between visitors by the page cache.
 #[derive(Clone, Default)]
-pub struct PendingCsrfCookie(std::sync::Arc<std::sync::atomic::AtomicBool>);
+pub struct TokenUse(std::sync::Arc<std::sync::atomic::AtomicBool>);
 
-impl PendingCsrfCookie {
-    /// The page uses the anonymous token: the cookie behind it must be set.
+impl TokenUse {
+    /// The page puts the token in a form.
     pub fn claim(&self) {
         self.0.store(true, std::sync::atomic::Ordering::Relaxed);
     }

@@ -321,6 +321,12 @@ impl SnapshotCache {
         Ok(snapshot)
     }
 
+    /// The database's version now (see the module note): what a cache of
+    /// anything derived from the database can be keyed by.
+    pub async fn version<C: ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
+        current_version(db).await
+    }
+
     /// The held snapshot when it is of `version` (any other, older or newer,
     /// as after a restore, is rebuilt).
     fn fresh(&self, version: i64) -> Option<Arc<Snapshot>> {
