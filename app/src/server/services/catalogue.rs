@@ -27,17 +27,62 @@ pub(super) fn today() -> time::Date {
     OffsetDateTime::now_utc().date()
 }
 
-pub(super) fn framework_summary(model: &framework::Model, lot_count: u64) -> FrameworkSummary {
+/// The columns of a framework that a list row shows (its description, which
+/// can run to pages, is left in the database).
+#[derive(Clone, Debug, sea_orm::FromQueryResult)]
+pub(super) struct FrameworkRow {
+    id: Uuid,
+    reference: String,
+    title: Option<String>,
+    owner_name: String,
+    start_date: Option<time::Date>,
+    end_date: Option<time::Date>,
+    is_demo: bool,
+}
+
+impl FrameworkRow {
+    /// `query` reading only a list row's columns.
+    pub(super) fn select(
+        query: sea_orm::Select<framework::Entity>,
+    ) -> sea_orm::Selector<sea_orm::SelectModel<Self>> {
+        use framework::Column::*;
+        query
+            .select_only()
+            .columns([Id, Reference, Title, OwnerName, StartDate, EndDate, IsDemo])
+            .into_model()
+    }
+
+    pub(super) fn id(&self) -> Uuid {
+        self.id
+    }
+}
+
+impl From<&framework::Model> for FrameworkRow {
+    fn from(model: &framework::Model) -> Self {
+        Self {
+            id: model.id,
+            reference: model.reference.clone(),
+            title: model.title.clone(),
+            owner_name: model.owner_name.clone(),
+            start_date: model.start_date,
+            end_date: model.end_date,
+            is_demo: model.is_demo,
+        }
+    }
+}
+
+pub(super) fn framework_summary(row: impl Into<FrameworkRow>, lot_count: u64) -> FrameworkSummary {
+    let row = row.into();
     FrameworkSummary {
-        id: model.id,
-        reference: model.reference.clone(),
-        title: model.title.clone(),
-        owner_name: model.owner_name.clone(),
-        status: FrameworkStatus::derive(model.start_date, model.end_date, today()),
-        start_date: model.start_date,
-        end_date: model.end_date,
+        id: row.id,
+        status: FrameworkStatus::derive(row.start_date, row.end_date, today()),
+        reference: row.reference,
+        title: row.title,
+        owner_name: row.owner_name,
+        start_date: row.start_date,
+        end_date: row.end_date,
         lot_count,
-        is_demo: model.is_demo,
+        is_demo: row.is_demo,
     }
 }
 
@@ -314,15 +359,15 @@ pub async fn get_supplier(
         .filter(lot::Column::Id.is_in(places.iter().map(|p| p.lot_id).collect::<Vec<_>>()))
         .all(db)
         .await?;
-    let frameworks: HashMap<Uuid, framework::Model> = framework::Entity::find()
-        .filter(
-            framework::Column::Id.is_in(lots.iter().map(|l| l.framework_id).collect::<Vec<_>>()),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|f| (f.id, f))
-        .collect();
+    let frameworks: HashMap<Uuid, FrameworkRow> = FrameworkRow::select(
+        framework::Entity::find()
+            .filter(framework::Column::Id.is_in(lots.iter().map(|l| l.framework_id))),
+    )
+    .all(db)
+    .await?
+    .into_iter()
+    .map(|f| (f.id, f))
+    .collect();
     let lot_totals = lot_counts(db, frameworks.keys().copied().collect()).await?;
     let place_counts = supplier_counts(db, lots.iter().map(|l| l.id).collect()).await?;
     let mut result: Vec<LotPlace> = lots
@@ -335,7 +380,10 @@ pub async fn get_supplier(
                 .map(|p| p.status.clone())
                 .unwrap_or_default();
             Some(LotPlace {
-                framework: framework_summary(f, lot_totals.get(&f.id).copied().unwrap_or(0)),
+                framework: framework_summary(
+                    f.clone(),
+                    lot_totals.get(&f.id).copied().unwrap_or(0),
+                ),
                 lot: lot_summary(l, place_counts.get(&l.id).copied().unwrap_or(0)),
                 status,
             })
@@ -521,59 +569,90 @@ pub fn describe_price(model: Option<&str>, pence: Option<i64>, unit: Option<&str
     }
 }
 
+/// The columns of a contract that a list row shows: reading whole rows
+/// would carry each contract's description and provenance along for nothing.
+#[derive(Debug, sea_orm::FromQueryResult)]
+pub(super) struct ContractRow {
+    id: Uuid,
+    buyer_organisation_id: Uuid,
+    title: String,
+    value_pence: Option<i64>,
+    start_date: Option<time::Date>,
+    end_date: Option<time::Date>,
+    is_demo: bool,
+}
+
+/// `query` reading only a list row's columns.
+pub(super) fn contract_rows(
+    query: sea_orm::Select<contract::Entity>,
+) -> sea_orm::Selector<sea_orm::SelectModel<ContractRow>> {
+    use contract::Column::*;
+    query
+        .select_only()
+        .columns([
+            Id,
+            BuyerOrganisationId,
+            Title,
+            ValuePence,
+            StartDate,
+            EndDate,
+            IsDemo,
+        ])
+        .into_model()
+}
+
 /// Contracts matching `filter`, newest end date first, as list rows.
 pub async fn contract_summaries(
     db: &DatabaseConnection,
     filter: sea_orm::Condition,
 ) -> Result<Vec<ContractSummary>, AppError> {
-    let contracts = contract::Entity::find()
-        .filter(filter)
-        .order_by_desc(contract::Column::EndDate)
-        .order_by_asc(contract::Column::Title)
-        .all(db)
-        .await?;
+    let contracts = contract_rows(
+        contract::Entity::find()
+            .filter(filter)
+            .order_by_desc(contract::Column::EndDate)
+            .order_by_asc(contract::Column::Title),
+    )
+    .all(db)
+    .await?;
     summarise_contracts(db, contracts).await
 }
 
-/// List rows for these contracts, in the order given.
+/// List rows for these contracts, in the order given, with their buyers'
+/// names and GSS codes.
 pub(super) async fn summarise_contracts(
     db: &DatabaseConnection,
-    contracts: Vec<contract::Model>,
+    contracts: Vec<ContractRow>,
 ) -> Result<Vec<ContractSummary>, AppError> {
-    let buyers: HashMap<Uuid, organisation::Model> = organisation::Entity::find()
-        .filter(
-            organisation::Column::Id.is_in(
-                contracts
-                    .iter()
-                    .map(|c| c.buyer_organisation_id)
-                    .collect::<Vec<_>>(),
-            ),
-        )
+    let buyers: HashMap<Uuid, (String, Option<String>)> = organisation::Entity::find()
+        .select_only()
+        .columns([
+            organisation::Column::Id,
+            organisation::Column::Name,
+            organisation::Column::GssCode,
+        ])
+        .filter(organisation::Column::Id.is_in(contracts.iter().map(|c| c.buyer_organisation_id)))
+        .into_tuple::<(Uuid, String, Option<String>)>()
         .all(db)
         .await?
         .into_iter()
-        .map(|o| (o.id, o))
+        .map(|(id, name, gss)| (id, (name, gss)))
         .collect();
     Ok(contracts
-        .iter()
-        .map(|c| contract_summary(c, buyers.get(&c.buyer_organisation_id)))
+        .into_iter()
+        .map(|c| {
+            let buyer = buyers.get(&c.buyer_organisation_id);
+            ContractSummary {
+                id: c.id,
+                title: c.title,
+                buyer_name: buyer.map(|(name, _)| name.clone()).unwrap_or_default(),
+                buyer_gss_code: buyer.and_then(|(_, gss)| gss.clone()),
+                value_pence: c.value_pence,
+                start_date: c.start_date,
+                end_date: c.end_date,
+                is_demo: c.is_demo,
+            }
+        })
         .collect())
-}
-
-fn contract_summary(
-    model: &contract::Model,
-    buyer: Option<&organisation::Model>,
-) -> ContractSummary {
-    ContractSummary {
-        id: model.id,
-        title: model.title.clone(),
-        buyer_name: buyer.map(|b| b.name.clone()).unwrap_or_default(),
-        buyer_gss_code: buyer.and_then(|b| b.gss_code.clone()),
-        value_pence: model.value_pence,
-        start_date: model.start_date,
-        end_date: model.end_date,
-        is_demo: model.is_demo,
-    }
 }
 
 pub async fn contracts_of_supplier(
@@ -647,7 +726,16 @@ pub async fn get_contract(
         _ => None,
     };
     Ok(ContractDetail {
-        contract: contract_summary(&model, buyer.as_ref()),
+        contract: ContractSummary {
+            id: model.id,
+            title: model.title.clone(),
+            buyer_name: buyer.as_ref().map(|b| b.name.clone()).unwrap_or_default(),
+            buyer_gss_code: buyer.as_ref().and_then(|b| b.gss_code.clone()),
+            value_pence: model.value_pence,
+            start_date: model.start_date,
+            end_date: model.end_date,
+            is_demo: model.is_demo,
+        },
         suppliers,
         cpv_codes,
         ocid: model.ocid.clone(),

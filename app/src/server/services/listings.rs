@@ -15,7 +15,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::catalogue::{
-    describe_price, framework_summary, lot_counts, status_condition, summarise_contracts, today,
+    FrameworkRow, contract_rows, describe_price, framework_summary, lot_counts, status_condition,
+    summarise_contracts, today,
 };
 use super::eligibility::eligibility_admits;
 use super::snapshot::{Snapshot, SnapshotCache};
@@ -201,11 +202,14 @@ pub async fn frameworks(
     let query = query
         .order_by_asc(framework::Column::Reference)
         .order_by_asc(framework::Column::Id);
-    let (models, page, total) = fetch_page(db, query, page).await?;
-    let counts = lot_counts(db, models.iter().map(|m| m.id).collect()).await?;
-    let items = models
-        .iter()
-        .map(|m| framework_summary(m, counts.get(&m.id).copied().unwrap_or(0)))
+    let (rows, page, total) = fetch_page(db, FrameworkRow::select(query), page).await?;
+    let counts = lot_counts(db, rows.iter().map(FrameworkRow::id).collect()).await?;
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            let lots = counts.get(&row.id()).copied().unwrap_or(0);
+            framework_summary(row, lots)
+        })
         .collect();
     Ok(filters.into_listing(items, page, total))
 }
@@ -261,15 +265,26 @@ pub async fn suppliers(
     let query = query
         .order_by_asc(supplier::Column::NormalisedName)
         .order_by_asc(supplier::Column::Id);
+    // Only the columns a row shows (a supplier's description can be long).
+    let query = query
+        .select_only()
+        .columns([
+            supplier::Column::Id,
+            supplier::Column::Name,
+            supplier::Column::IsSme,
+            supplier::Column::IsVcse,
+            supplier::Column::Region,
+        ])
+        .into_tuple::<(Uuid, String, bool, bool, Option<String>)>();
     let (rows, page, total) = fetch_page(db, query, page).await?;
     let items = rows
         .into_iter()
-        .map(|s| SupplierListItem {
-            id: s.id,
-            name: s.name,
-            is_sme: s.is_sme,
-            is_vcse: s.is_vcse,
-            region: s.region,
+        .map(|(id, name, is_sme, is_vcse, region)| SupplierListItem {
+            id,
+            name,
+            is_sme,
+            is_vcse,
+            region,
         })
         .collect();
     Ok(filters.into_listing(items, page, total))
@@ -345,7 +360,7 @@ pub async fn contracts(
         )
         .order_by_asc(contract::Column::Title)
         .order_by_asc(contract::Column::Id);
-    let (rows, page, total) = fetch_page(db, query, page).await?;
+    let (rows, page, total) = fetch_page(db, contract_rows(query), page).await?;
     let items = summarise_contracts(db, rows).await?;
     Ok(filters.into_listing(items, page, total))
 }

@@ -1,23 +1,24 @@
 //! One page of a list, the same way for every list: one page size, pages
 //! past the end clamped to the last, and the wire [`Page`] built once.
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, Select};
+use sea_orm::{ConnectionTrait, DbErr, PaginatorTrait, SelectorTrait};
 
 use crate::types::Page;
 
 /// Rows per page on every list.
 pub const PER_PAGE: u64 = 50;
 
-/// One page of `query` (which must be fully ordered); a page past the end
+/// One page of `query` (a select or a selector of some columns; it must be
+/// fully ordered); a page past the end
 /// shows the last page rather than an empty table. Returns (rows, page, total).
-pub async fn fetch_page<E, C>(
-    db: &C,
-    query: Select<E>,
+pub async fn fetch_page<'db, C, Q>(
+    db: &'db C,
+    query: Q,
     page: u64,
-) -> Result<(Vec<E::Model>, u64, u64), DbErr>
+) -> Result<(Vec<<Q::Selector as SelectorTrait>::Item>, u64, u64), DbErr>
 where
-    E: EntityTrait,
-    E::Model: Sync,
     C: ConnectionTrait,
+    Q: PaginatorTrait<'db, C>,
+    Q::Selector: Send + Sync + 'db,
 {
     let paginator = query.paginate(db, PER_PAGE);
     let total_items = paginator.num_items().await?;
