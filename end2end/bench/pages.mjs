@@ -91,14 +91,12 @@ async function firstVisit(browser, pagePath) {
   const responses = [];
   page.on("response", (response) => responses.push(response));
   await page.goto(`${base}${pagePath}`, { waitUntil: "networkidle" });
-  if (process.env.BENCH_DEBUG) console.error((await page.content()).slice(0, 500));
   let bytes = 0;
   const kinds = new Set();
   for (const response of responses) {
     const sizes = await response.request().sizes();
     bytes += sizes.responseBodySize + sizes.responseHeadersSize;
     const name = new URL(response.url()).pathname;
-    if (process.env.BENCH_DEBUG) console.error(response.status(), name, sizes.responseBodySize);
     kinds.add(name.endsWith(".wasm") ? "wasm" : name.endsWith(".js") ? "js" : name.endsWith(".css") ? "css" : "html");
   }
   await context.close();
