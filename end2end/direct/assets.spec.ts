@@ -64,9 +64,12 @@ test("a page with an island loads the hashed bundle and the island hydrates", as
   // Hashed names (output-name.<hash>.js / .wasm), cached for a year.
   expect(scripts.some((p) => /\/pkg\/[^/]+\.[\w-]+\.wasm$/.test(p)), `wasm among ${scripts}`).toBe(true);
   for (const path of scripts) {
-    const asset = await page.request.get(path);
+    const asset = await page.request.get(path, { headers: { "accept-encoding": "br" } });
     expect(asset.status(), path).toBe(200);
     expect(asset.headers()["cache-control"], path).toContain("immutable");
+    // Precompressed by the release build (--precompress), not on the fly.
+    expect(asset.headers()["content-encoding"], path).toBe("br");
+    expect(Number(asset.headers()["content-length"]), path).toBeGreaterThan(0);
   }
   expect(errors).toEqual([]);
 });
