@@ -7,6 +7,7 @@ pub mod db;
 pub mod email;
 pub mod entities;
 pub mod form;
+pub mod import;
 pub mod security;
 pub mod services;
 mod state;

@@ -215,6 +215,7 @@ pub async fn load(db: &DatabaseConnection, contracts: &[DemoContract]) -> Result
             is_demo: Set(true),
             created_at: Set(now),
             updated_at: Set(now),
+            ..Default::default()
         })
         .on_conflict(
             OnConflict::column(contract::Column::Ocid)
