@@ -76,8 +76,16 @@ impl MigrationTrait for Migration {
                 ("organisation_id", "organisation"),
             ))
             .await?;
+        // Named by hand: `index()` would call it ix_contract_buyer_organisation_id,
+        // the name of contract's own buyer index (index names are per schema).
         manager
-            .create_index(index("contract_buyer", &["organisation_id"]))
+            .create_index(
+                Index::create()
+                    .name("ix_contract_buyer_by_organisation")
+                    .table("contract_buyer")
+                    .col("organisation_id")
+                    .to_owned(),
+            )
             .await?;
         // Every existing contract's buyer is its one buyer.
         manager

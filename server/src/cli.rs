@@ -1,5 +1,5 @@
-//! Command line: `serve` (default), `migrate`, `seed`, `demo`, and the
-//! account commands `create-admin` and `grant-role`.
+//! Command line: `serve` (default), `migrate`, `seed`, `demo`, `import`,
+//! `backup`, and the account commands `create-admin` and `grant-role`.
 
 use app::server::{
     AppState, Config, db,
@@ -28,6 +28,13 @@ pub enum Command {
     Seed,
     /// Load the demo catalogue (CCS frameworks, lots, suppliers) if the catalogue is empty.
     Demo,
+    /// Import published notices: OCDS, the Contracts Finder CSV export or
+    /// TED award CSV. Each file is one transaction; importing the same data
+    /// again changes nothing.
+    Import {
+        #[command(subcommand)]
+        kind: crate::import_cli::ImportKind,
+    },
     /// Write a consistent copy of the SQLite database to a new file while the
     /// service keeps running (for PostgreSQL, use pg_dump).
     Backup {
@@ -138,6 +145,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 None => {
                     tracing::info!("the catalogue already has frameworks; demo data not loaded")
                 }
+            }
+        }
+        Command::Import { kind } => {
+            db::migrate(&db).await?;
+            reference_data::load_bundled(&db).await?;
+            let totals = crate::import_cli::run(&db, kind).await?;
+            if totals.failed > 0 {
+                std::process::exit(1);
             }
         }
         Command::Backup { to } => {

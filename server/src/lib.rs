@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod client_address;
 pub mod forms;
+pub mod import_cli;
 pub mod page_cache;
 pub mod router;
 pub mod visitor;

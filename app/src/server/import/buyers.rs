@@ -16,12 +16,14 @@ use uuid::Uuid;
 
 use super::{BuyerParty, Identifier};
 
-/// Lowercase words without punctuation or a leading "the"; `&` reads "and".
+/// Lowercase words without punctuation or a leading "the"; `&` reads "and"
+/// (also when a publisher wrote it as the HTML entity `&amp;`).
 pub fn normalise_name(name: &str) -> String {
     let cleaned: String = name
         .to_lowercase()
-        .replace('&', " and ")
         .replace("&amp;", " and ")
+        .replace("&#039;", "'")
+        .replace('&', " and ")
         .chars()
         .map(|c| if c.is_alphanumeric() { c } else { ' ' })
         .collect();
@@ -35,6 +37,7 @@ pub fn normalise_name(name: &str) -> String {
 /// Endings that only say "a council": `Dudley MBC` and `Dudley Metropolitan
 /// Borough Council` both mean the council mySociety calls `Dudley`.
 const COUNCIL_ENDINGS: &[&str] = &[
+    "city and county council",
     "metropolitan borough council",
     "metropolitan district council",
     "royal borough council",
@@ -50,21 +53,73 @@ const COUNCIL_ENDINGS: &[&str] = &[
     "cc",
 ];
 
-/// The name without a council ending, when it has one.
-fn without_council_ending(normalised: &str) -> Option<&str> {
-    COUNCIL_ENDINGS.iter().find_map(|ending| {
-        normalised
-            .strip_suffix(ending)
-            .map(str::trim_end)
-            .filter(|rest| !rest.is_empty() && rest.len() + 1 < normalised.len())
-    })
+/// Openings that only say "the council of": `The Council of the Borough of
+/// Kirklees`, `Borough Council of Gateshead` mean `Kirklees`, `Gateshead`.
+const COUNCIL_OPENINGS: &[&str] = &[
+    "council of the royal borough of ",
+    "council of the city and county of ",
+    "council of the borough of ",
+    "council of the city of ",
+    "council of the county of ",
+    "borough council of ",
+    "city council of ",
+    "county council of ",
+    "council of ",
+];
+
+/// The name without a council ending or opening, when it has one.
+fn without_council_words(normalised: &str) -> Option<&str> {
+    COUNCIL_ENDINGS
+        .iter()
+        .find_map(|ending| {
+            normalised
+                .strip_suffix(ending)
+                .map(str::trim_end)
+                .filter(|rest| !rest.is_empty() && rest.len() + 1 < normalised.len())
+        })
+        .or_else(|| {
+            COUNCIL_OPENINGS
+                .iter()
+                .find_map(|opening| normalised.strip_prefix(opening))
+                .filter(|rest| !rest.is_empty())
+        })
 }
 
-/// The parts of a name that may be a joint purchase, or nothing when it has
-/// no separator.
+/// The name without parenthesised asides: `Coventry City Council (COV)`,
+/// `Kent County Council (t/a LASER)`.
+fn without_asides(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut depth = 0usize;
+    for c in name.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The parts of a name that may be several bodies (a joint purchase) or a
+/// body and its department or agent (`Hertfordshire County Council -
+/// Children's Services`, `LGSS on behalf of Cambridgeshire County
+/// Council`), or nothing when it has no separator.
 pub fn joint_parts(name: &str) -> Vec<String> {
-    let mut parts = vec![name.to_owned()];
-    for separator in [" on behalf of ", " and ", " & ", " - ", ",", "/", ";"] {
+    let mut parts = vec![name.replace("&amp;", "&")];
+    for separator in [
+        " on behalf of ",
+        " t/a ",
+        " and ",
+        " & ",
+        " - ",
+        " – ",
+        " — ",
+        ",",
+        "/",
+        ";",
+        ". ",
+    ] {
         parts = parts
             .iter()
             .flat_map(|p| p.split(separator).map(str::to_owned).collect::<Vec<_>>())
@@ -182,9 +237,15 @@ impl BuyerIndex {
     }
 
     fn by_name(&self, name: &str) -> Option<Uuid> {
-        let key = normalise_name(name);
-        self.by_name.get(&key).copied().or_else(|| {
-            without_council_ending(&key).and_then(|short| self.by_name.get(short).copied())
+        let lookup = |name: &str| {
+            let key = normalise_name(name);
+            self.by_name.get(&key).copied().or_else(|| {
+                without_council_words(&key).and_then(|short| self.by_name.get(short).copied())
+            })
+        };
+        lookup(name).or_else(|| {
+            let bare = without_asides(name);
+            (bare.len() < name.len()).then(|| lookup(&bare)).flatten()
         })
     }
 
@@ -202,18 +263,21 @@ impl BuyerIndex {
         if let Some(id) = self.by_name(&party.name) {
             return Resolved::Known(vec![id]);
         }
-        let parts = joint_parts(&party.name);
-        if !parts.is_empty() {
-            let ids: Option<Vec<Uuid>> = parts
-                .iter()
-                .map(|p| self.by_name(p).filter(|id| self.councils.contains(id)))
-                .collect();
-            if let Some(mut ids) = ids {
-                ids.dedup();
-                if ids.len() > 1 {
-                    return Resolved::Known(ids);
-                }
+        // Parts: every part a council is a joint purchase; exactly one
+        // council among other words is that council (a department, an
+        // agent buying on its behalf).
+        let parts = joint_parts(&without_asides(&party.name));
+        let mut councils: Vec<Uuid> = Vec::new();
+        let mut all_councils = !parts.is_empty();
+        for part in &parts {
+            match self.by_name(part).filter(|id| self.councils.contains(id)) {
+                Some(id) if !councils.contains(&id) => councils.push(id),
+                Some(_) => {}
+                None => all_councils = false,
             }
+        }
+        if councils.len() == 1 || (all_councils && councils.len() > 1) {
+            return Resolved::Known(councils);
         }
         let (org_type, org_type_name) = kind_of(&party.name);
         Resolved::New {
@@ -289,11 +353,25 @@ mod tests {
             index.resolve(&party("Chorley - Dudley")),
             Resolved::Known(vec![ids[0], ids[2]])
         );
-        // One unknown part: not a joint purchase of known councils.
+        // Two councils among unknown words: not a purchase by either alone.
         assert!(matches!(
-            index.resolve(&party("Chorley Council and Nowhere Council")),
+            index.resolve(&party("Chorley Council, Dudley MBC and Nowhere Council")),
             Resolved::New { .. }
         ));
+        // One council among other words: that council's department or agent.
+        for name in [
+            "Chorley Council - Children's Services",
+            "LGSS on behalf of Chorley Council",
+            "Chorley Council (CHO)",
+            "Legal, Democratic Services, Chorley Council,",
+            "The Council of the Borough of Dudley",
+            "Brighton &amp; Hove City Council",
+        ] {
+            assert!(
+                matches!(index.resolve(&party(name)), Resolved::Known(ref ids) if ids.len() == 1),
+                "{name}"
+            );
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod eligibility;
 pub mod emails;
 pub mod footprints;
 pub mod frameworks;
+pub mod imports;
 pub mod listings;
 pub mod lots;
 pub mod offers;

@@ -238,8 +238,9 @@ pub struct DemoReport {
     pub lots: usize,
     pub suppliers: usize,
     pub lot_places: usize,
-    /// Demo contracts loaded alongside (see `demo_contracts`).
-    pub contracts: usize,
+    /// Real published notices loaded alongside through the importers
+    /// (`import::bundled`): contracts and planned purchases written.
+    pub notices: usize,
 }
 
 /// Loads the demo catalogue unless the catalogue already has frameworks
@@ -250,10 +251,9 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> Result<Option<DemoReport>
     }
     let catalogue = bundled().map_err(DbErr::Custom)?;
     let report = load(db, &catalogue).await?;
-    let (contracts, _) = super::demo_contracts::bundled().map_err(DbErr::Custom)?;
-    let contracts = super::demo_contracts::load(db, &contracts).await?;
+    let notices = crate::server::services::imports::load_bundled(db).await?;
     Ok(Some(DemoReport {
-        contracts,
+        notices: notices.iter().map(|r| r.new + r.updated).sum(),
         ..report
     }))
 }
@@ -369,7 +369,7 @@ pub async fn load(db: &DatabaseConnection, catalogue: &DemoCatalogue) -> Result<
         lots: lots.len(),
         suppliers: suppliers.len(),
         lot_places: places.len(),
-        contracts: 0,
+        notices: 0,
     };
     changes::record(
         &txn,

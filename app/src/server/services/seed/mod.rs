@@ -4,5 +4,4 @@
 //! empty catalogue. Loaders write through the one change path as the system,
 //! with one summary audit event per load.
 pub mod demo_catalogue;
-pub mod demo_contracts;
 pub mod reference;

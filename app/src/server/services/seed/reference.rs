@@ -143,6 +143,64 @@ struct CpvCsvRow {
     parent_code: String,
 }
 
+const NAME_LOOKUP_CSV: &str =
+    include_str!("../../../../reference-data/mysociety_lookup_name_to_registry.csv");
+
+/// A council that no longer exists (merged or abolished), as mySociety
+/// lists it: notices from before the change still name it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FormerCouncil {
+    pub register_code: String,
+    pub gss_code: Option<String>,
+    pub name: String,
+    pub short_name: String,
+    pub org_type: String,
+    pub org_type_name: String,
+    pub region: Option<String>,
+    pub nation: String,
+    pub end_date: Option<Date>,
+}
+
+/// Every former council in the bundled mySociety file.
+pub fn former_councils() -> Result<Vec<FormerCouncil>, String> {
+    let mut found = Vec::new();
+    for (index, row) in csv::Reader::from_reader(COUNCILS_CSV.as_bytes())
+        .deserialize::<MySocietyRow>()
+        .enumerate()
+    {
+        let row = row.map_err(|e| format!("councils file, line {}: {e}", index + 2))?;
+        if row.end_date.trim().is_empty() || !COUNCIL_TYPES.contains(&row.la_type.trim()) {
+            continue;
+        }
+        found.push(FormerCouncil {
+            register_code: row.code.trim().to_owned(),
+            gss_code: non_empty(&row.gss_code),
+            name: row.official_name.trim().to_owned(),
+            short_name: row.nice_name.trim().to_owned(),
+            org_type: row.la_type.trim().to_owned(),
+            org_type_name: format!("{} (former)", row.la_type_name.trim()),
+            region: non_empty(&row.region),
+            nation: row.nation.trim().to_owned(),
+            end_date: parse_date("end-date", &row.end_date)?,
+        });
+    }
+    Ok(found)
+}
+
+/// mySociety's name variants: (name as published, register code), e.g.
+/// ("BURNLEY BOROUGH COUNCIL", "BUR").
+pub fn name_variants() -> Result<Vec<(String, String)>, String> {
+    let mut found = Vec::new();
+    for (i, row) in csv::Reader::from_reader(NAME_LOOKUP_CSV.as_bytes())
+        .records()
+        .enumerate()
+    {
+        let row = row.map_err(|e| format!("name lookup file, line {}: {e}", i + 2))?;
+        found.push((row[0].trim().to_owned(), row[1].trim().to_owned()));
+    }
+    Ok(found)
+}
+
 /// Parses the data files bundled into the binary.
 pub fn bundled() -> Result<ReferenceData, String> {
     parse(COUNCILS_CSV, FOOTPRINT_CHANGES_CSV, CPV_CSV)

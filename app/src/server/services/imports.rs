@@ -1,0 +1,815 @@
+//! Writes what the importers read (`server::import`): one file, one
+//! transaction, one change through the one change path.
+//!
+//! For each notice: its buyers are resolved (or made) by the one buyer rule
+//! (`import::buyers`), its suppliers by the one supplier-identity rule, its
+//! CPV codes checked against the vocabulary, a named framework matched to
+//! the catalogue; then the contract (or planned purchase) keyed by source
+//! and source id is inserted, updated (a different fingerprint from a
+//! release no older than the stored one) or left alone (the same
+//! fingerprint, or an older release). Every identifier seen is recorded
+//! with where it was first seen. The file's one audit event lists what was
+//! added and changed and queues the search documents; a file that changes
+//! nothing writes nothing at all, not even an audit event.
+use std::collections::{HashMap, HashSet};
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QuerySelect, Set, TransactionTrait,
+};
+use serde::Serialize;
+use serde_json::json;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::replace_linked;
+use super::seed::reference::{self, FormerCouncil};
+use super::supplier_identity;
+use crate::server::changes::{self, Actor, Change, DocumentKind};
+use crate::server::entities::{
+    contract, contract_buyer, contract_cpv, contract_supplier, cpv_code, framework, identifier,
+    organisation, planned_purchase, planned_purchase_cpv, supplier,
+};
+use crate::server::import::buyers::{BuyerIndex, Resolved, normalise_name};
+use crate::server::import::{
+    BuyerParty, Money, Notice, NoticeKind, ReadError, ReadNotice, Source, SupplierParty,
+};
+
+/// What importing one file did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FileReport {
+    pub file: String,
+    /// Notices (releases, rows grouped per notice) read from the file.
+    pub read: usize,
+    pub new: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Of `new` and `updated`, how many were planned purchases.
+    pub planned: usize,
+    /// Organisations met for the first time (NHS bodies, former councils…).
+    pub new_organisations: usize,
+    pub warnings: Vec<String>,
+    /// Why the file was refused (nothing from it was written).
+    pub error: Option<String>,
+}
+
+impl FileReport {
+    pub fn failed(file: &str, error: &ReadError) -> Self {
+        FileReport {
+            file: file.to_owned(),
+            error: Some(error.to_string()),
+            ..Default::default()
+        }
+    }
+}
+
+/// What the importer knows across files of one run: the buyer index, the
+/// CPV vocabulary and the catalogue's framework references. Built once.
+#[derive(Clone)]
+pub struct ImportContext {
+    buyers: BuyerIndex,
+    /// Former councils by the id they get when first met (not yet stored).
+    pending_former: HashMap<Uuid, FormerCouncil>,
+    known_cpv: HashSet<String>,
+    frameworks: HashMap<String, Uuid>,
+    is_demo: bool,
+}
+
+/// Deterministic ids for records an import makes, so two runs of the same
+/// data make the same ids.
+const ID_NAMESPACE: Uuid = Uuid::from_u128(0x2d5c_7a11_93e4_4c0b_8f6a_0b7e_55c1_a903);
+
+fn import_id(kind: &str, key: &str) -> Uuid {
+    Uuid::new_v5(&ID_NAMESPACE, format!("{kind}/{key}").as_bytes())
+}
+
+impl ImportContext {
+    /// Reads the organisations, identifiers, CPV codes and framework
+    /// references already stored. `is_demo` marks what the run writes as
+    /// demo data (the bundled notices).
+    pub async fn load<C: ConnectionTrait>(db: &C, is_demo: bool) -> Result<Self, DbErr> {
+        let mut buyers = BuyerIndex::default();
+        let organisations = organisation::Entity::find().all(db).await?;
+        let mut by_code: HashMap<String, Uuid> = HashMap::new();
+        for o in &organisations {
+            buyers.add_name(&o.name, o.id);
+            buyers.add_name(&o.short_name, o.id);
+            if let Some(code) = &o.register_code {
+                by_code.insert(code.clone(), o.id);
+            }
+            if let Some(gss) = &o.gss_code {
+                buyers.add_identifier("GB-GSS", gss, o.id);
+            }
+            if o.category != "public_body" || o.register_code.is_some() {
+                buyers.mark_council(o.id);
+            }
+        }
+        let mut pending_former = HashMap::new();
+        for former in reference::former_councils().map_err(DbErr::Custom)? {
+            if by_code.contains_key(&former.register_code) {
+                continue;
+            }
+            let id = import_id("organisation/mysociety", &former.register_code);
+            buyers.add_name(&former.name, id);
+            buyers.add_name(&former.short_name, id);
+            buyers.mark_council(id);
+            by_code.insert(former.register_code.clone(), id);
+            pending_former.insert(id, former);
+        }
+        for (name, code) in reference::name_variants().map_err(DbErr::Custom)? {
+            if let Some(id) = by_code.get(&code) {
+                buyers.add_name(&name, *id);
+            }
+        }
+        for row in identifier::Entity::find()
+            .filter(identifier::Column::SubjectKind.eq(identifier::ORGANISATION))
+            .all(db)
+            .await?
+        {
+            if row.scheme == NAME_SCHEME {
+                buyers.add_name(&row.value, row.subject_id);
+            } else {
+                buyers.add_identifier(&row.scheme, &row.value, row.subject_id);
+            }
+        }
+        let known_cpv = cpv_code::Entity::find()
+            .select_only()
+            .column(cpv_code::Column::Code)
+            .into_tuple::<String>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+        let frameworks = framework::Entity::find()
+            .select_only()
+            .columns([framework::Column::Reference, framework::Column::Id])
+            .into_tuple::<(String, Uuid)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|(reference, id)| (reference.to_uppercase(), id))
+            .collect();
+        Ok(ImportContext {
+            buyers,
+            pending_former,
+            known_cpv,
+            frameworks,
+            is_demo,
+        })
+    }
+}
+
+/// The identifier scheme for a normalised name a body was met by.
+const NAME_SCHEME: &str = "NAME";
+
+/// Where a notice came from, as stored with it and shown on its page.
+fn provenance(notice: &Notice, file: &str, read: &ReadNotice) -> String {
+    json!({
+        "source": notice.source.label(),
+        "file": file,
+        "location": read.location.to_string(),
+        "release_id": notice.release_id,
+        "release_date": notice.release_date.and_then(|d| d.format(&time::format_description::well_known::Rfc3339).ok()),
+    })
+    .to_string()
+}
+
+/// One file's writes, gathered for its audit event.
+#[derive(Default)]
+struct Written {
+    contracts: Vec<Uuid>,
+    suppliers: HashSet<Uuid>,
+    new_organisations: Vec<serde_json::Value>,
+    new_suppliers: Vec<serde_json::Value>,
+}
+
+async fn record_identifier<C: ConnectionTrait>(
+    db: &C,
+    kind: &str,
+    scheme: &str,
+    value: &str,
+    subject: Uuid,
+    first_seen: &str,
+) -> Result<(), DbErr> {
+    let key = (kind.to_owned(), scheme.to_owned(), value.to_owned());
+    let exists = identifier::Entity::find_by_id(key).one(db).await?.is_some();
+    if !exists {
+        identifier::ActiveModel {
+            subject_kind: Set(kind.to_owned()),
+            scheme: Set(scheme.to_owned()),
+            value: Set(value.chars().take(300).collect()),
+            subject_id: Set(subject),
+            first_seen: Set(first_seen.chars().take(500).collect()),
+            created_at: Set(OffsetDateTime::now_utc()),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The organisations a notice's buyers are, creating bodies met for the
+/// first time.
+async fn buyer_ids<C: ConnectionTrait>(
+    db: &C,
+    ctx: &mut ImportContext,
+    notice: &Notice,
+    first_seen: &str,
+    written: &mut Written,
+) -> Result<Vec<Uuid>, DbErr> {
+    let mut ids: Vec<Uuid> = Vec::new();
+    for party in &notice.buyers {
+        let resolved = ctx.buyers.resolve(party);
+        let found = match resolved {
+            Resolved::Known(found) => found,
+            Resolved::New {
+                name,
+                org_type,
+                org_type_name,
+            } => {
+                let id = import_id("organisation/name", &normalise_name(&name));
+                let now = OffsetDateTime::now_utc();
+                let name: String = name.chars().take(200).collect();
+                organisation::ActiveModel {
+                    id: Set(id),
+                    gss_code: Set(None),
+                    register_code: Set(None),
+                    name: Set(name.clone()),
+                    short_name: Set(name.clone()),
+                    category: Set("public_body".into()),
+                    org_type: Set(org_type.into()),
+                    org_type_name: Set(org_type_name.into()),
+                    region: Set(None),
+                    nation: Set(nation_of(notice)),
+                    parent_county_id: Set(None),
+                    start_date: Set(None),
+                    end_date: Set(None),
+                    website: Set(None),
+                    population: Set(None),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                }
+                .insert(db)
+                .await?;
+                ctx.buyers.add_name(&name, id);
+                written
+                    .new_organisations
+                    .push(json!({ "id": id, "name": name, "kind": org_type_name }));
+                vec![id]
+            }
+        };
+        for id in found {
+            if let Some(former) = ctx.pending_former.remove(&id) {
+                create_former(db, id, &former).await?;
+                written
+                    .new_organisations
+                    .push(json!({ "id": id, "name": former.name, "kind": former.org_type_name }));
+            }
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        remember_buyer(db, ctx, party, &ids, first_seen).await?;
+    }
+    Ok(ids)
+}
+
+/// Records the names and identifiers a lone buyer was met by, so the next
+/// import (and the council's page) knows them.
+async fn remember_buyer<C: ConnectionTrait>(
+    db: &C,
+    ctx: &mut ImportContext,
+    party: &BuyerParty,
+    ids: &[Uuid],
+    first_seen: &str,
+) -> Result<(), DbErr> {
+    // A joint buyer's name is not any one member's name.
+    let [id] = ids else { return Ok(()) };
+    let name = normalise_name(&party.name);
+    if !name.is_empty() {
+        record_identifier(
+            db,
+            identifier::ORGANISATION,
+            NAME_SCHEME,
+            &name,
+            *id,
+            first_seen,
+        )
+        .await?;
+        ctx.buyers.add_name(&party.name, *id);
+    }
+    for i in &party.identifiers {
+        record_identifier(
+            db,
+            identifier::ORGANISATION,
+            &i.scheme,
+            &i.value,
+            *id,
+            first_seen,
+        )
+        .await?;
+        ctx.buyers.add_identifier(&i.scheme, &i.value, *id);
+    }
+    Ok(())
+}
+
+/// The nation a publisher serves, where its ocid prefix says.
+fn nation_of(notice: &Notice) -> String {
+    let ocid = notice.ocid.as_deref().unwrap_or_default();
+    if ocid.starts_with("ocds-r6ebe6") {
+        "Scotland".into()
+    } else if ocid.starts_with("ocds-kuma6s") {
+        "Wales".into()
+    } else {
+        "United Kingdom".into()
+    }
+}
+
+async fn create_former<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    former: &FormerCouncil,
+) -> Result<(), DbErr> {
+    let now = OffsetDateTime::now_utc();
+    organisation::ActiveModel {
+        id: Set(id),
+        gss_code: Set(former.gss_code.clone()),
+        register_code: Set(Some(former.register_code.clone())),
+        name: Set(former.name.clone()),
+        short_name: Set(former.short_name.clone()),
+        category: Set("public_body".into()),
+        org_type: Set(former.org_type.chars().take(8).collect()),
+        org_type_name: Set(former.org_type_name.chars().take(64).collect()),
+        region: Set(former.region.clone()),
+        nation: Set(former.nation.clone()),
+        parent_county_id: Set(None),
+        start_date: Set(None),
+        end_date: Set(former.end_date),
+        website: Set(None),
+        population: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The supplier records a notice names, by the one identity rule; SME and
+/// VCSE are recorded when the notice says so.
+async fn supplier_ids<C: ConnectionTrait>(
+    db: &C,
+    ctx: &ImportContext,
+    suppliers: &[SupplierParty],
+    first_seen: &str,
+    written: &mut Written,
+) -> Result<Vec<Uuid>, DbErr> {
+    let mut ids = Vec::new();
+    for s in suppliers {
+        let number = s.companies_house_number.as_deref();
+        let new_id = match number {
+            Some(n) => import_id("supplier/coh", n),
+            None => import_id(
+                "supplier/name",
+                &supplier_identity::normalise_supplier_name(&s.name),
+            ),
+        };
+        let found =
+            supplier_identity::find_or_create(db, &s.name, number, new_id, ctx.is_demo).await?;
+        if let Some(created) = found.created {
+            written.new_suppliers.push(created);
+        }
+        // What the record was matched or made by, and where that was first seen.
+        let (scheme, value) = match number {
+            Some(n) => ("GB-COH", n.to_owned()),
+            None => (
+                NAME_SCHEME,
+                supplier_identity::normalise_supplier_name(&s.name),
+            ),
+        };
+        record_identifier(
+            db,
+            identifier::SUPPLIER,
+            scheme,
+            &value,
+            found.id,
+            first_seen,
+        )
+        .await?;
+        if s.is_sme == Some(true) || s.is_vcse == Some(true) {
+            let current = supplier::Entity::find_by_id(found.id).one(db).await?;
+            if let Some(current) = current
+                && ((s.is_sme == Some(true) && !current.is_sme)
+                    || (s.is_vcse == Some(true) && !current.is_vcse))
+            {
+                let mut model: supplier::ActiveModel = current.into();
+                if s.is_sme == Some(true) {
+                    model.is_sme = Set(true);
+                }
+                if s.is_vcse == Some(true) {
+                    model.is_vcse = Set(true);
+                }
+                model.updated_at = Set(OffsetDateTime::now_utc());
+                model.update(db).await?;
+            }
+        }
+        // Companies House numbers are recorded normalised, above.
+        for i in s.identifiers.iter().filter(|i| i.scheme != "GB-COH") {
+            record_identifier(
+                db,
+                identifier::SUPPLIER,
+                &i.scheme,
+                &i.value,
+                found.id,
+                first_seen,
+            )
+            .await?;
+        }
+        if !ids.contains(&found.id) {
+            ids.push(found.id);
+        }
+        written.suppliers.insert(found.id);
+    }
+    Ok(ids)
+}
+
+/// Known CPV codes of a notice; unknown ones become warnings.
+fn known_codes(
+    ctx: &ImportContext,
+    notice: &Notice,
+    warnings: &mut Vec<String>,
+    at: &str,
+) -> Vec<String> {
+    notice
+        .cpv_codes
+        .iter()
+        .filter(|code| {
+            let known = ctx.known_cpv.contains(*code);
+            if !known {
+                warnings.push(format!(
+                    "{at}: CPV code {code} is not in the CPV 2008 vocabulary; left out"
+                ));
+            }
+            known
+        })
+        .cloned()
+        .collect()
+}
+
+enum Outcome {
+    New,
+    Updated,
+    Unchanged,
+}
+
+/// Whether a stored row should take this notice: not when it is the same
+/// content, nor when the stored release is newer.
+fn is_stale(
+    stored_hash: Option<&str>,
+    stored_date: Option<OffsetDateTime>,
+    notice: &Notice,
+    fingerprint: &str,
+) -> bool {
+    stored_hash == Some(fingerprint)
+        || matches!((stored_date, notice.release_date), (Some(stored), Some(new)) if stored > new)
+}
+
+async fn write_contract<C: ConnectionTrait>(
+    db: &C,
+    ctx: &mut ImportContext,
+    file: &str,
+    read: &ReadNotice,
+    warnings: &mut Vec<String>,
+    written: &mut Written,
+) -> Result<Outcome, DbErr> {
+    let notice = &read.notice;
+    let fingerprint = notice.fingerprint();
+    let existing = contract::Entity::find()
+        .filter(contract::Column::Source.eq(notice.source.as_str()))
+        .filter(contract::Column::SourceId.eq(notice.source_id.as_str()))
+        .one(db)
+        .await?;
+    if let Some(stored) = &existing
+        && is_stale(
+            stored.content_hash.as_deref(),
+            stored.release_date,
+            notice,
+            &fingerprint,
+        )
+    {
+        return Ok(Outcome::Unchanged);
+    }
+    let first_seen = format!("{} {} in {file}", notice.source.label(), notice.release_id);
+    let buyers = buyer_ids(db, ctx, notice, &first_seen, written).await?;
+    let suppliers = supplier_ids(db, ctx, &notice.suppliers, &first_seen, written).await?;
+    let at = format!("{file}, {}", read.location);
+    let codes = known_codes(ctx, notice, warnings, &at);
+    let framework_id = notice
+        .call_off
+        .as_ref()
+        .and_then(|c| c.framework_reference.as_ref())
+        .and_then(|r| ctx.frameworks.get(&r.to_uppercase()).copied());
+    let (min, max) = match notice.value {
+        Money::Range(lo, hi) => (Some(lo), Some(hi)),
+        _ => (None, None),
+    };
+    let now = OffsetDateTime::now_utc();
+    let id = existing.as_ref().map_or_else(
+        || {
+            import_id(
+                &format!("contract/{}", notice.source.as_str()),
+                &notice.source_id,
+            )
+        },
+        |c| c.id,
+    );
+    let mut model = match &existing {
+        Some(stored) => stored.clone().into(),
+        None => contract::ActiveModel {
+            id: Set(id),
+            source: Set(notice.source.as_str().to_owned()),
+            source_id: Set(Some(notice.source_id.clone())),
+            max_extension_end: Set(None),
+            lot_id: Set(None),
+            created_at: Set(now),
+            is_demo: Set(ctx.is_demo),
+            ..Default::default()
+        },
+    };
+    model.buyer_organisation_id = Set(buyers[0]);
+    model.title = Set(notice.title.clone());
+    model.description = Set(notice.description.clone());
+    model.value_pence = Set(notice.value.exact());
+    model.value_min_pence = Set(min);
+    model.value_max_pence = Set(max);
+    model.currency = Set(notice.currency.clone());
+    model.start_date = Set(notice.start_date);
+    model.end_date = Set(notice.end_date);
+    model.award_date = Set(notice.award_date);
+    model.procurement_method = Set(notice.procurement_method.clone());
+    model.is_call_off = Set(notice.call_off.is_some());
+    model.call_off_reference = Set(notice
+        .call_off
+        .as_ref()
+        .and_then(|c| c.framework_reference.clone()));
+    model.framework_id = Set(framework_id);
+    model.ocid = Set(notice.ocid.clone());
+    model.release_id = Set(Some(notice.release_id.clone()));
+    model.release_date = Set(notice.release_date);
+    model.source_file = Set(Some(file.chars().take(300).collect()));
+    model.content_hash = Set(Some(fingerprint));
+    model.raw_provenance = Set(Some(provenance(notice, file, read)));
+    model.updated_at = Set(now);
+    if existing.is_some() {
+        model.update(db).await?;
+    } else {
+        model.insert(db).await?;
+    }
+    let buyer_rows = buyers.iter().map(|b| contract_buyer::ActiveModel {
+        contract_id: Set(id),
+        organisation_id: Set(*b),
+    });
+    replace_linked(
+        db,
+        contract_buyer::Column::ContractId,
+        id,
+        buyer_rows.collect(),
+    )
+    .await?;
+    let supplier_rows = suppliers.iter().map(|s| contract_supplier::ActiveModel {
+        contract_id: Set(id),
+        supplier_id: Set(*s),
+    });
+    replace_linked(
+        db,
+        contract_supplier::Column::ContractId,
+        id,
+        supplier_rows.collect(),
+    )
+    .await?;
+    let cpv_rows = codes.iter().map(|c| contract_cpv::ActiveModel {
+        contract_id: Set(id),
+        cpv_code: Set(c.clone()),
+    });
+    replace_linked(db, contract_cpv::Column::ContractId, id, cpv_rows.collect()).await?;
+    // The plan this contract came from is no longer open.
+    if let Some(ocid) = &notice.ocid {
+        planned_purchase::Entity::update_many()
+            .col_expr(planned_purchase::Column::Status, "awarded".into())
+            .filter(planned_purchase::Column::Ocid.eq(ocid.as_str()))
+            .exec(db)
+            .await?;
+    }
+    written.contracts.push(id);
+    Ok(if existing.is_some() {
+        Outcome::Updated
+    } else {
+        Outcome::New
+    })
+}
+
+async fn write_planned<C: ConnectionTrait>(
+    db: &C,
+    ctx: &mut ImportContext,
+    file: &str,
+    read: &ReadNotice,
+    warnings: &mut Vec<String>,
+    written: &mut Written,
+) -> Result<Outcome, DbErr> {
+    let notice = &read.notice;
+    let NoticeKind::Planned {
+        notice_type,
+        status,
+        closing_date,
+    } = &notice.kind
+    else {
+        unreachable!("write_planned is only called for planned purchases");
+    };
+    let fingerprint = notice.fingerprint();
+    let existing = planned_purchase::Entity::find()
+        .filter(planned_purchase::Column::Source.eq(notice.source.as_str()))
+        .filter(planned_purchase::Column::SourceId.eq(notice.source_id.as_str()))
+        .one(db)
+        .await?;
+    if let Some(stored) = &existing
+        && is_stale(
+            stored.content_hash.as_deref(),
+            stored.published_at,
+            notice,
+            &fingerprint,
+        )
+    {
+        return Ok(Outcome::Unchanged);
+    }
+    let first_seen = format!("{} {} in {file}", notice.source.label(), notice.release_id);
+    let buyers = buyer_ids(db, ctx, notice, &first_seen, written).await?;
+    let at = format!("{file}, {}", read.location);
+    let codes = known_codes(ctx, notice, warnings, &at);
+    let (min, max) = notice.value.bounds();
+    let now = OffsetDateTime::now_utc();
+    let id = existing.as_ref().map_or_else(
+        || {
+            import_id(
+                &format!("planned/{}", notice.source.as_str()),
+                &notice.source_id,
+            )
+        },
+        |p| p.id,
+    );
+    let mut model: planned_purchase::ActiveModel = match &existing {
+        Some(stored) => stored.clone().into(),
+        None => planned_purchase::ActiveModel {
+            id: Set(id),
+            source: Set(notice.source.as_str().to_owned()),
+            source_id: Set(notice.source_id.clone()),
+            created_at: Set(now),
+            is_demo: Set(ctx.is_demo),
+            ..Default::default()
+        },
+    };
+    model.buyer_organisation_id = Set(buyers[0]);
+    model.title = Set(notice.title.clone());
+    model.description = Set(notice.description.clone());
+    model.notice_type = Set(notice_type.chars().take(32).collect());
+    model.status = Set(status.clone());
+    model.value_min_pence = Set(min);
+    model.value_max_pence = Set(max);
+    model.currency = Set(notice.currency.clone());
+    model.expected_start = Set(notice.start_date);
+    model.expected_end = Set(notice.end_date);
+    model.closing_date = Set(*closing_date);
+    model.published_at = Set(notice.release_date);
+    model.ocid = Set(notice.ocid.clone());
+    model.release_id = Set(Some(notice.release_id.clone()));
+    model.source_file = Set(Some(file.chars().take(300).collect()));
+    model.content_hash = Set(Some(fingerprint));
+    model.raw_provenance = Set(Some(provenance(notice, file, read)));
+    model.updated_at = Set(now);
+    if existing.is_some() {
+        model.update(db).await?;
+    } else {
+        model.insert(db).await?;
+    }
+    let cpv_rows = codes.iter().map(|c| planned_purchase_cpv::ActiveModel {
+        planned_purchase_id: Set(id),
+        cpv_code: Set(c.clone()),
+    });
+    replace_linked(
+        db,
+        planned_purchase_cpv::Column::PlannedPurchaseId,
+        id,
+        cpv_rows.collect(),
+    )
+    .await?;
+    Ok(if existing.is_some() {
+        Outcome::Updated
+    } else {
+        Outcome::New
+    })
+}
+
+/// Writes one file's notices in one transaction. On any database error the
+/// transaction rolls back, the context is restored, and the report says why.
+pub async fn import_file(
+    db: &DatabaseConnection,
+    ctx: &mut ImportContext,
+    actor: Actor,
+    source: Source,
+    file: &str,
+    notices: &[ReadNotice],
+) -> Result<FileReport, DbErr> {
+    let saved = ctx.clone();
+    let result = write_file(db, ctx, actor, source, file, notices).await;
+    if result.is_err() {
+        *ctx = saved;
+    }
+    result
+}
+
+async fn write_file(
+    db: &DatabaseConnection,
+    ctx: &mut ImportContext,
+    actor: Actor,
+    source: Source,
+    file: &str,
+    notices: &[ReadNotice],
+) -> Result<FileReport, DbErr> {
+    let mut report = FileReport {
+        file: file.to_owned(),
+        read: notices.len(),
+        ..Default::default()
+    };
+    let mut written = Written::default();
+    let txn = db.begin().await?;
+    for read in notices {
+        report.warnings.extend(
+            read.warnings
+                .iter()
+                .map(|w| format!("{file}, {}: {w}", read.location)),
+        );
+        let planned = matches!(read.notice.kind, NoticeKind::Planned { .. });
+        let outcome = if planned {
+            write_planned(&txn, ctx, file, read, &mut report.warnings, &mut written).await?
+        } else {
+            write_contract(&txn, ctx, file, read, &mut report.warnings, &mut written).await?
+        };
+        match outcome {
+            Outcome::New => report.new += 1,
+            Outcome::Updated => report.updated += 1,
+            Outcome::Unchanged => report.unchanged += 1,
+        }
+        if planned && !matches!(outcome, Outcome::Unchanged) {
+            report.planned += 1;
+        }
+    }
+    report.new_organisations = written.new_organisations.len();
+    if report.new + report.updated == 0 {
+        // Nothing changed: no audit event, no outbox rows.
+        txn.rollback().await?;
+        return Ok(report);
+    }
+    let mut suppliers: Vec<Uuid> = written.suppliers.into_iter().collect();
+    suppliers.sort();
+    changes::record(
+        &txn,
+        actor,
+        Change::new(
+            "import.file",
+            "import",
+            format!("{}:{file}", source.as_str()),
+        )
+        .after(json!({
+            "source": source.label(),
+            "file": file,
+            "read": report.read,
+            "new": report.new,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "planned": report.planned,
+            "new_organisations": written.new_organisations,
+            "new_suppliers": written.new_suppliers,
+            "warnings": report.warnings.len(),
+        }))
+        .reindex(DocumentKind::Contract, written.contracts)
+        .reindex(DocumentKind::Supplier, suppliers),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(report)
+}
+
+/// Loads every bundled real notice file (`import::bundled`) through the
+/// importers, as demo data. A bundled file that fails to read is a build
+/// defect, so it is an error rather than a report.
+pub async fn load_bundled(db: &DatabaseConnection) -> Result<Vec<FileReport>, DbErr> {
+    let mut ctx = ImportContext::load(db, true).await?;
+    let mut reports = Vec::new();
+    for file in crate::server::import::bundled::FILES {
+        let read = file
+            .read()
+            .map_err(|e| DbErr::Custom(format!("bundled notices: {e}")))?;
+        reports
+            .push(import_file(db, &mut ctx, Actor::System, file.source, file.name, &read).await?);
+    }
+    Ok(reports)
+}

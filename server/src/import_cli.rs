@@ -1,0 +1,212 @@
+//! `server import …`: reads files, directories or standard input with one
+//! of the importers and writes each file in its own transaction.
+//!
+//! On a terminal a progress bar shows notices written, rate and ETA
+//! (indicatif hides it when stderr is not a terminal). Each refused file is
+//! reported on stderr with its file, line and field; a last line on stdout
+//! sums up: files, notices read, new, updated, unchanged, failed. The exit
+//! status is non-zero when any file failed.
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use app::server::changes::Actor;
+use app::server::import::{ReadError, Source, bundled};
+use app::server::services::imports::{FileReport, ImportContext, import_file};
+use clap::Subcommand;
+use indicatif::{ProgressBar, ProgressStyle};
+
+#[derive(Subcommand, Debug)]
+pub enum ImportKind {
+    /// OCDS 1.1 release or record packages, releases, records, or JSON
+    /// Lines of them; gzip or plain. PATH may be a file, a directory (read
+    /// recursively) or - for standard input.
+    Ocds {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// The Contracts Finder CSV export (awarded notices become contracts,
+    /// open ones planned purchases).
+    ContractsFinderCsv {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// TED contract-award CSV (one row per supplier).
+    TedCsv {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+impl ImportKind {
+    fn parts(self) -> (Source, Vec<PathBuf>) {
+        match self {
+            ImportKind::Ocds { paths } => (Source::Ocds, paths),
+            ImportKind::ContractsFinderCsv { paths } => (Source::ContractsFinderCsv, paths),
+            ImportKind::TedCsv { paths } => (Source::TedCsv, paths),
+        }
+    }
+}
+
+/// Files a directory holds, recursively, in name order (hidden ones skipped).
+fn files_under(path: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if !path.is_dir() {
+        found.push(path.to_owned());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            !p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'))
+        })
+        .collect();
+    entries.sort();
+    for entry in entries {
+        files_under(&entry, found)?;
+    }
+    Ok(())
+}
+
+/// One input's name and bytes ("-" is standard input).
+fn read_input(path: &Path) -> Result<(String, Vec<u8>), ReadError> {
+    let name = path.display().to_string();
+    let mut bytes = Vec::new();
+    let result = if name == "-" {
+        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+    } else {
+        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes).map(|_| ()))
+    };
+    result.map_err(|e| ReadError {
+        file: if name == "-" {
+            "standard input".into()
+        } else {
+            name.clone()
+        },
+        location: None,
+        field: None,
+        message: format!("cannot be read: {e}"),
+    })?;
+    Ok((
+        if name == "-" {
+            "standard input".into()
+        } else {
+            name
+        },
+        bytes,
+    ))
+}
+
+/// Totals of a run, for the summary line.
+#[derive(Default, Debug)]
+pub struct RunTotals {
+    pub files: usize,
+    pub read: usize,
+    pub new: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub failed: usize,
+    pub warnings: usize,
+}
+
+impl RunTotals {
+    fn add(&mut self, report: &FileReport) {
+        self.files += 1;
+        self.read += report.read;
+        self.new += report.new;
+        self.updated += report.updated;
+        self.unchanged += report.unchanged;
+        self.warnings += report.warnings.len();
+        if report.error.is_some() {
+            self.failed += 1;
+        }
+    }
+
+    pub fn summary(&self) -> String {
+        format!(
+            "{} file(s), {} notice(s) read: {} new, {} updated, {} unchanged, {} file(s) failed, {} warning(s)",
+            self.files,
+            self.read,
+            self.new,
+            self.updated,
+            self.unchanged,
+            self.failed,
+            self.warnings
+        )
+    }
+}
+
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {wide_bar} {pos}/{len} notices · {per_sec} · ETA {eta} · {msg}",
+        )
+        .expect("valid template"),
+    );
+    bar
+}
+
+/// Reads and writes one file; its report (with the error, if it failed).
+async fn one_file(
+    db: &sea_orm::DatabaseConnection,
+    ctx: &mut ImportContext,
+    source: Source,
+    name: &str,
+    bytes: Vec<u8>,
+    bar: &ProgressBar,
+) -> FileReport {
+    let read = match tokio::task::block_in_place(|| bundled::read(source, name, bytes)) {
+        Ok(read) => read,
+        Err(error) => return FileReport::failed(name, &error),
+    };
+    bar.inc_length(read.len() as u64);
+    bar.set_message(name.to_owned());
+    match import_file(db, ctx, Actor::System, source, name, &read).await {
+        Ok(report) => {
+            bar.inc(read.len() as u64);
+            report
+        }
+        Err(error) => FileReport {
+            file: name.to_owned(),
+            read: read.len(),
+            error: Some(format!(
+                "{name}: not imported, the database refused it: {error}"
+            )),
+            ..Default::default()
+        },
+    }
+}
+
+/// Runs `server import`; `Err` only for a failure before any file (the
+/// database cannot be read); file failures are in the totals.
+pub async fn run(db: &sea_orm::DatabaseConnection, kind: ImportKind) -> anyhow::Result<RunTotals> {
+    let (source, paths) = kind.parts();
+    let mut ctx = ImportContext::load(db, false).await?;
+    let mut files = Vec::new();
+    for path in &paths {
+        if path.as_os_str() == "-" {
+            files.push(path.clone());
+        } else if let Err(e) = files_under(path, &mut files) {
+            anyhow::bail!("{}: cannot be read: {e}", path.display());
+        }
+    }
+    let bar = progress_bar();
+    let mut totals = RunTotals::default();
+    for path in files {
+        let report = match read_input(&path) {
+            Ok((name, bytes)) => one_file(db, &mut ctx, source, &name, bytes, &bar).await,
+            Err(error) => FileReport::failed(&error.file, &error),
+        };
+        if let Some(error) = &report.error {
+            bar.suspend(|| eprintln!("refused: {error}"));
+        }
+        for warning in &report.warnings {
+            bar.suspend(|| eprintln!("warning: {warning}"));
+        }
+        totals.add(&report);
+    }
+    bar.finish_and_clear();
+    println!("{}", totals.summary());
+    Ok(totals)
+}
