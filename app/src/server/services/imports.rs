@@ -44,6 +44,9 @@ pub struct FileReport {
     pub new: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Older releases of a notice the same file also holds a newer release
+    /// of (only the newest is written).
+    pub superseded: usize,
     /// Of `new` and `updated`, how many were planned purchases.
     pub planned: usize,
     /// Organisations met for the first time (NHS bodies, former councils…).
@@ -72,6 +75,15 @@ pub struct ImportContext {
     pending_former: HashMap<Uuid, FormerCouncil>,
     known_cpv: HashSet<String>,
     frameworks: HashMap<String, Uuid>,
+    /// Every identifier stored (kind, scheme, value): new ones are inserted
+    /// in batches without a lookup each.
+    identifiers: HashSet<(String, String, String)>,
+    /// Supplier records already resolved this run, by Companies House
+    /// number (`coh:…`) or normalised name (`name:…`).
+    suppliers: HashMap<String, Uuid>,
+    /// Suppliers already recorded as SME / VCSE.
+    sme: HashSet<Uuid>,
+    vcse: HashSet<Uuid>,
     is_demo: bool,
 }
 
@@ -121,17 +133,32 @@ impl ImportContext {
                 buyers.add_name(&name, *id);
             }
         }
-        for row in identifier::Entity::find()
-            .filter(identifier::Column::SubjectKind.eq(identifier::ORGANISATION))
-            .all(db)
-            .await?
-        {
-            if row.scheme == NAME_SCHEME {
-                buyers.add_name(&row.value, row.subject_id);
-            } else {
-                buyers.add_identifier(&row.scheme, &row.value, row.subject_id);
+        let mut identifiers = HashSet::new();
+        for row in identifier::Entity::find().all(db).await? {
+            if row.subject_kind == identifier::ORGANISATION {
+                if row.scheme == NAME_SCHEME {
+                    buyers.add_name(&row.value, row.subject_id);
+                } else {
+                    buyers.add_identifier(&row.scheme, &row.value, row.subject_id);
+                }
             }
+            identifiers.insert((row.subject_kind, row.scheme, row.value));
         }
+        let flagged = supplier::Entity::find()
+            .select_only()
+            .columns([
+                supplier::Column::Id,
+                supplier::Column::IsSme,
+                supplier::Column::IsVcse,
+            ])
+            .filter(
+                sea_orm::Condition::any()
+                    .add(supplier::Column::IsSme.eq(true))
+                    .add(supplier::Column::IsVcse.eq(true)),
+            )
+            .into_tuple::<(Uuid, bool, bool)>()
+            .all(db)
+            .await?;
         let known_cpv = cpv_code::Entity::find()
             .select_only()
             .column(cpv_code::Column::Code)
@@ -154,6 +181,10 @@ impl ImportContext {
             pending_former,
             known_cpv,
             frameworks,
+            identifiers,
+            suppliers: HashMap::new(),
+            sme: flagged.iter().filter(|f| f.1).map(|f| f.0).collect(),
+            vcse: flagged.iter().filter(|f| f.2).map(|f| f.0).collect(),
             is_demo,
         })
     }
@@ -174,38 +205,85 @@ fn provenance(notice: &Notice, file: &str, read: &ReadNotice) -> String {
     .to_string()
 }
 
-/// One file's writes, gathered for its audit event.
+/// One file's writes: what its audit event lists, and rows waiting to be
+/// inserted in batches (new contracts and their links, new identifiers).
 #[derive(Default)]
 struct Written {
     contracts: Vec<Uuid>,
     suppliers: HashSet<Uuid>,
     new_organisations: Vec<serde_json::Value>,
     new_suppliers: Vec<serde_json::Value>,
+    /// OCDS processes now awarded (their planned purchases are closed).
+    awarded_ocids: Vec<String>,
+    pending: Pending,
 }
 
-async fn record_identifier<C: ConnectionTrait>(
-    db: &C,
+/// Rows to insert together; flushed every [`BATCH`] notices and at the end.
+#[derive(Default)]
+struct Pending {
+    contracts: Vec<contract::ActiveModel>,
+    buyers: Vec<contract_buyer::ActiveModel>,
+    suppliers: Vec<contract_supplier::ActiveModel>,
+    cpv: Vec<contract_cpv::ActiveModel>,
+    identifiers: Vec<identifier::ActiveModel>,
+}
+
+/// Notices whose new rows are inserted together.
+const BATCH: usize = 200;
+/// Rows per INSERT: the widest (contract, ~30 columns) stays far below
+/// both backends' bind-parameter limits.
+const ROWS_PER_INSERT: usize = 200;
+
+async fn insert_all<A, C>(db: &C, rows: Vec<A>) -> Result<(), DbErr>
+where
+    A: ActiveModelTrait + Send,
+    C: ConnectionTrait,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(ROWS_PER_INSERT).collect();
+        <A::Entity as EntityTrait>::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+impl Pending {
+    /// Inserts what is waiting; contracts before the rows that point at them.
+    async fn flush<C: ConnectionTrait>(&mut self, db: &C) -> Result<(), DbErr> {
+        let taken = std::mem::take(self);
+        insert_all(db, taken.contracts).await?;
+        insert_all(db, taken.buyers).await?;
+        insert_all(db, taken.suppliers).await?;
+        insert_all(db, taken.cpv).await?;
+        insert_all(db, taken.identifiers).await
+    }
+}
+
+/// Records an identifier unless it is already known (inserted with the
+/// next batch).
+fn record_identifier(
+    ctx: &mut ImportContext,
+    pending: &mut Pending,
     kind: &str,
     scheme: &str,
     value: &str,
     subject: Uuid,
     first_seen: &str,
-) -> Result<(), DbErr> {
-    let key = (kind.to_owned(), scheme.to_owned(), value.to_owned());
-    let exists = identifier::Entity::find_by_id(key).one(db).await?.is_some();
-    if !exists {
-        identifier::ActiveModel {
+) {
+    let value: String = value.chars().take(300).collect();
+    let key = (kind.to_owned(), scheme.to_owned(), value.clone());
+    if ctx.identifiers.insert(key) {
+        pending.identifiers.push(identifier::ActiveModel {
             subject_kind: Set(kind.to_owned()),
             scheme: Set(scheme.to_owned()),
-            value: Set(value.chars().take(300).collect()),
+            value: Set(value),
             subject_id: Set(subject),
             first_seen: Set(first_seen.chars().take(500).collect()),
             created_at: Set(OffsetDateTime::now_utc()),
-        }
-        .insert(db)
-        .await?;
+        });
     }
-    Ok(())
 }
 
 /// The organisations a notice's buyers are, creating bodies met for the
@@ -269,48 +347,32 @@ async fn buyer_ids<C: ConnectionTrait>(
                 ids.push(id);
             }
         }
-        remember_buyer(db, ctx, party, &ids, first_seen).await?;
+        remember_buyer(ctx, &mut written.pending, party, &ids, first_seen);
     }
     Ok(ids)
 }
 
 /// Records the names and identifiers a lone buyer was met by, so the next
 /// import (and the council's page) knows them.
-async fn remember_buyer<C: ConnectionTrait>(
-    db: &C,
+fn remember_buyer(
     ctx: &mut ImportContext,
+    pending: &mut Pending,
     party: &BuyerParty,
     ids: &[Uuid],
     first_seen: &str,
-) -> Result<(), DbErr> {
+) {
     // A joint buyer's name is not any one member's name.
-    let [id] = ids else { return Ok(()) };
+    let [id] = ids else { return };
     let name = normalise_name(&party.name);
+    let organisation = identifier::ORGANISATION;
     if !name.is_empty() {
-        record_identifier(
-            db,
-            identifier::ORGANISATION,
-            NAME_SCHEME,
-            &name,
-            *id,
-            first_seen,
-        )
-        .await?;
+        record_identifier(ctx, pending, organisation, NAME_SCHEME, &name, *id, first_seen);
         ctx.buyers.add_name(&party.name, *id);
     }
     for i in &party.identifiers {
-        record_identifier(
-            db,
-            identifier::ORGANISATION,
-            &i.scheme,
-            &i.value,
-            *id,
-            first_seen,
-        )
-        .await?;
+        record_identifier(ctx, pending, organisation, &i.scheme, &i.value, *id, first_seen);
         ctx.buyers.add_identifier(&i.scheme, &i.value, *id);
     }
-    Ok(())
 }
 
 /// The nation a publisher serves, where its ocid prefix says.
@@ -359,7 +421,7 @@ async fn create_former<C: ConnectionTrait>(
 /// VCSE are recorded when the notice says so.
 async fn supplier_ids<C: ConnectionTrait>(
     db: &C,
-    ctx: &ImportContext,
+    ctx: &mut ImportContext,
     suppliers: &[SupplierParty],
     first_seen: &str,
     written: &mut Written,
@@ -367,68 +429,50 @@ async fn supplier_ids<C: ConnectionTrait>(
     let mut ids = Vec::new();
     for s in suppliers {
         let number = s.companies_house_number.as_deref();
-        let new_id = match number {
-            Some(n) => import_id("supplier/coh", n),
-            None => import_id(
-                "supplier/name",
-                &supplier_identity::normalise_supplier_name(&s.name),
-            ),
-        };
-        let found =
-            supplier_identity::find_or_create(db, &s.name, number, new_id, ctx.is_demo).await?;
-        if let Some(created) = found.created {
-            written.new_suppliers.push(created);
-        }
-        // What the record was matched or made by, and where that was first seen.
+        let normalised = supplier_identity::normalise_supplier_name(&s.name);
+        // What the record is matched or made by (the identity rule's key).
         let (scheme, value) = match number {
             Some(n) => ("GB-COH", n.to_owned()),
-            None => (
-                NAME_SCHEME,
-                supplier_identity::normalise_supplier_name(&s.name),
-            ),
+            None => (NAME_SCHEME, normalised.clone()),
         };
-        record_identifier(
-            db,
-            identifier::SUPPLIER,
-            scheme,
-            &value,
-            found.id,
-            first_seen,
-        )
-        .await?;
-        if s.is_sme == Some(true) || s.is_vcse == Some(true) {
-            let current = supplier::Entity::find_by_id(found.id).one(db).await?;
-            if let Some(current) = current
-                && ((s.is_sme == Some(true) && !current.is_sme)
-                    || (s.is_vcse == Some(true) && !current.is_vcse))
-            {
-                let mut model: supplier::ActiveModel = current.into();
-                if s.is_sme == Some(true) {
-                    model.is_sme = Set(true);
+        let cache_key = format!("{scheme}:{value}");
+        let id = match ctx.suppliers.get(&cache_key) {
+            Some(id) => *id,
+            None => {
+                let new_id = import_id(&format!("supplier/{scheme}"), &value);
+                let found =
+                    supplier_identity::find_or_create(db, &s.name, number, new_id, ctx.is_demo)
+                        .await?;
+                if let Some(created) = found.created {
+                    written.new_suppliers.push(created);
                 }
-                if s.is_vcse == Some(true) {
-                    model.is_vcse = Set(true);
-                }
-                model.updated_at = Set(OffsetDateTime::now_utc());
-                model.update(db).await?;
+                ctx.suppliers.insert(cache_key, found.id);
+                found.id
             }
-        }
+        };
+        record_identifier(ctx, &mut written.pending, identifier::SUPPLIER, scheme, &value, id, first_seen);
         // Companies House numbers are recorded normalised, above.
         for i in s.identifiers.iter().filter(|i| i.scheme != "GB-COH") {
-            record_identifier(
-                db,
-                identifier::SUPPLIER,
-                &i.scheme,
-                &i.value,
-                found.id,
-                first_seen,
-            )
-            .await?;
+            record_identifier(ctx, &mut written.pending, identifier::SUPPLIER, &i.scheme, &i.value, id, first_seen);
         }
-        if !ids.contains(&found.id) {
-            ids.push(found.id);
+        // SME and VCSE are recorded when a notice says so (never unset).
+        let sme = s.is_sme == Some(true) && ctx.sme.insert(id);
+        let vcse = s.is_vcse == Some(true) && ctx.vcse.insert(id);
+        if sme || vcse {
+            let mut update = supplier::Entity::update_many()
+                .col_expr(supplier::Column::UpdatedAt, OffsetDateTime::now_utc().into());
+            if sme {
+                update = update.col_expr(supplier::Column::IsSme, true.into());
+            }
+            if vcse {
+                update = update.col_expr(supplier::Column::IsVcse, true.into());
+            }
+            update.filter(supplier::Column::Id.eq(id)).exec(db).await?;
         }
-        written.suppliers.insert(found.id);
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+        written.suppliers.insert(id);
     }
     Ok(ids)
 }
@@ -462,8 +506,10 @@ enum Outcome {
     Unchanged,
 }
 
-/// Whether a stored row should take this notice: not when it is the same
-/// content, nor when the stored release is newer.
+/// Whether a stored row should keep its content rather than take this
+/// notice: it is the same content, or the stored release is as new or newer
+/// (only a newer release updates, so files holding different releases of
+/// one process settle on the newest whatever order they are imported in).
 fn is_stale(
     stored_hash: Option<&str>,
     stored_date: Option<OffsetDateTime>,
@@ -471,7 +517,7 @@ fn is_stale(
     fingerprint: &str,
 ) -> bool {
     stored_hash == Some(fingerprint)
-        || matches!((stored_date, notice.release_date), (Some(stored), Some(new)) if stored > new)
+        || matches!((stored_date, notice.release_date), (Some(stored), Some(new)) if stored >= new)
 }
 
 async fn write_contract<C: ConnectionTrait>(
@@ -479,17 +525,13 @@ async fn write_contract<C: ConnectionTrait>(
     ctx: &mut ImportContext,
     file: &str,
     read: &ReadNotice,
+    existing: Option<&contract::Model>,
     warnings: &mut Vec<String>,
     written: &mut Written,
 ) -> Result<Outcome, DbErr> {
     let notice = &read.notice;
     let fingerprint = notice.fingerprint();
-    let existing = contract::Entity::find()
-        .filter(contract::Column::Source.eq(notice.source.as_str()))
-        .filter(contract::Column::SourceId.eq(notice.source_id.as_str()))
-        .one(db)
-        .await?;
-    if let Some(stored) = &existing
+    if let Some(stored) = existing
         && is_stale(
             stored.content_hash.as_deref(),
             stored.release_date,
@@ -514,7 +556,7 @@ async fn write_contract<C: ConnectionTrait>(
         _ => (None, None),
     };
     let now = OffsetDateTime::now_utc();
-    let id = existing.as_ref().map_or_else(
+    let id = existing.map_or_else(
         || {
             import_id(
                 &format!("contract/{}", notice.source.as_str()),
@@ -523,7 +565,7 @@ async fn write_contract<C: ConnectionTrait>(
         },
         |c| c.id,
     );
-    let mut model = match &existing {
+    let mut model: contract::ActiveModel = match existing {
         Some(stored) => stored.clone().into(),
         None => contract::ActiveModel {
             id: Set(id),
@@ -560,45 +602,41 @@ async fn write_contract<C: ConnectionTrait>(
     model.content_hash = Set(Some(fingerprint));
     model.raw_provenance = Set(Some(provenance(notice, file, read)));
     model.updated_at = Set(now);
+    let buyer_rows: Vec<_> = buyers
+        .iter()
+        .map(|b| contract_buyer::ActiveModel {
+            contract_id: Set(id),
+            organisation_id: Set(*b),
+        })
+        .collect();
+    let supplier_rows: Vec<_> = suppliers
+        .iter()
+        .map(|s| contract_supplier::ActiveModel {
+            contract_id: Set(id),
+            supplier_id: Set(*s),
+        })
+        .collect();
+    let cpv_rows: Vec<_> = codes
+        .iter()
+        .map(|c| contract_cpv::ActiveModel {
+            contract_id: Set(id),
+            cpv_code: Set(c.clone()),
+        })
+        .collect();
     if existing.is_some() {
         model.update(db).await?;
+        replace_linked(db, contract_buyer::Column::ContractId, id, buyer_rows).await?;
+        replace_linked(db, contract_supplier::Column::ContractId, id, supplier_rows).await?;
+        replace_linked(db, contract_cpv::Column::ContractId, id, cpv_rows).await?;
     } else {
-        model.insert(db).await?;
+        let pending = &mut written.pending;
+        pending.contracts.push(model);
+        pending.buyers.extend(buyer_rows);
+        pending.suppliers.extend(supplier_rows);
+        pending.cpv.extend(cpv_rows);
     }
-    let buyer_rows = buyers.iter().map(|b| contract_buyer::ActiveModel {
-        contract_id: Set(id),
-        organisation_id: Set(*b),
-    });
-    replace_linked(
-        db,
-        contract_buyer::Column::ContractId,
-        id,
-        buyer_rows.collect(),
-    )
-    .await?;
-    let supplier_rows = suppliers.iter().map(|s| contract_supplier::ActiveModel {
-        contract_id: Set(id),
-        supplier_id: Set(*s),
-    });
-    replace_linked(
-        db,
-        contract_supplier::Column::ContractId,
-        id,
-        supplier_rows.collect(),
-    )
-    .await?;
-    let cpv_rows = codes.iter().map(|c| contract_cpv::ActiveModel {
-        contract_id: Set(id),
-        cpv_code: Set(c.clone()),
-    });
-    replace_linked(db, contract_cpv::Column::ContractId, id, cpv_rows.collect()).await?;
-    // The plan this contract came from is no longer open.
     if let Some(ocid) = &notice.ocid {
-        planned_purchase::Entity::update_many()
-            .col_expr(planned_purchase::Column::Status, "awarded".into())
-            .filter(planned_purchase::Column::Ocid.eq(ocid.as_str()))
-            .exec(db)
-            .await?;
+        written.awarded_ocids.push(ocid.clone());
     }
     written.contracts.push(id);
     Ok(if existing.is_some() {
@@ -613,6 +651,7 @@ async fn write_planned<C: ConnectionTrait>(
     ctx: &mut ImportContext,
     file: &str,
     read: &ReadNotice,
+    existing: Option<&planned_purchase::Model>,
     warnings: &mut Vec<String>,
     written: &mut Written,
 ) -> Result<Outcome, DbErr> {
@@ -626,12 +665,7 @@ async fn write_planned<C: ConnectionTrait>(
         unreachable!("write_planned is only called for planned purchases");
     };
     let fingerprint = notice.fingerprint();
-    let existing = planned_purchase::Entity::find()
-        .filter(planned_purchase::Column::Source.eq(notice.source.as_str()))
-        .filter(planned_purchase::Column::SourceId.eq(notice.source_id.as_str()))
-        .one(db)
-        .await?;
-    if let Some(stored) = &existing
+    if let Some(stored) = existing
         && is_stale(
             stored.content_hash.as_deref(),
             stored.published_at,
@@ -656,7 +690,7 @@ async fn write_planned<C: ConnectionTrait>(
         },
         |p| p.id,
     );
-    let mut model: planned_purchase::ActiveModel = match &existing {
+    let mut model: planned_purchase::ActiveModel = match existing {
         Some(stored) => stored.clone().into(),
         None => planned_purchase::ActiveModel {
             id: Set(id),
@@ -726,6 +760,68 @@ pub async fn import_file(
     result
 }
 
+/// Which notices of a file to write: for each key, only the newest release
+/// (a file may hold several releases of one contracting process). Returns
+/// the indices kept, in file order.
+fn newest_per_key(notices: &[ReadNotice]) -> Vec<usize> {
+    let mut newest: HashMap<(bool, &str), usize> = HashMap::new();
+    for (i, read) in notices.iter().enumerate() {
+        let n = &read.notice;
+        let key = (matches!(n.kind, NoticeKind::Planned { .. }), n.source_id.as_str());
+        match newest.get(&key) {
+            // An older release than the one kept: skip it (ties: the later wins).
+            Some(&kept) if notices[kept].notice.release_date > n.release_date => {}
+            _ => {
+                newest.insert(key, i);
+            }
+        }
+    }
+    let mut kept: Vec<usize> = newest.into_values().collect();
+    kept.sort_unstable();
+    kept
+}
+
+/// The stored rows with these keys, read in chunks.
+async fn stored_contracts<C: ConnectionTrait>(
+    db: &C,
+    source: Source,
+    keys: &[String],
+) -> Result<HashMap<String, contract::Model>, DbErr> {
+    let mut found = HashMap::new();
+    for chunk in keys.chunks(ROWS_PER_INSERT) {
+        for row in contract::Entity::find()
+            .filter(contract::Column::Source.eq(source.as_str()))
+            .filter(contract::Column::SourceId.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            if let Some(key) = row.source_id.clone() {
+                found.insert(key, row);
+            }
+        }
+    }
+    Ok(found)
+}
+
+async fn stored_plans<C: ConnectionTrait>(
+    db: &C,
+    source: Source,
+    keys: &[String],
+) -> Result<HashMap<String, planned_purchase::Model>, DbErr> {
+    let mut found = HashMap::new();
+    for chunk in keys.chunks(ROWS_PER_INSERT) {
+        for row in planned_purchase::Entity::find()
+            .filter(planned_purchase::Column::Source.eq(source.as_str()))
+            .filter(planned_purchase::Column::SourceId.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            found.insert(row.source_id.clone(), row);
+        }
+    }
+    Ok(found)
+}
+
 async fn write_file(
     db: &DatabaseConnection,
     ctx: &mut ImportContext,
@@ -739,19 +835,36 @@ async fn write_file(
         read: notices.len(),
         ..Default::default()
     };
-    let mut written = Written::default();
-    let txn = db.begin().await?;
     for read in notices {
         report.warnings.extend(
             read.warnings
                 .iter()
                 .map(|w| format!("{file}, {}: {w}", read.location)),
         );
-        let planned = matches!(read.notice.kind, NoticeKind::Planned { .. });
+    }
+    let kept = newest_per_key(notices);
+    report.superseded = notices.len() - kept.len();
+    let is_planned = |i: &usize| matches!(notices[*i].notice.kind, NoticeKind::Planned { .. });
+    let key_of = |i: &usize| notices[*i].notice.source_id.clone();
+    let contract_keys: Vec<String> = kept.iter().filter(|i| !is_planned(i)).map(key_of).collect();
+    let plan_keys: Vec<String> = kept.iter().filter(|i| is_planned(i)).map(key_of).collect();
+
+    let mut written = Written::default();
+    let txn = db.begin().await?;
+    let contracts = stored_contracts(&txn, source, &contract_keys).await?;
+    let plans = stored_plans(&txn, source, &plan_keys).await?;
+    for (n, i) in kept.iter().enumerate() {
+        let read = &notices[*i];
+        let key = read.notice.source_id.as_str();
+        let planned = is_planned(i);
         let outcome = if planned {
-            write_planned(&txn, ctx, file, read, &mut report.warnings, &mut written).await?
+            let existing = plans.get(key);
+            write_planned(&txn, ctx, file, read, existing, &mut report.warnings, &mut written)
+                .await?
         } else {
-            write_contract(&txn, ctx, file, read, &mut report.warnings, &mut written).await?
+            let existing = contracts.get(key);
+            write_contract(&txn, ctx, file, read, existing, &mut report.warnings, &mut written)
+                .await?
         };
         match outcome {
             Outcome::New => report.new += 1,
@@ -761,6 +874,18 @@ async fn write_file(
         if planned && !matches!(outcome, Outcome::Unchanged) {
             report.planned += 1;
         }
+        if (n + 1) % BATCH == 0 {
+            written.pending.flush(&txn).await?;
+        }
+    }
+    written.pending.flush(&txn).await?;
+    // The plans these awards came from are no longer open.
+    for chunk in written.awarded_ocids.chunks(ROWS_PER_INSERT) {
+        planned_purchase::Entity::update_many()
+            .col_expr(planned_purchase::Column::Status, "awarded".into())
+            .filter(planned_purchase::Column::Ocid.is_in(chunk.to_vec()))
+            .exec(&txn)
+            .await?;
     }
     report.new_organisations = written.new_organisations.len();
     if report.new + report.updated == 0 {
@@ -773,25 +898,22 @@ async fn write_file(
     changes::record(
         &txn,
         actor,
-        Change::new(
-            "import.file",
-            "import",
-            format!("{}:{file}", source.as_str()),
-        )
-        .after(json!({
-            "source": source.label(),
-            "file": file,
-            "read": report.read,
-            "new": report.new,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-            "planned": report.planned,
-            "new_organisations": written.new_organisations,
-            "new_suppliers": written.new_suppliers,
-            "warnings": report.warnings.len(),
-        }))
-        .reindex(DocumentKind::Contract, written.contracts)
-        .reindex(DocumentKind::Supplier, suppliers),
+        Change::new("import.file", "import", format!("{}:{file}", source.as_str()))
+            .after(json!({
+                "source": source.label(),
+                "file": file,
+                "read": report.read,
+                "new": report.new,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "superseded": report.superseded,
+                "planned": report.planned,
+                "new_organisations": written.new_organisations,
+                "new_suppliers": written.new_suppliers,
+                "warnings": report.warnings.len(),
+            }))
+            .reindex(DocumentKind::Contract, written.contracts)
+            .reindex(DocumentKind::Supplier, suppliers),
     )
     .await?;
     txn.commit().await?;
