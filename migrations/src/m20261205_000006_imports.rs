@@ -37,7 +37,7 @@ fn contract_columns() -> Vec<ColumnDef> {
         // Published as a call-off from a framework; the framework may be
         // unknown (framework_id null) or only named (call_off_reference).
         boolean("is_call_off").default(false).to_owned(),
-        string_len_null("call_off_reference", 64),
+        string_len_null("call_off_reference", 200),
         // A range instead of a value (TED "lowest and highest offer").
         big_integer_null("value_min_pence"),
         big_integer_null("value_max_pence"),

@@ -10,8 +10,8 @@ use crate::components::pagination::Pagination;
 use crate::components::status::loaded;
 use crate::types::commands::{ContractSource, OfferStatus, Verification};
 use crate::types::{
-    AppError, ContractDetail, ContractSummary, FrameworkDetail, FrameworkSummary, LotDetail,
-    OfferDetail, SupplierDetail, format_basis_points, format_date, format_pounds,
+    AppError, ContractDetail, ContractSummary, FrameworkDetail, FrameworkSummary, IdentifierRow,
+    LotDetail, OfferDetail, SupplierDetail, format_basis_points, format_date, format_pounds,
 };
 
 /// A published value, formatted, or "Not published" (the source left it out).
@@ -446,8 +446,43 @@ fn SupplierDetailView(detail: SupplierDetail) -> impl IntoView {
             </table>
             <h2 class="govuk-heading-m">"Contracts awarded"</h2>
             <ContractsTable contracts=detail.contracts caption="Contracts awarded to this supplier" />
+            <IdentifiersTable identifiers=detail.identifiers caption="Where this supplier's identity came from" />
         </Main>
     }
+}
+
+/// Identifiers a record is known by and where each was first seen; used on
+/// council and supplier pages. Nothing when there are none.
+#[component]
+pub fn IdentifiersTable(identifiers: Vec<IdentifierRow>, caption: &'static str) -> impl IntoView {
+    (!identifiers.is_empty()).then(|| {
+        let rows = identifiers
+            .into_iter()
+            .map(|i| {
+                view! {
+                    <tr class="govuk-table__row">
+                        <td class="govuk-table__cell">{i.label}</td>
+                        <td class="govuk-table__cell">{i.value}</td>
+                        <td class="govuk-table__cell">{i.first_seen}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <h2 class="govuk-heading-m">{caption}</h2>
+            <table class="govuk-table">
+                <caption class="govuk-table__caption govuk-visually-hidden">{caption}</caption>
+                <thead class="govuk-table__head">
+                    <tr class="govuk-table__row">
+                        <th scope="col" class="govuk-table__header">"Identifier"</th>
+                        <th scope="col" class="govuk-table__header">"Value"</th>
+                        <th scope="col" class="govuk-table__header">"First seen in"</th>
+                    </tr>
+                </thead>
+                <tbody class="govuk-table__body">{rows}</tbody>
+            </table>
+        }
+    })
 }
 
 /// Awarded contracts as a table; used on council and supplier pages.
@@ -506,7 +541,8 @@ fn ContractDetailView(detail: ContractDetail) -> impl IntoView {
         ocid,
         source,
         provenance,
-        call_off,
+        joint_buyers,
+        bought_through,
         max_extension_end,
         description,
         may_edit,
@@ -538,7 +574,7 @@ fn ContractDetailView(detail: ContractDetail) -> impl IntoView {
             {description.map(|d| view! { <p class="govuk-body">{d}</p> })}
             {contract.is_demo.then(|| view! {
                 <div class="govuk-inset-text">
-                    "Demo data: taken from a real notice published as open data (OCDS). Check the original notice before relying on it."
+                    "Demo data: taken from a real notice published as open data. Check the original notice before relying on it."
                 </div>
             })}
             <dl class="govuk-summary-list">
@@ -555,12 +591,27 @@ fn ContractDetailView(detail: ContractDetail) -> impl IntoView {
                 {summary_row("Starts", or_not_published(contract.start_date.as_ref(), format_date))}
                 {summary_row("Ends", or_not_published(contract.end_date.as_ref(), format_date))}
                 {max_extension_end.map(|d| summary_row("Latest end with extensions", format_date(&d)))}
+                {(!joint_buyers.is_empty()).then(|| view! {
+                    <div class="govuk-summary-list__row">
+                        <dt class="govuk-summary-list__key">"Bought jointly with"</dt>
+                        <dd class="govuk-summary-list__value">
+                            <ul class="govuk-list">
+                                {joint_buyers.into_iter().map(|(name, gss)| view! {
+                                    <li>{match gss {
+                                        Some(gss) => view! { <a class="govuk-link" href=format!("/councils/{gss}")>{name}</a> }.into_any(),
+                                        None => name.into_any(),
+                                    }}</li>
+                                }).collect_view()}
+                            </ul>
+                        </dd>
+                    </div>
+                })}
                 <div class="govuk-summary-list__row">
                     <dt class="govuk-summary-list__key">"Bought through"</dt>
                     <dd class="govuk-summary-list__value">
-                        {match call_off {
-                            Some((lot_id, label)) => view! { <a class="govuk-link" href=format!("/lots/{lot_id}")>{label}</a> }.into_any(),
-                            None => "Not a call-off from a framework in the catalogue".into_any(),
+                        {match bought_through.href() {
+                            Some(href) => view! { <a class="govuk-link" href=href>{bought_through.describe()}</a> }.into_any(),
+                            None => bought_through.describe().into_any(),
                         }}
                     </dd>
                 </div>

@@ -47,6 +47,7 @@ fn CouncilDetailView(detail: CouncilDetail) -> impl IntoView {
         footprints,
         contracts,
         may_edit,
+        identifiers,
         ..
     } = detail;
     let footprint_items = footprints
@@ -93,6 +94,7 @@ fn CouncilDetailView(detail: CouncilDetail) -> impl IntoView {
                 <p class="govuk-body"><a class="govuk-link" href=format!("/councils/{}/contracts/new", council.gss_code)>"Add a contract"</a></p>
             })}
             <crate::pages::catalogue::ContractsTable contracts caption="Contracts this council awarded" />
+            <crate::pages::catalogue::IdentifiersTable identifiers caption="How published notices name this council" />
             {has_districts.then(|| view! {
                 <h2 class="govuk-heading-m">"District councils in this county"</h2>
                 <ul class="govuk-list">{district_items}</ul>

@@ -191,6 +191,8 @@ pub struct SupplierDetail {
     pub may_curate: bool,
     /// Requests to edit it nobody has decided; for its editors and admins.
     pub access_requests: Vec<AccessRequestItem>,
+    /// Identifiers the record was matched or made by, with where each was first seen.
+    pub identifiers: Vec<IdentifierRow>,
 }
 
 /// Someone's request to edit a supplier record.
@@ -247,11 +249,78 @@ pub struct ContractDetail {
     pub source: String,
     pub provenance: Option<String>,
     pub buyer_organisation_id: Uuid,
-    /// "RM6098 lot 2: title" when the contract is a call-off.
-    pub call_off: Option<(Uuid, String)>,
+    /// Every buyer after the first, for a joint purchase: (name, GSS code).
+    pub joint_buyers: Vec<(String, Option<String>)>,
+    pub bought_through: BoughtThrough,
     pub max_extension_end: Option<Date>,
     pub description: Option<String>,
     pub may_edit: bool,
+}
+
+/// One identifier an organisation or supplier is known by, and where the
+/// service first saw it (a notice in an imported file).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IdentifierRow {
+    /// What kind of identifier: "Companies House number", "Name as published"…
+    pub label: String,
+    pub value: String,
+    pub first_seen: String,
+}
+
+/// How people read an identifier scheme.
+pub fn identifier_label(scheme: &str) -> String {
+    match scheme {
+        "GB-COH" => "Companies House number".into(),
+        "GB-CHC" => "Charity Commission number".into(),
+        "GB-GSS" => "GSS code".into(),
+        "GB-CFS" => "Contracts Finder organisation id".into(),
+        "GB-SRS" => "Scottish procurement id (PCS)".into(),
+        "GB-GOR" => "Government organisation register id".into(),
+        "GB-LAE" => "Local authority register code (England)".into(),
+        "GB-CQC" => "Care Quality Commission id".into(),
+        "NAME" => "Name as published (compared without case or punctuation)".into(),
+        other => format!("{other} identifier"),
+    }
+}
+
+/// How a contract was bought, as far as the register or notice says.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum BoughtThrough {
+    /// A call-off from a lot in the catalogue: (lot id, "RM6098 lot 2: title").
+    Lot(Uuid, String),
+    /// A call-off from a framework in the catalogue, lot not stated.
+    Framework(Uuid, String),
+    /// A call-off from a framework the notice names but the catalogue lacks.
+    NamedFramework(String),
+    /// Published as a call-off, the framework not named.
+    UnnamedFramework,
+    /// Not published as a call-off.
+    NotACallOff,
+}
+
+impl BoughtThrough {
+    pub fn describe(&self) -> String {
+        match self {
+            BoughtThrough::Lot(_, label) => label.clone(),
+            BoughtThrough::Framework(_, label) => format!("{label} (lot not stated)"),
+            BoughtThrough::NamedFramework(reference) => {
+                format!("A call-off from framework {reference}, which is not in the catalogue")
+            }
+            BoughtThrough::UnnamedFramework => {
+                "A call-off from a framework the notice does not name".into()
+            }
+            BoughtThrough::NotACallOff => "Not a call-off from a framework in the catalogue".into(),
+        }
+    }
+
+    /// Where the description links to, when it names a catalogue record.
+    pub fn href(&self) -> Option<String> {
+        match self {
+            BoughtThrough::Lot(id, _) => Some(format!("/lots/{id}")),
+            BoughtThrough::Framework(id, _) => Some(format!("/frameworks/{id}")),
+            _ => None,
+        }
+    }
 }
 
 /// Whole pence → "£1,234,567" (pence shown only when there are any).

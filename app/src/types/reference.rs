@@ -30,6 +30,8 @@ pub struct CouncilDetail {
     pub organisation_id: uuid::Uuid,
     /// Whether the viewer keeps this council's contract register.
     pub may_edit: bool,
+    /// Identifiers and names it was met by in imported notices.
+    pub identifiers: Vec<super::IdentifierRow>,
 }
 
 /// Filter choices for the councils list, taken from the data itself.

@@ -6,7 +6,7 @@
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use app::server::entities::{app_user, framework, membership, organisation};
+use app::server::entities::{app_user, contract, framework, membership, organisation};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::harness::TestDatabase;
@@ -172,9 +172,34 @@ async fn operators_migrate_seed_load_demo_data_and_create_the_first_admin() {
         frameworks
     );
 
-    // Down one step with data present: the newest migration's tables go, the
-    // rest (and their rows) stay; up again restores them.
+    // Down one step with data present (the demo's imported notices): the
+    // newest migration's tables and columns go, the rest (and their rows)
+    // stay; up again restores them.
+    let contracts = contract::Entity::find().count(db).await.unwrap();
+    assert!(contracts > 4_000, "{contracts} imported contracts");
+    assert!(table_exists(&database, "planned_purchase").await);
+    succeeded(
+        &server(&database, data.path(), &["migrate", "down", "--steps", "1"])
+            .output()
+            .unwrap(),
+    );
+    assert!(!table_exists(&database, "planned_purchase").await);
+    assert!(!table_exists(&database, "identifier").await);
     assert!(table_exists(&database, "email_outbox").await);
+    let remaining = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            database.conn.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM contract",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+    assert_eq!(
+        remaining as u64, contracts,
+        "contracts stay when the import columns go"
+    );
     succeeded(
         &server(&database, data.path(), &["migrate", "down", "--steps", "1"])
             .output()
@@ -198,6 +223,7 @@ async fn operators_migrate_seed_load_demo_data_and_create_the_first_admin() {
             .unwrap(),
     );
     assert!(table_exists(&database, "email_outbox").await);
+    assert!(table_exists(&database, "planned_purchase").await);
     let admin = app_user::Entity::find_by_id(admin.id)
         .one(db)
         .await

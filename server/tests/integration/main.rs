@@ -12,6 +12,7 @@ mod email;
 mod fast_pages;
 mod fixture;
 mod http;
+mod imports;
 mod layout;
 mod lists;
 mod pages;

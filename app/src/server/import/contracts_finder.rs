@@ -108,6 +108,12 @@ fn planned_status(status: &str) -> &'static str {
 
 fn notice(row: &Row<'_>) -> Result<Notice, super::ReadError> {
     let source_id = row.required(NOTICE_IDENTIFIER)?;
+    if source_id.chars().count() > super::MAX_KEY_CHARS {
+        return Err(row.error(
+            NOTICE_IDENTIFIER,
+            format!("is longer than {} characters", super::MAX_KEY_CHARS),
+        ));
+    }
     let buyer = row.required(ORGANISATION_NAME)?;
     let title = row.required(TITLE)?;
     let status = row.text(STATUS);

@@ -27,7 +27,7 @@ pub struct Row<'a> {
 }
 
 impl Row<'_> {
-    fn error(&self, column: &str, message: String) -> ReadError {
+    pub fn error(&self, column: &str, message: String) -> ReadError {
         ReadError {
             file: self.file.to_owned(),
             location: Some(Location::Line(self.line)),

@@ -57,9 +57,12 @@ pub struct Identifier {
 }
 
 impl Identifier {
+    /// `None` when either part is empty, or the scheme is longer than any
+    /// org-id.guide list code (32 characters) and so is not one.
     pub fn new(scheme: &str, value: &str) -> Option<Self> {
         let (scheme, value) = (scheme.trim(), value.trim());
-        (!scheme.is_empty() && !value.is_empty()).then(|| Identifier {
+        let fits = scheme.chars().count() <= 32 && value.chars().count() <= 300;
+        (fits && !scheme.is_empty() && !value.is_empty()).then(|| Identifier {
             scheme: scheme.to_uppercase(),
             value: value.to_owned(),
         })
@@ -168,7 +171,21 @@ pub struct Notice {
     pub call_off: Option<CallOffFacts>,
 }
 
+/// Longest key a notice may have (`contract.source_id`, `contract.ocid`).
+pub const MAX_KEY_CHARS: usize = 200;
+
 impl Notice {
+    /// Why the notice's key cannot be stored, if it cannot: the key is what
+    /// makes imports idempotent, so it is never cut short.
+    pub fn key_problem(&self) -> Option<String> {
+        (self.source_id.chars().count() > MAX_KEY_CHARS).then(|| {
+            format!(
+                "the notice's identifier is longer than {MAX_KEY_CHARS} characters: {}…",
+                self.source_id.chars().take(40).collect::<String>()
+            )
+        })
+    }
+
     /// A fingerprint of the mapped content (not of where it was read):
     /// equal fingerprints mean importing it again changes nothing.
     pub fn fingerprint(&self) -> String {

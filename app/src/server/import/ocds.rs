@@ -521,8 +521,10 @@ fn map_release(release: &Value, path: &Path, warnings: &Warnings) -> Field<Notic
                 id_text(related, "identifier", &p)?,
                 string(related, "title", &p)?.map(str::to_owned),
             ];
+            // A reference in a known pattern, else the identifier as published.
             let reference =
-                call_off::framework_reference(named.iter().flatten().map(String::as_str));
+                call_off::framework_reference(named.iter().flatten().map(String::as_str))
+                    .or_else(|| named[0].as_deref().and_then(clean));
             call_off = Some(CallOffFacts {
                 framework_reference: reference,
             });
@@ -725,6 +727,12 @@ pub fn read(file: &str, bytes: &[u8]) -> FileRead {
         for (release, path) in releases_of(&document).map_err(at)? {
             let warnings = Warnings::default();
             let notice = map_release(release, &path, &warnings).map_err(at)?;
+            if let Some(problem) = notice.key_problem() {
+                return Err(at(FieldError {
+                    pointer: path.child("ocid").0,
+                    message: problem,
+                }));
+            }
             notices.push(ReadNotice {
                 notice,
                 location: Location::Line(line),

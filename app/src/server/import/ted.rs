@@ -77,6 +77,15 @@ pub fn read(file: &str, bytes: &[u8]) -> FileRead {
     let mut groups: HashMap<String, Group> = HashMap::new();
     for_each_row(file, bytes, &columns, |row| {
         let key = notice_number(&row.required(URL)?);
+        if key.chars().count() > super::MAX_KEY_CHARS {
+            return Err(row.error(
+                URL,
+                format!(
+                    "names no TED notice number and is longer than {} characters",
+                    super::MAX_KEY_CHARS
+                ),
+            ));
+        }
         let value = value_of(row);
         let supplier = clean(row.text(SUPPLIER_NAME)).map(|name| {
             let raw_id = row.text(SUPPLIER_ID);

@@ -12,15 +12,15 @@ use uuid::Uuid;
 use super::paging::{PER_PAGE, fetch_page};
 use crate::server::auth::{Permission, Resource, may};
 use crate::server::entities::{
-    contract, contract_cpv, contract_supplier, cpv_code, footprint, framework, lot, lot_cpv,
-    lot_supplier, offer, offer_cpv, offer_footprint, offer_lot, organisation, supplier,
+    contract, contract_buyer, contract_cpv, contract_supplier, cpv_code, footprint, framework, lot,
+    lot_cpv, lot_supplier, offer, offer_cpv, offer_footprint, offer_lot, organisation, supplier,
 };
 use crate::types::Viewer;
 use crate::types::commands::OfferStatus;
 use crate::types::{
-    AppError, ContractDetail, ContractSummary, FrameworkDetail, FrameworkStatus, FrameworkSummary,
-    LotDetail, LotPlace, LotSummary, OfferDetail, OfferSummary, Page, SupplierDetail,
-    SupplierSummary, format_pounds,
+    AppError, BoughtThrough, ContractDetail, ContractSummary, FrameworkDetail, FrameworkStatus,
+    FrameworkSummary, LotDetail, LotPlace, LotSummary, OfferDetail, OfferSummary, Page,
+    SupplierDetail, SupplierSummary, format_pounds,
 };
 
 pub(super) fn today() -> time::Date {
@@ -413,7 +413,11 @@ pub async fn get_supplier(
         (Vec::new(), Vec::new())
     };
     let may_curate = may(viewer, Permission::CurateSuppliers, Resource::Platform);
+    let identifiers =
+        super::imports::identifiers_of(db, crate::server::entities::identifier::SUPPLIER, model.id)
+            .await?;
     Ok(SupplierDetail {
+        identifiers,
         editors,
         contracts,
         verification: model.verification.clone(),
@@ -655,6 +659,22 @@ pub(super) async fn summarise_contracts(
         .collect())
 }
 
+/// Contracts any of these organisations bought, alone or jointly (every
+/// buyer of a contract is in `contract_buyer`).
+pub fn bought_by(organisations: impl IntoIterator<Item = Uuid>) -> sea_orm::Condition {
+    use sea_orm::sea_query::Query;
+    let ids: Vec<Uuid> = organisations.into_iter().collect();
+    sea_orm::Condition::all().add(
+        contract::Column::Id.in_subquery(
+            Query::select()
+                .column(contract_buyer::Column::ContractId)
+                .from(contract_buyer::Entity)
+                .and_where(contract_buyer::Column::OrganisationId.is_in(ids))
+                .to_owned(),
+        ),
+    )
+}
+
 pub async fn contracts_of_supplier(
     db: &DatabaseConnection,
     supplier_id: Uuid,
@@ -712,19 +732,53 @@ pub async fn get_contract(
     )
     .await?;
     let cpv_codes = cpv_labels(db, codes).await?;
-    let call_off = match (model.framework_id, model.lot_id) {
+    let bought_through = match (model.framework_id, model.lot_id) {
         (Some(f), Some(l)) => {
             let f = framework::Entity::find_by_id(f).one(db).await?;
             let l = lot::Entity::find_by_id(l).one(db).await?;
-            f.zip(l).map(|(f, l)| {
-                (
+            f.zip(l).map_or(BoughtThrough::NotACallOff, |(f, l)| {
+                BoughtThrough::Lot(
                     l.id,
                     format!("{} lot {}: {}", f.reference, l.number, l.title),
                 )
             })
         }
-        _ => None,
+        (Some(f), None) => match framework::Entity::find_by_id(f).one(db).await? {
+            Some(f) => BoughtThrough::Framework(
+                f.id,
+                format!(
+                    "{}: {}",
+                    f.reference,
+                    f.title.unwrap_or_else(|| "title not published".into())
+                ),
+            ),
+            None => BoughtThrough::NotACallOff,
+        },
+        _ if model.is_call_off => match &model.call_off_reference {
+            Some(reference) => BoughtThrough::NamedFramework(reference.clone()),
+            None => BoughtThrough::UnnamedFramework,
+        },
+        _ => BoughtThrough::NotACallOff,
     };
+    let joint_ids: Vec<Uuid> = linked(
+        db,
+        contract_buyer::Entity,
+        contract_buyer::Column::ContractId,
+        id,
+        |b| b.organisation_id,
+    )
+    .await?
+    .into_iter()
+    .filter(|b| *b != model.buyer_organisation_id)
+    .collect();
+    let joint_buyers = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(joint_ids))
+        .order_by_asc(organisation::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.name, o.gss_code))
+        .collect();
     Ok(ContractDetail {
         contract: ContractSummary {
             id: model.id,
@@ -740,9 +794,10 @@ pub async fn get_contract(
         cpv_codes,
         ocid: model.ocid.clone(),
         source: model.source.clone(),
-        provenance: model.raw_provenance.clone(),
+        provenance: model.raw_provenance.as_deref().map(provenance_text),
         buyer_organisation_id: model.buyer_organisation_id,
-        call_off,
+        joint_buyers,
+        bought_through,
         max_extension_end: model.max_extension_end,
         description: model.description.clone(),
         may_edit: may(
@@ -751,6 +806,40 @@ pub async fn get_contract(
             Resource::Council(model.buyer_organisation_id),
         ),
     })
+}
+
+/// Stored provenance in words: "OCDS release r2, published 1 June 2025, from
+/// new.json (line 3)". Older rows stored plain text, shown as it is.
+fn provenance_text(raw: &str) -> String {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(raw) else {
+        return raw.to_owned();
+    };
+    let field = |key: &str| {
+        value
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let mut text = format!("{} notice {}", field("source"), field("release_id"));
+    if let Some(date) = value
+        .get("release_date")
+        .and_then(|v| v.as_str())
+        .and_then(|d| {
+            time::OffsetDateTime::parse(d, &time::format_description::well_known::Rfc3339).ok()
+        })
+    {
+        text.push_str(&format!(
+            ", published {}",
+            crate::types::format_date(&date.date())
+        ));
+    }
+    text.push_str(&format!(
+        ", imported from {} ({})",
+        field("file"),
+        field("location")
+    ));
+    text
 }
 
 /// Whether the viewer curates frameworks owned by `owner`.

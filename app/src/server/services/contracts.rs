@@ -15,7 +15,8 @@ use super::{cpv, linked, replace_linked};
 use crate::server::auth::{Permission, Resource, require};
 use crate::server::changes::{self, Actor, Change, DocumentKind, affected};
 use crate::server::entities::{
-    contract, contract_cpv, contract_supplier, framework, lot, lot_supplier, organisation, supplier,
+    contract, contract_buyer, contract_cpv, contract_supplier, framework, lot, lot_supplier,
+    organisation, supplier,
 };
 use crate::server::form::FormError;
 use crate::types::commands::{
@@ -275,6 +276,12 @@ pub async fn create(
     apply(&mut model, &details, &call_off);
     let txn = db.begin().await?;
     let created = model.insert(&txn).await?;
+    contract_buyer::ActiveModel {
+        contract_id: Set(id),
+        organisation_id: Set(council.id),
+    }
+    .insert(&txn)
+    .await?;
     let suppliers = replace_links(&txn, id, &details).await?;
     let mut after = contract_json(&created, &suppliers.ids, &details.cpv_codes);
     after["new_suppliers"] = Value::Array(suppliers.created);

@@ -1,5 +1,5 @@
 //! Queries behind the councils list and council pages.
-use sea_orm::{ColumnTrait, DatabaseConnection};
+use sea_orm::DatabaseConnection;
 
 use super::footprints;
 use super::paging::{page_of, slice_page};
@@ -120,13 +120,16 @@ pub async fn get(
     districts.sort_by(|a, b| a.short_name.cmp(&b.short_name));
     let footprints =
         footprints::summaries_of(&snapshot, Some(&snapshot.footprint_ids_of(council.id)));
-    let contracts = super::catalogue::contract_summaries(
+    let contracts =
+        super::catalogue::contract_summaries(db, super::catalogue::bought_by([council.id])).await?;
+    let identifiers = super::imports::identifiers_of(
         db,
-        sea_orm::Condition::all()
-            .add(crate::server::entities::contract::Column::BuyerOrganisationId.eq(council.id)),
+        crate::server::entities::identifier::ORGANISATION,
+        council.id,
     )
     .await?;
     Ok(CouncilDetail {
+        identifiers,
         council: summary(council),
         register_code: council.register_code.clone(),
         start_date: council.start_date,

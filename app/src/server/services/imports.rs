@@ -366,11 +366,27 @@ fn remember_buyer(
     let name = normalise_name(&party.name);
     let organisation = identifier::ORGANISATION;
     if !name.is_empty() {
-        record_identifier(ctx, pending, organisation, NAME_SCHEME, &name, *id, first_seen);
+        record_identifier(
+            ctx,
+            pending,
+            organisation,
+            NAME_SCHEME,
+            &name,
+            *id,
+            first_seen,
+        );
         ctx.buyers.add_name(&party.name, *id);
     }
     for i in &party.identifiers {
-        record_identifier(ctx, pending, organisation, &i.scheme, &i.value, *id, first_seen);
+        record_identifier(
+            ctx,
+            pending,
+            organisation,
+            &i.scheme,
+            &i.value,
+            *id,
+            first_seen,
+        );
         ctx.buyers.add_identifier(&i.scheme, &i.value, *id);
     }
 }
@@ -450,17 +466,35 @@ async fn supplier_ids<C: ConnectionTrait>(
                 found.id
             }
         };
-        record_identifier(ctx, &mut written.pending, identifier::SUPPLIER, scheme, &value, id, first_seen);
+        record_identifier(
+            ctx,
+            &mut written.pending,
+            identifier::SUPPLIER,
+            scheme,
+            &value,
+            id,
+            first_seen,
+        );
         // Companies House numbers are recorded normalised, above.
         for i in s.identifiers.iter().filter(|i| i.scheme != "GB-COH") {
-            record_identifier(ctx, &mut written.pending, identifier::SUPPLIER, &i.scheme, &i.value, id, first_seen);
+            record_identifier(
+                ctx,
+                &mut written.pending,
+                identifier::SUPPLIER,
+                &i.scheme,
+                &i.value,
+                id,
+                first_seen,
+            );
         }
         // SME and VCSE are recorded when a notice says so (never unset).
         let sme = s.is_sme == Some(true) && ctx.sme.insert(id);
         let vcse = s.is_vcse == Some(true) && ctx.vcse.insert(id);
         if sme || vcse {
-            let mut update = supplier::Entity::update_many()
-                .col_expr(supplier::Column::UpdatedAt, OffsetDateTime::now_utc().into());
+            let mut update = supplier::Entity::update_many().col_expr(
+                supplier::Column::UpdatedAt,
+                OffsetDateTime::now_utc().into(),
+            );
             if sme {
                 update = update.col_expr(supplier::Column::IsSme, true.into());
             }
@@ -593,10 +627,11 @@ async fn write_contract<C: ConnectionTrait>(
     model.call_off_reference = Set(notice
         .call_off
         .as_ref()
-        .and_then(|c| c.framework_reference.clone()));
+        .and_then(|c| c.framework_reference.as_ref())
+        .map(|r| r.chars().take(200).collect()));
     model.framework_id = Set(framework_id);
     model.ocid = Set(notice.ocid.clone());
-    model.release_id = Set(Some(notice.release_id.clone()));
+    model.release_id = Set(Some(notice.release_id.chars().take(300).collect()));
     model.release_date = Set(notice.release_date);
     model.source_file = Set(Some(file.chars().take(300).collect()));
     model.content_hash = Set(Some(fingerprint));
@@ -714,7 +749,7 @@ async fn write_planned<C: ConnectionTrait>(
     model.closing_date = Set(*closing_date);
     model.published_at = Set(notice.release_date);
     model.ocid = Set(notice.ocid.clone());
-    model.release_id = Set(Some(notice.release_id.clone()));
+    model.release_id = Set(Some(notice.release_id.chars().take(300).collect()));
     model.source_file = Set(Some(file.chars().take(300).collect()));
     model.content_hash = Set(Some(fingerprint));
     model.raw_provenance = Set(Some(provenance(notice, file, read)));
@@ -767,7 +802,10 @@ fn newest_per_key(notices: &[ReadNotice]) -> Vec<usize> {
     let mut newest: HashMap<(bool, &str), usize> = HashMap::new();
     for (i, read) in notices.iter().enumerate() {
         let n = &read.notice;
-        let key = (matches!(n.kind, NoticeKind::Planned { .. }), n.source_id.as_str());
+        let key = (
+            matches!(n.kind, NoticeKind::Planned { .. }),
+            n.source_id.as_str(),
+        );
         match newest.get(&key) {
             // An older release than the one kept: skip it (ties: the later wins).
             Some(&kept) if notices[kept].notice.release_date > n.release_date => {}
@@ -859,12 +897,28 @@ async fn write_file(
         let planned = is_planned(i);
         let outcome = if planned {
             let existing = plans.get(key);
-            write_planned(&txn, ctx, file, read, existing, &mut report.warnings, &mut written)
-                .await?
+            write_planned(
+                &txn,
+                ctx,
+                file,
+                read,
+                existing,
+                &mut report.warnings,
+                &mut written,
+            )
+            .await?
         } else {
             let existing = contracts.get(key);
-            write_contract(&txn, ctx, file, read, existing, &mut report.warnings, &mut written)
-                .await?
+            write_contract(
+                &txn,
+                ctx,
+                file,
+                read,
+                existing,
+                &mut report.warnings,
+                &mut written,
+            )
+            .await?
         };
         match outcome {
             Outcome::New => report.new += 1,
@@ -898,7 +952,8 @@ async fn write_file(
     changes::record(
         &txn,
         actor,
-        Change::new("import.file", "import", format!("{}:{file}", source.as_str()))
+        // Each import of a file is its own audit entry (the file is named in it).
+        Change::new("import.file", "import", Uuid::new_v4())
             .after(json!({
                 "source": source.label(),
                 "file": file,
@@ -934,4 +989,29 @@ pub async fn load_bundled(db: &DatabaseConnection) -> Result<Vec<FileReport>, Db
             .push(import_file(db, &mut ctx, Actor::System, file.source, file.name, &read).await?);
     }
     Ok(reports)
+}
+
+/// The identifiers a record is known by, with where each was first seen,
+/// for its page (`kind` is [`identifier::ORGANISATION`] or
+/// [`identifier::SUPPLIER`]).
+pub async fn identifiers_of<C: ConnectionTrait>(
+    db: &C,
+    kind: &str,
+    subject: Uuid,
+) -> Result<Vec<crate::types::IdentifierRow>, DbErr> {
+    use sea_orm::QueryOrder;
+    Ok(identifier::Entity::find()
+        .filter(identifier::Column::SubjectKind.eq(kind))
+        .filter(identifier::Column::SubjectId.eq(subject))
+        .order_by_asc(identifier::Column::Scheme)
+        .order_by_asc(identifier::Column::Value)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| crate::types::IdentifierRow {
+            label: crate::types::identifier_label(&i.scheme),
+            value: i.value,
+            first_seen: i.first_seen,
+        })
+        .collect())
 }

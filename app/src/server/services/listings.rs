@@ -340,11 +340,10 @@ pub async fn contracts(
     let mut query = contract::Entity::find();
     if let Some(gss) = council {
         let id = snapshot.council_by_gss(&gss).map(|c| c.id);
-        query = query.filter(contract::Column::BuyerOrganisationId.is_in(id));
+        query = query.filter(super::catalogue::bought_by(id));
     }
     if let Some(code) = footprint_code {
-        query =
-            query.filter(contract::Column::BuyerOrganisationId.is_in(snapshot.members_of(&code)));
+        query = query.filter(super::catalogue::bought_by(snapshot.members_of(&code)));
     }
     if let Some(days) = ending.and_then(|d| d.parse::<i64>().ok()) {
         let today = today();

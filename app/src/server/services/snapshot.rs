@@ -23,8 +23,8 @@ use uuid::Uuid;
 
 use super::summaries::count_by;
 use crate::server::entities::{
-    audit_event, contract, cpv_code, footprint, footprint_member, framework, framework_eligibility,
-    offer, offer_cpv, offer_footprint, organisation, supplier,
+    audit_event, contract_buyer, cpv_code, footprint, footprint_member, framework,
+    framework_eligibility, offer, offer_cpv, offer_footprint, organisation, supplier,
 };
 use crate::types::CouncilFilterOptions;
 use crate::types::commands::OfferStatus;
@@ -115,9 +115,9 @@ impl Snapshot {
             .all(db)
             .await?;
 
-        let buyers: BTreeSet<Uuid> = contract::Entity::find()
+        let buyers: BTreeSet<Uuid> = contract_buyer::Entity::find()
             .select_only()
-            .column(contract::Column::BuyerOrganisationId)
+            .column(contract_buyer::Column::OrganisationId)
             .distinct()
             .into_tuple::<Uuid>()
             .all(db)

@@ -28,6 +28,10 @@ choices! {
         Ocds = ("ocds", "An OCDS notice"),
         /// A council's Local Government Transparency Code CSV.
         TransparencyCsv = ("transparency_csv", "The council's Transparency Code publication"),
+        /// A row of the Contracts Finder CSV export.
+        ContractsFinder = ("contracts_finder", "A Contracts Finder notice (CSV export)"),
+        /// A TED (Official Journal) award notice, from its CSV export.
+        Ted = ("ted", "A TED contract award notice"),
     }
 }
 
