@@ -163,7 +163,7 @@ async fn a_newer_release_updates_the_contract_and_an_older_one_does_not() {
     // Two releases of one process in one file: only the newest is written.
     let both = format!("{old}\n{new}\n").replace("ocds-t-1", "ocds-t-2");
     let report = import(&app, &mut ctx, "both.jsonl", &both).await;
-    assert_eq!((report.new, report.superseded), (1, 1));
+    assert_eq!((report.new, report.superseded, report.unchanged), (1, 1, 1));
 
     // The supplier: one record by Companies House number, SME as the notice says.
     let sweepers = supplier::Entity::find()

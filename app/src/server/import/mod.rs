@@ -12,6 +12,8 @@ pub mod buyers;
 pub mod call_off;
 pub mod contracts_finder;
 mod csv_rows;
+#[cfg(test)]
+mod fuzz;
 pub mod ocds;
 pub mod ted;
 pub mod text;

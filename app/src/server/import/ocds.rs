@@ -686,13 +686,26 @@ fn release_of_record(record: &Value, path: Path) -> Field<(&Value, Path)> {
     }
 }
 
-/// 1-based line of a byte offset.
-fn line_at(bytes: &[u8], offset: usize) -> u64 {
-    1 + memchr_count(&bytes[..offset.min(bytes.len())])
+/// Line numbers of byte offsets met in increasing order: each call counts
+/// only the newlines since the previous one (a JSON Lines file of 10^5
+/// releases must not be rescanned from the start for every line).
+struct LineCounter {
+    offset: usize,
+    line: u64,
 }
 
-fn memchr_count(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|b| **b == b'\n').count() as u64
+impl LineCounter {
+    fn line_at(&mut self, bytes: &[u8], offset: usize) -> u64 {
+        let offset = offset.min(bytes.len());
+        if offset >= self.offset {
+            self.line += bytes[self.offset..offset]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u64;
+            self.offset = offset;
+        }
+        self.line
+    }
 }
 
 /// Reads every release in an OCDS file (already decompressed). One JSON
@@ -701,6 +714,7 @@ pub fn read(file: &str, bytes: &[u8]) -> FileRead {
     let mut notices = Vec::new();
     let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<Value>();
     let mut documents = 0usize;
+    let mut lines = LineCounter { offset: 0, line: 1 };
     loop {
         // Where the next document starts (after whitespace), for its line.
         let before = stream.byte_offset();
@@ -717,7 +731,7 @@ pub fn read(file: &str, bytes: &[u8]) -> FileRead {
             message: format!("not valid JSON (column {}): {e}", e.column()),
         })?;
         documents += 1;
-        let line = line_at(bytes, start);
+        let line = lines.line_at(bytes, start);
         let at = |error: FieldError| ReadError {
             file: file.to_owned(),
             location: Some(Location::Line(line)),

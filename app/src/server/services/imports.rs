@@ -45,7 +45,7 @@ pub struct FileReport {
     pub updated: usize,
     pub unchanged: usize,
     /// Older releases of a notice the same file also holds a newer release
-    /// of (only the newest is written).
+    /// of (only the newest is written; these count as unchanged too).
     pub superseded: usize,
     /// Of `new` and `updated`, how many were planned purchases.
     pub planned: usize,
@@ -881,7 +881,10 @@ async fn write_file(
         );
     }
     let kept = newest_per_key(notices);
+    // An older release in the same file changes nothing: it counts as
+    // unchanged (so new + updated + unchanged = read), and as superseded.
     report.superseded = notices.len() - kept.len();
+    report.unchanged = report.superseded;
     let is_planned = |i: &usize| matches!(notices[*i].notice.kind, NoticeKind::Planned { .. });
     let key_of = |i: &usize| notices[*i].notice.source_id.clone();
     let contract_keys: Vec<String> = kept.iter().filter(|i| !is_planned(i)).map(key_of).collect();
