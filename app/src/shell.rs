@@ -20,8 +20,8 @@ use crate::pages::{
     edit::{
         AccessDecisionPage, AccessRequestPage, ColleagueFormPage, ColleagueRemovePage,
         ContractFormPage, FrameworkFormPage, LotFormPage, LotRemovePage, LotSupplierFormPage,
-        MergeSupplierPage, OfferFormPage, SupplierFormPage, SupplierTrustPage,
-        TransferSupplierPage, VerifySupplierPage,
+        MergeSupplierPage, OfferFormPage, RegisterImportFormPage, SupplierFormPage,
+        SupplierTrustPage, TransferSupplierPage, VerifySupplierPage,
     },
     email_links::{
         CheckEmailPage, ConfirmEmailPage, EmailsPage, ForgotPasswordPage, ForgotPasswordSentPage,
@@ -107,6 +107,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/offers/:id") view=OfferPage ssr=SsrMode::Async />
                     <Route path=path!("/offers/:id/edit") view=|| view! { <OfferFormPage editing=true /> } ssr=SsrMode::Async />
                     <Route path=path!("/councils/:gss/contracts/new") view=|| view! { <ContractFormPage editing=false /> } ssr=SsrMode::Async />
+                    <Route path=path!("/councils/:gss/contracts/import") view=RegisterImportFormPage ssr=SsrMode::Async />
                     <Route path=path!("/contracts/:id/edit") view=|| view! { <ContractFormPage editing=true /> } ssr=SsrMode::Async />
                     <Route path=path!("/contracts") view=ContractsPage ssr=SsrMode::Async />
                     <Route path=path!("/contracts/:id") view=ContractPage ssr=SsrMode::Async />

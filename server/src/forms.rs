@@ -40,6 +40,9 @@ use crate::visitor::{SessionToken, over_tls, set_cookie};
 
 /// Largest form body accepted (offers have several long text fields).
 const MAX_FORM_BYTES: usize = 256 * 1024;
+/// Largest body of the register import: a 4 MB file, as an upload or
+/// posted back URL-encoded with the confirmation (which can triple it).
+const MAX_REGISTER_FORM_BYTES: usize = 13 * 1024 * 1024;
 /// Fields never echoed back into a re-rendered form.
 const SECRET_FIELDS: [&str; 2] = ["password", "csrf_token"];
 
@@ -119,6 +122,7 @@ pub fn endpoints() -> Vec<FormEndpoint> {
         FormEndpoint::new("/suppliers/{id}/offers/new", create_offer),
         FormEndpoint::new("/offers/{id}/edit", edit_offer),
         FormEndpoint::new("/councils/{gss}/contracts/new", create_contract),
+        FormEndpoint::new("/councils/{gss}/contracts/import", import_register),
         FormEndpoint::new("/contracts/{id}/edit", edit_contract),
         FormEndpoint::new("/admin/users/{id}/roles/new", grant_role),
         FormEndpoint::new("/admin/users/{id}/roles/{membership}/remove", remove_role),
@@ -178,19 +182,68 @@ pub async fn only_listed_posts(request: Request, next: Next) -> Response {
 /// Reads the body and checks the anti-forgery token; a failed check re-shows
 /// the form (with a fresh token) instead of acting on it.
 async fn read(state: &ServerState, request: Request) -> Result<Submission, Response> {
+    read_with(state, request, MAX_FORM_BYTES, false)
+        .await
+        .map(|(submission, _)| submission)
+}
+
+/// A file sent with a multipart form.
+pub struct UploadedFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The fields and (first) file of a multipart body.
+async fn multipart_fields(
+    content_type: &str,
+    bytes: axum::body::Bytes,
+) -> Result<(Vec<(String, String)>, Option<UploadedFile>), String> {
+    let boundary = multer::parse_boundary(content_type).map_err(|e| e.to_string())?;
+    let stream =
+        futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(bytes) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    let (mut fields, mut file) = (Vec::new(), None);
+    while let Some(field) = multipart.next_field().await.map_err(|e| e.to_string())? {
+        let name = field.name().unwrap_or_default().to_owned();
+        match field.file_name().map(str::to_owned) {
+            Some(file_name) if file.is_none() => {
+                let bytes = field.bytes().await.map_err(|e| e.to_string())?;
+                file = Some(UploadedFile {
+                    name: file_name,
+                    bytes: bytes.to_vec(),
+                });
+            }
+            Some(_) => {}
+            None => fields.push((name, field.text().await.map_err(|e| e.to_string())?)),
+        }
+    }
+    Ok((fields, file))
+}
+
+/// [`read`], with a body limit, and (when `multipart`) a multipart body
+/// with a file accepted as well as a URL-encoded one.
+async fn read_with(
+    state: &ServerState,
+    request: Request,
+    max_bytes: usize,
+    multipart: bool,
+) -> Result<(Submission, Option<UploadedFile>), Response> {
     let (parts, body) = request.into_parts();
     let visitor = parts
         .extensions
         .get::<Visitor>()
         .cloned()
         .unwrap_or_default();
-    let is_form = parts
+    let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
-        Ok(bytes) if is_form => bytes,
+        .unwrap_or_default()
+        .to_owned();
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    let is_multipart = multipart && content_type.starts_with("multipart/form-data");
+    let bytes = match to_bytes(body, max_bytes).await {
+        Ok(bytes) if is_form || is_multipart => bytes,
         Ok(_) => {
             return Err((
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -202,7 +255,20 @@ async fn read(state: &ServerState, request: Request) -> Result<Submission, Respo
             return Err((StatusCode::PAYLOAD_TOO_LARGE, "The form is too large").into_response());
         }
     };
-    let fields: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
+    let (fields, file) = if is_multipart {
+        match multipart_fields(&content_type, bytes).await {
+            Ok(read) => read,
+            Err(error) => {
+                return Err((
+                    StatusCode::BAD_REQUEST,
+                    format!("The form could not be read: {error}"),
+                )
+                    .into_response());
+            }
+        }
+    } else {
+        (form_urlencoded::parse(&bytes).into_owned().collect(), None)
+    };
     let sent_token = fields
         .iter()
         .find(|(n, _)| n == "csrf_token")
@@ -232,7 +298,7 @@ async fn read(state: &ServerState, request: Request) -> Result<Submission, Respo
         });
         return Err(render_again(state, submission.parts, form, StatusCode::FORBIDDEN).await);
     }
-    Ok(submission)
+    Ok((submission, file))
 }
 
 /// Whether the browser says this POST came from another site. Modern
@@ -278,8 +344,19 @@ fn echo(fields: &[(String, String)]) -> SubmittedForm {
 /// it (unless it is empty), and the given status.
 async fn render_again(
     state: &ServerState,
+    parts: Parts,
+    form: SubmittedForm,
+    status: StatusCode,
+) -> Response {
+    render_with(state, parts, form, None, status).await
+}
+
+/// [`render_again`], with a register file's preview for the page to show.
+async fn render_with(
+    state: &ServerState,
     mut parts: Parts,
     form: SubmittedForm,
+    upload: Option<app::types::RegisterUpload>,
     status: StatusCode,
 ) -> Response {
     let form = (form != SubmittedForm::default()).then_some(form);
@@ -291,6 +368,9 @@ async fn render_again(
             provide_context(app_state.clone());
             if let Some(form) = form.clone() {
                 provide_context(form);
+            }
+            if let Some(upload) = upload.clone() {
+                provide_context(upload);
             }
             crate::router::provide_page_nonce();
         },
@@ -730,6 +810,70 @@ form_endpoint!(
     contracts::create,
     |contract, _gss| format!("/contracts/{contract}")
 );
+/// A council's register: a multipart post with the file previews it (the
+/// page again, with every row's outcome; nothing written); the preview's
+/// confirmation posts the file's text back, and its rows are written.
+async fn import_register(
+    State(state): State<ServerState>,
+    Path(gss): Path<String>,
+    request: Request,
+) -> Response {
+    use app::server::services::imports;
+    use app::types::register_field;
+    let (submission, file) = match read_with(&state, request, MAX_REGISTER_FORM_BYTES, true).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    if submission.actor().is_none() {
+        return finish(&state, submission, Err(AppError::Unauthenticated.into())).await;
+    }
+    let db = &state.app.db;
+    match file {
+        Some(file) => {
+            match imports::preview_register(db, submission.actor(), &gss, &file.name, file.bytes)
+                .await
+            {
+                Ok(upload) => {
+                    render_with(
+                        &state,
+                        submission.parts,
+                        SubmittedForm::default(),
+                        Some(upload),
+                        StatusCode::OK,
+                    )
+                    .await
+                }
+                Err(error) => finish(&state, submission, Err(error)).await,
+            }
+        }
+        None => {
+            let field = |name: &str| {
+                submission
+                    .fields
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            };
+            let file_name = Some(field(register_field::FILE_NAME))
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| "register.csv".into());
+            let outcome = imports::confirm_register(
+                db,
+                submission.actor(),
+                &gss,
+                &file_name,
+                field(register_field::CSV),
+            )
+            .await
+            .map(|(added, changed)| {
+                format!("/councils/{gss}/contracts/import?added={added}&changed={changed}")
+            });
+            finish(&state, submission, outcome).await
+        }
+    }
+}
+
 form_endpoint!(
     edit_contract,
     Uuid,

@@ -14,6 +14,7 @@ use app::server::import::{ReadError, Source, bundled};
 use app::server::services::imports::{FileReport, ImportContext, import_file};
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 #[derive(Subcommand, Debug)]
 pub enum ImportKind {
@@ -35,14 +36,28 @@ pub enum ImportKind {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// A council's contract register in the Local Government Transparency
+    /// Code layout (accepted headers: README). A file with any refused row
+    /// is refused whole.
+    RegisterCsv {
+        /// The council's GSS code (E08000035).
+        #[arg(long)]
+        council: String,
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
 }
 
 impl ImportKind {
-    fn parts(self) -> (Source, Vec<PathBuf>) {
+    /// The importer, the council (for a register) and the paths.
+    fn parts(self) -> (Source, Option<String>, Vec<PathBuf>) {
         match self {
-            ImportKind::Ocds { paths } => (Source::Ocds, paths),
-            ImportKind::ContractsFinderCsv { paths } => (Source::ContractsFinderCsv, paths),
-            ImportKind::TedCsv { paths } => (Source::TedCsv, paths),
+            ImportKind::Ocds { paths } => (Source::Ocds, None, paths),
+            ImportKind::ContractsFinderCsv { paths } => (Source::ContractsFinderCsv, None, paths),
+            ImportKind::TedCsv { paths } => (Source::TedCsv, None, paths),
+            ImportKind::RegisterCsv { council, paths } => {
+                (Source::RegisterCsv, Some(council), paths)
+            }
         }
     }
 }
@@ -147,6 +162,62 @@ fn progress_bar() -> ProgressBar {
     bar
 }
 
+/// Reads and writes one council register file; any refused row refuses it.
+async fn one_register(
+    db: &sea_orm::DatabaseConnection,
+    council: &app::server::entities::organisation::Model,
+    name: &str,
+    bytes: Vec<u8>,
+    bar: &ProgressBar,
+) -> FileReport {
+    use app::server::services::imports::{RegisterError, read_register, write_register};
+    use app::types::RowOutcome;
+    let (rows, preview) = match read_register(db, council, name, bytes).await {
+        Ok(read) => read,
+        Err(RegisterError::File(error)) => return FileReport::failed(name, &error),
+        Err(RegisterError::Database(error)) => {
+            return FileReport {
+                file: name.to_owned(),
+                error: Some(format!("{name}: not imported: {error}")),
+                ..Default::default()
+            };
+        }
+    };
+    let refused: Vec<String> = preview
+        .rows
+        .iter()
+        .filter(|r| r.outcome == RowOutcome::Refused)
+        .map(|r| format!("line {}: {}", r.line, r.notes.join("; ")))
+        .collect();
+    if !refused.is_empty() {
+        return FileReport {
+            file: name.to_owned(),
+            read: preview.rows.len(),
+            error: Some(format!(
+                "{name}: not imported, {} row(s) refused: {}",
+                refused.len(),
+                refused.join(" | ")
+            )),
+            ..Default::default()
+        };
+    }
+    bar.inc_length(rows.len() as u64);
+    match write_register(db, Actor::System, name, &rows).await {
+        Ok(report) => {
+            bar.inc(rows.len() as u64);
+            report
+        }
+        Err(error) => FileReport {
+            file: name.to_owned(),
+            read: rows.len(),
+            error: Some(format!(
+                "{name}: not imported, the database refused it: {error}"
+            )),
+            ..Default::default()
+        },
+    }
+}
+
 /// Reads and writes one file; its report (with the error, if it failed).
 async fn one_file(
     db: &sea_orm::DatabaseConnection,
@@ -181,7 +252,17 @@ async fn one_file(
 /// Runs `server import`; `Err` only for a failure before any file (the
 /// database cannot be read); file failures are in the totals.
 pub async fn run(db: &sea_orm::DatabaseConnection, kind: ImportKind) -> anyhow::Result<RunTotals> {
-    let (source, paths) = kind.parts();
+    let (source, council, paths) = kind.parts();
+    let council = match council {
+        None => None,
+        Some(gss) => Some(
+            app::server::entities::organisation::Entity::find()
+                .filter(app::server::entities::organisation::Column::GssCode.eq(gss.trim()))
+                .one(db)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("--council {gss}: no council has this GSS code"))?,
+        ),
+    };
     let mut ctx = ImportContext::load(db, false).await?;
     let mut files = Vec::new();
     for path in &paths {
@@ -195,7 +276,10 @@ pub async fn run(db: &sea_orm::DatabaseConnection, kind: ImportKind) -> anyhow::
     let mut totals = RunTotals::default();
     for path in files {
         let report = match read_input(&path) {
-            Ok((name, bytes)) => one_file(db, &mut ctx, source, &name, bytes, &bar).await,
+            Ok((name, bytes)) => match &council {
+                Some(council) => one_register(db, council, &name, bytes, &bar).await,
+                None => one_file(db, &mut ctx, source, &name, bytes, &bar).await,
+            },
             Err(error) => FileReport::failed(&error.file, &error),
         };
         if let Some(error) = &report.error {

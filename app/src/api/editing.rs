@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::support;
 use crate::types::{
     AccessRequestItem, AppError, ContractFormHeading, FormPage, FrameworkFormOptions, LotHeading,
-    OfferFormOptions, SupplierChoiceItem, SupplierClaim, SupplierFormOptions,
+    OfferFormOptions, RegisterImportPage, SupplierChoiceItem, SupplierClaim, SupplierFormOptions,
     SupplierTrustOverview, WithFinder,
 };
 
@@ -328,4 +328,23 @@ pub async fn curation_form(
 pub async fn supplier_trust_queue() -> Result<SupplierTrustOverview, AppError> {
     let state = super::state()?;
     crate::server::services::supplier_trust::overview(&state.db, support::viewer().as_ref()).await
+}
+
+/// The register import page of a council (`gss`): for its council buyers
+/// (and admins) only. After a file was sent, the preview the form endpoint
+/// made is in the context.
+#[server(endpoint = "contracts/import-form", input = GetUrl)]
+pub async fn register_import_form(gss: String) -> Result<FormPage<RegisterImportPage>, AppError> {
+    use crate::server::services::contracts;
+    let state = super::state()?;
+    let viewer = support::viewer();
+    let council = contracts::council_by_gss(&state.db, viewer.as_ref(), &gss).await?;
+    support::form_page(
+        Vec::new(),
+        RegisterImportPage {
+            council_name: council.name,
+            gss_code: gss,
+            upload: leptos::prelude::use_context::<crate::types::RegisterUpload>(),
+        },
+    )
 }

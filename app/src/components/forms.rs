@@ -82,6 +82,38 @@ fn hint_view(name: &str, hint: Option<&'static str>) -> Option<AnyView> {
     })
 }
 
+/// A file upload (GOV.UK file upload); its form must be multipart.
+#[component]
+pub fn FileField(
+    name: &'static str,
+    label: &'static str,
+    form: SubmittedForm,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = "")] accept: &'static str,
+) -> impl IntoView {
+    let (error, has_error) = error_message(name, &form);
+    let class = if has_error {
+        "govuk-file-upload govuk-file-upload--error"
+    } else {
+        "govuk-file-upload"
+    };
+    view! {
+        <div class=group_class(has_error)>
+            <label class="govuk-label" for=name>{label}</label>
+            {hint_view(name, hint)}
+            {error}
+            <input
+                class=class
+                id=name
+                name=name
+                type="file"
+                accept=(!accept.is_empty()).then_some(accept)
+                aria-describedby=described_by(name, hint.is_some(), has_error)
+            />
+        </div>
+    }
+}
+
 #[component]
 pub fn TextField(
     name: &'static str,

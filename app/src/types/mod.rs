@@ -5,6 +5,7 @@ mod catalogue;
 pub mod commands;
 mod error;
 mod forms;
+mod imports;
 mod listing;
 mod reference;
 pub mod validate;
@@ -13,6 +14,7 @@ pub use account::*;
 pub use catalogue::*;
 pub use error::AppError;
 pub use forms::*;
+pub use imports::*;
 pub use listing::*;
 pub use reference::*;
 

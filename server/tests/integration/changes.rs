@@ -65,6 +65,19 @@ async fn every_write_path_records_one_audit_event_and_its_search_documents() {
     );
     let (first_removable_lot, second_removable_lot) = removable.lots;
     let no_documents = Vec::new;
+    // The register row the admin's cell imports (`register_form(n)`) gets
+    // the contract id its key makes.
+    let register_contract = {
+        let row = endpoints(&world, &removable)
+            .iter()
+            .position(|e| e.pattern == "/councils/{gss}/contracts/import")
+            .expect("the register import is in the matrix");
+        let n = row * EVERYONE.len() + EVERYONE.len() - 1;
+        app::server::services::imports::contract_id(
+            app::server::import::Source::RegisterCsv,
+            &format!("{}/M-{n}", crate::fixture::MANCHESTER),
+        )
+    };
     // What each endpoint must record when the admin performs it, in the
     // order of the permission matrix (earlier rows change what later ones see).
     let expected: Vec<(&str, Expected)> = vec![
@@ -228,6 +241,13 @@ async fn every_write_path_records_one_audit_event_and_its_search_documents() {
                     upsert("contract", Id::Audited),
                     upsert("supplier", Id::Known(s)),
                 ],
+            ),
+        ),
+        (
+            "/councils/{gss}/contracts/import",
+            (
+                "import.file",
+                vec![upsert("contract", Id::Known(register_contract))],
             ),
         ),
         (

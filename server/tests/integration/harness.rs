@@ -702,6 +702,56 @@ impl TestApp {
         self.post_raw(path, &cookie, body.finish()).await
     }
 
+    /// POSTs a multipart form (as a browser sends a file upload): the
+    /// actor's anti-forgery token, `fields`, and one file.
+    pub async fn post_file(
+        &self,
+        path: &str,
+        actor: Option<&Actor>,
+        fields: &[(&str, &str)],
+        file: (&str, &str, &[u8]),
+    ) -> TestResponse {
+        let (cookie, token) = match actor {
+            Some(actor) => (
+                format!("pc_session={}", actor.session_token),
+                actor.csrf_token.clone(),
+            ),
+            None => (format!("pc_csrf={ANONYMOUS_CSRF}"), anonymous_token()),
+        };
+        let boundary = "----pc-test-boundary-7d2f";
+        let mut body: Vec<u8> = Vec::new();
+        let mut part = |name: &str, extra: &str, value: &[u8]| {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"{extra}\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(value);
+            body.extend_from_slice(b"\r\n");
+        };
+        part("csrf_token", "", token.as_bytes());
+        for (name, value) in fields {
+            part(name, "", value.as_bytes());
+        }
+        let (field, file_name, bytes) = file;
+        part(
+            field,
+            &format!("; filename=\"{file_name}\"\r\nContent-Type: text/csv"),
+            bytes,
+        );
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let request = Request::post(path)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header("accept", "text/html")
+            .header("cookie", cookie);
+        self.request(request.body(Body::from(body)).expect("request"))
+            .await
+    }
+
     /// POSTs an already encoded form body with the given Cookie header.
     pub async fn post_raw(&self, path: &str, cookie: &str, body: String) -> TestResponse {
         self.post_raw_with(path, cookie, body, &[]).await

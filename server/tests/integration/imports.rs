@@ -464,3 +464,141 @@ async fn contracts_finder_and_ted_csv_rows_become_contracts_and_planned_purchase
             .contains("lacks the column(s) Notice Identifier, Organisation Name, Status")
     );
 }
+
+/// The web import of a council's register: preview (nothing written), the
+/// refused rows and their reasons, confirmation in the buyer's name, a
+/// second identical file changing nothing, and every other visitor refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_council_buyer_previews_then_confirms_their_register() {
+    use crate::fixture::{MANCHESTER, World};
+    let world = World::build().await;
+    let app = &world.app;
+    let path = format!("/councils/{MANCHESTER}/contracts/import");
+    let register = "Contract Reference,Title of Agreement,Supplier Name,Company Number,SME,Start Date,End Date,Total Value (£),Organisation\n\
+                    MCR-1,Highways maintenance,Roadworks Ltd,01234567,Yes,01/04/2025,31/03/2029,\"2,500,000\",Manchester City Council\n\
+                    MCR-2,Library books,,,,,,,Manchester\n\
+                    MCR-3,Gritting,Salt Ltd,,,,,,Leeds City Council\n\
+                    MCR-4,,,,,,,lots,\n";
+
+    let page = app.get_as(&path, Some(&world.buyer)).await;
+    assert_eq!(page.status, 200);
+    page.assert_contains(r#"enctype="multipart/form-data""#);
+
+    let before = app.snapshot().await;
+    let preview = app
+        .post_file(
+            &path,
+            Some(&world.buyer),
+            &[],
+            ("register", "register.csv", register.as_bytes()),
+        )
+        .await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert_eq!(app.snapshot().await, before, "a preview writes nothing");
+    preview.assert_text_contains("Will be added");
+    preview.assert_contains("Highways maintenance");
+    preview.assert_text_contains(
+        "Organisation names Leeds City Council, not Manchester City Council: a council imports only its own register",
+    );
+    preview.assert_text_contains("Title of Agreement is empty");
+    preview.assert_contains("Import 2 contracts");
+
+    // Another council's buyer, someone with no role, and nobody: refused, nothing written.
+    for (actor, status) in [
+        (Some(&world.other_buyer), 403),
+        (Some(&world.no_role), 403),
+        (None, 401),
+    ] {
+        let refused = app
+            .post_file(
+                &path,
+                actor,
+                &[],
+                ("register", "register.csv", register.as_bytes()),
+            )
+            .await;
+        assert_eq!(refused.status, status, "{}", refused.body);
+        let confirm = app
+            .post_form(
+                &path,
+                actor,
+                &[("file_name", "register.csv"), ("register_csv", register)],
+            )
+            .await;
+        assert_eq!(confirm.status, status);
+        assert_eq!(app.snapshot().await, before);
+    }
+
+    let confirmed = app
+        .post_form(
+            &path,
+            Some(&world.buyer),
+            &[("file_name", "register.csv"), ("register_csv", register)],
+        )
+        .await;
+    assert_eq!(confirmed.status, 303, "{}", confirmed.body);
+    assert_eq!(
+        confirmed.header("location"),
+        Some(format!("{path}?added=2&changed=0").as_str())
+    );
+    let highways = contract::Entity::find()
+        .filter(contract::Column::SourceId.eq(format!("{MANCHESTER}/MCR-1")))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("imported");
+    assert_eq!(highways.source, "transparency_csv");
+    assert_eq!(highways.value_pence, Some(250_000_000));
+    assert_eq!(highways.buyer_organisation_id, organisation_id(MANCHESTER));
+    let newest = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("import.file"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(newest.len(), 1);
+    assert_eq!(newest[0].actor_user_id, Some(world.buyer.user_id));
+    app.get(&format!("/councils/{MANCHESTER}"))
+        .await
+        .assert_contains("Highways maintenance");
+    let done = app
+        .get_as(&format!("{path}?added=2&changed=0"), Some(&world.buyer))
+        .await;
+    done.assert_text_contains("2 contracts added, 0 changed");
+
+    // The same file again: every row unchanged, nothing to confirm.
+    let again = app
+        .post_file(
+            &path,
+            Some(&world.buyer),
+            &[],
+            ("register", "register.csv", register.as_bytes()),
+        )
+        .await;
+    again.assert_text_contains("No change");
+    again.assert_text_contains("Nothing in this file would change your register.");
+    let audit = count(app, audit_event::Entity).await;
+    let repeat = app
+        .post_form(
+            &path,
+            Some(&world.buyer),
+            &[("file_name", "register.csv"), ("register_csv", register)],
+        )
+        .await;
+    assert_eq!(
+        repeat.header("location"),
+        Some(format!("{path}?added=0&changed=0").as_str())
+    );
+    assert_eq!(count(app, audit_event::Entity).await, audit);
+
+    // A file without the required columns is refused on the file field.
+    let bad = app
+        .post_file(
+            &path,
+            Some(&world.buyer),
+            &[],
+            ("register", "bad.csv", b"Supplier,Value\nA,1\n"),
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    bad.assert_field_error("register", "bad.csv, line 1: the header row lacks the column(s) reference (for example \"reference number\"), title (for example \"title of agreement\")");
+}

@@ -42,6 +42,17 @@ pub(crate) struct Endpoint {
     pub form: FormFor,
 }
 
+/// A one-row register confirmed for import (row `n`, so every cell adds one).
+pub(crate) fn register_form(n: usize) -> Vec<(String, String)> {
+    owned(vec![
+        ("file_name", "register.csv"),
+        (
+            "register_csv",
+            &format!("Reference,Title of agreement\nM-{n},Matrix register contract {n}\n"),
+        ),
+    ])
+}
+
 fn owned(fields: Vec<(&str, &str)>) -> Vec<(String, String)> {
     fields
         .into_iter()
@@ -427,6 +438,17 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
                 let title = format!("Matrix contract {n}");
                 owned(contract_form(&title, "Acme Digital Ltd"))
             }),
+        },
+        Endpoint {
+            // The confirmation step (the preview writes nothing; its
+            // permissions are checked in imports.rs).
+            pattern: "/councils/{gss}/contracts/import",
+            fresh_browser: false,
+            fresh_session: false,
+            audit_names_poster: true,
+            path: fixed(format!("/councils/{MANCHESTER}/contracts/import")),
+            allowed: COUNCIL_BUYERS,
+            form: Box::new(|n, _| register_form(n)),
         },
         Endpoint {
             pattern: "/contracts/{id}/edit",

@@ -6,6 +6,7 @@ mod contracts;
 mod frameworks;
 mod lots;
 mod offers;
+mod register_import;
 mod supplier_trust;
 mod suppliers;
 
@@ -13,6 +14,7 @@ pub use contracts::ContractFormPage;
 pub use frameworks::FrameworkFormPage;
 pub use lots::{LotFormPage, LotRemovePage, LotSupplierFormPage};
 pub use offers::OfferFormPage;
+pub use register_import::RegisterImportFormPage;
 pub use supplier_trust::{
     AccessDecisionPage, AccessRequestPage, MergeSupplierPage, SupplierTrustPage,
     TransferSupplierPage, VerifySupplierPage,

@@ -15,6 +15,7 @@ mod csv_rows;
 #[cfg(test)]
 mod fuzz;
 pub mod ocds;
+pub mod register;
 pub mod ted;
 pub mod text;
 

@@ -95,6 +95,11 @@ fn import_id(kind: &str, key: &str) -> Uuid {
     Uuid::new_v5(&ID_NAMESPACE, format!("{kind}/{key}").as_bytes())
 }
 
+/// The id an imported contract gets: the same key, the same id, everywhere.
+pub fn contract_id(source: Source, source_id: &str) -> Uuid {
+    import_id(&format!("contract/{}", source.as_str()), source_id)
+}
+
 impl ImportContext {
     /// Reads the organisations, identifiers, CPV codes and framework
     /// references already stored. `is_demo` marks what the run writes as
@@ -590,15 +595,7 @@ async fn write_contract<C: ConnectionTrait>(
         _ => (None, None),
     };
     let now = OffsetDateTime::now_utc();
-    let id = existing.map_or_else(
-        || {
-            import_id(
-                &format!("contract/{}", notice.source.as_str()),
-                &notice.source_id,
-            )
-        },
-        |c| c.id,
-    );
+    let id = existing.map_or_else(|| contract_id(notice.source, &notice.source_id), |c| c.id);
     let mut model: contract::ActiveModel = match existing {
         Some(stored) => stored.clone().into(),
         None => contract::ActiveModel {
@@ -1017,4 +1014,214 @@ pub async fn identifiers_of<C: ConnectionTrait>(
             first_seen: i.first_seen,
         })
         .collect())
+}
+
+/// The names a council's register may give it in an organisation column
+/// (normalised): its names, mySociety's variants and names met in notices.
+async fn names_of_council<C: ConnectionTrait>(
+    db: &C,
+    council: &organisation::Model,
+) -> Result<Vec<String>, DbErr> {
+    let mut names = vec![
+        normalise_name(&council.name),
+        normalise_name(&council.short_name),
+    ];
+    if let Some(code) = &council.register_code {
+        for (name, variant_code) in reference::name_variants().map_err(DbErr::Custom)? {
+            if variant_code == *code {
+                names.push(normalise_name(&name));
+            }
+        }
+    }
+    names.extend(
+        identifier::Entity::find()
+            .filter(identifier::Column::SubjectKind.eq(identifier::ORGANISATION))
+            .filter(identifier::Column::Scheme.eq(NAME_SCHEME))
+            .filter(identifier::Column::SubjectId.eq(council.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|i| i.value),
+    );
+    Ok(names)
+}
+
+/// Reads a council's register file and compares it with what is stored.
+/// Returns the rows to write and the preview.
+pub async fn read_register(
+    db: &DatabaseConnection,
+    council: &organisation::Model,
+    file: &str,
+    bytes: Vec<u8>,
+) -> Result<(Vec<ReadNotice>, crate::types::RegisterPreview), RegisterError> {
+    use crate::server::import::register::{self, RegisterCouncil};
+    use crate::types::{RegisterPreview, RegisterRow, RowOutcome};
+    let gss = council.gss_code.clone().unwrap_or_default();
+    let names = names_of_council(db, council).await?;
+    let bytes = crate::server::import::decompressed(file, bytes)?;
+    let read = register::read(
+        file,
+        &bytes,
+        &RegisterCouncil {
+            gss_code: &gss,
+            name: &council.name,
+            names: &names,
+        },
+    )?;
+    let keys: Vec<String> = read
+        .rows
+        .iter()
+        .map(|r| r.notice.source_id.clone())
+        .collect();
+    let stored = stored_contracts(db, Source::RegisterCsv, &keys).await?;
+    let mut rows: Vec<RegisterRow> = read
+        .rows
+        .iter()
+        .map(|r| {
+            let outcome = match stored.get(&r.notice.source_id) {
+                None => RowOutcome::Add,
+                Some(s) if s.content_hash.as_deref() == Some(r.notice.fingerprint().as_str()) => {
+                    RowOutcome::Unchanged
+                }
+                Some(_) => RowOutcome::Change,
+            };
+            RegisterRow {
+                line: match r.location {
+                    crate::server::import::Location::Line(n) => n,
+                    crate::server::import::Location::Byte(_) => 0,
+                },
+                reference: r.notice.release_id.clone(),
+                title: r.notice.title.clone(),
+                outcome,
+                notes: r.warnings.clone(),
+            }
+        })
+        .collect();
+    rows.extend(read.refused.iter().map(|r| RegisterRow {
+        line: r.line,
+        reference: r.reference.clone().unwrap_or_default(),
+        title: String::new(),
+        outcome: RowOutcome::Refused,
+        notes: r.reasons.clone(),
+    }));
+    rows.sort_by_key(|r| r.line);
+    let preview = RegisterPreview {
+        council_name: council.name.clone(),
+        gss_code: gss,
+        file_name: file.to_owned(),
+        rows,
+        written: None,
+    };
+    Ok((read.rows, preview))
+}
+
+/// Why a register could not be read or written.
+#[derive(Debug)]
+pub enum RegisterError {
+    /// The file as a whole cannot be read (names file, line, column).
+    File(ReadError),
+    Database(DbErr),
+}
+
+impl From<ReadError> for RegisterError {
+    fn from(e: ReadError) -> Self {
+        RegisterError::File(e)
+    }
+}
+
+impl From<DbErr> for RegisterError {
+    fn from(e: DbErr) -> Self {
+        RegisterError::Database(e)
+    }
+}
+
+/// Writes a register's importable rows for `council` through the one change
+/// path (permission is the caller's to check: the web flow checks the
+/// buyer acts for the council; the CLI is the system). Refused rows are
+/// never written.
+pub async fn write_register(
+    db: &DatabaseConnection,
+    actor: Actor,
+    file: &str,
+    rows: &[ReadNotice],
+) -> Result<FileReport, DbErr> {
+    let mut ctx = ImportContext::load(db, false).await?;
+    import_file(db, &mut ctx, actor, Source::RegisterCsv, file, rows).await
+}
+
+/// Largest register file a council buyer may send (after gunzip).
+pub const MAX_REGISTER_BYTES: usize = 4 * 1024 * 1024;
+
+/// A register the web flow cannot read, as a message on the file field.
+fn register_field_error(message: String) -> crate::server::form::FormError {
+    let mut errors = crate::types::FieldErrors::default();
+    errors.add(crate::types::register_field::FILE, message);
+    errors.into()
+}
+
+/// The register's text: gunzipped, at most [`MAX_REGISTER_BYTES`], UTF-8.
+fn register_text(file: &str, bytes: Vec<u8>) -> Result<String, crate::server::form::FormError> {
+    if bytes.is_empty() {
+        return Err(register_field_error(
+            "Choose a CSV file of your contract register".into(),
+        ));
+    }
+    let bytes = crate::server::import::decompressed(file, bytes)
+        .map_err(|e| register_field_error(e.to_string()))?;
+    if bytes.len() > MAX_REGISTER_BYTES {
+        return Err(register_field_error(
+            "The file must be 4 MB or smaller".into(),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        register_field_error(format!(
+            "{file} is not UTF-8 text (byte {}): save it as CSV UTF-8 and choose it again",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+async fn read_council_register(
+    db: &DatabaseConnection,
+    council: &organisation::Model,
+    file: &str,
+    text: &str,
+) -> Result<(Vec<ReadNotice>, crate::types::RegisterPreview), crate::server::form::FormError> {
+    match read_register(db, council, file, text.as_bytes().to_vec()).await {
+        Ok(read) => Ok(read),
+        Err(RegisterError::File(error)) => Err(register_field_error(error.to_string())),
+        Err(RegisterError::Database(error)) => Err(error.into()),
+    }
+}
+
+/// Step one of the web import: a council buyer's file, read and compared
+/// with the register. Writes nothing.
+pub async fn preview_register(
+    db: &DatabaseConnection,
+    actor: Option<&crate::types::Viewer>,
+    gss: &str,
+    file: &str,
+    bytes: Vec<u8>,
+) -> Result<crate::types::RegisterUpload, crate::server::form::FormError> {
+    let council = super::contracts::council_by_gss(db, actor, gss).await?;
+    let csv = register_text(file, bytes)?;
+    let (_, preview) = read_council_register(db, &council, file, &csv).await?;
+    Ok(crate::types::RegisterUpload { preview, csv })
+}
+
+/// Step two: the confirmed file, read and checked again (nothing from the
+/// first step is trusted), its importable rows written in the buyer's name.
+/// Returns (added, changed).
+pub async fn confirm_register(
+    db: &DatabaseConnection,
+    actor: Option<&crate::types::Viewer>,
+    gss: &str,
+    file: &str,
+    csv: String,
+) -> Result<(usize, usize), crate::server::form::FormError> {
+    let council = super::contracts::council_by_gss(db, actor, gss).await?;
+    let csv = register_text(file, csv.into_bytes())?;
+    let (rows, _) = read_council_register(db, &council, file, &csv).await?;
+    let report = write_register(db, Actor::of(actor), file, &rows).await?;
+    Ok((report.new, report.updated))
 }
