@@ -118,7 +118,6 @@ pub const FIELDS: &[RegisterField] = &[
             "sme supplier",
             "sme or vcse",
             "sme vcse",
-            "sme/vcse",
         ],
     },
     RegisterField {
@@ -163,7 +162,6 @@ pub const FIELDS: &[RegisterField] = &[
             "estimated value",
             "value of contract",
             "value gbp",
-            "value £",
             "total value gbp",
             "estimated total value",
         ],
@@ -518,6 +516,27 @@ mod tests {
                 (5, vec!["Contract Reference Number L-1 is also on line 2".to_owned()]),
             ]
         );
+    }
+
+    /// The README's table of accepted headers lists every one the reader accepts.
+    #[test]
+    fn the_readme_documents_every_accepted_header() {
+        let readme = include_str!("../../../../README.md");
+        let table = readme
+            .split("| field | accepted headers |")
+            .nth(1)
+            .expect("the register table in the README");
+        let table = &table[..table.find("\n\n").unwrap_or(table.len())];
+        for field in FIELDS {
+            for header in field.headers {
+                let listed = table.contains(&format!("| {header},"))
+                    || table.contains(&format!(", {header},"))
+                    || table.contains(&format!(", {header} |"))
+                    || table.contains(&format!("; {header},"))
+                    || table.contains(&format!("| {header} |"));
+                assert!(listed, "the README does not list the header {header:?}");
+            }
+        }
     }
 
     #[test]
