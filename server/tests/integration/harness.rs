@@ -570,6 +570,18 @@ const ANONYMOUS_CSRF: &str = "0123456789abcdef0123456789abcdef0123456789abcdef01
 pub const TEST_SECRET_KEY: &str = "integration tests' secret key, not for production";
 
 /// The form token that goes with the [`ANONYMOUS_CSRF`] cookie.
+/// The Cookie header and anti-forgery token a form post by `actor` (or by
+/// an anonymous browser) carries.
+fn credentials(actor: Option<&Actor>) -> (String, String) {
+    match actor {
+        Some(actor) => (
+            format!("pc_session={}", actor.session_token),
+            actor.csrf_token.clone(),
+        ),
+        None => (format!("pc_csrf={ANONYMOUS_CSRF}"), anonymous_token()),
+    }
+}
+
 pub fn anonymous_token() -> String {
     app::server::auth::session::anonymous_csrf_token(TEST_SECRET_KEY.as_bytes(), ANONYMOUS_CSRF)
 }
@@ -687,13 +699,7 @@ impl TestApp {
         actor: Option<&Actor>,
         fields: &[(&str, &str)],
     ) -> TestResponse {
-        let (cookie, token) = match actor {
-            Some(actor) => (
-                format!("pc_session={}", actor.session_token),
-                actor.csrf_token.clone(),
-            ),
-            None => (format!("pc_csrf={ANONYMOUS_CSRF}"), anonymous_token()),
-        };
+        let (cookie, token) = credentials(actor);
         let mut body = form_urlencoded::Serializer::new(String::new());
         body.append_pair("csrf_token", &token);
         for (name, value) in fields {
@@ -711,13 +717,7 @@ impl TestApp {
         fields: &[(&str, &str)],
         file: (&str, &str, &[u8]),
     ) -> TestResponse {
-        let (cookie, token) = match actor {
-            Some(actor) => (
-                format!("pc_session={}", actor.session_token),
-                actor.csrf_token.clone(),
-            ),
-            None => (format!("pc_csrf={ANONYMOUS_CSRF}"), anonymous_token()),
-        };
+        let (cookie, token) = credentials(actor);
         let boundary = "----pc-test-boundary-7d2f";
         let mut body: Vec<u8> = Vec::new();
         let mut part = |name: &str, extra: &str, value: &[u8]| {

@@ -559,6 +559,46 @@ fn is_stale(
         || matches!((stored_date, notice.release_date), (Some(stored), Some(new)) if stored >= new)
 }
 
+/// What every notice needs before its row is written.
+struct Prepared {
+    fingerprint: String,
+    /// "OCDS r2 in file.json": where identifiers met here were first seen.
+    first_seen: String,
+    buyers: Vec<Uuid>,
+    /// Its CPV codes that are in the vocabulary.
+    codes: Vec<String>,
+}
+
+/// `None` when the stored row (fingerprint, release date) keeps its content;
+/// otherwise the notice's buyers resolved (or made) and its known codes.
+async fn prepare<C: ConnectionTrait>(
+    db: &C,
+    ctx: &mut ImportContext,
+    file: &str,
+    read: &ReadNotice,
+    stored: Option<(Option<&str>, Option<OffsetDateTime>)>,
+    warnings: &mut Vec<String>,
+    written: &mut Written,
+) -> Result<Option<Prepared>, DbErr> {
+    let notice = &read.notice;
+    let fingerprint = notice.fingerprint();
+    if let Some((hash, date)) = stored
+        && is_stale(hash, date, notice, &fingerprint)
+    {
+        return Ok(None);
+    }
+    let first_seen = format!("{} {} in {file}", notice.source.label(), notice.release_id);
+    let buyers = buyer_ids(db, ctx, notice, &first_seen, written).await?;
+    let at = format!("{file}, {}", read.location);
+    let codes = known_codes(ctx, notice, warnings, &at);
+    Ok(Some(Prepared {
+        fingerprint,
+        first_seen,
+        buyers,
+        codes,
+    }))
+}
+
 async fn write_contract<C: ConnectionTrait>(
     db: &C,
     ctx: &mut ImportContext,
@@ -569,22 +609,17 @@ async fn write_contract<C: ConnectionTrait>(
     written: &mut Written,
 ) -> Result<Outcome, DbErr> {
     let notice = &read.notice;
-    let fingerprint = notice.fingerprint();
-    if let Some(stored) = existing
-        && is_stale(
-            stored.content_hash.as_deref(),
-            stored.release_date,
-            notice,
-            &fingerprint,
-        )
-    {
+    let stored = existing.map(|c| (c.content_hash.as_deref(), c.release_date));
+    let Some(Prepared {
+        fingerprint,
+        first_seen,
+        buyers,
+        codes,
+    }) = prepare(db, ctx, file, read, stored, warnings, written).await?
+    else {
         return Ok(Outcome::Unchanged);
-    }
-    let first_seen = format!("{} {} in {file}", notice.source.label(), notice.release_id);
-    let buyers = buyer_ids(db, ctx, notice, &first_seen, written).await?;
+    };
     let suppliers = supplier_ids(db, ctx, &notice.suppliers, &first_seen, written).await?;
-    let at = format!("{file}, {}", read.location);
-    let codes = known_codes(ctx, notice, warnings, &at);
     let framework_id = notice
         .call_off
         .as_ref()
@@ -696,21 +731,16 @@ async fn write_planned<C: ConnectionTrait>(
     else {
         unreachable!("write_planned is only called for planned purchases");
     };
-    let fingerprint = notice.fingerprint();
-    if let Some(stored) = existing
-        && is_stale(
-            stored.content_hash.as_deref(),
-            stored.published_at,
-            notice,
-            &fingerprint,
-        )
-    {
+    let stored = existing.map(|p| (p.content_hash.as_deref(), p.published_at));
+    let Some(Prepared {
+        fingerprint,
+        buyers,
+        codes,
+        ..
+    }) = prepare(db, ctx, file, read, stored, warnings, written).await?
+    else {
         return Ok(Outcome::Unchanged);
-    }
-    let first_seen = format!("{} {} in {file}", notice.source.label(), notice.release_id);
-    let buyers = buyer_ids(db, ctx, notice, &first_seen, written).await?;
-    let at = format!("{file}, {}", read.location);
-    let codes = known_codes(ctx, notice, warnings, &at);
+    };
     let (min, max) = notice.value.bounds();
     let now = OffsetDateTime::now_utc();
     let id = existing.as_ref().map_or_else(
