@@ -121,7 +121,7 @@ pub fn for_each_row(
         })?;
         let line = record.position().map_or(0, |p| p.line());
         let reaches = |column: &&str| positions.get(column).is_some_and(|i| *i < record.len());
-        if record.len() > headers.len() || !columns.required.iter().all(|c| reaches(&c)) {
+        if record.len() > headers.len() || !columns.required.iter().all(reaches) {
             return Err(file_error(
                 Some(Location::Line(line)),
                 format!(

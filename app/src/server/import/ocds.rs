@@ -158,10 +158,9 @@ fn party_identifiers(party: &Value, path: &Path) -> Field<Vec<Identifier>> {
     let mut push = |scheme: Option<&str>, id: Option<String>| {
         if let (Some(scheme), Some(id)) = (scheme, id)
             && let Some(identifier) = Identifier::new(scheme, &id)
+            && !found.contains(&identifier)
         {
-            if !found.contains(&identifier) {
-                found.push(identifier);
-            }
+            found.push(identifier);
         }
     };
     if let Some(identifier) = object(party, "identifier", path)? {
@@ -317,17 +316,22 @@ fn classification_code(
     if let Some(c) = object(holder, key, path)? {
         let p = path.child(key);
         let scheme = string(c, "scheme", &p)?.unwrap_or("CPV");
-        if scheme.eq_ignore_ascii_case("CPV") || scheme.eq_ignore_ascii_case("CPVS") {
-            if let Some(id) = id_text(c, "id", &p)? {
-                for code in text::cpv_codes(&id) {
-                    if !codes.contains(&code) {
-                        codes.push(code);
-                    }
-                }
-            }
+        if (scheme.eq_ignore_ascii_case("CPV") || scheme.eq_ignore_ascii_case("CPVS"))
+            && let Some(id) = id_text(c, "id", &p)?
+        {
+            add_codes(codes, &id);
         }
     }
     Ok(())
+}
+
+/// Adds the CPV codes in `id` that are not listed yet.
+fn add_codes(codes: &mut Vec<String>, id: &str) {
+    for code in text::cpv_codes(id) {
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
 }
 
 fn item_codes(holder: &Value, path: &Path, codes: &mut Vec<String>) -> Field<()> {
@@ -342,11 +346,7 @@ fn item_codes(holder: &Value, path: &Path, codes: &mut Vec<String>) -> Field<()>
             if let Some(id) = id_text(extra, "id", &pp)?
                 && string(extra, "scheme", &pp)?.is_none_or(|s| s.eq_ignore_ascii_case("CPV"))
             {
-                for code in text::cpv_codes(&id) {
-                    if !codes.contains(&code) {
-                        codes.push(code);
-                    }
-                }
+                add_codes(codes, &id);
             }
         }
     }

@@ -346,7 +346,7 @@ pub fn read(
         if let Some(named) = clean(value("organisation")) {
             let key = super::buyers::normalise_name(&named);
             let ours = key == council.gss_code.to_lowercase()
-                || council.names.iter().any(|n| *n == key)
+                || council.names.contains(&key)
                 || super::buyers::normalise_name(council.name) == key;
             if !ours {
                 reasons.push(format!(
