@@ -544,6 +544,7 @@ fn ContractDetailView(detail: ContractDetail) -> impl IntoView {
         joint_buyers,
         bought_through,
         max_extension_end,
+        value_range,
         description,
         may_edit,
         ..
@@ -587,7 +588,11 @@ fn ContractDetailView(detail: ContractDetail) -> impl IntoView {
                         }}
                     </dd>
                 </div>
-                {summary_row("Value", or_not_published(contract.value_pence.as_ref(), |p| format_pounds(*p)))}
+                {summary_row("Value", match (contract.value_pence, value_range) {
+                    (Some(p), _) => format_pounds(p),
+                    (None, Some((low, high))) => format!("Published as a range: {} to {}", format_pounds(low), format_pounds(high)),
+                    (None, None) => "Not published".to_owned(),
+                })}
                 {summary_row("Starts", or_not_published(contract.start_date.as_ref(), format_date))}
                 {summary_row("Ends", or_not_published(contract.end_date.as_ref(), format_date))}
                 {max_extension_end.map(|d| summary_row("Latest end with extensions", format_date(&d)))}

@@ -253,6 +253,8 @@ pub struct ContractDetail {
     pub joint_buyers: Vec<(String, Option<String>)>,
     pub bought_through: BoughtThrough,
     pub max_extension_end: Option<Date>,
+    /// Published as a range instead of a value (TED): lowest and highest, in pence.
+    pub value_range: Option<(i64, i64)>,
     pub description: Option<String>,
     pub may_edit: bool,
 }

@@ -447,6 +447,37 @@ async fn contracts_finder_and_ted_csv_rows_become_contracts_and_planned_purchase
         (Some(7_000_000), Some(9_000_000))
     );
 
+    // TED: one contract per notice, a range kept as a range and shown as one.
+    let ted = "SUPPLIER_NAME,SUPPLIER_ID,CONTRACT_BUYER,CONTRACT_TITLE,CONTRACT_DATE,CONTRACT_DESC,CONTRACT_URL,CONTRACT_VALUE,CONTRACT_CURRENCY\n\
+               A Ltd,,Kent County Council,Vans,20200104,,http://ted.europa.eu/udl?uri=TED:NOTICE:001500-2020:TEXT:EN:HTML,1000000-4000000,GBP\n\
+               B Ltd,,Kent County Council,Vans,20200104,,http://ted.europa.eu/udl?uri=TED:NOTICE:001500-2020:TEXT:EN:HTML,1000000-4000000,GBP\n";
+    let read = app::server::import::ted::read("ted.csv", ted.as_bytes()).unwrap();
+    let report = import_file(
+        &app.db,
+        &mut ctx,
+        Actor::System,
+        Source::TedCsv,
+        "ted.csv",
+        &read,
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.new, 1);
+    let vans = contract::Entity::find()
+        .filter(contract::Column::SourceId.eq("001500-2020"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(vans.value_pence, None);
+    assert_eq!(
+        (vans.value_min_pence, vans.value_max_pence),
+        (Some(100_000_000), Some(400_000_000))
+    );
+    let page = app.get(&format!("/contracts/{}", vans.id)).await;
+    page.assert_contains("Published as a range: £1,000,000 to £4,000,000");
+    page.assert_contains("A TED contract award notice");
+
     // A row the CSV reader cannot read: the file is refused, naming the line.
     let broken = format!("{header}\nCF-3,Contract,Leeds City Council,Awarded,,T,,,,,,,,,,,,,,,,\n");
     let err =
@@ -557,9 +588,15 @@ async fn a_council_buyer_previews_then_confirms_their_register() {
         .unwrap();
     assert_eq!(newest.len(), 1);
     assert_eq!(newest[0].actor_user_id, Some(world.buyer.user_id));
-    app.get(&format!("/councils/{MANCHESTER}"))
+    let council = app.get(&format!("/councils/{MANCHESTER}")).await;
+    council.assert_contains("Highways maintenance");
+    // Its own GSS code is reference data, not an identifier "first seen" in the file.
+    let gss_rows = identifier::Entity::find()
+        .filter(identifier::Column::Scheme.eq("GB-GSS"))
+        .count(&app.db)
         .await
-        .assert_contains("Highways maintenance");
+        .unwrap();
+    assert_eq!(gss_rows, 0);
     let done = app
         .get_as(&format!("{path}?added=2&changed=0"), Some(&world.buyer))
         .await;

@@ -799,6 +799,7 @@ pub async fn get_contract(
         joint_buyers,
         bought_through,
         max_extension_end: model.max_extension_end,
+        value_range: model.value_min_pence.zip(model.value_max_pence),
         description: model.description.clone(),
         may_edit: may(
             viewer,

@@ -382,7 +382,9 @@ fn remember_buyer(
         );
         ctx.buyers.add_name(&party.name, *id);
     }
-    for i in &party.identifiers {
+    // A GSS code is reference data (the council's own code), not something
+    // first seen in a notice.
+    for i in party.identifiers.iter().filter(|i| i.scheme != "GB-GSS") {
         record_identifier(
             ctx,
             pending,
