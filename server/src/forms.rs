@@ -820,7 +820,18 @@ async fn import_register(
 ) -> Response {
     use app::server::services::imports;
     use app::types::register_field;
-    let (submission, file) = match read_with(&state, request, MAX_REGISTER_FORM_BYTES, true).await {
+    // Only a signed-in visitor may send a large body; anyone else is held to
+    // the ordinary form limit (and then refused as usual).
+    let signed_in = request
+        .extensions()
+        .get::<Visitor>()
+        .is_some_and(|v| v.viewer.is_some());
+    let limit = if signed_in {
+        MAX_REGISTER_FORM_BYTES
+    } else {
+        MAX_FORM_BYTES
+    };
+    let (submission, file) = match read_with(&state, request, limit, true).await {
         Ok(read) => read,
         Err(response) => return response,
     };

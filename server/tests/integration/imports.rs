@@ -627,6 +627,24 @@ async fn a_council_buyer_previews_then_confirms_their_register() {
     );
     assert_eq!(count(app, audit_event::Entity).await, audit);
 
+    // A gzip file that would expand past 4 MB is refused without being expanded.
+    let bomb = {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(&vec![b'a'; 64 * 1024 * 1024]).unwrap();
+        encoder.finish().unwrap()
+    };
+    let refused = app
+        .post_file(
+            &path,
+            Some(&world.buyer),
+            &[],
+            ("register", "bomb.csv.gz", &bomb),
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    refused.assert_field_error("register", "The file must be 4 MB or smaller");
+
     // A file without the required columns is refused on the file field.
     let bad = app
         .post_file(

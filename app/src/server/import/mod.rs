@@ -14,6 +14,29 @@ pub mod contracts_finder;
 mod csv_rows;
 #[cfg(test)]
 mod fuzz;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gunzipping_stops_at_the_limit() {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(&vec![b'a'; 10_000_000]).unwrap();
+        let bomb = encoder.finish().unwrap();
+        assert!(bomb.len() < 20_000, "{} bytes", bomb.len());
+        let err = decompressed_at_most("bomb.csv.gz", bomb.clone(), 1_000_000).unwrap_err();
+        assert_eq!(err.to_string(), "bomb.csv.gz: is longer than 1000000 bytes");
+        assert_eq!(decompressed("bomb.csv.gz", bomb).unwrap().len(), 10_000_000);
+        assert!(decompressed_at_most("plain.csv", vec![b'x'; 11], 10).is_err());
+        assert_eq!(
+            decompressed_at_most("plain.csv", vec![b'x'; 10], 10)
+                .unwrap()
+                .len(),
+            10
+        );
+    }
+}
 pub mod ocds;
 pub mod register;
 pub mod ted;
@@ -282,19 +305,39 @@ pub type FileRead = Result<Vec<ReadNotice>, ReadError>;
 /// The file's bytes, gunzipped when they are gzip (by magic number, not by
 /// name, so a `.json` that is really gzip still reads).
 pub fn decompressed(file: &str, bytes: Vec<u8>) -> Result<Vec<u8>, ReadError> {
+    decompressed_at_most(file, bytes, usize::MAX)
+}
+
+/// [`decompressed`], refusing anything longer than `max` bytes once
+/// gunzipped — without gunzipping more than that (a small gzip file can
+/// expand to gigabytes).
+pub fn decompressed_at_most(file: &str, bytes: Vec<u8>, max: usize) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
-    if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::with_capacity(bytes.len() * 6);
-        flate2::read::MultiGzDecoder::new(&bytes[..])
-            .read_to_end(&mut out)
-            .map_err(|e| ReadError {
-                file: file.to_owned(),
-                location: None,
-                field: None,
-                message: format!("not a readable gzip file: {e}"),
-            })?;
-        Ok(out)
-    } else {
-        Ok(bytes)
+    let too_long = || ReadError {
+        file: file.to_owned(),
+        location: None,
+        field: None,
+        message: format!("is longer than {max} bytes"),
+    };
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return if bytes.len() > max {
+            Err(too_long())
+        } else {
+            Ok(bytes)
+        };
     }
+    let mut out = Vec::with_capacity(bytes.len().saturating_mul(6).min(max.saturating_add(1)));
+    flate2::read::MultiGzDecoder::new(&bytes[..])
+        .take(max.saturating_add(1) as u64)
+        .read_to_end(&mut out)
+        .map_err(|e| ReadError {
+            file: file.to_owned(),
+            location: None,
+            field: None,
+            message: format!("not a readable gzip file: {e}"),
+        })?;
+    if out.len() > max {
+        return Err(too_long());
+    }
+    Ok(out)
 }

@@ -1198,13 +1198,15 @@ fn register_text(file: &str, bytes: Vec<u8>) -> Result<String, crate::server::fo
             "Choose a CSV file of your contract register".into(),
         ));
     }
-    let bytes = crate::server::import::decompressed(file, bytes)
-        .map_err(|e| register_field_error(e.to_string()))?;
-    if bytes.len() > MAX_REGISTER_BYTES {
-        return Err(register_field_error(
-            "The file must be 4 MB or smaller".into(),
-        ));
-    }
+    // Never gunzip more than the limit: a small gzip file can expand to gigabytes.
+    let bytes = crate::server::import::decompressed_at_most(file, bytes, MAX_REGISTER_BYTES)
+        .map_err(|e| {
+            if e.message.starts_with("is longer") {
+                register_field_error("The file must be 4 MB or smaller".into())
+            } else {
+                register_field_error(e.to_string())
+            }
+        })?;
     String::from_utf8(bytes).map_err(|e| {
         register_field_error(format!(
             "{file} is not UTF-8 text (byte {}): save it as CSV UTF-8 and choose it again",
