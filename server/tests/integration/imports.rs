@@ -657,3 +657,49 @@ async fn a_council_buyer_previews_then_confirms_their_register() {
     assert_eq!(bad.status, 422);
     bad.assert_field_error("register", "bad.csv, line 1: the header row lacks the column(s) reference (for example \"reference number\"), title (for example \"title of agreement\")");
 }
+
+/// On a terminal the import shows a progress bar with rate and ETA (run
+/// under `script`, which gives it a pseudo-terminal); the summary line
+/// follows it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_terminal_the_import_shows_a_progress_bar() {
+    let data = tempfile::tempdir().unwrap();
+    let file = data.path().join("one.json");
+    std::fs::write(
+        &file,
+        release(
+            "ocds-tty-1",
+            "t1",
+            "2025-01-01T00:00:00Z",
+            "Leeds City Council",
+            "Gritting",
+            "1000",
+        ),
+    )
+    .unwrap();
+    let command = format!(
+        "{} import ocds {}",
+        env!("CARGO_BIN_EXE_server"),
+        file.display()
+    );
+    let output = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/tty.db?mode=rwc", data.path().display()),
+        )
+        .env("DATA_DIR", data.path())
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .output()
+        .expect("script (util-linux) runs the import on a pseudo-terminal");
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{shown}");
+    assert!(shown.contains("1/1 notices"), "{shown}");
+    assert!(shown.contains("ETA"), "{shown}");
+    assert!(shown.contains("/s"), "{shown}");
+    assert!(
+        shown.contains("1 file(s), 1 notice(s) read: 1 new"),
+        "{shown}"
+    );
+}
