@@ -17,6 +17,10 @@ function register(tag: string): string {
 }
 
 test("a council buyer imports their contract register after checking the preview", async ({ page }, testInfo) => {
+  // Eleven pages, some with long contract tables, each checked by axe as
+  // served when the test ends: on a busy 2-core CI machine that alone can
+  // pass the default two minutes.
+  test.setTimeout(300_000);
   const tag = runTag(testInfo);
   await page.goto("/sign-in");
   await signIn(page, testInfo, accounts.buyer.email, PASSWORD);
