@@ -8,6 +8,7 @@ mod m20261123_000003_accounts;
 mod m20261201_000004_supplier_trust;
 mod m20261201_000005_email;
 mod m20261205_000006_imports;
+mod m20261205_000007_framework_details;
 mod support;
 
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_supplier_trust::Migration),
             Box::new(m20261201_000005_email::Migration),
             Box::new(m20261205_000006_imports::Migration),
+            Box::new(m20261205_000007_framework_details::Migration),
         ]
     }
 }

@@ -4,13 +4,15 @@
 //! On a terminal a progress bar shows notices written, rate and ETA
 //! (indicatif hides it when stderr is not a terminal). Each refused file is
 //! reported on stderr with its file, line and field; a last line on stdout
-//! sums up: files, notices read, new, updated, unchanged, failed. The exit
+//! sums up: files, notices (or framework records) read, new, updated,
+//! unchanged, failed. The exit
 //! status is non-zero when any file failed.
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use app::server::changes::Actor;
-use app::server::import::{ReadError, Source, bundled};
+use app::server::import::{ReadError, Source, bundled, frameworks};
+use app::server::services::framework_imports::import_frameworks;
 use app::server::services::imports::{FileReport, ImportContext, import_file};
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -46,18 +48,35 @@ pub enum ImportKind {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Framework agreements, lots and supplier places: the CCS website
+    /// agreements, framework titles and lots, the Data Submission Service
+    /// and Crown Marketplace files, the DfE framework list (layouts: README).
+    /// Matched to the catalogue by owner and reference.
+    Frameworks {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+/// Which importer a run uses.
+enum Importer {
+    Notices(Source),
+    /// A council's register (by GSS code).
+    Register(String),
+    Frameworks,
 }
 
 impl ImportKind {
-    /// The importer, the council (for a register) and the paths.
-    fn parts(self) -> (Source, Option<String>, Vec<PathBuf>) {
+    /// The importer and the paths.
+    fn parts(self) -> (Importer, Vec<PathBuf>) {
         match self {
-            ImportKind::Ocds { paths } => (Source::Ocds, None, paths),
-            ImportKind::ContractsFinderCsv { paths } => (Source::ContractsFinderCsv, None, paths),
-            ImportKind::TedCsv { paths } => (Source::TedCsv, None, paths),
-            ImportKind::RegisterCsv { council, paths } => {
-                (Source::RegisterCsv, Some(council), paths)
+            ImportKind::Ocds { paths } => (Importer::Notices(Source::Ocds), paths),
+            ImportKind::ContractsFinderCsv { paths } => {
+                (Importer::Notices(Source::ContractsFinderCsv), paths)
             }
+            ImportKind::TedCsv { paths } => (Importer::Notices(Source::TedCsv), paths),
+            ImportKind::RegisterCsv { council, paths } => (Importer::Register(council), paths),
+            ImportKind::Frameworks { paths } => (Importer::Frameworks, paths),
         }
     }
 }
@@ -115,6 +134,8 @@ fn read_input(path: &Path) -> Result<(String, Vec<u8>), ReadError> {
 /// Totals of a run, for the summary line.
 #[derive(Default, Debug)]
 pub struct RunTotals {
+    /// What is counted: notices, or records (frameworks, lots and places).
+    pub unit: &'static str,
     pub files: usize,
     pub read: usize,
     pub new: usize,
@@ -139,9 +160,10 @@ impl RunTotals {
 
     pub fn summary(&self) -> String {
         format!(
-            "{} file(s), {} notice(s) read: {} new, {} updated, {} unchanged, {} file(s) failed, {} warning(s)",
+            "{} file(s), {} {}(s) read: {} new, {} updated, {} unchanged, {} file(s) failed, {} warning(s)",
             self.files,
             self.read,
+            self.unit,
             self.new,
             self.updated,
             self.unchanged,
@@ -151,12 +173,12 @@ impl RunTotals {
     }
 }
 
-fn progress_bar() -> ProgressBar {
+fn progress_bar(unit: &str) -> ProgressBar {
     let bar = ProgressBar::new(0);
     bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} {wide_bar} {pos}/{len} notices · {per_sec} · ETA {eta} · {msg}",
-        )
+        ProgressStyle::with_template(&format!(
+            "{{spinner}} {{wide_bar}} {{pos}}/{{len}} {unit}s · {{per_sec}} · ETA {{eta}} · {{msg}}"
+        ))
         .expect("valid template"),
     );
     bar
@@ -249,13 +271,44 @@ async fn one_file(
     }
 }
 
+/// Reads and writes one framework file.
+async fn one_framework_file(
+    db: &sea_orm::DatabaseConnection,
+    ctx: &mut ImportContext,
+    name: &str,
+    bytes: Vec<u8>,
+    bar: &ProgressBar,
+) -> FileReport {
+    let read = match tokio::task::block_in_place(|| frameworks::read(name, bytes)) {
+        Ok(read) => read,
+        Err(error) => return FileReport::failed(name, &error),
+    };
+    let records = read.records() as u64;
+    bar.inc_length(records);
+    bar.set_message(name.to_owned());
+    match import_frameworks(db, ctx, Actor::System, name, &read).await {
+        Ok(report) => {
+            bar.inc(records);
+            report
+        }
+        Err(error) => FileReport {
+            file: name.to_owned(),
+            read: read.records(),
+            error: Some(format!(
+                "{name}: not imported, the database refused it: {error}"
+            )),
+            ..Default::default()
+        },
+    }
+}
+
 /// Runs `server import`; `Err` only for a failure before any file (the
 /// database cannot be read); file failures are in the totals.
 pub async fn run(db: &sea_orm::DatabaseConnection, kind: ImportKind) -> anyhow::Result<RunTotals> {
-    let (source, council, paths) = kind.parts();
-    let council = match council {
-        None => None,
-        Some(gss) => Some(
+    let (importer, paths) = kind.parts();
+    let council = match &importer {
+        Importer::Notices(_) | Importer::Frameworks => None,
+        Importer::Register(gss) => Some(
             app::server::entities::organisation::Entity::find()
                 .filter(app::server::entities::organisation::Column::GssCode.eq(gss.trim()))
                 .one(db)
@@ -272,13 +325,26 @@ pub async fn run(db: &sea_orm::DatabaseConnection, kind: ImportKind) -> anyhow::
             anyhow::bail!("{}: cannot be read: {e}", path.display());
         }
     }
-    let bar = progress_bar();
-    let mut totals = RunTotals::default();
+    let unit = match importer {
+        Importer::Frameworks => "record",
+        _ => "notice",
+    };
+    let bar = progress_bar(unit);
+    let mut totals = RunTotals {
+        unit,
+        ..Default::default()
+    };
     for path in files {
         let report = match read_input(&path) {
-            Ok((name, bytes)) => match &council {
-                Some(council) => one_register(db, council, &name, bytes, &bar).await,
-                None => one_file(db, &mut ctx, source, &name, bytes, &bar).await,
+            Ok((name, bytes)) => match (&importer, &council) {
+                (_, Some(council)) => one_register(db, council, &name, bytes, &bar).await,
+                (Importer::Frameworks, _) => {
+                    one_framework_file(db, &mut ctx, &name, bytes, &bar).await
+                }
+                (Importer::Notices(source), _) => {
+                    one_file(db, &mut ctx, *source, &name, bytes, &bar).await
+                }
+                (Importer::Register(_), None) => unreachable!("a register run has its council"),
             },
             Err(error) => FileReport::failed(&error.file, &error),
         };

@@ -10,8 +10,9 @@ use crate::components::pagination::Pagination;
 use crate::components::status::loaded;
 use crate::types::commands::{ContractSource, OfferStatus, Verification};
 use crate::types::{
-    AppError, ContractDetail, ContractSummary, FrameworkDetail, FrameworkSummary, IdentifierRow,
-    LotDetail, OfferDetail, SupplierDetail, format_basis_points, format_date, format_pounds,
+    AppError, ContractDetail, ContractSummary, FrameworkDetail, FrameworkPublished,
+    FrameworkSummary, IdentifierRow, LotDetail, OfferDetail, SupplierDetail, format_basis_points,
+    format_date, format_pounds,
 };
 
 /// A published value, formatted, or "Not published" (the source left it out).
@@ -100,9 +101,18 @@ fn FrameworkDetailView(detail: FrameworkDetail) -> impl IntoView {
         levy_basis_points,
         eligibility,
         url,
+        published,
         may_edit,
         ..
     } = detail;
+    let FrameworkPublished {
+        summary,
+        benefits,
+        how_to_buy,
+        keywords,
+        category,
+        source,
+    } = published;
     let framework_id = framework.id;
     let heading = format!("{}: {}", framework.reference, framework.display_title());
     let rows = lots
@@ -122,9 +132,13 @@ fn FrameworkDetailView(detail: FrameworkDetail) -> impl IntoView {
             <span class="govuk-caption-l">"Framework"</span>
             <h1 class="govuk-heading-xl">{heading}</h1>
             {framework.is_demo.then(|| view! { <DemoNotice /> })}
-            {description.map(|d| view! { <p class="govuk-body">{d}</p> })}
+            {summary.map(|s| view! { <p class="govuk-body-l">{s}</p> })}
+            {description.map(paragraphs)}
             {framework_facts(&framework)}
             <dl class="govuk-summary-list">
+                {category.map(|c| summary_row("Category", c))}
+                {keywords.map(|k| summary_row("Keywords", k))}
+                {source.map(|s| summary_row("Imported from", s))}
                 {summary_row("Latest end with extensions", or_not_published(max_extension_end.as_ref(), format_date))}
                 {summary_row("Routes to market", if routes_to_market.is_empty() { "Not published".to_owned() } else { routes_to_market.join(", ") })}
                 {summary_row("Levy", or_not_published(levy_basis_points.as_ref(), |p| format!("{}%", format_basis_points(*p))))}
@@ -145,6 +159,8 @@ fn FrameworkDetailView(detail: FrameworkDetail) -> impl IntoView {
                     </div>
                 })}
             </dl>
+            {benefits.map(|b| view! { <h2 class="govuk-heading-m">"Benefits"</h2> {paragraphs(b)} })}
+            {how_to_buy.map(|h| view! { <h2 class="govuk-heading-m">"How to buy"</h2> {paragraphs(h)} })}
             {may_edit.then(|| view! {
                 <ul class="govuk-list">
                     <li><a class="govuk-link" href=format!("/frameworks/{framework_id}/edit")>"Change this framework"</a></li>
@@ -165,6 +181,14 @@ fn FrameworkDetailView(detail: FrameworkDetail) -> impl IntoView {
             </table>
         </Main>
     }
+}
+
+/// Published text, one paragraph per line.
+fn paragraphs(text: String) -> impl IntoView {
+    text.lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| view! { <p class="govuk-body">{line.to_owned()}</p> })
+        .collect_view()
 }
 
 #[component]

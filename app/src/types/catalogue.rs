@@ -129,8 +129,24 @@ pub struct FrameworkDetail {
     /// Who may use it, in words ("All UK public sector bodies", or one line per listed group).
     pub eligibility: Vec<String>,
     pub url: Option<String>,
+    /// What the owner publishes beyond the description (imported lists).
+    pub published: FrameworkPublished,
     /// Whether the viewer may change it (links only; the server checks again on every change).
     pub may_edit: bool,
+}
+
+/// A framework's facts as its owner publishes them (the CCS website's
+/// summary, benefits, how to buy, keywords, category), and where the
+/// imported facts came from. Each is `None` when not published.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FrameworkPublished {
+    pub summary: Option<String>,
+    pub benefits: Option<String>,
+    pub how_to_buy: Option<String>,
+    pub keywords: Option<String>,
+    pub category: Option<String>,
+    /// "CCS website agreements, from ccs_website_agreements_2026.csv.gz".
+    pub source: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

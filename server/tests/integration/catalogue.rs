@@ -1,8 +1,16 @@
 //! The public catalogue over the demo data: frameworks → lots → suppliers.
+use app::server::changes::Actor;
 use app::server::entities;
-use app::server::services::seed::demo_catalogue::{self, framework_id, lot_id};
+use app::server::services::framework_imports::import_frameworks;
+use app::server::services::framework_imports::{framework_id, lot_id};
+use app::server::services::imports::ImportContext;
+use app::server::services::seed::demo_catalogue;
 use app::types::FrameworkStatus;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
+
+/// Frameworks, lots, suppliers and supplier places the bundled framework
+/// files make (README, "Demo data").
+const DEMO_COUNTS: (u64, u64, u64, u64) = (523, 2134, 3935, 8631);
 
 use crate::harness::TestApp;
 
@@ -11,32 +19,42 @@ async fn frameworks_list_is_labelled_demo_and_never_invents_titles() {
     let app = TestApp::with_demo_catalogue().await;
     let page = app.get("/frameworks").await;
     assert_eq!(page.status, 200);
-    page.assert_contains("Showing 1 to 50 of 325 frameworks");
+    page.assert_contains("Showing 1 to 50 of 523 frameworks");
     page.assert_contains("Demo data");
     page.assert_contains("Title not published");
     page.assert_contains("Crown Commercial Service");
-    let last = app.get("/frameworks?page=7").await;
-    last.assert_contains("Showing 301 to 325 of 325 frameworks");
+    let last = app.get("/frameworks?page=11").await;
+    last.assert_contains("Showing 501 to 523 of 523 frameworks");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn framework_page_lists_lots_with_supplier_counts_and_a_status_from_its_dates() {
     let app = TestApp::with_demo_catalogue().await;
     let page = app
-        .get(&format!("/frameworks/{}", framework_id("RM1557.10")))
+        .get(&format!("/frameworks/{}", framework_id("06/GEN/SS/1030")))
         .await;
     assert_eq!(page.status, 200);
-    page.assert_contains("RM1557.10: Title not published");
-    page.assert_contains(&format!("/lots/{}", lot_id("RM1557.10", "1")));
+    // 230 of the 316 Data Submission Service numbers have no published title.
+    page.assert_contains("06/GEN/SS/1030: Title not published");
+    page.assert_contains(&format!("/lots/{}", lot_id("06/GEN/SS/1030", "1")));
+    page.assert_contains("Service Providers Lot1");
     page.assert_contains("Dates not published");
 
     let rm6232 = app
         .get(&format!("/frameworks/{}", framework_id("RM6232")))
         .await;
-    rm6232.assert_contains("Service area: Facilities management.");
+    // Title, description, benefits, how to buy and keywords from the CCS
+    // website; the end date agrees with the Crown Marketplace table.
+    rm6232.assert_contains("RM6232: Facilities Management and Workplace Services");
+    rm6232.assert_contains(
+        "This agreement gives you access to facilities management services across the UK.",
+    );
+    rm6232.assert_contains("Carbon Net Zero");
+    rm6232.assert_contains("How to buy");
+    rm6232.assert_contains("Facilities Management");
     rm6232.assert_contains("8 March 2027");
     let expected = FrameworkStatus::derive(
-        Some(time::macros::date!(2022 - 07 - 14)),
+        Some(time::macros::date!(2022 - 06 - 09)),
         Some(time::macros::date!(2027 - 03 - 08)),
         time::OffsetDateTime::now_utc().date(),
     );
@@ -54,11 +72,12 @@ async fn lot_page_paginates_its_suppliers_and_supplier_page_lists_its_places() {
     lot.assert_contains("Accenture (UK) Ltd");
     lot.assert_contains("Showing 1 to 43 of 43 suppliers");
     lot.assert_lacks(r#"rel="next""#);
-    // G-Cloud 10 lot 2 has 2,183 suppliers: 44 pages of 50.
+    // G-Cloud 10 lot 2 has 2,182 suppliers (2,183 rows in the file, two of
+    // them one company spelled two ways): 44 pages of 50.
     let g_cloud = app
         .get(&format!("/lots/{}?page=44", lot_id("RM1557.10", "2")))
         .await;
-    g_cloud.assert_contains("Showing 2151 to 2183 of 2183 suppliers");
+    g_cloud.assert_contains("Showing 2151 to 2182 of 2182 suppliers");
     g_cloud.assert_contains(r#"rel="prev""#);
     let supplier_link = lot.first_link_after("/suppliers/");
     let supplier = app.get(&format!("/suppliers/{supplier_link}")).await;
@@ -83,16 +102,46 @@ async fn unknown_catalogue_records_are_404s() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn demo_catalogue_loads_once_and_twice_changes_nothing() {
+async fn demo_catalogue_loads_through_the_framework_importer_and_again_changes_nothing() {
     let app = TestApp::new().await;
-    let catalogue = demo_catalogue::bundled().unwrap();
-    let first = demo_catalogue::load(&app.db, &catalogue).await.unwrap();
-    // The load went through the change path: one summary audit event, and
+    demo_catalogue::load_frameworks(&app.db).await.unwrap();
+    let counts = || async {
+        (
+            entities::framework::Entity::find()
+                .count(&app.db)
+                .await
+                .unwrap(),
+            entities::lot::Entity::find().count(&app.db).await.unwrap(),
+            entities::supplier::Entity::find()
+                .count(&app.db)
+                .await
+                .unwrap(),
+            entities::lot_supplier::Entity::find()
+                .count(&app.db)
+                .await
+                .unwrap(),
+        )
+    };
+    assert_eq!(counts().await, DEMO_COUNTS);
+    // Every file went through the change path: one audit event each, and
     // every framework, lot and supplier queued for the search index.
+    let imports = entities::audit_event::Entity::find()
+        .filter(entities::audit_event::Column::Action.eq("import.frameworks"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(imports.len(), demo_catalogue::FILES.len());
+    assert!(
+        imports.iter().all(|e| e.actor_user_id.is_none()),
+        "loaded by the system"
+    );
     let queued = |kind: &'static str| {
         entities::search_outbox::Entity::find()
             .filter(entities::search_outbox::Column::Entity.eq(kind))
             .filter(entities::search_outbox::Column::Op.eq("upsert"))
+            .select_only()
+            .column(entities::search_outbox::Column::EntityId)
+            .distinct()
             .count(&app.db)
     };
     assert_eq!(
@@ -101,46 +150,23 @@ async fn demo_catalogue_loads_once_and_twice_changes_nothing() {
             queued("lot").await.unwrap(),
             queued("supplier").await.unwrap()
         ),
-        (325, 1549, 3947)
+        (DEMO_COUNTS.0, DEMO_COUNTS.1, DEMO_COUNTS.2)
     );
-    let loads = entities::audit_event::Entity::find()
-        .filter(entities::audit_event::Column::Action.eq("demo.catalogue_loaded"))
-        .all(&app.db)
-        .await
-        .unwrap();
-    assert_eq!(loads.len(), 1);
-    assert_eq!(loads[0].actor_user_id, None, "loaded by the system");
-    let second = demo_catalogue::load(&app.db, &catalogue).await.unwrap();
-    assert_eq!(first, second);
-    assert_eq!(
-        (first.frameworks, first.lots, first.suppliers),
-        (325, 1549, 3947)
-    );
-    assert_eq!(
-        entities::framework::Entity::find()
-            .count(&app.db)
+    // Each file imported again right away changes nothing.
+    let mut ctx = ImportContext::load(&app.db, true).await.unwrap();
+    for file in demo_catalogue::FILES {
+        let read = file.read().unwrap();
+        let report = import_frameworks(&app.db, &mut ctx, Actor::System, file.name, &read)
             .await
-            .unwrap(),
-        325
-    );
-    assert_eq!(
-        entities::lot::Entity::find().count(&app.db).await.unwrap(),
-        1549
-    );
-    assert_eq!(
-        entities::supplier::Entity::find()
-            .count(&app.db)
-            .await
-            .unwrap(),
-        3947
-    );
-    assert_eq!(
-        entities::lot_supplier::Entity::find()
-            .count(&app.db)
-            .await
-            .unwrap(),
-        first.lot_places as u64
-    );
+            .unwrap();
+        assert_eq!(
+            (report.new, report.updated, report.error.as_deref()),
+            (0, 0, None),
+            "{}",
+            file.name
+        );
+    }
+    assert_eq!(counts().await, DEMO_COUNTS);
     // A catalogue that already has frameworks is left alone.
     assert_eq!(demo_catalogue::load_if_empty(&app.db).await.unwrap(), None);
 }
@@ -189,7 +215,7 @@ async fn awarded_contracts_show_on_the_council_contract_and_supplier_pages() {
     );
 }
 
-/// "Showing 1 to 50 of 325 frameworks" → 325; "No frameworks match" → 0.
+/// "Showing 1 to 50 of 523 frameworks" → 523; "No frameworks match" → 0.
 fn total_shown(body: &str) -> u64 {
     body.split_once(">Showing ")
         .and_then(|(_, rest)| rest.split_once(" frameworks"))
@@ -214,10 +240,11 @@ async fn frameworks_filter_by_status_partitions_the_catalogue() {
         }
     }
     // Every framework has exactly one status.
-    assert_eq!(total, 325);
+    assert_eq!(total, 523);
     let undated = app.get("/frameworks?status=dates-not-published").await;
-    // 316 submission frameworks, less RM3830 whose dates the marketplace file gives.
-    assert_eq!(total_shown(&undated.body), 315);
+    // 241 submission numbers no other list dates, and five frameworks the
+    // DfE list gives no expiry.
+    assert_eq!(total_shown(&undated.body), 246);
     // Pagination keeps the filter.
     undated.assert_contains(r#"href="/frameworks?status=dates-not-published&amp;page=2""#);
 

@@ -164,7 +164,7 @@ async fn operators_migrate_seed_load_demo_data_and_create_the_first_admin() {
     // The demo catalogue loads into an empty catalogue, once.
     succeeded(&server(&database, data.path(), &["demo"]).output().unwrap());
     let frameworks = framework::Entity::find().count(db).await.unwrap();
-    assert_eq!(frameworks, 325);
+    assert_eq!(frameworks, 523);
     let again = succeeded(&server(&database, data.path(), &["demo"]).output().unwrap());
     assert!(again.contains("demo data not loaded"), "{again}");
     assert_eq!(
@@ -390,7 +390,7 @@ async fn a_backup_restores_to_a_database_with_the_same_contents() {
             .count(&restored.conn)
             .await
             .unwrap(),
-        325
+        523
     );
     // The restored database serves: the server migrates it (nothing to do) and signs in.
     succeeded(

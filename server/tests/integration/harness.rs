@@ -316,6 +316,11 @@ impl TestApp {
         txn.commit().await.expect("commit");
     }
 
+    /// The database's URL, for running the CLI against what the app serves.
+    pub fn database_url(&self) -> &str {
+        &self._database.url
+    }
+
     /// As on first run with `LOAD_DEMO_DATA=true`: reference data plus the demo catalogue.
     pub async fn with_demo_catalogue() -> Self {
         let app = Self::new().await;

@@ -11,6 +11,7 @@ mod curation;
 mod email;
 mod fast_pages;
 mod fixture;
+mod framework_imports;
 mod http;
 mod imports;
 mod layout;

@@ -19,6 +19,13 @@ pub struct Model {
     pub eligibility_scope: String,
     pub url: Option<String>,
     pub is_demo: bool,
+    pub summary: Option<String>,
+    pub benefits: Option<String>,
+    pub how_to_buy: Option<String>,
+    pub keywords: Option<String>,
+    pub category: Option<String>,
+    pub source_file: Option<String>,
+    pub source_layout: Option<String>,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
 }

@@ -67,7 +67,8 @@ impl Row<'_> {
 
 /// Calls `each` with every row of a CSV file, after checking its header;
 /// stops at the first error. A row that CSV itself cannot read (bad UTF-8)
-/// or that has more fields than the header is an error naming its line. A
+/// or that has more (non-empty) fields than the header is an error naming
+/// its line. A
 /// row may leave off trailing empty fields (the Contracts Finder export
 /// drops its last column from some rows), as long as it reaches every
 /// required column.
@@ -121,7 +122,13 @@ pub fn for_each_row(
         })?;
         let line = record.position().map_or(0, |p| p.line());
         let reaches = |column: &&str| positions.get(column).is_some_and(|i| *i < record.len());
-        if record.len() > headers.len() || !columns.required.iter().all(reaches) {
+        // Fields past the header's are an error unless empty (some CCS
+        // exports end rows with a stray comma).
+        let overflows = record
+            .iter()
+            .skip(headers.len())
+            .any(|f| !f.trim().is_empty());
+        if overflows || !columns.required.iter().all(reaches) {
             return Err(file_error(
                 Some(Location::Line(line)),
                 format!(

@@ -6,7 +6,7 @@
 //! CI runs each property with proptest's case count (`PROPTEST_CASES`,
 //! 256 by default). The million-execution run:
 //! `PROPTEST_CASES=250000 cargo test --release -p app --features ssr --lib import::fuzz`
-//! (four properties × 250,000 cases).
+//! (six properties × 250,000 cases = 1.5 million executions).
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -167,5 +167,51 @@ proptest! {
             };
             prop_assert!(names_file(&read, name));
         }
+    }
+
+    #[test]
+    fn framework_reader_survives_any_file_in_any_layout(
+        layout in 0usize..4,
+        rows in prop::collection::vec(
+            prop::collection::vec(
+                prop_oneof![
+                    ".{0,10}",
+                    Just("\"".to_owned()),
+                    Just("\"[{'title': 'Lot 1: Vans', 'description': None}, {'title': \"A\\\\x\"}]\"".to_owned()),
+                    Just("[{'title': '\\u00a3".to_owned()),
+                    Just("√Ç¬£".to_owned()),
+                    Just("<span>&amp;".to_owned()),
+                    Just("Lot 1a".to_owned()),
+                ],
+                0..8,
+            ),
+            0..5,
+        ),
+        bad_utf8 in any::<bool>(),
+    ) {
+        let header = [
+            "rm_number,title,lots,start_date,end_date,description",
+            "reference,title,owner,start_date,end_date",
+            "framework_number,lot_number,lot_description",
+            "framework_short_name,lot_number,salesforce_id,supplier_name",
+        ][layout];
+        let mut text = format!("{header}\n");
+        for row in &rows {
+            text.push_str(&row.join(","));
+            text.push('\n');
+        }
+        let mut bytes = text.into_bytes();
+        if bad_utf8 {
+            bytes.push(0xff);
+        }
+        match super::frameworks::read("fw.csv", bytes) {
+            Ok(_) => {}
+            Err(e) => prop_assert!(e.to_string().starts_with("fw.csv")),
+        }
+    }
+
+    #[test]
+    fn python_literal_reader_survives_any_text(text in "[\\[\\]{}:,'\" \\\\xuNonetil0-9a-f]{0,60}") {
+        let _ = super::frameworks::python_lots(&text);
     }
 }

@@ -12,6 +12,7 @@ pub mod buyers;
 pub mod call_off;
 pub mod contracts_finder;
 mod csv_rows;
+pub mod frameworks;
 #[cfg(test)]
 mod fuzz;
 #[cfg(test)]

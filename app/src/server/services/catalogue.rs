@@ -18,9 +18,9 @@ use crate::server::entities::{
 use crate::types::Viewer;
 use crate::types::commands::OfferStatus;
 use crate::types::{
-    AppError, BoughtThrough, ContractDetail, ContractSummary, FrameworkDetail, FrameworkStatus,
-    FrameworkSummary, LotDetail, LotPlace, LotSummary, OfferDetail, OfferSummary, Page,
-    SupplierDetail, SupplierSummary, format_pounds,
+    AppError, BoughtThrough, ContractDetail, ContractSummary, FrameworkDetail, FrameworkPublished,
+    FrameworkStatus, FrameworkSummary, LotDetail, LotPlace, LotSummary, OfferDetail, OfferSummary,
+    Page, SupplierDetail, SupplierSummary, format_pounds,
 };
 
 pub(super) fn today() -> time::Date {
@@ -215,6 +215,19 @@ pub async fn get_framework(
         levy_basis_points: model.levy_basis_points,
         eligibility: eligibility_in_words(db, &model).await?,
         url: model.url.clone(),
+        published: FrameworkPublished {
+            summary: model.summary.clone(),
+            benefits: model.benefits.clone(),
+            how_to_buy: model.how_to_buy.clone(),
+            keywords: model.keywords.clone(),
+            category: model.category.clone(),
+            source: match (&model.source_layout, &model.source_file) {
+                (Some(layout), Some(file)) => Some(format!("{layout}; last changed by {file}")),
+                (Some(layout), None) => Some(layout.clone()),
+                (None, Some(file)) => Some(file.clone()),
+                (None, None) => None,
+            },
+        },
         may_edit: may_curate(viewer, model.owner_organisation_id),
     })
 }

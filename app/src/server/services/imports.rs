@@ -74,7 +74,7 @@ pub struct ImportContext {
     /// Former councils by the id they get when first met (not yet stored).
     pending_former: HashMap<Uuid, FormerCouncil>,
     known_cpv: HashSet<String>,
-    frameworks: HashMap<String, Uuid>,
+    pub(super) frameworks: HashMap<String, Uuid>,
     /// Every identifier stored (kind, scheme, value): new ones are inserted
     /// in batches without a lookup each.
     identifiers: HashSet<(String, String, String)>,
@@ -84,14 +84,14 @@ pub struct ImportContext {
     /// Suppliers already recorded as SME / VCSE.
     sme: HashSet<Uuid>,
     vcse: HashSet<Uuid>,
-    is_demo: bool,
+    pub(super) is_demo: bool,
 }
 
 /// Deterministic ids for records an import makes, so two runs of the same
 /// data make the same ids.
 const ID_NAMESPACE: Uuid = Uuid::from_u128(0x2d5c_7a11_93e4_4c0b_8f6a_0b7e_55c1_a903);
 
-fn import_id(kind: &str, key: &str) -> Uuid {
+pub(super) fn import_id(kind: &str, key: &str) -> Uuid {
     Uuid::new_v5(&ID_NAMESPACE, format!("{kind}/{key}").as_bytes())
 }
 
@@ -213,19 +213,19 @@ fn provenance(notice: &Notice, file: &str, read: &ReadNotice) -> String {
 /// One file's writes: what its audit event lists, and rows waiting to be
 /// inserted in batches (new contracts and their links, new identifiers).
 #[derive(Default)]
-struct Written {
+pub(super) struct Written {
     contracts: Vec<Uuid>,
-    suppliers: HashSet<Uuid>,
+    pub(super) suppliers: HashSet<Uuid>,
     new_organisations: Vec<serde_json::Value>,
-    new_suppliers: Vec<serde_json::Value>,
+    pub(super) new_suppliers: Vec<serde_json::Value>,
     /// OCDS processes now awarded (their planned purchases are closed).
     awarded_ocids: Vec<String>,
-    pending: Pending,
+    pub(super) pending: Pending,
 }
 
 /// Rows to insert together; flushed every [`BATCH`] notices and at the end.
 #[derive(Default)]
-struct Pending {
+pub(super) struct Pending {
     contracts: Vec<contract::ActiveModel>,
     buyers: Vec<contract_buyer::ActiveModel>,
     suppliers: Vec<contract_supplier::ActiveModel>,
@@ -256,7 +256,7 @@ where
 
 impl Pending {
     /// Inserts what is waiting; contracts before the rows that point at them.
-    async fn flush<C: ConnectionTrait>(&mut self, db: &C) -> Result<(), DbErr> {
+    pub(super) async fn flush<C: ConnectionTrait>(&mut self, db: &C) -> Result<(), DbErr> {
         let taken = std::mem::take(self);
         insert_all(db, taken.contracts).await?;
         insert_all(db, taken.buyers).await?;
@@ -442,7 +442,7 @@ async fn create_former<C: ConnectionTrait>(
 
 /// The supplier records a notice names, by the one identity rule; SME and
 /// VCSE are recorded when the notice says so.
-async fn supplier_ids<C: ConnectionTrait>(
+pub(super) async fn supplier_ids<C: ConnectionTrait>(
     db: &C,
     ctx: &mut ImportContext,
     suppliers: &[SupplierParty],

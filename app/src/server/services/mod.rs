@@ -9,6 +9,7 @@ pub mod cpv;
 pub mod eligibility;
 pub mod emails;
 pub mod footprints;
+pub mod framework_imports;
 pub mod frameworks;
 pub mod imports;
 pub mod listings;
