@@ -255,11 +255,13 @@ async fn one_file(
     };
     bar.inc_length(read.len() as u64);
     bar.set_message(name.to_owned());
-    match import_file(db, ctx, Actor::System, source, name, &read).await {
-        Ok(report) => {
-            bar.inc(read.len() as u64);
-            report
-        }
+    let before = bar.position();
+    let result = import_file(db, ctx, Actor::System, source, name, &read).await;
+    // The importer moved the bar batch by batch; a refused file leaves it
+    // where the file began, plus the file's length (it was read).
+    bar.set_position(before + read.len() as u64);
+    match result {
+        Ok(report) => report,
         Err(error) => FileReport {
             file: name.to_owned(),
             read: read.len(),
@@ -330,6 +332,8 @@ pub async fn run(db: &sea_orm::DatabaseConnection, kind: ImportKind) -> anyhow::
         _ => "notice",
     };
     let bar = progress_bar(unit);
+    let moved = bar.clone();
+    ctx.progress = Some(std::sync::Arc::new(move |n| moved.inc(n)));
     let mut totals = RunTotals {
         unit,
         ..Default::default()

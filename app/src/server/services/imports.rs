@@ -85,6 +85,22 @@ pub struct ImportContext {
     sme: HashSet<Uuid>,
     vcse: HashSet<Uuid>,
     pub(super) is_demo: bool,
+    /// Told how many more notices of the current file have been written
+    /// (every batch), so a terminal's progress bar moves within a file.
+    pub progress: Option<Progress>,
+}
+
+/// A progress callback: `n` more notices done.
+pub type Progress = std::sync::Arc<dyn Fn(u64) + Send + Sync>;
+
+impl ImportContext {
+    fn advance(&self, n: usize) {
+        if let Some(progress) = &self.progress
+            && n > 0
+        {
+            progress(n as u64);
+        }
+    }
 }
 
 /// Deterministic ids for records an import makes, so two runs of the same
@@ -191,6 +207,7 @@ impl ImportContext {
             sme: flagged.iter().filter(|f| f.1).map(|f| f.0).collect(),
             vcse: flagged.iter().filter(|f| f.2).map(|f| f.0).collect(),
             is_demo,
+            progress: None,
         })
     }
 }
@@ -962,8 +979,11 @@ async fn write_file(
         }
         if (n + 1) % BATCH == 0 {
             written.pending.flush(&txn).await?;
+            ctx.advance(BATCH);
         }
     }
+    // The last part batch, and the superseded releases (skipped, but read).
+    ctx.advance(kept.len() % BATCH + report.superseded);
     written.pending.flush(&txn).await?;
     // The plans these awards came from are no longer open.
     for chunk in written.awarded_ocids.chunks(ROWS_PER_INSERT) {
