@@ -9,12 +9,12 @@ test("frameworks → framework → lot → supplier, all labelled as demo data",
   await settled(page, testInfo);
   await expectAccessible(page, testInfo);
 
-  // Digital Outcomes and Specialists 2 (RM1043iii) is on the second page (the
+  // Digital Outcomes and Specialists (RM1043iii) is on the second page (the
   // count may include frameworks the editing journeys added, hence \d+).
   await page.getByRole("link", { name: "Next page" }).click();
   await expect(page.getByText(/^Showing 51 to 100 of \d+ frameworks$/)).toBeVisible();
   await page.getByRole("link", { name: "RM1043iii", exact: true }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("RM1043iii: Title not published");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("RM1043iii: Digital Outcomes and Specialists");
   await expect(page.getByRole("heading", { name: /lots$/ })).toBeVisible();
   await expectAccessible(page, testInfo);
 
@@ -27,6 +27,27 @@ test("frameworks → framework → lot → supplier, all labelled as demo data",
   await page.locator("tbody tr th a").first().click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(supplierName);
   await expect(page.getByRole("heading", { name: /^Places on \d+ framework lots$/ })).toBeVisible();
+  await expectAccessible(page, testInfo);
+});
+
+test("frameworks of other owners and what the CCS website publishes, imported", async ({ page }, testInfo) => {
+  await visit(page, testInfo, "/frameworks");
+  await settled(page, testInfo);
+  await page.getByLabel("Owner", { exact: true }).selectOption("ESPO");
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await expect(page).toHaveURL(/owner=ESPO/);
+  await page.getByRole("link", { name: "dfe:books", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("dfe:books: Books and related materials");
+  await expect(page.getByText(/^Deals for curriculum materials/)).toBeVisible();
+  await expect(page.getByText("DfE Find a framework list")).toBeVisible();
+  await expectAccessible(page, testInfo);
+
+  await visit(page, testInfo, "/frameworks?owner=Crown+Commercial+Service&status=live&page=1");
+  await page.getByRole("link", { name: "RM6232", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("RM6232: Facilities Management and Workplace Services");
+  await expect(page.getByRole("heading", { name: "Benefits" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "How to buy" })).toBeVisible();
+  await expect(page.getByText("CCS website agreements; last changed by ccs_website_agreements_2026.csv.gz")).toBeVisible();
   await expectAccessible(page, testInfo);
 });
 

@@ -224,20 +224,30 @@ async fn one_register(
         };
     }
     bar.inc_length(rows.len() as u64);
-    match write_register(db, Actor::System, name, &rows).await {
-        Ok(report) => {
-            bar.inc(rows.len() as u64);
-            report
-        }
-        Err(error) => FileReport {
-            file: name.to_owned(),
-            read: rows.len(),
-            error: Some(format!(
-                "{name}: not imported, the database refused it: {error}"
-            )),
-            ..Default::default()
-        },
-    }
+    let before = bar.position();
+    let result = write_register(db, Actor::System, name, &rows).await;
+    written(name, rows.len(), before, bar, result)
+}
+
+/// A file's report once written, with the bar moved past its records
+/// (the notice importer moves it batch by batch on the way), or why the
+/// database refused it.
+fn written(
+    name: &str,
+    records: usize,
+    before: u64,
+    bar: &ProgressBar,
+    result: Result<FileReport, sea_orm::DbErr>,
+) -> FileReport {
+    bar.set_position(before + records as u64);
+    result.unwrap_or_else(|error| FileReport {
+        file: name.to_owned(),
+        read: records,
+        error: Some(format!(
+            "{name}: not imported, the database refused it: {error}"
+        )),
+        ..Default::default()
+    })
 }
 
 /// Reads and writes one file; its report (with the error, if it failed).
@@ -257,20 +267,7 @@ async fn one_file(
     bar.set_message(name.to_owned());
     let before = bar.position();
     let result = import_file(db, ctx, Actor::System, source, name, &read).await;
-    // The importer moved the bar batch by batch; a refused file leaves it
-    // where the file began, plus the file's length (it was read).
-    bar.set_position(before + read.len() as u64);
-    match result {
-        Ok(report) => report,
-        Err(error) => FileReport {
-            file: name.to_owned(),
-            read: read.len(),
-            error: Some(format!(
-                "{name}: not imported, the database refused it: {error}"
-            )),
-            ..Default::default()
-        },
-    }
+    written(name, read.len(), before, bar, result)
 }
 
 /// Reads and writes one framework file.
@@ -285,23 +282,11 @@ async fn one_framework_file(
         Ok(read) => read,
         Err(error) => return FileReport::failed(name, &error),
     };
-    let records = read.records() as u64;
-    bar.inc_length(records);
+    bar.inc_length(read.records() as u64);
     bar.set_message(name.to_owned());
-    match import_frameworks(db, ctx, Actor::System, name, &read).await {
-        Ok(report) => {
-            bar.inc(records);
-            report
-        }
-        Err(error) => FileReport {
-            file: name.to_owned(),
-            read: read.records(),
-            error: Some(format!(
-                "{name}: not imported, the database refused it: {error}"
-            )),
-            ..Default::default()
-        },
-    }
+    let before = bar.position();
+    let result = import_frameworks(db, ctx, Actor::System, name, &read).await;
+    written(name, read.records(), before, bar, result)
 }
 
 /// Runs `server import`; `Err` only for a failure before any file (the

@@ -38,13 +38,12 @@ fn succeeded(output: &Output) -> String {
     text
 }
 
-async fn table_exists(database: &TestDatabase, table: &str) -> bool {
+/// Whether the catalogue query (PostgreSQL's, else SQLite's) finds a row.
+async fn schema_has(database: &TestDatabase, postgres: String, sqlite: String) -> bool {
     let backend = database.conn.get_database_backend();
     let sql = match backend {
-        sea_orm::DatabaseBackend::Postgres => format!(
-            "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '{table}'"
-        ),
-        _ => format!("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{table}'"),
+        sea_orm::DatabaseBackend::Postgres => postgres,
+        _ => sqlite,
     };
     database
         .conn
@@ -52,6 +51,24 @@ async fn table_exists(database: &TestDatabase, table: &str) -> bool {
         .await
         .expect("query")
         .is_some()
+}
+
+async fn table_exists(database: &TestDatabase, table: &str) -> bool {
+    schema_has(
+        database,
+        format!("SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '{table}'"),
+        format!("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{table}'"),
+    )
+    .await
+}
+
+async fn column_exists(database: &TestDatabase, table: &str, column: &str) -> bool {
+    schema_has(
+        database,
+        format!("SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '{table}' AND column_name = '{column}'"),
+        format!("SELECT 1 FROM pragma_table_info('{table}') WHERE name = '{column}'"),
+    )
+    .await
 }
 
 /// Rows in `table`, by plain SQL (the entity may name columns a migration
@@ -69,22 +86,6 @@ async fn rows(database: &TestDatabase, table: &str) -> u64 {
         .expect("a row")
         .try_get::<i64>("", "n")
         .expect("a count") as u64
-}
-
-async fn column_exists(database: &TestDatabase, table: &str, column: &str) -> bool {
-    let backend = database.conn.get_database_backend();
-    let sql = match backend {
-        sea_orm::DatabaseBackend::Postgres => format!(
-            "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '{table}' AND column_name = '{column}'"
-        ),
-        _ => format!("SELECT 1 FROM pragma_table_info('{table}') WHERE name = '{column}'"),
-    };
-    database
-        .conn
-        .query_one_raw(sea_orm::Statement::from_string(backend, sql))
-        .await
-        .expect("query")
-        .is_some()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
