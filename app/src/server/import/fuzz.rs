@@ -23,6 +23,21 @@ fn names_file(read: &FileRead, file: &str) -> bool {
     }
 }
 
+/// A CSV file: the header, the rows joined by commas, and maybe a byte
+/// that is not UTF-8 at the end.
+fn csv_file(header: &str, rows: &[Vec<String>], bad_utf8: bool) -> Vec<u8> {
+    let mut text = format!("{header}\n");
+    for row in rows {
+        text.push_str(&row.join(","));
+        text.push('\n');
+    }
+    let mut bytes = text.into_bytes();
+    if bad_utf8 {
+        bytes.push(0xff);
+    }
+    bytes
+}
+
 /// Any JSON value, a few levels deep.
 fn any_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
@@ -151,15 +166,7 @@ proptest! {
         bad_utf8 in any::<bool>(),
     ) {
         for (header, name) in [(CF_HEADER, "cf.csv"), (TED_HEADER, "ted.csv")] {
-            let mut text = format!("{header}\n");
-            for row in &rows {
-                text.push_str(&row.join(","));
-                text.push('\n');
-            }
-            let mut bytes = text.into_bytes();
-            if bad_utf8 {
-                bytes.push(0xff);
-            }
+            let bytes = csv_file(header, &rows, bad_utf8);
             let read = if name == "cf.csv" {
                 contracts_finder::read(name, &bytes)
             } else {
@@ -195,16 +202,7 @@ proptest! {
             "framework_number,lot_number,lot_description",
             "framework_short_name,lot_number,salesforce_id,supplier_name",
         ][layout];
-        let mut text = format!("{header}\n");
-        for row in &rows {
-            text.push_str(&row.join(","));
-            text.push('\n');
-        }
-        let mut bytes = text.into_bytes();
-        if bad_utf8 {
-            bytes.push(0xff);
-        }
-        match super::frameworks::read("fw.csv", bytes) {
+        match super::frameworks::read("fw.csv", csv_file(header, &rows, bad_utf8)) {
             Ok(_) => {}
             Err(e) => prop_assert!(e.to_string().starts_with("fw.csv")),
         }
