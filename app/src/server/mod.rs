@@ -8,6 +8,7 @@ pub mod email;
 pub mod entities;
 pub mod form;
 pub mod import;
+pub mod search;
 pub mod security;
 pub mod services;
 mod state;
