@@ -4,7 +4,7 @@
 //! changes nothing, and the framework page shows what was imported.
 use std::process::{Command, Output, Stdio};
 
-use app::server::entities::{audit_event, framework, lot, lot_supplier};
+use app::server::entities::{audit_event, framework, identifier, lot, lot_supplier};
 use app::server::services::framework_imports::{framework_id, lot_id};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -105,10 +105,22 @@ async fn framework_lists_layer_by_authority_and_a_refused_file_writes_nothing() 
         .await
         .unwrap();
     assert_eq!(lots, 2, "Minibuses is left out, not guessed a number");
-    assert_eq!(
-        lot_supplier::Entity::find().count(&app.db).await.unwrap(),
-        1
-    );
+    let places = lot_supplier::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(places.len(), 1);
+    // Both spellings' CCS Salesforce ids are recorded on the one supplier.
+    let mut ids: Vec<(String, String)> = identifier::Entity::find()
+        .filter(identifier::Column::SubjectId.eq(places[0].supplier_id))
+        .filter(identifier::Column::Scheme.eq("CCS-SALESFORCE"))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| (i.value, i.first_seen))
+        .collect();
+    ids.sort();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert!(ids[0].0 == "sf-1" && ids[1].0 == "sf-2", "{ids:?}");
+    assert!(ids[1].1.ends_with("b_places.csv, line 3"), "{ids:?}");
     // Nothing from the refused files: no Bravo, no RM9003.
     assert!(
         framework::Entity::find_by_id(framework_id("RM9003"))
