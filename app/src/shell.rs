@@ -32,6 +32,7 @@ use crate::pages::{
     home::HomePage,
     lists::{ContractsPage, FrameworksPage, OffersPage, SuppliersPage},
     not_found::NotFound,
+    search::SearchPage,
 };
 
 /// The whole HTML document, rendered on the server.
@@ -78,6 +79,7 @@ pub fn App() -> impl IntoView {
                 </section>
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async />
                     <Route path=path!("/councils") view=CouncilsPage ssr=SsrMode::Async />
                     <Route path=path!("/councils/:gss") view=CouncilPage ssr=SsrMode::Async />
                     <Route path=path!("/footprints") view=FootprintsPage ssr=SsrMode::Async />

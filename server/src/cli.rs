@@ -35,6 +35,11 @@ pub enum Command {
         #[command(subcommand)]
         kind: crate::import_cli::ImportKind,
     },
+    /// The search index: rebuild it from the database, or compare the two.
+    Search {
+        #[command(subcommand)]
+        action: SearchAction,
+    },
     /// Write a consistent copy of the SQLite database to a new file while the
     /// service keeps running (for PostgreSQL, use pg_dump).
     Backup {
@@ -92,6 +97,16 @@ async fn ensure_account(
         .map_err(anyhow::Error::msg)?;
     tracing::info!(email, role = role.as_str(), ?scope, "role granted");
     Ok(())
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SearchAction {
+    /// Build a fresh index from the database and swap it in. A running
+    /// server keeps answering from the old one and switches when it is ready.
+    Reindex,
+    /// Compare the index with the database: documents per kind and a sample
+    /// of documents. Exits with 1 when they differ.
+    Check,
 }
 
 #[derive(Subcommand, Debug)]
@@ -155,6 +170,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 std::process::exit(1);
             }
         }
+        Command::Search { action } => {
+            db::migrate(&db).await?;
+            if !search_command(&config, &db, action).await? {
+                std::process::exit(1);
+            }
+        }
         Command::Backup { to } => {
             db::backup_sqlite(&db, &to).await?;
             tracing::info!(to = %to.display(), "backup written");
@@ -180,6 +201,62 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => serve(config, db).await?,
     }
     Ok(())
+}
+
+/// `server search …`; false when `check` found drift.
+async fn search_command(
+    config: &Config,
+    db: &sea_orm::DatabaseConnection,
+    action: SearchAction,
+) -> anyhow::Result<bool> {
+    use app::server::search::{SearchIndex, applier};
+    use app::server::services::snapshot::SnapshotCache;
+    let snapshots = SnapshotCache::default();
+    match action {
+        SearchAction::Reindex => {
+            let started = std::time::Instant::now();
+            let done = applier::reindex(db, &snapshots, &config.search_dir, |kind, n| {
+                tracing::debug!(kind = kind.as_str(), n, "indexed");
+            })
+            .await?;
+            let total: u64 = done.documents.values().sum();
+            println!(
+                "Indexed {total} documents in {:.1} s into {} (outbox applied through {}):",
+                started.elapsed().as_secs_f64(),
+                done.replica,
+                done.through_seq
+            );
+            for (kind, n) in &done.documents {
+                println!("  {kind}: {n}");
+            }
+            Ok(true)
+        }
+        SearchAction::Check => {
+            let index = SearchIndex::open(&config.search_dir)?;
+            let checked = applier::check(db, &snapshots, &index).await?;
+            println!("{:<18} {:>10} {:>10}", "kind", "database", "index");
+            for (kind, in_db, in_index) in &checked.counts {
+                println!("{kind:<18} {in_db:>10} {in_index:>10}");
+            }
+            println!(
+                "{} documents compared; {} outbox rows not yet applied",
+                checked.sampled, checked.pending
+            );
+            if checked.drift.is_empty() {
+                println!("No drift.");
+                return Ok(true);
+            }
+            for line in &checked.drift {
+                println!("drift: {line}");
+            }
+            if checked.pending > 0 {
+                println!(
+                    "(a running server applies pending rows within a second; run check again)"
+                );
+            }
+            Ok(false)
+        }
+    }
 }
 
 /// The secret key kept in `data_dir/secret.key`, made (readable by the
@@ -237,7 +314,28 @@ async fn serve(mut config: Config, db: sea_orm::DatabaseConnection) -> anyhow::R
     let addr = leptos_options.site_addr;
     let mailer =
         app::server::email::delivery::Mailer::from_config(&config).map_err(anyhow::Error::msg)?;
-    let state = AppState::new(db.clone(), config);
+    let state = AppState::new(db.clone(), config)?;
+    let search_root = state.config.search_dir.clone();
+    if state.search.is_new() {
+        // A new index (first start, or its directory was removed): build it
+        // from the database before answering, so search is never empty.
+        let started = std::time::Instant::now();
+        let done =
+            app::server::search::applier::reindex(&db, &state.snapshots, &search_root, |_, _| {})
+                .await?;
+        tracing::info!(
+            documents = done.documents.values().sum::<u64>(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "search index built"
+        );
+    }
+    // Keeps the index in step with the outbox (and follows rebuilds).
+    let applier = std::sync::Arc::new(app::server::search::applier::Applier::new(
+        db.clone(),
+        state.snapshots.clone(),
+        state.search.clone(),
+    ));
+    tokio::spawn(applier.run());
     // Sends what changes queue in the email outbox, retrying failures.
     tokio::spawn(app::server::email::delivery::run(
         db.clone(),

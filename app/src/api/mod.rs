@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod councils;
 pub mod editing;
 pub mod footprints;
+pub mod search;
 
 #[cfg(feature = "ssr")]
 pub(crate) fn state() -> Result<crate::server::AppState, crate::types::AppError> {

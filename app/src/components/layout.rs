@@ -43,6 +43,11 @@ pub fn Header() -> impl IntoView {
                             <AccountNavigation />
                         </ul>
                     </nav>
+                    <form class="pc-header-search" method="get" action="/search" role="search" aria-label="Site">
+                        <label class="govuk-visually-hidden" for="header-search">"Search the catalogue"</label>
+                        <input class="govuk-input pc-header-search__input" id="header-search" name="q" type="search" />
+                        <button class="govuk-button govuk-button--secondary pc-header-search__button" type="submit">"Search"</button>
+                    </form>
                 </div>
             </div>
         </header>

@@ -12,3 +12,4 @@ pub mod footprints;
 pub mod home;
 pub mod lists;
 pub mod not_found;
+pub mod search;

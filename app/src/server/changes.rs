@@ -70,15 +70,18 @@ pub enum DocumentKind {
     Supplier,
     Offer,
     Contract,
+    /// A published pipeline or pre-procurement notice.
+    PlannedPurchase,
 }
 
 impl DocumentKind {
-    pub const ALL: [DocumentKind; 5] = [
+    pub const ALL: [DocumentKind; 6] = [
         DocumentKind::Framework,
         DocumentKind::Lot,
         DocumentKind::Supplier,
         DocumentKind::Offer,
         DocumentKind::Contract,
+        DocumentKind::PlannedPurchase,
     ];
 
     /// The value stored in `search_outbox.entity`.
@@ -89,6 +92,7 @@ impl DocumentKind {
             DocumentKind::Supplier => "supplier",
             DocumentKind::Offer => "offer",
             DocumentKind::Contract => "contract",
+            DocumentKind::PlannedPurchase => "planned_purchase",
         }
     }
 

@@ -6,8 +6,12 @@ use std::path::PathBuf;
 pub struct Config {
     /// `sqlite://…` (default, a file under `data_dir`) or `postgres://…`.
     pub database_url: String,
-    /// Where runtime data lives: the SQLite file and, later, the search index.
+    /// Where runtime data lives: the SQLite file, the search index, mail.
     pub data_dir: PathBuf,
+    /// `SEARCH_DIR`: this node's search index (default `data_dir/search`).
+    /// Each server process needs its own; several nodes on one PostgreSQL
+    /// database each keep a replica fed from the shared outbox.
+    pub search_dir: PathBuf,
     /// Load the reference data (councils, footprints, CPV) when the server starts.
     pub seed_on_start: bool,
     /// Load the demo catalogue (real CCS frameworks, lots and suppliers,
@@ -129,7 +133,11 @@ impl Config {
                 "PUBLIC_URL must start with http:// or https:// (got {public_url:?})"
             ));
         }
+        let search_dir = lookup("SEARCH_DIR")
+            .filter(|v| !v.trim().is_empty())
+            .map_or_else(|| data_dir.join("search"), PathBuf::from);
         Ok(Self {
+            search_dir,
             smtp_url,
             mail_from: lookup("MAIL_FROM")
                 .filter(|v| !v.trim().is_empty())

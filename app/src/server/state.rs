@@ -6,6 +6,7 @@ use sea_orm::DatabaseConnection;
 use super::Config;
 use super::auth::hashing::HashingPool;
 use super::auth::rate_limit::SignInLimiter;
+use super::search::SearchIndex;
 use super::services::snapshot::SnapshotCache;
 
 #[derive(Clone)]
@@ -21,17 +22,22 @@ pub struct AppState {
     pub mail_wake: Arc<tokio::sync::Notify>,
     /// Reference data and filter choices, rebuilt when the database changes.
     pub snapshots: Arc<SnapshotCache>,
+    /// This process's search index (its writer is the outbox applier).
+    pub search: Arc<SearchIndex>,
 }
 
 impl AppState {
     /// Without `SECRET_KEY` the key is random for this process (tests, one-off
-    /// commands); `serve` fills it in from the data directory first.
-    pub fn new(db: DatabaseConnection, config: Config) -> Self {
+    /// commands); `serve` fills it in from the data directory first. Opens
+    /// (or makes) the search index in `config.search_dir`.
+    pub fn new(db: DatabaseConnection, config: Config) -> tantivy::Result<Self> {
         let secret = match &config.secret_key {
             Some(key) => key.as_bytes().to_vec(),
             None => crate::server::auth::session::new_token().into_bytes(),
         };
-        Self {
+        let search = Arc::new(SearchIndex::open(&config.search_dir)?);
+        Ok(Self {
+            search,
             db,
             secret: Arc::new(secret),
             mail_wake: Arc::new(tokio::sync::Notify::new()),
@@ -39,6 +45,6 @@ impl AppState {
             config: Arc::new(config),
             sign_in_limiter: Arc::new(SignInLimiter::default()),
             hashing: Arc::new(HashingPool::for_this_machine()),
-        }
+        })
     }
 }

@@ -8,6 +8,7 @@ mod forms;
 mod imports;
 mod listing;
 mod reference;
+mod search;
 pub mod validate;
 
 pub use account::*;
@@ -17,6 +18,7 @@ pub use forms::*;
 pub use imports::*;
 pub use listing::*;
 pub use reference::*;
+pub use search::*;
 
 use serde::{Deserialize, Serialize};
 

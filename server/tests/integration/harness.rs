@@ -138,6 +138,8 @@ pub struct TestApp {
     /// The state the router serves with (its limiters and hashing pool).
     pub state: AppState,
     _database: TestDatabase,
+    /// This app's own search index, removed with it.
+    pub search_dir: std::sync::Arc<tempfile::TempDir>,
 }
 
 /// The text of an HTML fragment: tags and comments dropped, the entities
@@ -343,6 +345,8 @@ impl TestApp {
             .with_test_writer()
             .try_init();
         let database = TestDatabase::create().await;
+        let search_dir = tempfile::tempdir().expect("search dir");
+        let search_path = search_dir.path().display().to_string();
         db::migrate(&database.conn).await.expect("migrate");
         reference_data::load_bundled(&database.conn)
             .await
@@ -351,6 +355,9 @@ impl TestApp {
             if key == "DATABASE_URL" {
                 return Some(database.url.clone());
             }
+            if key == "SEARCH_DIR" {
+                return Some(search_path.clone());
+            }
             settings
                 .iter()
                 .find(|(k, _)| *k == key)
@@ -358,7 +365,7 @@ impl TestApp {
                 .or_else(|| (key == "SECRET_KEY").then(|| TEST_SECRET_KEY.to_owned()))
         })
         .expect("config");
-        let state = AppState::new(database.conn.clone(), config);
+        let state = AppState::new(database.conn.clone(), config).expect("state");
         let router =
             server::build_router_with_routes(state.clone(), test_leptos_options(), page_routes());
         Self {
@@ -366,6 +373,7 @@ impl TestApp {
             state,
             db: database.conn.clone(),
             _database: database,
+            search_dir: std::sync::Arc::new(search_dir),
         }
     }
 

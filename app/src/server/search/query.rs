@@ -26,7 +26,12 @@ pub struct Word {
 /// Words that must appear together, in order ("refuse collection", or a
 /// hyphenated word such as g-cloud).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Phrase(pub Vec<String>);
+pub struct Phrase {
+    pub words: Vec<String>,
+    /// A joined word with a digit (RM1557.13, 509/23), lowercased as
+    /// written: it is also looked up whole as a code.
+    pub code: Option<String>,
+}
 
 /// Why the query was not read exactly as typed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,8 +102,8 @@ fn is_field_syntax(chunk: &str) -> bool {
 }
 
 /// Adds one word (or, when it has several parts, one phrase), up to
-/// [`MAX_CLAUSES`].
-fn add(parts: Vec<String>, out: &mut SearchText, clauses: &mut usize) {
+/// [`MAX_CLAUSES`]. `written` is the word as typed, when it was one word.
+fn add(parts: Vec<String>, written: Option<&str>, out: &mut SearchText, clauses: &mut usize) {
     if parts.is_empty() {
         return;
     }
@@ -109,7 +114,13 @@ fn add(parts: Vec<String>, out: &mut SearchText, clauses: &mut usize) {
     if parts.len() == 1 {
         out.words.extend(parts.into_iter().map(word));
     } else {
-        out.phrases.push(Phrase(parts));
+        let code = written
+            .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            });
+        out.phrases.push(Phrase { words: parts, code });
     }
 }
 
@@ -134,7 +145,7 @@ pub fn read(typed: &str) -> SearchText {
     // Split on quotes: odd segments were inside a pair, and are phrases.
     for (index, segment) in text.split('"').enumerate() {
         if index % 2 == 1 {
-            add(pieces(segment), &mut out, &mut clauses);
+            add(pieces(segment), None, &mut out, &mut clauses);
             continue;
         }
         for chunk in segment.split_whitespace() {
@@ -144,7 +155,7 @@ pub fn read(typed: &str) -> SearchText {
             let written_words =
                 chunk.split(|c: char| !(c.is_alphanumeric() || c == '_' || joins_a_word(c)));
             for written in written_words {
-                add(pieces(written), &mut out, &mut clauses);
+                add(pieces(written), Some(written), &mut out, &mut clauses);
             }
         }
     }
@@ -160,7 +171,7 @@ fn dedup(out: &mut SearchText) {
     let mut seen = std::collections::HashSet::new();
     out.words.retain(|w| seen.insert(w.text.clone()));
     let mut seen = std::collections::HashSet::new();
-    out.phrases.retain(|p| seen.insert(p.0.clone()));
+    out.phrases.retain(|p| seen.insert(p.words.clone()));
 }
 
 #[cfg(test)]
@@ -179,7 +190,7 @@ mod tests {
         parsed
             .phrases
             .iter()
-            .map(|p| p.0.iter().map(String::as_str).collect())
+            .map(|p| p.words.iter().map(String::as_str).collect())
             .collect()
     }
 
@@ -211,6 +222,14 @@ mod tests {
             ]
         );
         assert_eq!(words(&parsed), [("hosting", true)]);
+        assert_eq!(parsed.phrases[1].code, None, "no digit: not a code");
+    }
+
+    #[test]
+    fn joined_codes_are_also_kept_whole() {
+        let parsed = read("RM1557.13, 509/23");
+        let codes: Vec<_> = parsed.phrases.iter().map(|p| p.code.as_deref()).collect();
+        assert_eq!(codes, [Some("rm1557.13"), Some("509/23")]);
     }
 
     #[test]
@@ -266,7 +285,7 @@ mod tests {
         fn any_text_reads_within_limits(typed in ".{0,700}") {
             let parsed = read(&typed);
             proptest::prop_assert!(parsed.words.len() + parsed.phrases.len() <= MAX_CLAUSES);
-            for part in parsed.words.iter().map(|w| &w.text).chain(parsed.phrases.iter().flat_map(|p| &p.0)) {
+            for part in parsed.words.iter().map(|w| &w.text).chain(parsed.phrases.iter().flat_map(|p| &p.words)) {
                 proptest::prop_assert!(!part.is_empty());
                 proptest::prop_assert_eq!(part, &part.to_lowercase());
             }

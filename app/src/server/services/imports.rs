@@ -232,6 +232,7 @@ fn provenance(notice: &Notice, file: &str, read: &ReadNotice) -> String {
 #[derive(Default)]
 pub(super) struct Written {
     contracts: Vec<Uuid>,
+    plans: Vec<Uuid>,
     pub(super) suppliers: HashSet<Uuid>,
     new_organisations: Vec<serde_json::Value>,
     pub(super) new_suppliers: Vec<serde_json::Value>,
@@ -816,6 +817,7 @@ async fn write_planned<C: ConnectionTrait>(
         cpv_rows.collect(),
     )
     .await?;
+    written.plans.push(id);
     Ok(if existing.is_some() {
         Outcome::Updated
     } else {
@@ -987,6 +989,16 @@ async fn write_file(
     written.pending.flush(&txn).await?;
     // The plans these awards came from are no longer open.
     for chunk in written.awarded_ocids.chunks(ROWS_PER_INSERT) {
+        // Their search documents change status too.
+        let closed: Vec<Uuid> = planned_purchase::Entity::find()
+            .select_only()
+            .column(planned_purchase::Column::Id)
+            .filter(planned_purchase::Column::Ocid.is_in(chunk.to_vec()))
+            .filter(planned_purchase::Column::Status.ne("awarded"))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        written.plans.extend(closed);
         planned_purchase::Entity::update_many()
             .col_expr(planned_purchase::Column::Status, "awarded".into())
             .filter(planned_purchase::Column::Ocid.is_in(chunk.to_vec()))
@@ -1020,6 +1032,7 @@ async fn write_file(
                 "warnings": report.warnings.len(),
             }))
             .reindex(DocumentKind::Contract, written.contracts)
+            .reindex(DocumentKind::PlannedPurchase, written.plans)
             .reindex(DocumentKind::Supplier, suppliers),
     )
     .await?;

@@ -16,6 +16,7 @@ pub mod listings;
 pub mod lots;
 pub mod offers;
 pub mod paging;
+pub mod search;
 pub mod seed;
 pub mod snapshot;
 pub mod summaries;

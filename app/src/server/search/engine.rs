@@ -1,0 +1,881 @@
+//! Running a search on a searcher: the query built from what was typed and
+//! the filters, the top results with highlighted title and snippet, the
+//! exact total, and the facet counts. No database here: the service turns
+//! facet paths into labels.
+//!
+//! Every typed word must match (in the title, body or as a code); when that
+//! finds nothing and there were several words, the search is run again
+//! with any word matching, and says so. Filters never change the order.
+//! Facet counts are "disjunctive" for kind and status: each counts as if its
+//! own choice were not made, so the other kinds stay visible and choosable.
+use std::ops::Bound;
+
+use tantivy::collector::{
+    Collector, Count, FacetCollector, FacetCounts, SegmentCollector, TopDocs,
+};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery,
+};
+use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::snippet::{Snippet, SnippetGenerator};
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+
+use super::document::{date_of_day, named_facet};
+use super::query::{Phrase, SearchText, Word};
+use super::schema::{Fields, NO_END, NO_VALUE, REFERENCE_BOOST, TITLE_BOOST};
+use crate::types::{EXPIRING_WITHIN_DAYS, Highlighted, SearchKind, SearchSort, SearchStatus};
+
+/// Common words left out of the words every result must have (they stay in
+/// quoted phrases). Only when a query is nothing but these are they sought.
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of",
+    "on", "or", "the", "to", "with",
+];
+
+/// How much a typo match weighs next to an exact title match (a typo match
+/// scores a constant, so this is its whole score).
+const TYPO_WEIGHT: f32 = 0.5;
+/// Longest snippet, in characters.
+const SNIPPET_CHARS: usize = 220;
+/// How many owners and footprints a facet lists (the most frequent).
+const FACET_VALUES: usize = 12;
+
+/// What narrows a search, already checked.
+#[derive(Clone, Debug, Default)]
+pub struct Filters {
+    pub kind: Option<SearchKind>,
+    pub status: SearchStatus,
+    /// `/cpv/45/453`: the code and everything below it.
+    pub cpv: Option<Facet>,
+    pub owner: Option<String>,
+    pub footprint: Option<String>,
+    pub sme_only: bool,
+    pub min_value_pence: Option<i64>,
+    pub max_value_pence: Option<i64>,
+    /// Only frameworks and lots whose eligibility has one of these terms.
+    pub eligible: Option<Vec<String>>,
+}
+
+/// One search to run.
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub text: SearchText,
+    pub filters: Filters,
+    pub sort: SearchSort,
+    pub offset: usize,
+    pub limit: usize,
+    /// Today as a day number: what "live" and "expiring" are measured from.
+    pub today: i64,
+}
+
+/// A result as the index holds it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    pub kind: SearchKind,
+    pub id: uuid::Uuid,
+    pub title: Highlighted,
+    pub subtitle: String,
+    pub snippet: Highlighted,
+    pub reference: Option<String>,
+    pub end: Option<time::Date>,
+    pub value_pence: Option<i64>,
+}
+
+/// Counts per status (live includes expiring).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StatusCounts {
+    pub live: u64,
+    pub expiring: u64,
+    pub expired: u64,
+}
+
+/// What a search found.
+#[derive(Debug)]
+pub struct Found {
+    pub hits: Vec<Hit>,
+    pub total: u64,
+    pub kinds: Vec<(SearchKind, u64)>,
+    pub statuses: StatusCounts,
+    /// (child facet, count) under each root: owner, footprint, sme, and the
+    /// CPV level below the chosen prefix.
+    pub owners: Vec<(String, u64)>,
+    pub footprints: Vec<(String, u64)>,
+    pub sme: u64,
+    /// (code prefix, count): the CPV level below the chosen one.
+    pub cpv: Vec<(String, u64)>,
+    /// Not every word matched in any result, so any word was enough.
+    pub relaxed: bool,
+}
+
+fn term_query(term: Term) -> Box<dyn Query> {
+    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+}
+
+fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if (boost - 1.0).abs() < f32::EPSILON {
+        query
+    } else {
+        Box::new(BoostQuery::new(query, boost))
+    }
+}
+
+fn any_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(
+        queries.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
+}
+
+/// Title and body matches of analysed terms: one term, or a phrase of several.
+fn text_match(fields: &Fields, terms: &[String]) -> Vec<Box<dyn Query>> {
+    let on = |field, boost| -> Option<Box<dyn Query>> {
+        let query: Box<dyn Query> = match terms {
+            [] => return None,
+            [one] => term_query(Term::from_field_text(field, one)),
+            many => Box::new(PhraseQuery::new(
+                many.iter()
+                    .map(|t| Term::from_field_text(field, t))
+                    .collect(),
+            )),
+        };
+        Some(boosted(query, boost))
+    };
+    [on(fields.title, TITLE_BOOST), on(fields.body, 1.0)]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// A code, whole: the record's own reference weighs most.
+fn code_match(fields: &Fields, code: &str) -> Vec<Box<dyn Query>> {
+    vec![
+        boosted(
+            term_query(Term::from_field_text(fields.reference, code)),
+            REFERENCE_BOOST,
+        ),
+        term_query(Term::from_field_text(fields.codes, code)),
+    ]
+}
+
+/// What one typed word matches.
+fn word_query(fields: &Fields, word: &Word) -> Option<Box<dyn Query>> {
+    let mut options = text_match(fields, &super::schema::english_terms(&word.text));
+    options.extend(code_match(fields, &word.text));
+    if word.fuzzy {
+        for plain in super::schema::plain_terms(&word.text) {
+            let fuzzy = FuzzyTermQuery::new(Term::from_field_text(fields.plain, &plain), 1, true);
+            options.push(boosted(Box::new(fuzzy), TYPO_WEIGHT));
+        }
+    }
+    (!options.is_empty()).then(|| any_of(options))
+}
+
+/// What one phrase matches.
+fn phrase_query(fields: &Fields, phrase: &Phrase) -> Option<Box<dyn Query>> {
+    let mut options = text_match(
+        fields,
+        &super::schema::english_terms(&phrase.words.join(" ")),
+    );
+    if let Some(code) = &phrase.code {
+        options.extend(code_match(fields, code));
+    }
+    (!options.is_empty()).then(|| any_of(options))
+}
+
+/// The text part of a search, `None` when nothing was typed. `every` makes
+/// each word required; otherwise any will do.
+pub fn text_query(fields: &Fields, text: &SearchText, every: bool) -> Option<Box<dyn Query>> {
+    let content: Vec<&Word> = text
+        .words
+        .iter()
+        .filter(|w| !STOP_WORDS.contains(&w.text.as_str()))
+        .collect();
+    let words: Vec<&Word> = if content.is_empty() && text.phrases.is_empty() {
+        text.words.iter().collect()
+    } else {
+        content
+    };
+    let occur = if every { Occur::Must } else { Occur::Should };
+    let clauses: Vec<(Occur, Box<dyn Query>)> = words
+        .into_iter()
+        .filter_map(|w| word_query(fields, w))
+        .chain(text.phrases.iter().filter_map(|p| phrase_query(fields, p)))
+        .map(|q| (occur, q))
+        .collect();
+    (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+}
+
+/// A filter: matches without scoring.
+fn filter(query: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
+    (Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0)))
+}
+
+fn facet_query(fields: &Fields, facet: &Facet) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_facet(fields.facets, facet),
+        IndexRecordOption::Basic,
+    ))
+}
+
+fn range(field: tantivy::schema::Field, low: Bound<i64>, high: Bound<i64>) -> Box<dyn Query> {
+    let term = |b: Bound<i64>| match b {
+        Bound::Included(v) => Bound::Included(Term::from_field_i64(field, v)),
+        Bound::Excluded(v) => Bound::Excluded(Term::from_field_i64(field, v)),
+        Bound::Unbounded => Bound::Unbounded,
+    };
+    Box::new(RangeQuery::new(term(low), term(high)))
+}
+
+fn status_query(fields: &Fields, status: SearchStatus, today: i64) -> Option<Box<dyn Query>> {
+    let soon = today + EXPIRING_WITHIN_DAYS;
+    let (low, high) = match status {
+        SearchStatus::Any => return None,
+        SearchStatus::Live => (Bound::Included(today), Bound::Unbounded),
+        SearchStatus::ExpiringSoon => (Bound::Included(today), Bound::Included(soon)),
+        SearchStatus::Expired => (Bound::Unbounded, Bound::Excluded(today)),
+    };
+    Some(range(fields.end_day, low, high))
+}
+
+/// Which filter a facet count leaves out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Except {
+    Nothing,
+    Kind,
+    Status,
+}
+
+fn filter_clauses(
+    fields: &Fields,
+    filters: &Filters,
+    today: i64,
+    except: Except,
+) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut out = Vec::new();
+    if except != Except::Kind
+        && let Some(kind) = filters.kind
+    {
+        out.push(filter(facet_query(
+            fields,
+            &named_facet("kind", kind.as_str()),
+        )));
+    }
+    if except != Except::Status
+        && let Some(q) = status_query(fields, filters.status, today)
+    {
+        out.push(filter(q));
+    }
+    if let Some(cpv) = &filters.cpv {
+        out.push(filter(facet_query(fields, cpv)));
+    }
+    if let Some(owner) = &filters.owner {
+        out.push(filter(facet_query(fields, &named_facet("owner", owner))));
+    }
+    if let Some(footprint) = &filters.footprint {
+        out.push(filter(facet_query(
+            fields,
+            &named_facet("footprint", footprint),
+        )));
+    }
+    if filters.sme_only {
+        out.push(filter(facet_query(fields, &named_facet("sme", "yes"))));
+    }
+    if filters.min_value_pence.is_some() || filters.max_value_pence.is_some() {
+        let low = filters.min_value_pence.unwrap_or(0).max(0);
+        let high = filters
+            .max_value_pence
+            .map_or(Bound::Unbounded, Bound::Included);
+        out.push(filter(range(fields.value, Bound::Included(low), high)));
+    }
+    if let Some(terms) = &filters.eligible {
+        let usable = Term::from_field_text;
+        let kinds = any_of(
+            [SearchKind::Framework, SearchKind::Lot]
+                .into_iter()
+                .map(|k| facet_query(fields, &named_facet("kind", k.as_str())))
+                .collect(),
+        );
+        out.push(filter(kinds));
+        let allowed: Box<dyn Query> = if terms.is_empty() {
+            Box::new(EmptyQuery)
+        } else {
+            Box::new(TermSetQuery::new(
+                terms.iter().map(|t| usable(fields.eligible, t)),
+            ))
+        };
+        out.push(filter(allowed));
+    }
+    out
+}
+
+fn combine(text: Option<Box<dyn Query>>, filters: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+    let mut clauses = filters;
+    match text {
+        Some(text) => clauses.push((Occur::Must, text)),
+        None => clauses.push((Occur::Must, Box::new(AllQuery))),
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// Counts documents by the status their `end_day` gives them today.
+struct StatusCounter {
+    today: i64,
+}
+
+struct SegmentStatusCounter {
+    today: i64,
+    end_day: tantivy::columnar::Column<i64>,
+    counts: StatusCounts,
+}
+
+impl Collector for StatusCounter {
+    type Fruit = StatusCounts;
+    type Child = SegmentStatusCounter;
+
+    fn for_segment(
+        &self,
+        _segment: u32,
+        reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        Ok(SegmentStatusCounter {
+            today: self.today,
+            end_day: reader.fast_fields().i64("end_day")?,
+            counts: StatusCounts::default(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, parts: Vec<StatusCounts>) -> tantivy::Result<StatusCounts> {
+        Ok(parts
+            .into_iter()
+            .fold(StatusCounts::default(), |a, b| StatusCounts {
+                live: a.live + b.live,
+                expiring: a.expiring + b.expiring,
+                expired: a.expired + b.expired,
+            }))
+    }
+}
+
+impl SegmentCollector for SegmentStatusCounter {
+    type Fruit = StatusCounts;
+
+    fn collect(&mut self, doc: u32, _score: tantivy::Score) {
+        let end = self.end_day.first(doc).unwrap_or(NO_END);
+        if end < self.today {
+            self.counts.expired += 1;
+        } else {
+            self.counts.live += 1;
+            if end <= self.today + EXPIRING_WITHIN_DAYS {
+                self.counts.expiring += 1;
+            }
+        }
+    }
+
+    fn harvest(self) -> StatusCounts {
+        self.counts
+    }
+}
+
+/// The ranked page of results.
+fn top(
+    searcher: &Searcher,
+    query: &dyn Query,
+    sort: SearchSort,
+    has_text: bool,
+    offset: usize,
+    limit: usize,
+) -> tantivy::Result<Vec<DocAddress>> {
+    let window = TopDocs::with_limit(limit.max(1)).and_offset(offset);
+    let addresses = match (sort, has_text) {
+        (SearchSort::Relevance, true) => searcher
+            .search(query, &window.order_by_score())?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect(),
+        // Without words to rank by, newest first.
+        (SearchSort::Relevance, false) | (SearchSort::Newest, _) => searcher
+            .search(
+                query,
+                &window.order_by_fast_field::<i64>("newest_day", Order::Desc),
+            )?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect(),
+        (SearchSort::EndingSoonest, _) => searcher
+            .search(
+                query,
+                &window.order_by_fast_field::<i64>("end_day", Order::Asc),
+            )?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect(),
+        (SearchSort::Value, _) => searcher
+            .search(
+                query,
+                &window.order_by_fast_field::<i64>("value", Order::Desc),
+            )?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect(),
+    };
+    Ok(addresses)
+}
+
+fn highlighted(snippet: &Snippet) -> Highlighted {
+    let text = snippet.fragment();
+    let mut parts = Vec::new();
+    let mut at = 0;
+    for range in snippet.highlighted() {
+        if range.start > at {
+            parts.push((text[at..range.start].to_owned(), false));
+        }
+        parts.push((text[range.clone()].to_owned(), true));
+        at = range.end;
+    }
+    if at < text.len() {
+        parts.push((text[at..].to_owned(), false));
+    }
+    Highlighted(parts)
+}
+
+fn stored_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str().map(str::to_owned))
+}
+
+fn stored_i64(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<i64> {
+    doc.get_first(field).and_then(|v| v.as_i64())
+}
+
+/// The children of `root` in `counts`, most frequent first, at most `limit`.
+fn children(counts: &FacetCounts, root: &str, limit: usize) -> Vec<(String, u64)> {
+    let mut out: Vec<(String, u64)> = counts
+        .get(root)
+        .filter_map(|(facet, count)| {
+            facet
+                .to_path()
+                .last()
+                .map(|name| ((*name).to_owned(), count))
+        })
+        .collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out.truncate(limit);
+    out
+}
+
+/// Counts of owners, footprints, SME and the CPV level below `cpv_root`.
+fn facet_counter(cpv_root: &Facet) -> FacetCollector {
+    let mut facets = FacetCollector::for_field("facets");
+    for root in ["/owner", "/footprint", "/sme"] {
+        facets.add_facet(root);
+    }
+    facets.add_facet(cpv_root.clone());
+    facets
+}
+
+/// Runs `request` on `searcher`.
+pub fn run(searcher: &Searcher, fields: &Fields, request: &Request) -> tantivy::Result<Found> {
+    let mut relaxed = false;
+    let mut text = text_query(fields, &request.text, true);
+    let has_text = text.is_some();
+    let filters = &request.filters;
+    let mut query = combine(
+        text.as_ref().map(|q| q.box_clone()),
+        filter_clauses(fields, filters, request.today, Except::Nothing),
+    );
+    let cpv_root = filters
+        .cpv
+        .clone()
+        .unwrap_or_else(|| Facet::from_path(["cpv"]));
+    let counting = (Count, facet_counter(&cpv_root));
+    let (mut total, mut counts) = searcher.search(&*query, &counting)?;
+    if total == 0 && request.text.words.len() + request.text.phrases.len() > 1 {
+        // No result has every word: any word will do, best matches first.
+        text = text_query(fields, &request.text, false);
+        query = combine(
+            text.as_ref().map(|q| q.box_clone()),
+            filter_clauses(fields, filters, request.today, Except::Nothing),
+        );
+        (total, counts) = searcher.search(&*query, &counting)?;
+        relaxed = total > 0;
+    }
+    // Kind and status counts leave their own choice out.
+    let kind_counts = {
+        let query = combine(
+            text.as_ref().map(|q| q.box_clone()),
+            filter_clauses(fields, filters, request.today, Except::Kind),
+        );
+        let mut by_kind = FacetCollector::for_field("facets");
+        by_kind.add_facet("/kind");
+        searcher.search(&*query, &by_kind)?
+    };
+    let statuses = {
+        let query = combine(
+            text.as_ref().map(|q| q.box_clone()),
+            filter_clauses(fields, filters, request.today, Except::Status),
+        );
+        searcher.search(
+            &*query,
+            &StatusCounter {
+                today: request.today,
+            },
+        )?
+    };
+    let addresses = if total == 0 {
+        Vec::new()
+    } else {
+        top(
+            searcher,
+            &*query,
+            request.sort,
+            has_text,
+            request.offset,
+            request.limit,
+        )?
+    };
+    let mut title_snippets = SnippetGenerator::create(searcher, &*query, fields.title)?;
+    title_snippets.set_max_num_chars(1_000);
+    let mut body_snippets = SnippetGenerator::create(searcher, &*query, fields.body)?;
+    body_snippets.set_max_num_chars(SNIPPET_CHARS);
+    let mut hits = Vec::with_capacity(addresses.len());
+    for address in addresses {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let (Some(kind), Some(id)) = (
+            stored_text(&doc, fields.kind).and_then(|k| SearchKind::parse(&k)),
+            stored_text(&doc, fields.id).and_then(|i| uuid::Uuid::parse_str(&i).ok()),
+        ) else {
+            continue;
+        };
+        let title_text = stored_text(&doc, fields.title).unwrap_or_default();
+        let mut title = highlighted(&title_snippets.snippet(&title_text));
+        if title.0.is_empty() {
+            title = Highlighted(vec![(title_text, false)]);
+        }
+        let mut snippet = highlighted(&body_snippets.snippet_from_doc(&doc));
+        if snippet.0.is_empty() {
+            // Nothing matched in the body: its opening instead.
+            let opening: String = doc
+                .get_first(fields.body)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .chars()
+                .take(SNIPPET_CHARS)
+                .collect();
+            if !opening.is_empty() {
+                snippet = Highlighted(vec![(opening, false)]);
+            }
+        }
+        hits.push(Hit {
+            kind,
+            id,
+            title,
+            subtitle: stored_text(&doc, fields.subtitle).unwrap_or_default(),
+            snippet,
+            reference: stored_text(&doc, fields.reference),
+            end: stored_i64(&doc, fields.end_day)
+                .filter(|d| *d != NO_END)
+                .and_then(date_of_day),
+            value_pence: stored_i64(&doc, fields.value).filter(|v| *v != NO_VALUE),
+        });
+    }
+    let kinds = SearchKind::ALL
+        .into_iter()
+        .map(|k| {
+            let facet = named_facet("kind", k.as_str());
+            let count = kind_counts
+                .get("/kind")
+                .find(|(f, _)| **f == facet)
+                .map_or(0, |(_, c)| c);
+            (k, count)
+        })
+        .collect();
+    let cpv_root_text = cpv_root.to_path_string();
+    Ok(Found {
+        hits,
+        total: total as u64,
+        kinds,
+        statuses,
+        owners: children(&counts, "/owner", FACET_VALUES),
+        footprints: children(&counts, "/footprint", FACET_VALUES),
+        sme: children(&counts, "/sme", 1).first().map_or(0, |(_, c)| *c),
+        cpv: children(&counts, cpv_root_text.as_str(), usize::MAX),
+        relaxed,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::changes::DocumentKind;
+    use crate::server::search::document::{SearchDocument, day_number, to_tantivy};
+    use crate::server::search::{query, schema};
+    use tantivy::Index;
+    use time::macros::date;
+    use uuid::Uuid;
+
+    const TODAY: time::Date = date!(2026 - 12 - 05);
+
+    fn doc(n: u128, kind: DocumentKind, title: &str, body: &str) -> SearchDocument {
+        SearchDocument {
+            kind: Some(kind),
+            id: Uuid::from_u128(n),
+            title: title.into(),
+            body: vec![body.into()],
+            ..Default::default()
+        }
+    }
+
+    fn index(docs: &[SearchDocument]) -> (Searcher, Fields) {
+        let (schema_def, fields) = schema::build();
+        let index = Index::create_in_ram(schema_def);
+        schema::register(index.tokenizers());
+        let mut writer: tantivy::IndexWriter =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for d in docs {
+            writer.add_document(to_tantivy(&fields, d)).unwrap();
+        }
+        writer.commit().unwrap();
+        (index.reader().unwrap().searcher(), fields)
+    }
+
+    fn request(text: &str) -> Request {
+        Request {
+            text: query::read(text),
+            filters: Filters::default(),
+            sort: SearchSort::Relevance,
+            offset: 0,
+            limit: 20,
+            today: day_number(TODAY),
+        }
+    }
+
+    fn ids(found: &Found) -> Vec<u128> {
+        found.hits.iter().map(|h| h.id.as_u128()).collect()
+    }
+
+    fn run_on(docs: &[SearchDocument], request: &Request) -> Found {
+        let (searcher, fields) = index(docs);
+        run(&searcher, &fields, request).unwrap()
+    }
+
+    #[test]
+    fn title_matches_outrank_body_matches_and_words_are_stemmed() {
+        let docs = [
+            doc(
+                1,
+                DocumentKind::Contract,
+                "Grounds maintenance",
+                "including refuse collection vehicles",
+            ),
+            doc(
+                2,
+                DocumentKind::Framework,
+                "Refuse collection vehicle",
+                "supply of vehicles",
+            ),
+            doc(
+                3,
+                DocumentKind::Contract,
+                "Library books",
+                "children's books",
+            ),
+        ];
+        let found = run_on(&docs, &request("refuse collection vehicles"));
+        assert_eq!(ids(&found), [2, 1]);
+        assert_eq!(found.total, 2);
+    }
+
+    #[test]
+    fn one_typo_is_forgiven_in_words_of_five_letters_or_more() {
+        let docs = [
+            doc(1, DocumentKind::Contract, "Weed spraying", "highways"),
+            doc(2, DocumentKind::Contract, "Road salt", "winter"),
+        ];
+        assert_eq!(ids(&run_on(&docs, &request("sprayimg"))), [1]);
+        assert_eq!(
+            ids(&run_on(&docs, &request("weed spraiyng"))),
+            [1],
+            "a transposition is one edit"
+        );
+        // Four letters: exact only.
+        assert!(run_on(&docs, &request("wead")).hits.is_empty());
+        assert!(
+            run_on(&docs, &request("spryimgg")).hits.is_empty(),
+            "two edits is too many"
+        );
+    }
+
+    #[test]
+    fn quoted_phrases_need_their_words_together() {
+        let docs = [
+            doc(1, DocumentKind::Contract, "Rock salt supply", ""),
+            doc(2, DocumentKind::Contract, "Salt for rock gardens", ""),
+        ];
+        assert_eq!(ids(&run_on(&docs, &request("\"rock salt\""))), [1]);
+        assert_eq!(run_on(&docs, &request("rock salt")).total, 2);
+    }
+
+    #[test]
+    fn a_reference_finds_its_own_record_before_those_that_mention_it() {
+        let mut framework = doc(1, DocumentKind::Framework, "Technology Services 3", "");
+        framework.reference = Some("RM6100".into());
+        let mut call_off = doc(2, DocumentKind::Contract, "IT support", "");
+        call_off.codes = vec!["RM6100".into()];
+        let other = doc(3, DocumentKind::Contract, "RM6100 review", "");
+        let found = run_on(&[call_off, other, framework], &request("rm6100"));
+        assert_eq!(ids(&found)[0], 1);
+        assert_eq!(found.total, 3);
+    }
+
+    #[test]
+    fn a_cpv_prefix_includes_everything_below_it_and_counts_the_next_level() {
+        let mut a = doc(1, DocumentKind::Contract, "Resurfacing", "");
+        a.cpv = vec!["45233141".into()];
+        let mut b = doc(2, DocumentKind::Contract, "Bridge works", "");
+        b.cpv = vec!["45221100".into()];
+        let mut c = doc(3, DocumentKind::Contract, "Software", "");
+        c.cpv = vec!["48000000".into()];
+        let docs = [a, b, c];
+        let all = run_on(&docs, &request(""));
+        assert_eq!(all.cpv, [("45".to_owned(), 2), ("48".to_owned(), 1)]);
+        let mut r = request("");
+        r.filters.cpv = crate::server::search::document::cpv_prefix_facet("45");
+        let found = run_on(&docs, &r);
+        assert_eq!(found.total, 2);
+        assert_eq!(found.cpv, [("452".to_owned(), 2)]);
+        r.filters.cpv = crate::server::search::document::cpv_prefix_facet("4523");
+        assert_eq!(ids(&run_on(&docs, &r)), [1]);
+    }
+
+    #[test]
+    fn ended_records_are_hidden_unless_asked_for_and_statuses_are_counted() {
+        let mut ended = doc(1, DocumentKind::Framework, "Road salt 2019", "");
+        ended.end = Some(date!(2020 - 01 - 01));
+        let mut ending = doc(2, DocumentKind::Framework, "Road salt 2023", "");
+        ending.end = Some(date!(2027 - 02 - 01));
+        let mut later = doc(3, DocumentKind::Framework, "Road salt 2026", "");
+        later.end = Some(date!(2030 - 01 - 01));
+        let open = doc(4, DocumentKind::Supplier, "Salt Ltd", "");
+        let docs = [ended, ending, later, open];
+        let found = run_on(&docs, &request("salt"));
+        assert_eq!(found.total, 3);
+        assert_eq!(
+            found.statuses,
+            StatusCounts {
+                live: 3,
+                expiring: 1,
+                expired: 1
+            }
+        );
+        let mut r = request("salt");
+        r.filters.status = SearchStatus::Expired;
+        assert_eq!(ids(&run_on(&docs, &r)), [1]);
+        r.filters.status = SearchStatus::ExpiringSoon;
+        assert_eq!(ids(&run_on(&docs, &r)), [2]);
+        r.filters.status = SearchStatus::Any;
+        assert_eq!(run_on(&docs, &r).total, 4);
+        r.sort = SearchSort::EndingSoonest;
+        assert_eq!(ids(&run_on(&docs, &r)), [1, 2, 3, 4], "open-ended last");
+    }
+
+    #[test]
+    fn only_what_a_council_can_use_keeps_eligible_frameworks_and_lots() {
+        let mut national = doc(1, DocumentKind::Framework, "Vehicles national", "");
+        national.eligible = vec!["all".into()];
+        let mut gm = doc(2, DocumentKind::Lot, "Vehicles Greater Manchester", "");
+        gm.eligible = vec!["footprint:GMCA".into()];
+        let mut wy = doc(3, DocumentKind::Framework, "Vehicles West Yorkshire", "");
+        wy.eligible = vec!["footprint:WYCA".into()];
+        let contract = doc(4, DocumentKind::Contract, "Vehicles bought", "");
+        let docs = [national, gm, wy, contract];
+        let mut r = request("vehicles");
+        assert_eq!(run_on(&docs, &r).total, 4);
+        r.filters.eligible = Some(vec!["all".into(), "footprint:GMCA".into()]);
+        let mut found = ids(&run_on(&docs, &r));
+        found.sort();
+        assert_eq!(found, [1, 2]);
+        r.filters.eligible = Some(Vec::new());
+        assert_eq!(run_on(&docs, &r).total, 0);
+    }
+
+    #[test]
+    fn matches_are_marked_and_markup_stays_text() {
+        let docs = [doc(
+            1,
+            DocumentKind::Offer,
+            "<script>alert(1)</script> cleaning",
+            "Office cleaning <b>services</b> for councils",
+        )];
+        let found = run_on(&docs, &request("<script> cleaning"));
+        let hit = &found.hits[0];
+        assert!(hit.title.0.contains(&("script".to_owned(), true)));
+        let title: String = hit.title.0.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(title, "<script>alert(1)</script> cleaning");
+        assert!(hit.snippet.0.contains(&("cleaning".to_owned(), true)));
+    }
+
+    #[test]
+    fn when_no_result_has_every_word_any_word_will_do() {
+        let docs = [
+            doc(1, DocumentKind::Contract, "Housing repairs", ""),
+            doc(2, DocumentKind::Contract, "Leisure management", ""),
+        ];
+        let found = run_on(&docs, &request("housing zebra"));
+        assert!(found.relaxed);
+        assert_eq!(ids(&found), [1]);
+        let strict = run_on(&docs, &request("housing repairs"));
+        assert!(!strict.relaxed);
+    }
+
+    #[test]
+    fn kind_counts_ignore_the_kind_chosen_and_facets_count_the_results() {
+        let mut a = doc(1, DocumentKind::Framework, "Salt", "");
+        a.owner = Some("ESPO".into());
+        let mut b = doc(2, DocumentKind::Contract, "Salt", "");
+        b.footprints = vec!["GMCA".into()];
+        b.sme = true;
+        let docs = [a, b];
+        let mut r = request("salt");
+        r.filters.kind = Some(SearchKind::Contract);
+        let found = run_on(&docs, &r);
+        assert_eq!(found.total, 1);
+        let count = |k| found.kinds.iter().find(|(kind, _)| *kind == k).unwrap().1;
+        assert_eq!(count(SearchKind::Framework), 1);
+        assert_eq!(count(SearchKind::Contract), 1);
+        assert_eq!(found.footprints, [("GMCA".to_owned(), 1)]);
+        assert!(
+            found.owners.is_empty(),
+            "the framework is not among the results"
+        );
+        assert_eq!(found.sme, 1);
+    }
+
+    #[test]
+    fn stop_words_are_not_required_unless_they_are_all_there_is() {
+        let docs = [doc(1, DocumentKind::Contract, "Supply of rock salt", "")];
+        assert_eq!(run_on(&docs, &request("the rock salt")).total, 1);
+        assert_eq!(run_on(&docs, &request("of")).total, 1);
+    }
+
+    #[test]
+    fn value_ranges_leave_out_unknown_values() {
+        let mut cheap = doc(1, DocumentKind::Contract, "Salt", "");
+        cheap.value_pence = Some(10_000_00);
+        let mut dear = doc(2, DocumentKind::Contract, "Salt", "");
+        dear.value_pence = Some(1_000_000_00);
+        let unknown = doc(3, DocumentKind::Contract, "Salt", "");
+        let docs = [cheap, dear, unknown];
+        let mut r = request("salt");
+        r.filters.max_value_pence = Some(50_000_00);
+        assert_eq!(ids(&run_on(&docs, &r)), [1]);
+        r.filters.max_value_pence = None;
+        r.filters.min_value_pence = Some(50_000_00);
+        assert_eq!(ids(&run_on(&docs, &r)), [2]);
+        r.filters.min_value_pence = None;
+        r.sort = SearchSort::Value;
+        assert_eq!(ids(&run_on(&docs, &r)), [2, 1, 3]);
+    }
+}

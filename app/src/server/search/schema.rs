@@ -1,0 +1,193 @@
+//! The index's one schema: every field a search document has, what it is
+//! for, and the analyzers that read text into terms.
+//!
+//! | field | kind | role |
+//! |---|---|---|
+//! | `key` | raw, stored | `kind:uuid`, the term a document is deleted by |
+//! | `kind`, `id` | stored | which record a hit is |
+//! | `title` | English text, stored | the name; matches weigh [`TITLE_BOOST`] times a body match |
+//! | `body` | English text, stored | description, summary, lot titles, buyer and supplier names (snippets come from here) |
+//! | `plain` | unstemmed words | title and body again, for typo matching: a typo often defeats the stemmer ("sprayimg" does not stem to "spray") |
+//! | `reference` | code, stored | the record's own reference (RM6187, a notice id, a company number) |
+//! | `codes` | code | related codes: CPV codes, call-off references, OCIDs |
+//! | `subtitle` | stored | owner, buyer or supplier name shown under the title |
+//! | `facets` | hierarchical facet | `/kind/…`, `/owner/…`, `/footprint/…`, `/cpv/45/453/4531/…`, `/sme/yes` |
+//! | `eligible` | raw | who may use a framework or lot: `all`, `buyer_type:MD`, `region:…`, `nation:…`, `footprint:…` |
+//! | `end_day` | i64 fast | last day (days since 1970), [`NO_END`] when open-ended: status and "ending soonest" |
+//! | `newest_day` | i64 fast | the record's own date (published, awarded or started): "newest" |
+//! | `value` | i64 fast | value in pence, [`NO_VALUE`] when unknown: range filter and sort |
+//!
+//! English text is lowercased, folded to ASCII and stemmed (Porter's English
+//! stemmer), so "collection" finds "collections" and "café" finds "cafe".
+//! Codes are kept whole and lowercased, so `RM6187` is one term.
+use tantivy::schema::{
+    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, TextAnalyzer, TokenizerManager,
+};
+
+/// The analyzer of English text fields.
+pub const ENGLISH: &str = "pc_english";
+/// The analyzer of the typo field: English words, unstemmed.
+pub const PLAIN: &str = "pc_plain";
+/// The analyzer of codes: whole and lowercased.
+pub const CODE: &str = "pc_code";
+
+/// How much more a title match weighs than a body match.
+pub const TITLE_BOOST: f32 = 3.0;
+/// How much more a record's own reference weighs than a body match: typing
+/// RM6187 should put that framework before its call-offs.
+pub const REFERENCE_BOOST: f32 = 8.0;
+/// `end_day` of a record with no end (a framework without dates, a supplier).
+pub const NO_END: i64 = i64::MAX;
+/// `value` of a record with no value, below every real value.
+pub const NO_VALUE: i64 = -1;
+
+/// The schema's fields, looked up once.
+#[derive(Clone, Debug)]
+pub struct Fields {
+    pub key: Field,
+    pub kind: Field,
+    pub id: Field,
+    pub title: Field,
+    pub body: Field,
+    pub plain: Field,
+    pub reference: Field,
+    pub codes: Field,
+    pub subtitle: Field,
+    pub facets: Field,
+    pub eligible: Field,
+    pub end_day: Field,
+    pub newest_day: Field,
+    pub value: Field,
+}
+
+/// Builds the schema and returns it with its fields.
+pub fn build() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let english = TextOptions::default().set_stored().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ENGLISH)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let code = code_options();
+    let fields = Fields {
+        key: builder.add_text_field("key", STRING | STORED),
+        kind: builder.add_text_field("kind", STORED),
+        id: builder.add_text_field("id", STORED),
+        title: builder.add_text_field("title", english.clone()),
+        body: builder.add_text_field("body", english),
+        plain: builder.add_text_field(
+            "plain",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(PLAIN)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
+        reference: builder.add_text_field("reference", code.clone().set_stored()),
+        codes: builder.add_text_field("codes", code),
+        subtitle: builder.add_text_field("subtitle", STORED),
+        facets: builder.add_facet_field("facets", FacetOptions::default()),
+        eligible: builder.add_text_field("eligible", STRING),
+        end_day: builder.add_i64_field("end_day", INDEXED | FAST | STORED),
+        newest_day: builder.add_i64_field("newest_day", INDEXED | FAST | STORED),
+        value: builder.add_i64_field("value", INDEXED | FAST | STORED),
+    };
+    (builder.build(), fields)
+}
+
+/// Text options of code fields.
+fn code_options() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(CODE)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    )
+}
+
+/// The English analyzer: words of letters and digits, lowercased, folded
+/// to ASCII, stemmed. Tokens over 40 bytes (pasted hashes, URLs) are dropped.
+pub fn english_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// The typo field's analyzer: as [`english_analyzer`], without stemming.
+pub fn plain_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// The code analyzer: the whole value, lowercased.
+pub fn code_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default())
+        .filter(LowerCaser)
+        .build()
+}
+
+/// Registers the analyzers on an index's tokenizer manager.
+pub fn register(tokenizers: &TokenizerManager) {
+    tokenizers.register(ENGLISH, english_analyzer());
+    tokenizers.register(CODE, code_analyzer());
+    tokenizers.register(PLAIN, plain_analyzer());
+}
+
+/// The terms `text` becomes in an English field: what a query word must be
+/// turned into before it is looked up.
+pub fn english_terms(text: &str) -> Vec<String> {
+    terms(english_analyzer(), text)
+}
+
+/// The terms `text` becomes in the typo field.
+pub fn plain_terms(text: &str) -> Vec<String> {
+    terms(plain_analyzer(), text)
+}
+
+fn terms(mut analyzer: TextAnalyzer, text: &str) -> Vec<String> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(token) = stream.next() {
+        out.push(token.text.clone());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_text_is_lowercased_folded_and_stemmed() {
+        assert_eq!(
+            english_terms("Refuse Collections, Café"),
+            ["refus", "collect", "cafe"]
+        );
+        // The stem of a word and of its plural agree, so either finds the other.
+        assert_eq!(english_terms("vehicles"), english_terms("vehicle"));
+    }
+
+    #[test]
+    fn codes_stay_whole() {
+        assert_eq!(terms(code_analyzer(), "RM1557.13"), ["rm1557.13"]);
+        assert_eq!(plain_terms("Spraying Cafés"), ["spraying", "cafes"]);
+    }
+
+    #[test]
+    fn every_field_is_in_the_schema() {
+        let (schema, fields) = build();
+        assert_eq!(schema.get_field("title").ok(), Some(fields.title));
+        assert_eq!(schema.get_field("value").ok(), Some(fields.value));
+        assert_eq!(schema.fields().count(), 14);
+    }
+}
