@@ -252,10 +252,15 @@ async fn page_policy(
     // other such visitor is sent, while the database has not changed.
     let mut slot = None;
     if request.method() == Method::GET && policy.cache.enabled() && !has_session(&request) {
-        let key = page_key(
+        let mut key = page_key(
             time::OffsetDateTime::now_utc().date(),
             request.uri().path_and_query().map_or("/", |p| p.as_str()),
         );
+        // Search results follow the index, which trails the database by up
+        // to a second: a search page is good while both are unchanged.
+        if is_search(request.uri().path()) {
+            key = format!("{key} {}", policy.app.search.version());
+        }
         match SnapshotCache::version(&policy.app.db).await {
             Ok(version) => {
                 if let Some(page) = policy.cache.get(version, &key) {
@@ -314,6 +319,11 @@ async fn page_policy(
         return not_modified(&response, etag);
     }
     with_policy(response, &nonce)
+}
+
+/// Pages (and their server function) whose content comes from the index.
+fn is_search(path: &str) -> bool {
+    path == "/search" || path.starts_with("/api/search")
 }
 
 /// Whether the request carries a session cookie (under either name).

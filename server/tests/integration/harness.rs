@@ -318,6 +318,24 @@ impl TestApp {
         txn.commit().await.expect("commit");
     }
 
+    /// The search outbox applier of this app's index (tests apply the
+    /// outbox when they choose, or run it as `serve` does).
+    pub fn search_applier(&self) -> app::server::search::applier::Applier {
+        app::server::search::applier::Applier::new(
+            self.db.clone(),
+            self.state.snapshots.clone(),
+            self.state.search.clone(),
+        )
+    }
+
+    /// Applies every pending outbox row to the index, as the applier's next pass would.
+    pub async fn apply_search_outbox(&self) -> app::server::search::applier::Applied {
+        self.search_applier()
+            .apply_pending()
+            .await
+            .expect("apply the search outbox")
+    }
+
     /// The database's URL, for running the CLI against what the app serves.
     pub fn database_url(&self) -> &str {
         &self._database.url

@@ -20,6 +20,7 @@ mod pages;
 mod permissions;
 mod routes;
 mod schema;
+mod search;
 mod supplier_trust;
 mod user_admin;
 mod validation;

@@ -196,6 +196,7 @@ impl Applier {
         })
         .await
         .map_err(|e| SearchError::Task(e.to_string()))??;
+        self.index.set_applied(last);
         *slot = Some(writer);
         Ok(Applied {
             rows: rows.len() as u64,

@@ -21,7 +21,11 @@ pub mod load;
 pub mod query;
 pub mod schema;
 
+/// The search library, for tools and tests that open an index directly.
+pub use tantivy;
+
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
@@ -85,6 +89,9 @@ pub struct SearchIndex {
     root: PathBuf,
     fields: Fields,
     replica: RwLock<Arc<Replica>>,
+    /// The outbox sequence the replica in use has applied, as last
+    /// committed (kept here so asking costs no file read).
+    applied: AtomicI64,
 }
 
 impl SearchIndex {
@@ -106,8 +113,25 @@ impl SearchIndex {
         Ok(SearchIndex {
             root: root.to_path_buf(),
             fields,
+            applied: AtomicI64::new(replica.applied_seq()?),
             replica: RwLock::new(Arc::new(replica)),
         })
+    }
+
+    /// What the index answers from: its replica and the outbox sequence it
+    /// has applied. Anything derived from search results (a cached page)
+    /// is good while this stays the same.
+    pub fn version(&self) -> String {
+        format!(
+            "{}@{}",
+            self.replica().name,
+            self.applied.load(Ordering::Acquire)
+        )
+    }
+
+    /// Records a commit that applied the outbox through `seq`.
+    pub(crate) fn set_applied(&self, seq: i64) {
+        self.applied.store(seq, Ordering::Release);
     }
 
     pub fn root(&self) -> &Path {
@@ -148,6 +172,7 @@ impl SearchIndex {
         }
         let fresh = Arc::new(Replica::open(&self.root.join(&name), name)?);
         let mut slot = self.replica.write().unwrap_or_else(|e| e.into_inner());
+        self.set_applied(fresh.applied_seq()?);
         let old = std::mem::replace(&mut *slot, fresh);
         Ok(Some(old))
     }
