@@ -154,7 +154,8 @@ async function findSupplier(page: Page, testInfo: TestInfo, text: string) {
     return;
   }
   await page.getByLabel("Find the supplier").fill(text);
-  await page.getByRole("button", { name: "Search", exact: true }).click();
+  // The page's own button, not the header's site search.
+  await page.getByRole("main").getByRole("button", { name: "Search", exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`supplier_q=${encodeURIComponent(text).replace(/%20/g, "\\+")}`));
 }
 

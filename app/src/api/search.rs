@@ -1,11 +1,14 @@
 //! Search over the whole catalogue (one index; see `server::search`).
+// One argument per URL parameter, so the endpoint's URL is the page's.
+#![allow(clippy::too_many_arguments)]
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
-use crate::types::{AppError, SearchParams, SearchResults};
+#[cfg(feature = "ssr")]
+use crate::types::SearchParams;
+use crate::types::{AppError, SearchResults};
 
 /// The search the URL asks for. Every argument is the URL value as sent.
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "search", input = GetUrl)]
 pub async fn search(
     q: Option<String>,

@@ -205,7 +205,10 @@ fn hit_view(hit: SearchHit) -> impl IntoView {
                 " "{hit.subtitle}
             </p>
             <h3 class="govuk-heading-s pc-search-result__title">
-                <a class="govuk-link" href=href>{marked(hit.title)}</a>
+                {match href {
+                    Some(href) => view! { <a class="govuk-link" href=href>{marked(hit.title)}</a> }.into_any(),
+                    None => marked(hit.title).into_any(),
+                }}
             </h3>
             {(!hit.snippet.0.is_empty()).then(|| view! {
                 <p class="govuk-body-s pc-search-result__snippet">{marked(hit.snippet)}</p>

@@ -61,15 +61,15 @@ impl SearchKind {
     }
 
     /// Where a result of this kind is shown. Planned purchases have no page
-    /// of their own yet: they link to their buyer's contracts list.
-    pub fn href(self, id: Uuid) -> String {
+    /// of their own yet: the result shows their notice reference instead.
+    pub fn href(self, id: Uuid) -> Option<String> {
         match self {
-            SearchKind::Framework => format!("/frameworks/{id}"),
-            SearchKind::Lot => format!("/lots/{id}"),
-            SearchKind::Supplier => format!("/suppliers/{id}"),
-            SearchKind::Offer => format!("/offers/{id}"),
-            SearchKind::Contract => format!("/contracts/{id}"),
-            SearchKind::PlannedPurchase => format!("/planned-purchases/{id}"),
+            SearchKind::Framework => Some(format!("/frameworks/{id}")),
+            SearchKind::Lot => Some(format!("/lots/{id}")),
+            SearchKind::Supplier => Some(format!("/suppliers/{id}")),
+            SearchKind::Offer => Some(format!("/offers/{id}")),
+            SearchKind::Contract => Some(format!("/contracts/{id}")),
+            SearchKind::PlannedPurchase => None,
         }
     }
 }
@@ -383,7 +383,7 @@ pub struct SearchHit {
 }
 
 impl SearchHit {
-    pub fn href(&self) -> String {
+    pub fn href(&self) -> Option<String> {
         self.kind.href(self.id)
     }
 

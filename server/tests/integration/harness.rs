@@ -139,7 +139,7 @@ pub struct TestApp {
     pub state: AppState,
     _database: TestDatabase,
     /// This app's own search index, removed with it.
-    pub search_dir: std::sync::Arc<tempfile::TempDir>,
+    _search_dir: std::sync::Arc<tempfile::TempDir>,
 }
 
 /// The text of an HTML fragment: tags and comments dropped, the entities
@@ -391,7 +391,7 @@ impl TestApp {
             state,
             db: database.conn.clone(),
             _database: database,
-            search_dir: std::sync::Arc::new(search_dir),
+            _search_dir: std::sync::Arc::new(search_dir),
         }
     }
 

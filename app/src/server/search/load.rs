@@ -510,8 +510,7 @@ async fn contracts<C: ConnectionTrait>(
         all.dedup();
         all
     };
-    let names =
-        organisation_names(db, snapshot, models.values().flat_map(|c| buyers_of(c))).await?;
+    let names = organisation_names(db, snapshot, models.values().flat_map(&buyers_of)).await?;
     Ok(models
         .into_values()
         .map(|c| {

@@ -180,10 +180,11 @@ impl SearchIndex {
     /// Deletes a replica that is no longer in use (searches still holding
     /// it keep their open files).
     pub fn remove_replica(&self, name: &str) {
-        if name.starts_with(REPLICA_PREFIX) && current_name(&self.root).as_deref() != Some(name) {
-            if let Err(err) = std::fs::remove_dir_all(self.root.join(name)) {
-                tracing::warn!(replica = name, error = %err, "could not remove an old search replica");
-            }
+        if name.starts_with(REPLICA_PREFIX)
+            && current_name(&self.root).as_deref() != Some(name)
+            && let Err(err) = std::fs::remove_dir_all(self.root.join(name))
+        {
+            tracing::warn!(replica = name, error = %err, "could not remove an old search replica");
         }
     }
 }
