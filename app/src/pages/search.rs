@@ -12,50 +12,15 @@ use crate::components::layout::{Breadcrumbs, Main};
 use crate::components::pagination::Pagination;
 use crate::components::status::{loaded, set_status};
 use crate::types::{
-    CHECKED, FacetGroup, Highlighted, MAX_SEARCH_PAGE, SearchCriteria, SearchHit, SearchResults,
-    SearchSort, format_date, format_pounds,
+    CHECKED, FacetGroup, Highlighted, MAX_SEARCH_PAGE, SearchCriteria, SearchHit, SearchParams,
+    SearchResults, SearchSort, format_date, format_pounds,
 };
-
-const PARAMS: [&str; 12] = [
-    "q",
-    "kind",
-    "status",
-    "cpv",
-    "owner",
-    "footprint",
-    "sme",
-    "min_value",
-    "max_value",
-    "sort",
-    "page",
-    "mine",
-];
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
     let query = use_query_map();
-    let values = Memo::new(move |_| query.with(|q| PARAMS.map(|name| q.get(name))));
-    let results = Resource::new(
-        move || values.get(),
-        |[
-            q,
-            kind,
-            status,
-            cpv,
-            owner,
-            footprint,
-            sme,
-            min_value,
-            max_value,
-            sort,
-            page,
-            mine,
-        ]| {
-            search(
-                q, kind, status, cpv, owner, footprint, sme, min_value, max_value, sort, page, mine,
-            )
-        },
-    );
+    let params = Memo::new(move |_| query.with(|q| SearchParams::from_lookup(|name| q.get(name))));
+    let results = Resource::new(move || params.get(), search);
     view! {
         <Title text="Search" />
         <Breadcrumbs trail=vec![("Home".into(), "/".into())] />

@@ -61,45 +61,10 @@ impl From<Option<Uuid>> for Actor {
     }
 }
 
-/// The kinds of search document (ARCHITECTURE §4). Each row of the outbox
-/// names one document by kind and record id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum DocumentKind {
-    Framework,
-    Lot,
-    Supplier,
-    Offer,
-    Contract,
-    /// A published pipeline or pre-procurement notice.
-    PlannedPurchase,
-}
-
-impl DocumentKind {
-    pub const ALL: [DocumentKind; 6] = [
-        DocumentKind::Framework,
-        DocumentKind::Lot,
-        DocumentKind::Supplier,
-        DocumentKind::Offer,
-        DocumentKind::Contract,
-        DocumentKind::PlannedPurchase,
-    ];
-
-    /// The value stored in `search_outbox.entity`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocumentKind::Framework => "framework",
-            DocumentKind::Lot => "lot",
-            DocumentKind::Supplier => "supplier",
-            DocumentKind::Offer => "offer",
-            DocumentKind::Contract => "contract",
-            DocumentKind::PlannedPurchase => "planned_purchase",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == value)
-    }
-}
+/// The kinds of search document (ARCHITECTURE §4): the same kinds a
+/// visitor can search for. Each row of the outbox names one document by
+/// kind (`as_str`, stored in `search_outbox.entity`) and record id.
+pub use crate::types::SearchKind as DocumentKind;
 
 /// What the indexer must do with a document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -12,8 +12,9 @@ pub const SEARCH_PAGE_SIZE: u64 = 20;
 /// The deepest page offered: beyond it a search should be narrowed.
 pub const MAX_SEARCH_PAGE: u64 = 500;
 
-/// What a search can find.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// What a search can find (on the server, also the kinds of search
+/// document the outbox names: `changes::DocumentKind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum SearchKind {
     Framework,
     Lot,
@@ -33,7 +34,7 @@ impl SearchKind {
         SearchKind::PlannedPurchase,
     ];
 
-    /// The value in the URL and in the index.
+    /// The value in the URL, the index and `search_outbox.entity`.
     pub fn as_str(self) -> &'static str {
         match self {
             SearchKind::Framework => "framework",
@@ -175,6 +176,26 @@ pub struct SearchParams {
     pub page: Option<String>,
     /// `yes`: only frameworks and lots the signed-in buyer's council may use.
     pub mine: Option<String>,
+}
+
+impl SearchParams {
+    /// Reads the parameters by name (from a URL query).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
+        SearchParams {
+            q: get("q"),
+            kind: get("kind"),
+            status: get("status"),
+            cpv: get("cpv"),
+            owner: get("owner"),
+            footprint: get("footprint"),
+            sme: get("sme"),
+            min_value: get("min_value"),
+            max_value: get("max_value"),
+            sort: get("sort"),
+            page: get("page"),
+            mine: get("mine"),
+        }
+    }
 }
 
 /// A search, read and checked.
@@ -436,24 +457,12 @@ mod tests {
     use super::*;
 
     fn params(pairs: &[(&str, &str)]) -> SearchParams {
-        let mut p = SearchParams::default();
-        for (k, v) in pairs {
-            let v = Some((*v).to_owned());
-            match *k {
-                "q" => p.q = v,
-                "kind" => p.kind = v,
-                "status" => p.status = v,
-                "cpv" => p.cpv = v,
-                "min_value" => p.min_value = v,
-                "max_value" => p.max_value = v,
-                "sort" => p.sort = v,
-                "page" => p.page = v,
-                "mine" => p.mine = v,
-                "sme" => p.sme = v,
-                _ => unreachable!(),
-            }
-        }
-        p
+        SearchParams::from_lookup(|name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
     }
 
     #[test]

@@ -389,39 +389,27 @@ fn top(
     limit: usize,
 ) -> tantivy::Result<Vec<DocAddress>> {
     let window = TopDocs::with_limit(limit.max(1)).and_offset(offset);
-    let addresses = match (sort, has_text) {
-        (SearchSort::Relevance, true) => searcher
+    let by_field = match (sort, has_text) {
+        (SearchSort::Relevance, true) => None,
+        // Without words to rank by, newest first.
+        (SearchSort::Relevance, false) | (SearchSort::Newest, _) => {
+            Some(("newest_day", Order::Desc))
+        }
+        (SearchSort::EndingSoonest, _) => Some(("end_day", Order::Asc)),
+        (SearchSort::Value, _) => Some(("value", Order::Desc)),
+    };
+    Ok(match by_field {
+        None => searcher
             .search(query, &window.order_by_score())?
             .into_iter()
             .map(|(_, a)| a)
             .collect(),
-        // Without words to rank by, newest first.
-        (SearchSort::Relevance, false) | (SearchSort::Newest, _) => searcher
-            .search(
-                query,
-                &window.order_by_fast_field::<i64>("newest_day", Order::Desc),
-            )?
+        Some((field, order)) => searcher
+            .search(query, &window.order_by_fast_field::<i64>(field, order))?
             .into_iter()
             .map(|(_, a)| a)
             .collect(),
-        (SearchSort::EndingSoonest, _) => searcher
-            .search(
-                query,
-                &window.order_by_fast_field::<i64>("end_day", Order::Asc),
-            )?
-            .into_iter()
-            .map(|(_, a)| a)
-            .collect(),
-        (SearchSort::Value, _) => searcher
-            .search(
-                query,
-                &window.order_by_fast_field::<i64>("value", Order::Desc),
-            )?
-            .into_iter()
-            .map(|(_, a)| a)
-            .collect(),
-    };
-    Ok(addresses)
+    })
 }
 
 fn highlighted(snippet: &Snippet) -> Highlighted {
