@@ -21,6 +21,7 @@ mod permissions;
 mod routes;
 mod schema;
 mod search;
+mod search_relevance;
 mod supplier_trust;
 mod user_admin;
 mod validation;

@@ -36,6 +36,8 @@ const STOP_WORDS: &[&str] = &[
 /// How much a typo match weighs next to an exact title match (a typo match
 /// scores a constant, so this is its whole score).
 const TYPO_WEIGHT: f32 = 0.5;
+/// How much words found side by side, as typed, add (see [`text_query`]).
+const ADJACENT_BOOST: f32 = 2.0;
 /// Longest snippet, in characters.
 const SNIPPET_CHARS: usize = 220;
 /// How many owners and footprints a facet lists (the most frequent).
@@ -196,13 +198,26 @@ pub fn text_query(fields: &Fields, text: &SearchText, every: bool) -> Option<Box
         content
     };
     let occur = if every { Occur::Must } else { Occur::Should };
+    // Several words typed together are usually one name for one need
+    // ("home care", "insurance services"): records that have them side by
+    // side rank higher. This only adds to the score; it never excludes.
+    let together = (words.len() > 1).then(|| {
+        let joined: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        let terms = super::schema::english_terms(&joined.join(" "));
+        boosted(any_of(text_match(fields, &terms)), ADJACENT_BOOST)
+    });
     let clauses: Vec<(Occur, Box<dyn Query>)> = words
         .into_iter()
         .filter_map(|w| word_query(fields, w))
         .chain(text.phrases.iter().filter_map(|p| phrase_query(fields, p)))
         .map(|q| (occur, q))
         .collect();
-    (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+    if clauses.is_empty() {
+        return None;
+    }
+    let mut clauses = clauses;
+    clauses.extend(together.map(|q| (Occur::Should, q)));
+    Some(Box::new(BooleanQuery::new(clauses)))
 }
 
 /// A filter: matches without scoring.
@@ -694,6 +709,20 @@ mod tests {
             run_on(&docs, &request("spryimgg")).hits.is_empty(),
             "two edits is too many"
         );
+    }
+
+    #[test]
+    fn words_side_by_side_rank_above_the_same_words_apart() {
+        let docs = [
+            doc(
+                1,
+                DocumentKind::Contract,
+                "Care services at home and in the community",
+                "",
+            ),
+            doc(2, DocumentKind::Contract, "Home care services", ""),
+        ];
+        assert_eq!(ids(&run_on(&docs, &request("home care"))), [2, 1]);
     }
 
     #[test]
