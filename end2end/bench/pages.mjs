@@ -10,7 +10,9 @@
 //
 // Usage (after `cargo leptos build --release`): node end2end/bench/pages.mjs
 // Environment: SERVER_BIN (default $CARGO_TARGET_DIR/release/server),
-// SITE_ROOT (default target/site), WRK_SECONDS (default 15).
+// SITE_ROOT (default target/site), WRK_SECONDS (default 15), BENCH_PAGES
+// (comma-separated paths to drive instead of the key pages, e.g. searches),
+// BENCH_OUT (default bench-pages.json).
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -120,6 +122,10 @@ const pages = [
 ];
 pages.push(await firstLink(pages[9], /^\/lots\/[0-9a-f-]{36}$/));
 
+if (process.env.BENCH_PAGES) {
+  pages.splice(0, pages.length, ...process.env.BENCH_PAGES.split(",").map((p) => p.trim()).filter(Boolean));
+}
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-gpu", "--disable-quic"],
@@ -142,6 +148,6 @@ for (const r of results) {
     `| \`${r.page}\` | ${Math.round(r.requestsPerSecond).toLocaleString("en-GB")} | ${r.p50ms.toFixed(2)} ms | ${r.p99ms.toFixed(2)} ms | ${r.errors} | ${(r.firstVisitBytes / 1024).toFixed(1)} KB | ${r.loaded} |`,
   );
 }
-writeFileSync(path.join(root, "end2end", "bench-pages.json"), JSON.stringify({ seconds, cores: Number(cpu), results }, null, 2));
+writeFileSync(path.join(root, "end2end", process.env.BENCH_OUT ?? "bench-pages.json"), JSON.stringify({ seconds, cores: Number(cpu), results }, null, 2));
 stop();
 process.exit(0);

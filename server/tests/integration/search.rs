@@ -316,3 +316,63 @@ async fn a_restarted_index_resumes_from_its_last_commit_and_a_rebuild_keeps_answ
         checked.drift
     );
 }
+
+#[tokio::test]
+async fn an_edit_replaces_the_document_and_a_removal_deletes_it() {
+    let world = World::build().await;
+    let app = &world.app;
+    app.apply_search_outbox().await;
+    // Renamed: found by the new title only, and in the index once.
+    let body = world.gmca_body.to_string();
+    let mut form = crate::fixture::framework_form("GM-DTS-01", &body);
+    for field in form.iter_mut() {
+        if field.0 == "title" {
+            field.1 = "Highways gritting and winter services";
+        }
+    }
+    let response = app
+        .post_form(
+            &format!("/frameworks/{}/edit", world.framework),
+            Some(&world.admin),
+            &form,
+        )
+        .await;
+    assert_eq!(response.status, 303, "{}", response.body);
+    app.apply_search_outbox().await;
+    let framework = format!("/frameworks/{}", world.framework);
+    let renamed = app.get("/search?q=gritting&kind=framework").await;
+    assert_eq!(result_links(&renamed.body), [framework.clone()]);
+    let old = app.get("/search?q=technology&kind=framework").await;
+    assert!(result_links(&old.body).is_empty(), "the old title is gone");
+    let checked = applier::check(&app.db, &app.state.snapshots, &app.state.search)
+        .await
+        .expect("check");
+    assert!(checked.drift.is_empty(), "{:?}", checked.drift);
+    // A lot added and then removed: its document comes and goes with it.
+    let response = app
+        .post_form(
+            &format!("/frameworks/{}/lots/new", world.framework),
+            Some(&world.admin),
+            &[
+                ("number", "2"),
+                ("title", "Grit bins and salt stores"),
+                ("cpv_codes", "34927100"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, 303, "{}", response.body);
+    app.apply_search_outbox().await;
+    let found = app.get("/search?q=grit+bins&kind=lot").await;
+    let links = result_links(&found.body);
+    assert_eq!(links.len(), 1, "{}", found.body);
+    let lot = links[0].trim_start_matches("/lots/").to_owned();
+    let response = app
+        .post_form(&format!("/lots/{lot}/remove"), Some(&world.admin), &[])
+        .await;
+    assert_eq!(response.status, 303, "{}", response.body);
+    app.apply_search_outbox().await;
+    let gone = app.get("/search?q=grit+bins&kind=lot").await;
+    // (Other lots may match one of the words; the removed one is gone.)
+    assert!(!result_links(&gone.body).contains(&format!("/lots/{lot}")));
+    gone.assert_lacks("Grit bins and salt stores");
+}

@@ -11,7 +11,7 @@
 use std::ops::Bound;
 
 use tantivy::collector::{
-    Collector, Count, FacetCollector, FacetCounts, SegmentCollector, TopDocs,
+    Collector, Count, FacetCollector, FacetCounts, FilterCollector, SegmentCollector, TopDocs,
 };
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
@@ -241,44 +241,31 @@ fn range(field: tantivy::schema::Field, low: Bound<i64>, high: Bound<i64>) -> Bo
     Box::new(RangeQuery::new(term(low), term(high)))
 }
 
-fn status_query(fields: &Fields, status: SearchStatus, today: i64) -> Option<Box<dyn Query>> {
-    let soon = today + EXPIRING_WITHIN_DAYS;
-    let (low, high) = match status {
-        SearchStatus::Any => return None,
-        SearchStatus::Live => (Bound::Included(today), Bound::Unbounded),
-        SearchStatus::ExpiringSoon => (Bound::Included(today), Bound::Included(soon)),
-        SearchStatus::Expired => (Bound::Unbounded, Bound::Excluded(today)),
-    };
-    Some(range(fields.end_day, low, high))
+/// Whether a record ending on day `end` has `status` on day `today`: the
+/// one statement of the status rule (the filter and the counts use it).
+pub fn status_admits(status: SearchStatus, today: i64, end: i64) -> bool {
+    match status {
+        SearchStatus::Any => true,
+        SearchStatus::Live => end >= today,
+        SearchStatus::ExpiringSoon => end >= today && end <= today + EXPIRING_WITHIN_DAYS,
+        SearchStatus::Expired => end < today,
+    }
 }
 
-/// Which filter a facet count leaves out.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Except {
-    Nothing,
-    Kind,
-    Status,
-}
-
+/// The filters as query clauses, but for status (applied while collecting,
+/// so its counts come from the same pass) and, with `with_kind` false, kind
+/// (for the kind counts).
 fn filter_clauses(
     fields: &Fields,
     filters: &Filters,
-    today: i64,
-    except: Except,
+    with_kind: bool,
 ) -> Vec<(Occur, Box<dyn Query>)> {
     let mut out = Vec::new();
-    if except != Except::Kind
-        && let Some(kind) = filters.kind
-    {
+    if with_kind && let Some(kind) = filters.kind {
         out.push(filter(facet_query(
             fields,
             &named_facet("kind", kind.as_str()),
         )));
-    }
-    if except != Except::Status
-        && let Some(q) = status_query(fields, filters.status, today)
-    {
-        out.push(filter(q));
     }
     if let Some(cpv) = &filters.cpv {
         out.push(filter(facet_query(fields, cpv)));
@@ -379,14 +366,10 @@ impl SegmentCollector for SegmentStatusCounter {
 
     fn collect(&mut self, doc: u32, _score: tantivy::Score) {
         let end = self.end_day.first(doc).unwrap_or(NO_END);
-        if end < self.today {
-            self.counts.expired += 1;
-        } else {
-            self.counts.live += 1;
-            if end <= self.today + EXPIRING_WITHIN_DAYS {
-                self.counts.expiring += 1;
-            }
-        }
+        let has = |status| status_admits(status, self.today, end);
+        self.counts.live += u64::from(has(SearchStatus::Live));
+        self.counts.expiring += u64::from(has(SearchStatus::ExpiringSoon));
+        self.counts.expired += u64::from(has(SearchStatus::Expired));
     }
 
     fn harvest(self) -> StatusCounts {
@@ -394,17 +377,53 @@ impl SegmentCollector for SegmentStatusCounter {
     }
 }
 
-/// The ranked page of results.
-fn top(
+/// What one pass over the matches collects.
+struct Pass {
+    addresses: Vec<DocAddress>,
+    total: usize,
+    counts: FacetCounts,
+    statuses: StatusCounts,
+}
+
+/// One pass over `query`'s matches: status counts of them all; of those
+/// with the chosen status, the page of results (ranked by `top`), the exact
+/// count and the facet counts.
+fn pass<T, K>(
     searcher: &Searcher,
     query: &dyn Query,
-    sort: SearchSort,
+    request: &Request,
+    facets: FacetCollector,
+    top: T,
+) -> tantivy::Result<Pass>
+where
+    T: Collector<Fruit = Vec<(K, DocAddress)>>,
+{
+    let (status, today) = (request.filters.status, request.today);
+    let chosen = FilterCollector::new(
+        "end_day".to_owned(),
+        move |end: i64| status_admits(status, today, end),
+        (top, Count, facets),
+    );
+    let (statuses, (ranked, total, counts)) =
+        searcher.search(query, &(StatusCounter { today }, chosen))?;
+    Ok(Pass {
+        addresses: ranked.into_iter().map(|(_, a)| a).collect(),
+        total,
+        counts,
+        statuses,
+    })
+}
+
+/// [`pass`] with the order the request asks for.
+fn ranked_pass(
+    searcher: &Searcher,
+    query: &dyn Query,
+    request: &Request,
     has_text: bool,
-    offset: usize,
-    limit: usize,
-) -> tantivy::Result<Vec<DocAddress>> {
-    let window = TopDocs::with_limit(limit.max(1)).and_offset(offset);
-    let by_field = match (sort, has_text) {
+    facets: FacetCollector,
+) -> tantivy::Result<Pass> {
+    let window = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
+    let by_field = match (request.sort, has_text) {
         (SearchSort::Relevance, true) => None,
         // Without words to rank by, newest first.
         (SearchSort::Relevance, false) | (SearchSort::Newest, _) => {
@@ -413,18 +432,16 @@ fn top(
         (SearchSort::EndingSoonest, _) => Some(("end_day", Order::Asc)),
         (SearchSort::Value, _) => Some(("value", Order::Desc)),
     };
-    Ok(match by_field {
-        None => searcher
-            .search(query, &window.order_by_score())?
-            .into_iter()
-            .map(|(_, a)| a)
-            .collect(),
-        Some((field, order)) => searcher
-            .search(query, &window.order_by_fast_field::<i64>(field, order))?
-            .into_iter()
-            .map(|(_, a)| a)
-            .collect(),
-    })
+    match by_field {
+        None => pass(searcher, query, request, facets, window.order_by_score()),
+        Some((field, order)) => pass(
+            searcher,
+            query,
+            request,
+            facets,
+            window.order_by_fast_field::<i64>(field, order),
+        ),
+    }
 }
 
 fn highlighted(snippet: &Snippet) -> Highlighted {
@@ -469,75 +486,79 @@ fn children(counts: &FacetCounts, root: &str, limit: usize) -> Vec<(String, u64)
     out
 }
 
-/// Counts of owners, footprints, SME and the CPV level below `cpv_root`.
-fn facet_counter(cpv_root: &Facet) -> FacetCollector {
+/// Counts of owners, footprints, SME, the CPV level below `cpv_root`, and
+/// (unless a kind is chosen: then they need their own pass) kinds.
+fn facet_counter(cpv_root: &Facet, with_kinds: bool) -> FacetCollector {
     let mut facets = FacetCollector::for_field("facets");
     for root in ["/owner", "/footprint", "/sme"] {
         facets.add_facet(root);
+    }
+    if with_kinds {
+        facets.add_facet("/kind");
     }
     facets.add_facet(cpv_root.clone());
     facets
 }
 
-/// Runs `request` on `searcher`.
+/// Runs `request` on `searcher`: one pass over the matches, and a second
+/// for the kind counts only when a kind is chosen (they leave it out).
 pub fn run(searcher: &Searcher, fields: &Fields, request: &Request) -> tantivy::Result<Found> {
     let mut relaxed = false;
     let mut text = text_query(fields, &request.text, true);
     let has_text = text.is_some();
     let filters = &request.filters;
-    let mut query = combine(
-        text.as_ref().map(|q| q.box_clone()),
-        filter_clauses(fields, filters, request.today, Except::Nothing),
-    );
     let cpv_root = filters
         .cpv
         .clone()
         .unwrap_or_else(|| Facet::from_path(["cpv"]));
-    let counting = (Count, facet_counter(&cpv_root));
-    let (mut total, mut counts) = searcher.search(&*query, &counting)?;
-    if total == 0 && request.text.words.len() + request.text.phrases.len() > 1 {
+    let kind_chosen = filters.kind.is_some();
+    let query_of = |text: &Option<Box<dyn Query>>, with_kind: bool| {
+        combine(
+            text.as_ref().map(|q| q.box_clone()),
+            filter_clauses(fields, filters, with_kind),
+        )
+    };
+    let mut query = query_of(&text, true);
+    let mut found = ranked_pass(
+        searcher,
+        &*query,
+        request,
+        has_text,
+        facet_counter(&cpv_root, !kind_chosen),
+    )?;
+    if found.total == 0 && request.text.words.len() + request.text.phrases.len() > 1 {
         // No result has every word: any word will do, best matches first.
         text = text_query(fields, &request.text, false);
-        query = combine(
-            text.as_ref().map(|q| q.box_clone()),
-            filter_clauses(fields, filters, request.today, Except::Nothing),
-        );
-        (total, counts) = searcher.search(&*query, &counting)?;
-        relaxed = total > 0;
-    }
-    // Kind and status counts leave their own choice out.
-    let kind_counts = {
-        let query = combine(
-            text.as_ref().map(|q| q.box_clone()),
-            filter_clauses(fields, filters, request.today, Except::Kind),
-        );
-        let mut by_kind = FacetCollector::for_field("facets");
-        by_kind.add_facet("/kind");
-        searcher.search(&*query, &by_kind)?
-    };
-    let statuses = {
-        let query = combine(
-            text.as_ref().map(|q| q.box_clone()),
-            filter_clauses(fields, filters, request.today, Except::Status),
-        );
-        searcher.search(
-            &*query,
-            &StatusCounter {
-                today: request.today,
-            },
-        )?
-    };
-    let addresses = if total == 0 {
-        Vec::new()
-    } else {
-        top(
+        query = query_of(&text, true);
+        found = ranked_pass(
             searcher,
             &*query,
-            request.sort,
+            request,
             has_text,
-            request.offset,
-            request.limit,
+            facet_counter(&cpv_root, !kind_chosen),
+        )?;
+        relaxed = found.total > 0;
+    }
+    let Pass {
+        addresses,
+        total,
+        counts,
+        statuses,
+    } = found;
+    let kind_counts = if kind_chosen {
+        let (status, today) = (filters.status, request.today);
+        let mut by_kind = FacetCollector::for_field("facets");
+        by_kind.add_facet("/kind");
+        searcher.search(
+            &*query_of(&text, false),
+            &FilterCollector::new(
+                "end_day".to_owned(),
+                move |end: i64| status_admits(status, today, end),
+                by_kind,
+            ),
         )?
+    } else {
+        counts.clone()
     };
     let mut title_snippets = SnippetGenerator::create(searcher, &*query, fields.title)?;
     title_snippets.set_max_num_chars(1_000);
