@@ -341,7 +341,7 @@ async fn an_edit_replaces_the_document_and_a_removal_deletes_it() {
     app.apply_search_outbox().await;
     let framework = format!("/frameworks/{}", world.framework);
     let renamed = app.get("/search?q=gritting&kind=framework").await;
-    assert_eq!(result_links(&renamed.body), [framework.clone()]);
+    assert_eq!(result_links(&renamed.body), [framework]);
     let old = app.get("/search?q=technology&kind=framework").await;
     assert!(result_links(&old.body).is_empty(), "the old title is gone");
     let checked = applier::check(&app.db, &app.state.snapshots, &app.state.search)
