@@ -33,6 +33,7 @@ use crate::pages::{
     lists::{ContractsPage, FrameworksPage, OffersPage, SuppliersPage},
     not_found::NotFound,
     search::SearchPage,
+    shortlists::{ShortlistDetailPage, ShortlistNewPage, ShortlistRemovePage, ShortlistsListPage},
 };
 
 /// The whole HTML document, rendered on the server.
@@ -80,6 +81,10 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async />
+                    <Route path=path!("/shortlists") view=ShortlistsListPage ssr=SsrMode::Async />
+                    <Route path=path!("/shortlists/new") view=ShortlistNewPage ssr=SsrMode::Async />
+                    <Route path=path!("/shortlists/:id") view=ShortlistDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("/shortlists/:id/remove") view=ShortlistRemovePage ssr=SsrMode::Async />
                     <Route path=path!("/councils") view=CouncilsPage ssr=SsrMode::Async />
                     <Route path=path!("/councils/:gss") view=CouncilPage ssr=SsrMode::Async />
                     <Route path=path!("/footprints") view=FootprintsPage ssr=SsrMode::Async />

@@ -9,6 +9,7 @@ mod m20261201_000004_supplier_trust;
 mod m20261201_000005_email;
 mod m20261205_000006_imports;
 mod m20261205_000007_framework_details;
+mod m20261206_000008_shortlists;
 mod support;
 
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_email::Migration),
             Box::new(m20261205_000006_imports::Migration),
             Box::new(m20261205_000007_framework_details::Migration),
+            Box::new(m20261206_000008_shortlists::Migration),
         ]
     }
 }

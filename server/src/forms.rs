@@ -10,15 +10,15 @@ use std::sync::OnceLock;
 use app::server::auth::session::{SESSION_COOKIE, secrets_match};
 use app::server::form::FormError;
 use app::server::services::{
-    accounts, colleagues, contracts, frameworks, lots, offers, supplier_trust, suppliers,
-    user_admin,
+    accounts, colleagues, contracts, frameworks, lots, offers, shortlists, supplier_trust,
+    suppliers, user_admin,
 };
 use app::shell;
 use app::types::commands::{
     AccessDecision, AccessRequest, AccountStatus, ColleagueInvite, Command, Confirmation,
     ContractDetails, EmailLink, FrameworkDetails, LotDetails, LotPlace, NewAccount, OfferDetails,
-    PasswordChange, PasswordReset, PasswordResetRequest, RoleGrant, SignIn, SupplierMerge,
-    SupplierProfile, SupplierTransfer,
+    PasswordChange, PasswordReset, PasswordResetRequest, RoleGrant, ShortlistDetails, SignIn,
+    SupplierMerge, SupplierProfile, SupplierTransfer,
 };
 use app::types::validate::Input;
 use app::types::{AppError, FieldError, SubmittedForm, Visitor};
@@ -124,6 +124,8 @@ pub fn endpoints() -> Vec<FormEndpoint> {
         FormEndpoint::new("/councils/{gss}/contracts/new", create_contract),
         FormEndpoint::new("/councils/{gss}/contracts/import", import_register),
         FormEndpoint::new("/contracts/{id}/edit", edit_contract),
+        FormEndpoint::new("/shortlists/new", create_shortlist),
+        FormEndpoint::new("/shortlists/{id}/remove", remove_shortlist),
         FormEndpoint::new("/admin/users/{id}/roles/new", grant_role),
         FormEndpoint::new("/admin/users/{id}/roles/{membership}/remove", remove_role),
         FormEndpoint::new("/admin/users/{id}/status", set_account_status),
@@ -697,6 +699,31 @@ macro_rules! form_endpoint {
     };
 }
 
+/// Freezes the search in the page's own URL query (`/shortlists/new?q=…`)
+/// into a shortlist named by the form.
+async fn create_shortlist(State(state): State<ServerState>, request: Request) -> Response {
+    let query = request.uri().query().unwrap_or_default().to_owned();
+    let params = app::types::SearchParams::from_lookup(|name| {
+        form_urlencoded::parse(query.as_bytes())
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.into_owned())
+    });
+    let submission = submission!(state, request);
+    let outcome = match parse::<ShortlistDetails>(&submission) {
+        Ok(details) => shortlists::create(&state.app, submission.actor(), &params, details)
+            .await
+            .map(|id| format!("/shortlists/{id}")),
+        Err(error) => Err(error),
+    };
+    finish(&state, submission, outcome).await
+}
+form_endpoint!(
+    remove_shortlist,
+    Uuid,
+    Confirmation,
+    shortlists::remove,
+    |(), _id| "/shortlists".to_owned()
+);
 form_endpoint!(
     create_framework,
     FrameworkDetails,

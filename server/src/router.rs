@@ -133,6 +133,7 @@ pub fn build_router_with_routes(
             shell(shell_options.clone())
         })
         .merge(crate::forms::routes())
+        .route("/shortlists/{id}/csv", get(shortlist_csv))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             ServerState,
             _,
@@ -196,6 +197,56 @@ pub fn build_router_with_routes(
                 )),
         );
     with_limits(router, REQUEST_TIMEOUT, MAX_IN_FLIGHT)
+}
+
+/// A shortlist as a CSV download, for the buyers of its council. Anyone
+/// else is sent to sign in, or refused (403), or told there is no such
+/// shortlist (404).
+async fn shortlist_csv(
+    State(state): State<ServerState>,
+    axum::extract::Path(id): axum::extract::Path<uuid::Uuid>,
+    request: Request,
+) -> Response {
+    let viewer = request
+        .extensions()
+        .get::<app::types::Visitor>()
+        .and_then(|v| v.viewer.clone());
+    let found = app::server::services::shortlists::csv(
+        &state.app.db,
+        viewer.as_ref(),
+        id,
+        &state.app.config.public_url,
+    )
+    .await;
+    match found {
+        Ok((file_name, text)) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{file_name}\""),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            text,
+        )
+            .into_response(),
+        Err(app::types::AppError::Unauthenticated) => (
+            StatusCode::SEE_OTHER,
+            [(
+                header::LOCATION,
+                crate::forms::sign_in_path(request.uri().path()),
+            )],
+        )
+            .into_response(),
+        Err(error @ app::types::AppError::NotFound(_)) => {
+            (StatusCode::NOT_FOUND, error.to_string()).into_response()
+        }
+        Err(error @ app::types::AppError::Forbidden) => {
+            (StatusCode::FORBIDDEN, error.to_string()).into_response()
+        }
+        Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
+    }
 }
 
 /// The policy of every response that is not a page: nothing may run. A 304

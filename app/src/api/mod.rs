@@ -8,6 +8,7 @@ pub mod councils;
 pub mod editing;
 pub mod footprints;
 pub mod search;
+pub mod shortlists;
 
 #[cfg(feature = "ssr")]
 pub(crate) fn state() -> Result<crate::server::AppState, crate::types::AppError> {

@@ -117,7 +117,7 @@ pub fn SignedOutPage() -> impl IntoView {
 /// What each role lets its holder do, in plain words.
 fn role_description(role: Role) -> &'static str {
     match role {
-        Role::CouncilBuyer => "Keep this council's contract register",
+        Role::CouncilBuyer => "Keep this council's contract register and shortlists",
         Role::FootprintCoordinator => {
             "Curate the frameworks this footprint's body owns, their lots and suppliers"
         }
@@ -189,6 +189,7 @@ pub fn AccountPage() -> impl IntoView {
                         <h2 class="govuk-heading-m">"What you can do"</h2>
                         <ul class="govuk-list">
                             {may_curate.then(|| view! { <li><a class="govuk-link" href="/frameworks/new">"Add a framework"</a></li> })}
+                            {viewer.has_role(Role::CouncilBuyer).then(|| view! { <li><a class="govuk-link" href="/shortlists">"Your council's shortlists"</a></li> })}
                             {viewer.scopes(Role::CouncilBuyer).filter_map(|g| g.scope_code.clone().map(|gss| (gss, g.scope_name.clone().unwrap_or_default()))).map(|(gss, name)| view! {
                                 <li><a class="govuk-link" href=format!("/councils/{gss}/contracts/new")>{format!("Add a contract for {name}")}</a></li>
                             }).collect_view()}

@@ -13,3 +13,4 @@ pub mod home;
 pub mod lists;
 pub mod not_found;
 pub mod search;
+pub mod shortlists;

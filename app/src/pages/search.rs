@@ -9,6 +9,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::search::search;
 use crate::components::filters::ErrorSummary;
 use crate::components::layout::{Breadcrumbs, Main};
+use crate::components::live_search::{FORM_ID, LiveSearchBox, RESULTS_ID, STATUS_ID};
 use crate::components::pagination::Pagination;
 use crate::components::status::{loaded, set_status};
 use crate::types::{
@@ -82,7 +83,7 @@ fn search_form(criteria: &SearchCriteria, council: Option<String>) -> impl IntoV
         }
     });
     view! {
-        <form method="get" action="/search" role="search" class="pc-search-form" id="search-form">
+        <form method="get" action="/search" role="search" class="pc-search-form" id=FORM_ID>
             {hidden}
             <div class="govuk-form-group">
                 <label class="govuk-label govuk-label--m" for="q">
@@ -91,8 +92,7 @@ fn search_form(criteria: &SearchCriteria, council: Option<String>) -> impl IntoV
                 <div id="q-hint" class="govuk-hint">
                     "For example: refuse collection vehicle, \"rock salt\", RM6187 or a supplier's name"
                 </div>
-                <input class="govuk-input" id="q" name="q" type="search" value=criteria.q.clone()
-                    aria-describedby="q-hint" autocomplete="off" spellcheck="false" />
+                <LiveSearchBox value=criteria.q.clone() described_by="q-hint".to_owned() />
             </div>
             <div class="pc-search-form__row">
                 <div class="govuk-form-group">
@@ -198,6 +198,20 @@ fn results_view(results: SearchResults) -> impl IntoView {
         council,
         ..
     } = results;
+    // A council buyer may freeze these results into a shortlist.
+    let save = council.is_some().then(|| {
+        let mut first = criteria.clone();
+        first.page = 1;
+        let query = first.query_string();
+        view! {
+            <p class="govuk-body pc-search-save">
+                <a class="govuk-link" href=format!("/shortlists/new?{query}")>"Save these results as a shortlist"</a>
+                " · "
+                <a class="govuk-link" href="/shortlists">"Your council's shortlists"</a>
+            </p>
+        }
+    });
+    let canonical = criteria.href();
     let form = search_form(&criteria, council);
     let notes = notes
         .into_iter()
@@ -227,14 +241,16 @@ fn results_view(results: SearchResults) -> impl IntoView {
     view! {
         {error.map(|error| view! { <ErrorSummary error /> })}
         {form}
-        <div class="govuk-grid-row" id="search-results">
+        <p class="govuk-visually-hidden" role="status" id=STATUS_ID></p>
+        <div class="govuk-grid-row" id=RESULTS_ID data-href=canonical>
             <div class="govuk-grid-column-one-third">
                 <h2 class="govuk-visually-hidden">"Filter the results"</h2>
                 {facets}
             </div>
             <div class="govuk-grid-column-two-thirds">
                 {notes}
-                <h2 class="govuk-heading-m" aria-live="polite">{shown}</h2>
+                <h2 class="govuk-heading-m" data-count>{shown}</h2>
+                {save}
                 <ol class="govuk-list pc-search-results">{hits}</ol>
                 <Pagination path="/search" query current last />
             </div>

@@ -370,13 +370,18 @@ impl SearchCriteria {
         pairs
     }
 
-    /// `/search?…` of this search.
-    pub fn href(&self) -> String {
+    /// The search as a URL query string, without the `?`.
+    pub fn query_string(&self) -> String {
         let mut url = form_urlencoded::Serializer::new(String::new());
         for (name, value) in self.query_pairs() {
             url.append_pair(&name, &value);
         }
-        let query = url.finish();
+        url.finish()
+    }
+
+    /// `/search?…` of this search.
+    pub fn href(&self) -> String {
+        let query = self.query_string();
         if query.is_empty() {
             "/search".to_owned()
         } else {
@@ -450,6 +455,69 @@ pub struct SearchResults {
     pub council: Option<String>,
     /// How long the index took, in microseconds (shown to nobody; logged).
     pub took_micros: u64,
+}
+
+/// The most results a shortlist freezes: the first this many, in the
+/// search's order (a search with more should be narrowed first).
+pub const SHORTLIST_MAX_ITEMS: u64 = 100;
+
+/// A shortlist as its council's list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShortlistSummary {
+    pub id: Uuid,
+    pub name: String,
+    pub council_name: String,
+    /// Who froze it (their name as their account shows it).
+    pub created_by: String,
+    /// RFC 3339, UTC.
+    pub frozen_at: String,
+    /// As pages show it: "5 December 2026 at 22:15 UTC".
+    pub frozen_at_label: String,
+    /// The search, as a `/search?…` link (the saved search).
+    pub search_href: String,
+    /// The words searched for ("" for none).
+    pub search_text: String,
+    pub item_count: u64,
+    /// How many results the search had when frozen.
+    pub result_total: u64,
+}
+
+/// One frozen result: what the search showed at the time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShortlistItem {
+    pub position: u32,
+    pub kind: SearchKind,
+    pub record_id: Uuid,
+    pub title: String,
+    pub reference: Option<String>,
+    pub subtitle: String,
+    pub end_date: Option<Date>,
+    pub value_pence: Option<i64>,
+}
+
+impl ShortlistItem {
+    pub fn href(&self) -> Option<String> {
+        self.kind.href(self.record_id)
+    }
+}
+
+/// A shortlist's page: the list and its items; the anti-forgery token is
+/// for its "remove" form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShortlistPage {
+    pub summary: ShortlistSummary,
+    pub items: Vec<ShortlistItem>,
+}
+
+/// The "save as a shortlist" page: the search it will freeze, how many of
+/// its results that is, and whose shortlist it can be.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShortlistFormData {
+    pub criteria: SearchCriteria,
+    /// Results the search has now.
+    pub total: u64,
+    /// The councils the buyer may keep it for: one, or a choice.
+    pub councils: Vec<super::FormOption>,
 }
 
 #[cfg(test)]

@@ -112,6 +112,9 @@ pub(crate) struct Removable {
     resets: Vec<String>,
     /// Per signed-in actor (by label): an invitation to edit the listed record.
     invitations: Vec<(&'static str, String)>,
+    /// Shortlists of the buyer's council: (the buyer removes the first; the
+    /// refused try the second, which is therefore still there).
+    shortlists: (Uuid, Uuid),
 }
 
 /// The unconfirmed account of matrix column `n` (the sign-in row uses it
@@ -440,6 +443,30 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             }),
         },
         Endpoint {
+            pattern: "/shortlists/new",
+            fresh_browser: false,
+            fresh_session: false,
+            audit_names_poster: true,
+            path: fixed("/shortlists/new?q=digital&kind=framework"),
+            // Each buyer keeps it for their own council.
+            allowed: &["buyer", "other-buyer"],
+            form: Box::new(|n, _| owned(vec![("name", &format!("Matrix shortlist {n}"))])),
+        },
+        Endpoint {
+            pattern: "/shortlists/{id}/remove",
+            fresh_browser: false,
+            fresh_session: false,
+            audit_names_poster: true,
+            path: per_actor(
+                |id| format!("/shortlists/{id}/remove"),
+                ("buyer", removable.shortlists.0),
+                ("buyer", removable.shortlists.0),
+                removable.shortlists.1,
+            ),
+            allowed: &["buyer"],
+            form: Box::new(|_, _| Vec::new()),
+        },
+        Endpoint {
             // The confirmation step (the preview writes nothing; its
             // permissions are checked in imports.rs).
             pattern: "/councils/{gss}/contracts/import",
@@ -708,7 +735,20 @@ pub(crate) async fn removable(world: &World) -> Removable {
     ] {
         invitations.push((actor.label, world.app.invitation(actor, listed).await));
     }
+    let mut shortlists = Vec::new();
+    for name in ["Removed by its buyer", "Kept from everyone else"] {
+        let response = world
+            .app
+            .post_form(
+                "/shortlists/new?q=digital",
+                Some(&world.buyer),
+                &[("name", name)],
+            )
+            .await;
+        shortlists.push(crate::fixture::created_id(&response, "/shortlists/"));
+    }
     Removable {
+        shortlists: (shortlists[0], shortlists[1]),
         membership,
         lots: (lots[0], lots[1]),
         editors: (first_editor.user_id, second_editor.user_id),
@@ -778,8 +818,19 @@ async fn every_mutating_endpoint_checks_every_role_on_the_server() {
     let mut cell = 0;
     let (mut allowed_cells, mut forbidden_cells) = (0, 0);
     for endpoint in &endpoints {
-        // A tenth visitor: the most privileged one (or, where a browser
-        // with no session posts, an anonymous one) with a wrong token.
+        // A tenth visitor: the most privileged one allowed (the admin where
+        // the admin is, or, where a browser with no session posts, an
+        // anonymous one) with a wrong token.
+        let forger = if endpoint.allowed.contains(&"admin") {
+            &world.admin
+        } else {
+            actors
+                .iter()
+                .flatten()
+                .find(|a| endpoint.allowed.contains(&a.label))
+                .copied()
+                .unwrap_or(&world.admin)
+        };
         let fields = (endpoint.form)(cell, &world);
         let mut body = form_urlencoded::Serializer::new(String::new());
         body.append_pair("csrf_token", &"0".repeat(64));
@@ -791,15 +842,15 @@ async fn every_mutating_endpoint_checks_every_role_on_the_server() {
         } else if endpoint.fresh_session {
             format!(
                 "pc_session={}",
-                world.app.another_session(&world.admin).await.session()
+                world.app.another_session(forger).await.session()
             )
         } else {
-            format!("pc_session={}", world.admin.session())
+            format!("pc_session={}", forger.session())
         };
         let before = world.app.snapshot().await;
         let forged = world
             .app
-            .post_raw(&(endpoint.path)("admin"), &cookie, body.finish())
+            .post_raw(&(endpoint.path)(forger.label), &cookie, body.finish())
             .await;
         let context = format!(
             "{} with a wrong token on {}",

@@ -33,6 +33,8 @@ const TABLES: &[&str] = &[
     "user_session",
     "audit_event",
     "search_outbox",
+    "shortlist",
+    "shortlist_item",
 ];
 
 async fn table_exists(conn: &sea_orm::DatabaseConnection, table: &str) -> bool {

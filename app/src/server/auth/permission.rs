@@ -22,6 +22,10 @@ pub enum Permission {
     ManageSupplier,
     /// Add and edit a council's contracts.
     ManageContracts,
+    /// Freeze searches into a council's shortlists, read and remove them.
+    /// Only the council's own buyers: a shortlist is the council's record of
+    /// what it considered, not something a platform admin keeps for it.
+    KeepShortlists,
     /// Read the audit log.
     ReadAuditLog,
     /// See every account; grant and remove roles; disable accounts.
@@ -52,6 +56,7 @@ const GRANTS: &[(Role, Permission)] = &[
     (Role::FootprintCoordinator, Permission::ManageFrameworks),
     (Role::SupplierEditor, Permission::ManageSupplier),
     (Role::CouncilBuyer, Permission::ManageContracts),
+    (Role::CouncilBuyer, Permission::KeepShortlists),
 ];
 
 /// Whether `role` carries `permission` at all.

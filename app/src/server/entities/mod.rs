@@ -27,6 +27,8 @@ pub mod organisation;
 pub mod planned_purchase;
 pub mod planned_purchase_cpv;
 pub mod search_outbox;
+pub mod shortlist;
+pub mod shortlist_item;
 pub mod supplier;
 pub mod supplier_access_request;
 pub mod user_session;

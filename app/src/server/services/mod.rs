@@ -18,6 +18,7 @@ pub mod offers;
 pub mod paging;
 pub mod search;
 pub mod seed;
+pub mod shortlists;
 pub mod snapshot;
 pub mod summaries;
 pub mod supplier_identity;

@@ -277,6 +277,84 @@ fn facets(
     groups
 }
 
+/// The engine's request for `criteria`, the rows `offset..offset + limit`,
+/// as `councils`' buyer sees it; and notes on how the text was read.
+fn engine_request(
+    snapshot: &Snapshot,
+    councils: &[&crate::server::entities::organisation::Model],
+    criteria: &SearchCriteria,
+    offset: usize,
+    limit: usize,
+) -> (Request, Vec<String>) {
+    let text = query::read(&criteria.q);
+    let notes = text.notes.iter().map(|n| n.message().to_owned()).collect();
+    let today = crate::server::search::document::day_number(time::OffsetDateTime::now_utc().date());
+    let filters = Filters {
+        kind: criteria.kind,
+        status: criteria.status,
+        cpv: criteria.cpv.as_deref().and_then(cpv_prefix_facet),
+        owner: criteria.owner.clone(),
+        footprint: criteria.footprint.clone(),
+        sme_only: criteria.sme_only,
+        min_value_pence: criteria.min_value.map(|v| v as i64 * 100),
+        max_value_pence: criteria.max_value.map(|v| v as i64 * 100),
+        eligible: (criteria.mine && !councils.is_empty())
+            .then(|| eligibility_terms(snapshot, councils)),
+    };
+    let request = Request {
+        text,
+        filters,
+        sort: criteria.sort,
+        offset,
+        limit,
+        today,
+    };
+    (request, notes)
+}
+
+/// Runs `request` on the index, off the async threads.
+async fn run(index: &Arc<SearchIndex>, request: Request) -> Result<Found, AppError> {
+    let index = index.clone();
+    tokio::task::spawn_blocking(move || engine::run(&index.searcher(), index.fields(), &request))
+        .await
+        .map_err(|e| internal_error("search task", &e))?
+        .map_err(|e| internal_error("search", &e))
+}
+
+fn hit(h: engine::Hit) -> SearchHit {
+    SearchHit {
+        kind: h.kind,
+        id: h.id,
+        title: h.title,
+        subtitle: h.subtitle,
+        snippet: h.snippet,
+        reference: h.reference,
+        end_date: h.end,
+        value_pence: h.value_pence,
+    }
+}
+
+/// The first `limit` results of `criteria` (from its first page, whatever
+/// page it names) as `viewer` would see them, and how many there are: what
+/// a shortlist freezes.
+pub async fn first_results(
+    db: &sea_orm::DatabaseConnection,
+    snapshots: &SnapshotCache,
+    index: &Arc<SearchIndex>,
+    viewer: Option<&Viewer>,
+    criteria: &SearchCriteria,
+    limit: usize,
+) -> Result<(Vec<SearchHit>, u64), AppError> {
+    let snapshot = snapshots
+        .get(db)
+        .await
+        .map_err(|e| internal_error("search snapshot", &e))?;
+    let councils = councils_of(&snapshot, viewer);
+    let (request, _) = engine_request(&snapshot, &councils, criteria, 0, limit);
+    let found = run(index, request).await?;
+    Ok((found.hits.into_iter().map(hit).collect(), found.total))
+}
+
 /// Runs the search the URL asks for.
 pub async fn search(
     db: &sea_orm::DatabaseConnection,
@@ -317,37 +395,15 @@ pub async fn search(
             });
         }
     };
-    let text = query::read(&criteria.q);
-    let mut notes: Vec<String> = text.notes.iter().map(|n| n.message().to_owned()).collect();
-    let today = crate::server::search::document::day_number(time::OffsetDateTime::now_utc().date());
-    let filters = Filters {
-        kind: criteria.kind,
-        status: criteria.status,
-        cpv: criteria.cpv.as_deref().and_then(cpv_prefix_facet),
-        owner: criteria.owner.clone(),
-        footprint: criteria.footprint.clone(),
-        sme_only: criteria.sme_only,
-        min_value_pence: criteria.min_value.map(|v| v as i64 * 100),
-        max_value_pence: criteria.max_value.map(|v| v as i64 * 100),
-        eligible: (criteria.mine && !councils.is_empty())
-            .then(|| eligibility_terms(&snapshot, &councils)),
-    };
-    let request = Request {
-        text,
-        filters,
-        sort: criteria.sort,
-        offset: ((criteria.page - 1) * SEARCH_PAGE_SIZE) as usize,
-        limit: SEARCH_PAGE_SIZE as usize,
-        today,
-    };
+    let (request, mut notes) = engine_request(
+        &snapshot,
+        &councils,
+        &criteria,
+        ((criteria.page - 1) * SEARCH_PAGE_SIZE) as usize,
+        SEARCH_PAGE_SIZE as usize,
+    );
     let started = Instant::now();
-    let index = index.clone();
-    let found = tokio::task::spawn_blocking(move || {
-        engine::run(&index.searcher(), index.fields(), &request)
-    })
-    .await
-    .map_err(|e| internal_error("search task", &e))?
-    .map_err(|e| internal_error("search", &e))?;
+    let found = run(index, request).await?;
     let took_micros = started.elapsed().as_micros() as u64;
     if found.relaxed {
         notes.push("No result had every word, so these have some of them".to_owned());
@@ -356,20 +412,7 @@ pub async fn search(
         .await
         .map_err(|e| internal_error("CPV labels", &e))?;
     let facets = facets(&criteria, &found, &snapshot, &cpv);
-    let items = found
-        .hits
-        .into_iter()
-        .map(|h| SearchHit {
-            kind: h.kind,
-            id: h.id,
-            title: h.title,
-            subtitle: h.subtitle,
-            snippet: h.snippet,
-            reference: h.reference,
-            end_date: h.end,
-            value_pence: h.value_pence,
-        })
-        .collect();
+    let items = found.hits.into_iter().map(hit).collect();
     Ok(SearchResults {
         page: Page {
             items,

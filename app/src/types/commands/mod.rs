@@ -14,6 +14,7 @@ pub mod framework;
 pub mod intent;
 pub mod lot;
 pub mod offer;
+pub mod shortlist;
 pub mod supplier;
 
 pub use account::{
@@ -27,6 +28,7 @@ pub use framework::{
 pub use intent::{IntentStatus, ParticipantStatus};
 pub use lot::{LotDetails, LotPlace, PlaceStatus};
 pub use offer::{OfferDetails, OfferStatus, PricingModel};
+pub use shortlist::ShortlistDetails;
 pub use supplier::{
     AccessDecision, AccessRequest, AccessRequestStatus, ColleagueInvite, SupplierChoice,
     SupplierMerge, SupplierProfile, SupplierTransfer, Verification,
