@@ -12,6 +12,10 @@ export const accounts = {
   returningCoordinator: { email: "e2e-coordinator-2@example.gov.uk", name: "Rhys Returning", role: "footprint_coordinator", scope: "E47000001" },
   buyer: { email: "e2e-buyer@example.gov.uk", name: "Bea Buyer", role: "council_buyer", scope: "E08000003" },
   admin: { email: "e2e-admin@example.gov.uk", name: "Ada Admin", role: "platform_admin", scope: "" },
+  // Lists the framework the search journeys look for.
+  searchCurator: { email: "e2e-search-curator@example.gov.uk", name: "Sol Searcher", role: "footprint_coordinator", scope: "E47000001" },
+  // Saves shortlists for Manchester.
+  shortlister: { email: "e2e-shortlister@example.gov.uk", name: "Lis Shortlister", role: "council_buyer", scope: "E08000003" },
   // Someone whose roles the admin journey changes.
   subject: { email: "e2e-subject@example.gov.uk", name: "Sam Subject", role: "council_buyer", scope: "E08000035" },
   // Change their passwords (one per run, as each run changes it once).
