@@ -361,8 +361,9 @@ fn build_tantivy(dir: &Path, seed: u64, docs: u64) -> (tantivy::Index, Built) {
     reset_peak_rss();
     let started = Instant::now();
     let (schema_def, fields) = schema::build();
-    let index = tantivy::Index::create_in_dir(dir, schema_def).expect("index");
-    schema::register(index.tokenizers());
+    let mut index = tantivy::Index::create_in_dir(dir, schema_def).expect("index");
+    // As the product opens its replicas.
+    schema::prepare(&mut index).expect("prepare");
     let mut writer: tantivy::IndexWriter = index.writer(200_000_000).expect("writer");
     for i in 0..docs {
         writer

@@ -5,7 +5,7 @@ use tantivy::schema::Facet;
 use time::Date;
 use uuid::Uuid;
 
-use super::schema::{Fields, NO_END, NO_VALUE};
+use super::schema::{EXCERPT_CHARS, Fields, NO_END, NO_VALUE};
 use crate::server::changes::DocumentKind;
 
 /// One thing search can find.
@@ -93,9 +93,22 @@ pub fn to_tantivy(fields: &Fields, doc: &SearchDocument) -> TantivyDocument {
     out.add_text(fields.id, doc.id.to_string());
     out.add_text(fields.title, &doc.title);
     out.add_text(fields.plain, &doc.title);
+    let mut excerpt = String::new();
     for part in doc.body.iter().filter(|p| !p.trim().is_empty()) {
         out.add_text(fields.body, part);
         out.add_text(fields.plain, part);
+        if excerpt.len() < EXCERPT_CHARS {
+            if !excerpt.is_empty() {
+                excerpt.push(' ');
+            }
+            excerpt.push_str(part.trim());
+        }
+    }
+    if let Some((cut, _)) = excerpt.char_indices().nth(EXCERPT_CHARS) {
+        excerpt.truncate(cut);
+    }
+    if !excerpt.is_empty() {
+        out.add_text(fields.excerpt, excerpt);
     }
     if let Some(reference) = &doc.reference {
         out.add_text(fields.reference, reference);

@@ -10,9 +10,7 @@
 //! own choice were not made, so the other kinds stay visible and choosable.
 use std::ops::Bound;
 
-use tantivy::collector::{
-    Collector, Count, FacetCollector, FacetCounts, FilterCollector, SegmentCollector, TopDocs,
-};
+use tantivy::collector::{Collector, Count, FilterCollector, SegmentCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
     PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery,
@@ -22,6 +20,7 @@ use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use super::document::{date_of_day, named_facet};
+use super::facet_count::{FacetCounter, FacetTotals};
 use super::query::{Phrase, SearchText, Word};
 use super::schema::{Fields, NO_END, NO_VALUE, REFERENCE_BOOST, TITLE_BOOST};
 use crate::types::{EXPIRING_WITHIN_DAYS, Highlighted, SearchKind, SearchSort, SearchStatus};
@@ -381,7 +380,7 @@ impl SegmentCollector for SegmentStatusCounter {
 struct Pass {
     addresses: Vec<DocAddress>,
     total: usize,
-    counts: FacetCounts,
+    counts: FacetTotals,
     statuses: StatusCounts,
 }
 
@@ -392,7 +391,7 @@ fn pass<T, K>(
     searcher: &Searcher,
     query: &dyn Query,
     request: &Request,
-    facets: FacetCollector,
+    facets: FacetCounter,
     top: T,
 ) -> tantivy::Result<Pass>
 where
@@ -420,7 +419,7 @@ fn ranked_pass(
     query: &dyn Query,
     request: &Request,
     has_text: bool,
-    facets: FacetCollector,
+    facets: FacetCounter,
 ) -> tantivy::Result<Pass> {
     let window = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
     let by_field = match (request.sort, has_text) {
@@ -471,9 +470,9 @@ fn stored_i64(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<i6
 }
 
 /// The children of `root` in `counts`, most frequent first, at most `limit`.
-fn children(counts: &FacetCounts, root: &str, limit: usize) -> Vec<(String, u64)> {
+fn children(counts: &FacetTotals, root: &Facet, limit: usize) -> Vec<(String, u64)> {
     let mut out: Vec<(String, u64)> = counts
-        .get(root)
+        .children_of(root)
         .filter_map(|(facet, count)| {
             facet
                 .to_path()
@@ -488,16 +487,16 @@ fn children(counts: &FacetCounts, root: &str, limit: usize) -> Vec<(String, u64)
 
 /// Counts of owners, footprints, SME, the CPV level below `cpv_root`, and
 /// (unless a kind is chosen: then they need their own pass) kinds.
-fn facet_counter(cpv_root: &Facet, with_kinds: bool) -> FacetCollector {
-    let mut facets = FacetCollector::for_field("facets");
-    for root in ["/owner", "/footprint", "/sme"] {
-        facets.add_facet(root);
-    }
+fn facet_counter(cpv_root: &Facet, with_kinds: bool) -> FacetCounter {
+    let mut roots: Vec<Facet> = ["/owner", "/footprint", "/sme"]
+        .into_iter()
+        .map(Facet::from)
+        .collect();
     if with_kinds {
-        facets.add_facet("/kind");
+        roots.push(Facet::from("/kind"));
     }
-    facets.add_facet(cpv_root.clone());
-    facets
+    roots.push(cpv_root.clone());
+    FacetCounter::new(roots)
 }
 
 /// Runs `request` on `searcher`: one pass over the matches, and a second
@@ -547,8 +546,7 @@ pub fn run(searcher: &Searcher, fields: &Fields, request: &Request) -> tantivy::
     } = found;
     let kind_counts = if kind_chosen {
         let (status, today) = (filters.status, request.today);
-        let mut by_kind = FacetCollector::for_field("facets");
-        by_kind.add_facet("/kind");
+        let by_kind = FacetCounter::new([Facet::from("/kind")]);
         searcher.search(
             &*query_of(&text, false),
             &FilterCollector::new(
@@ -578,16 +576,11 @@ pub fn run(searcher: &Searcher, fields: &Fields, request: &Request) -> tantivy::
         if title.0.is_empty() {
             title = Highlighted(vec![(title_text, false)]);
         }
-        let mut snippet = highlighted(&body_snippets.snippet_from_doc(&doc));
+        let excerpt = stored_text(&doc, fields.excerpt).unwrap_or_default();
+        let mut snippet = highlighted(&body_snippets.snippet(&excerpt));
         if snippet.0.is_empty() {
-            // Nothing matched in the body: its opening instead.
-            let opening: String = doc
-                .get_first(fields.body)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .chars()
-                .take(SNIPPET_CHARS)
-                .collect();
+            // Nothing matched in the excerpt: its opening instead.
+            let opening: String = excerpt.chars().take(SNIPPET_CHARS).collect();
             if !opening.is_empty() {
                 snippet = Highlighted(vec![(opening, false)]);
             }
@@ -610,22 +603,23 @@ pub fn run(searcher: &Searcher, fields: &Fields, request: &Request) -> tantivy::
         .map(|k| {
             let facet = named_facet("kind", k.as_str());
             let count = kind_counts
-                .get("/kind")
+                .children_of(&Facet::from("/kind"))
                 .find(|(f, _)| **f == facet)
                 .map_or(0, |(_, c)| c);
             (k, count)
         })
         .collect();
-    let cpv_root_text = cpv_root.to_path_string();
     Ok(Found {
         hits,
         total: total as u64,
         kinds,
         statuses,
-        owners: children(&counts, "/owner", FACET_VALUES),
-        footprints: children(&counts, "/footprint", FACET_VALUES),
-        sme: children(&counts, "/sme", 1).first().map_or(0, |(_, c)| *c),
-        cpv: children(&counts, cpv_root_text.as_str(), usize::MAX),
+        owners: children(&counts, &Facet::from("/owner"), FACET_VALUES),
+        footprints: children(&counts, &Facet::from("/footprint"), FACET_VALUES),
+        sme: children(&counts, &Facet::from("/sme"), 1)
+            .first()
+            .map_or(0, |(_, c)| *c),
+        cpv: children(&counts, &cpv_root, usize::MAX),
         relaxed,
     })
 }

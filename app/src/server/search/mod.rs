@@ -17,6 +17,7 @@
 pub mod applier;
 pub mod document;
 pub mod engine;
+pub mod facet_count;
 pub mod load;
 pub mod query;
 pub mod schema;
@@ -47,8 +48,8 @@ pub struct Replica {
 
 impl Replica {
     fn open(dir: &Path, name: String) -> tantivy::Result<Self> {
-        let index = Index::open_in_dir(dir)?;
-        schema::register(index.tokenizers());
+        let mut index = Index::open_in_dir(dir)?;
+        schema::prepare(&mut index)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -108,8 +109,20 @@ impl SearchIndex {
                 name
             }
         };
-        let replica = Replica::open(&root.join(&name), name)?;
-        let (_, fields) = schema::build();
+        let mut replica = Replica::open(&root.join(&name), name)?;
+        let (schema, fields) = schema::build();
+        if replica.index.schema() != schema {
+            // Built by an earlier version with another schema: start an
+            // empty one, which `is_new` reports, so `serve` rebuilds it
+            // from the database.
+            let dir = create_replica(root)?;
+            let name = finish_replica(root, &dir)?;
+            set_current(root, &name)?;
+            let outdated = std::mem::replace(&mut replica, Replica::open(&root.join(&name), name)?);
+            if let Err(err) = std::fs::remove_dir_all(root.join(&outdated.name)) {
+                tracing::warn!(replica = outdated.name, error = %err, "could not remove an outdated search replica");
+            }
+        }
         Ok(SearchIndex {
             root: root.to_path_buf(),
             fields,
@@ -236,6 +249,29 @@ mod tests {
     fn payloads_round_trip() {
         assert_eq!(parse_payload(&payload(4_200)), Some(4_200));
         assert_eq!(parse_payload("not json"), None);
+    }
+
+    #[test]
+    fn a_replica_with_another_schema_is_replaced_by_an_empty_one() {
+        let root = std::env::temp_dir().join(format!("pc-search-{}", uuid::Uuid::new_v4()));
+        let old = root.join(format!("{REPLICA_PREFIX}old"));
+        std::fs::create_dir_all(&old).unwrap();
+        let mut builder = tantivy::schema::Schema::builder();
+        builder.add_text_field("title", tantivy::schema::TEXT | tantivy::schema::STORED);
+        let mut writer: tantivy::IndexWriter = Index::create_in_dir(&old, builder.build())
+            .unwrap()
+            .writer(15_000_000)
+            .unwrap();
+        writer.commit().unwrap();
+        drop(writer);
+        set_current(&root, &format!("{REPLICA_PREFIX}old")).unwrap();
+        let index = SearchIndex::open(&root).unwrap();
+        assert!(index.is_new(), "an index of another schema must be rebuilt");
+        assert_ne!(index.replica().name, format!("{REPLICA_PREFIX}old"));
+        assert_eq!(current_name(&root), Some(index.replica().name.clone()));
+        assert!(!old.exists(), "the outdated replica is removed");
+        assert_eq!(index.replica().index.schema(), schema::build().0);
+        std::fs::remove_dir_all(root).unwrap();
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! | `key` | raw, stored | `kind:uuid`, the term a document is deleted by |
 //! | `kind`, `id` | stored | which record a hit is |
 //! | `title` | English text, stored | the name; matches weigh [`TITLE_BOOST`] times a body match |
-//! | `body` | English text, stored | description, summary, lot titles, buyer and supplier names (snippets come from here) |
+//! | `body` | English text | description, summary, lot titles, buyer and supplier names |
+//! | `excerpt` | stored | the body's opening ([`EXCERPT_CHARS`]): snippets come from here, so a hit reads and highlights a kilobyte, not the whole body |
 //! | `plain` | unstemmed words | title and body again, for typo matching: a typo often defeats the stemmer ("sprayimg" does not stem to "spray") |
 //! | `reference` | code, stored | the record's own reference (RM6187, a notice id, a company number) |
 //! | `codes` | code | related codes: CPV codes, call-off references, OCIDs |
@@ -36,6 +37,9 @@ pub const PLAIN: &str = "pc_plain";
 /// The analyzer of codes: whole and lowercased.
 pub const CODE: &str = "pc_code";
 
+/// How much of the body is kept for snippets (characters).
+pub const EXCERPT_CHARS: usize = 1_000;
+
 /// How much more a title match weighs than a body match.
 pub const TITLE_BOOST: f32 = 3.0;
 /// How much more a record's own reference weighs than a body match: typing
@@ -54,6 +58,7 @@ pub struct Fields {
     pub id: Field,
     pub title: Field,
     pub body: Field,
+    pub excerpt: Field,
     pub plain: Field,
     pub reference: Field,
     pub codes: Field,
@@ -68,7 +73,7 @@ pub struct Fields {
 /// Builds the schema and returns it with its fields.
 pub fn build() -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    let english = TextOptions::default().set_stored().set_indexing_options(
+    let english = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(ENGLISH)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
@@ -78,8 +83,9 @@ pub fn build() -> (Schema, Fields) {
         key: builder.add_text_field("key", STRING | STORED),
         kind: builder.add_text_field("kind", STORED),
         id: builder.add_text_field("id", STORED),
-        title: builder.add_text_field("title", english.clone()),
+        title: builder.add_text_field("title", english.clone().set_stored()),
         body: builder.add_text_field("body", english),
+        excerpt: builder.add_text_field("excerpt", STORED),
         plain: builder.add_text_field(
             "plain",
             TextOptions::default().set_indexing_options(
@@ -137,6 +143,14 @@ pub fn code_analyzer() -> TextAnalyzer {
 }
 
 /// Registers the analyzers on an index's tokenizer manager.
+/// Readies an index for use: its analyzers, and a search pool with a
+/// thread per core, so one search collects its segments side by side (the
+/// latency of one search, not throughput, is what this buys).
+pub fn prepare(index: &mut tantivy::Index) -> tantivy::Result<()> {
+    register(index.tokenizers());
+    index.set_default_multithread_executor()
+}
+
 pub fn register(tokenizers: &TokenizerManager) {
     tokenizers.register(ENGLISH, english_analyzer());
     tokenizers.register(CODE, code_analyzer());
@@ -188,6 +202,9 @@ mod tests {
         let (schema, fields) = build();
         assert_eq!(schema.get_field("title").ok(), Some(fields.title));
         assert_eq!(schema.get_field("value").ok(), Some(fields.value));
-        assert_eq!(schema.fields().count(), 14);
+        assert_eq!(schema.get_field("excerpt").ok(), Some(fields.excerpt));
+        // Only the excerpt of the body is kept: the body is indexed, not stored.
+        assert!(!schema.get_field_entry(fields.body).is_stored());
+        assert_eq!(schema.fields().count(), 15);
     }
 }

@@ -1,0 +1,286 @@
+//! Facet counts for the search page: how many matches fall under each child
+//! of a few roots (`/kind`, `/owner`, `/footprint`, `/sme`, and the CPV
+//! level below the chosen one).
+//!
+//! tantivy's `FacetCollector` counts the same way, but before every search
+//! it walks each segment's whole facet dictionary to work out which child
+//! each facet belongs to. With thousands of CPV paths and a dozen segments
+//! that walk cost more than the counting. Segments never change once
+//! written, so here the walk's answer (facet ordinal → child) is kept per
+//! segment and set of roots, and a search only counts.
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, LazyLock, Mutex};
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Dictionary;
+use tantivy::index::SegmentId;
+use tantivy::schema::Facet;
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+/// The field every facet is in.
+const FIELD: &str = "facets";
+/// A facet ordinal under none of the roots.
+const NONE: u32 = u32::MAX;
+/// Mappings kept before the cache starts again (segments merged away leave
+/// theirs behind; a few thousand is far more than one index uses at once).
+const MAX_CACHED: usize = 4_096;
+
+/// Each facet ordinal of a segment → the index of the child it counts
+/// towards, and those children.
+struct Mapping {
+    child_of: Vec<u32>,
+    children: Vec<Facet>,
+}
+
+type CacheKey = (SegmentId, Vec<String>);
+
+static MAPPINGS: LazyLock<Mutex<HashMap<CacheKey, Arc<Mapping>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// Whether `key` is strictly below `root` (both encoded: parts joined by
+/// NUL, the root facet as the empty string). Returns where the child's own
+/// part starts.
+fn child_start(root: &[u8], key: &[u8]) -> Option<usize> {
+    if root.is_empty() {
+        return (!key.is_empty()).then_some(0);
+    }
+    (key.len() > root.len() && key.starts_with(root) && key[root.len()] == 0)
+        .then_some(root.len() + 1)
+}
+
+fn build_mapping(dictionary: &Dictionary, roots: &[Facet]) -> std::io::Result<Mapping> {
+    let roots: Vec<&[u8]> = roots.iter().map(|r| r.encoded_str().as_bytes()).collect();
+    let mut child_of = vec![NONE; dictionary.num_terms()];
+    let mut children = Vec::new();
+    let mut index: HashMap<Vec<u8>, u32> = HashMap::new();
+    let mut terms = dictionary.range().into_stream()?;
+    while terms.advance() {
+        let key = terms.key();
+        let Some((start, _)) = roots
+            .iter()
+            .find_map(|root| child_start(root, key).map(|s| (s, root)))
+        else {
+            continue;
+        };
+        let end = key[start..]
+            .iter()
+            .position(|b| *b == 0)
+            .map_or(key.len(), |p| start + p);
+        let child = &key[..end];
+        let at = match index.get(child) {
+            Some(at) => *at,
+            None => {
+                let Ok(facet) = Facet::from_encoded(child.to_vec()) else {
+                    continue;
+                };
+                children.push(facet);
+                let at = (children.len() - 1) as u32;
+                index.insert(child.to_vec(), at);
+                at
+            }
+        };
+        child_of[terms.term_ord() as usize] = at;
+    }
+    Ok(Mapping { child_of, children })
+}
+
+fn mapping(reader: &SegmentReader, roots: &[Facet]) -> tantivy::Result<Arc<Mapping>> {
+    let key: CacheKey = (
+        reader.segment_id(),
+        roots.iter().map(Facet::to_path_string).collect(),
+    );
+    if let Some(found) = MAPPINGS.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return Ok(found.clone());
+    }
+    let facets = reader.facet_reader(FIELD)?;
+    let built = Arc::new(build_mapping(facets.facet_dict(), roots)?);
+    let mut cache = MAPPINGS.lock().unwrap_or_else(|e| e.into_inner());
+    if cache.len() >= MAX_CACHED {
+        cache.clear();
+    }
+    cache.insert(key, built.clone());
+    Ok(built)
+}
+
+/// Counts matches under each child of `roots` (each match once per child).
+pub struct FacetCounter {
+    roots: Vec<Facet>,
+}
+
+impl FacetCounter {
+    /// The roots must not contain one another.
+    pub fn new(roots: impl IntoIterator<Item = Facet>) -> Self {
+        let mut roots: Vec<Facet> = roots.into_iter().collect();
+        roots.sort();
+        roots.dedup();
+        FacetCounter { roots }
+    }
+}
+
+/// Counts by child facet.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FacetTotals(BTreeMap<Facet, u64>);
+
+impl FacetTotals {
+    /// The children of `root` with their counts, in facet order.
+    pub fn children_of<'a>(&'a self, root: &'a Facet) -> impl Iterator<Item = (&'a Facet, u64)> {
+        self.0
+            .range(root.clone()..)
+            .take_while(move |(facet, _)| root.is_prefix_of(facet))
+            .filter(move |(facet, _)| *facet != root)
+            .map(|(facet, count)| (facet, *count))
+    }
+}
+
+pub struct SegmentFacetCounter {
+    facets: tantivy::fastfield::FacetReader,
+    mapping: Arc<Mapping>,
+    counts: Vec<u64>,
+}
+
+impl Collector for FacetCounter {
+    type Fruit = FacetTotals;
+    type Child = SegmentFacetCounter;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        let mapping = mapping(reader, &self.roots)?;
+        Ok(SegmentFacetCounter {
+            facets: reader.facet_reader(FIELD)?,
+            counts: vec![0; mapping.children.len()],
+            mapping,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, parts: Vec<FacetTotals>) -> tantivy::Result<FacetTotals> {
+        let mut out = BTreeMap::new();
+        for (facet, count) in parts.into_iter().flat_map(|p| p.0) {
+            *out.entry(facet).or_insert(0) += count;
+        }
+        Ok(FacetTotals(out))
+    }
+}
+
+impl SegmentCollector for SegmentFacetCounter {
+    type Fruit = FacetTotals;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        // A document's ordinals come sorted, so those under one child are
+        // side by side: count each child once per document.
+        let mut previous = NONE;
+        for ord in self.facets.facet_ords(doc) {
+            let child = self.mapping.child_of[ord as usize];
+            if child != NONE && child != previous {
+                self.counts[child as usize] += 1;
+            }
+            previous = child;
+        }
+    }
+
+    fn harvest(self) -> FacetTotals {
+        FacetTotals(
+            self.counts
+                .iter()
+                .enumerate()
+                .filter(|(_, count)| **count > 0)
+                .map(|(at, count)| (self.mapping.children[at].clone(), *count))
+                .collect(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::collector::FacetCollector;
+    use tantivy::query::AllQuery;
+    use tantivy::schema::{FacetOptions, Schema};
+    use tantivy::{Index, IndexWriter, TantivyDocument};
+
+    /// The same counts as tantivy's own collector, over several segments,
+    /// for a top-level and a deeper root, asked for twice (the second time
+    /// from the cache).
+    #[test]
+    fn counts_match_tantivys_facet_collector() {
+        let mut builder = Schema::builder();
+        let field = builder.add_facet_field(FIELD, FacetOptions::default());
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: IndexWriter = index.writer(15_000_000).unwrap();
+        let docs: &[&[&str]] = &[
+            &[
+                "/kind/contract",
+                "/cpv/45/453/4531",
+                "/cpv/45/455",
+                "/owner/ccs",
+            ],
+            &["/kind/framework", "/cpv/45/453", "/owner/ccs", "/sme/yes"],
+            &["/kind/contract", "/cpv/72/722", "/footprint/E47000001"],
+            &[
+                "/kind/lot",
+                "/cpv/45/453/4532",
+                "/footprint/E47000001",
+                "/footprint/E47000002",
+            ],
+        ];
+        for (n, facets) in docs.iter().enumerate() {
+            let mut doc = TantivyDocument::default();
+            for facet in *facets {
+                doc.add_facet(field, Facet::from(*facet));
+            }
+            writer.add_document(doc).unwrap();
+            if n % 2 == 1 {
+                writer.commit().unwrap();
+            }
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        assert!(searcher.segment_readers().len() >= 2);
+        for roots in [
+            vec!["/kind", "/owner", "/footprint", "/sme", "/cpv"],
+            vec!["/cpv/45"],
+            vec!["/cpv/45/453"],
+        ] {
+            let mut theirs = FacetCollector::for_field(FIELD);
+            for root in &roots {
+                theirs.add_facet(*root);
+            }
+            let expected = searcher.search(&AllQuery, &theirs).unwrap();
+            let ours = FacetCounter::new(roots.iter().map(|r| Facet::from(*r)));
+            for _ in 0..2 {
+                let found = searcher.search(&AllQuery, &ours).unwrap();
+                for root in &roots {
+                    let root_facet = Facet::from(*root);
+                    let want: Vec<(String, u64)> = expected
+                        .get(root)
+                        .map(|(f, c)| (f.to_path_string(), c))
+                        .collect();
+                    let got: Vec<(String, u64)> = found
+                        .children_of(&root_facet)
+                        .map(|(f, c)| (f.to_path_string(), c))
+                        .collect();
+                    assert_eq!(got, want, "children of {root}");
+                }
+            }
+        }
+        // Two CPV codes under one division count the document once there.
+        let divisions = searcher
+            .search(&AllQuery, &FacetCounter::new([Facet::from("/cpv")]))
+            .unwrap();
+        let cpv = Facet::from("/cpv");
+        let counts: Vec<(String, u64)> = divisions
+            .children_of(&cpv)
+            .map(|(f, c)| (f.to_path_string(), c))
+            .collect();
+        assert_eq!(
+            counts,
+            [("/cpv/45".to_owned(), 3), ("/cpv/72".to_owned(), 1)]
+        );
+    }
+}
