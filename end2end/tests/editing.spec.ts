@@ -1,6 +1,6 @@
 import type { Page, TestInfo } from "@playwright/test";
 import { PASSWORD, accounts } from "../global-setup";
-import { expect, expectAccessible, jsEnabled, runTag, settled, signIn, signUpAndConfirm, test, visit } from "./support";
+import { expect, expectAccessible, fillDate, heading, jsEnabled, runTag, settled, signIn, signUpAndConfirm, test, visit } from "./support";
 
 // The coordinator's framework is the one the council buyer calls off, so the
 // journeys in this file run in order.
@@ -9,17 +9,6 @@ test.describe.configure({ mode: "serial" });
 const stamp = Date.now().toString(36).toUpperCase();
 const reference = (testInfo: TestInfo) => `GM-E2E-${runTag(testInfo)}-${stamp}`;
 const supplierName = (testInfo: TestInfo) => `Northern Pixel ${runTag(testInfo)} ${stamp} Ltd`;
-
-async function heading(page: Page) {
-  return page.getByRole("heading", { level: 1 });
-}
-
-async function fillDate(page: Page, legend: string, day: string, month: string, year: string) {
-  const group = page.getByRole("group", { name: legend, exact: true });
-  await group.getByLabel("Day").fill(day);
-  await group.getByLabel("Month").fill(month);
-  await group.getByLabel("Year").fill(year);
-}
 
 test("an anonymous visitor is sent to sign in from an edit page, then brought back", async ({ page }, testInfo) => {
   const response = await page.goto("/frameworks/new");

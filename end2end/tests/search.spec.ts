@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Page, TestInfo } from "@playwright/test";
 import { PASSWORD, accounts } from "../global-setup";
-import { expect, expectAccessible, jsEnabled, settled, signIn, test, visit } from "./support";
+import { expect, expectAccessible, fillDate, heading, jsEnabled, settled, signIn, test, visit } from "./support";
 
 // The curator's framework is what the later journeys search for.
 test.describe.configure({ mode: "serial" });
@@ -11,17 +11,6 @@ const stamp = Date.now().toString(36).toUpperCase();
 const word = (testInfo: TestInfo) => (jsEnabled(testInfo) ? "Quartzite" : "Basaltic");
 const title = (testInfo: TestInfo) => `${word(testInfo)} winter gritting services ${stamp}`;
 const reference = (testInfo: TestInfo) => `GRIT-${jsEnabled(testInfo) ? "ON" : "OFF"}-${stamp}`;
-
-async function heading(page: Page) {
-  return page.getByRole("heading", { level: 1 });
-}
-
-async function fillDate(page: Page, legend: string, day: string, month: string, year: string) {
-  const group = page.getByRole("group", { name: legend, exact: true });
-  await group.getByLabel("Day").fill(day);
-  await group.getByLabel("Month").fill(month);
-  await group.getByLabel("Year").fill(year);
-}
 
 /** The results list (not the facets or the header). */
 const results = (page: Page) => page.locator("ol.pc-search-results");

@@ -195,3 +195,16 @@ export async function signUpAndConfirm(page: Page, testInfo: TestInfo, name: str
   await signIn(page, testInfo, email, password);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your account");
 }
+
+/** The page's one level-1 heading. */
+export async function heading(page: Page) {
+  return page.getByRole("heading", { level: 1 });
+}
+
+/** Fills a GOV.UK date input (day, month, year) found by its legend. */
+export async function fillDate(page: Page, legend: string, day: string, month: string, year: string) {
+  const group = page.getByRole("group", { name: legend, exact: true });
+  await group.getByLabel("Day").fill(day);
+  await group.getByLabel("Month").fill(month);
+  await group.getByLabel("Year").fill(year);
+}

@@ -300,3 +300,25 @@ impl World {
         }
     }
 }
+
+impl World {
+    /// Renames the fixture's framework through its edit form, as the admin.
+    pub async fn rename_framework(&self, title: &str) {
+        let owner = self.gmca_body.to_string();
+        let mut form = framework_form("GM-DTS-01", &owner);
+        for field in form.iter_mut() {
+            if field.0 == "title" {
+                field.1 = title;
+            }
+        }
+        let response = self
+            .app
+            .post_form(
+                &format!("/frameworks/{}/edit", self.framework),
+                Some(&self.admin),
+                &form,
+            )
+            .await;
+        assert_eq!(response.status, 303, "{}", response.body);
+    }
+}

@@ -323,21 +323,9 @@ async fn an_edit_replaces_the_document_and_a_removal_deletes_it() {
     let app = &world.app;
     app.apply_search_outbox().await;
     // Renamed: found by the new title only, and in the index once.
-    let body = world.gmca_body.to_string();
-    let mut form = crate::fixture::framework_form("GM-DTS-01", &body);
-    for field in form.iter_mut() {
-        if field.0 == "title" {
-            field.1 = "Highways gritting and winter services";
-        }
-    }
-    let response = app
-        .post_form(
-            &format!("/frameworks/{}/edit", world.framework),
-            Some(&world.admin),
-            &form,
-        )
+    world
+        .rename_framework("Highways gritting and winter services")
         .await;
-    assert_eq!(response.status, 303, "{}", response.body);
     app.apply_search_outbox().await;
     let framework = format!("/frameworks/{}", world.framework);
     let renamed = app.get("/search?q=gritting&kind=framework").await;

@@ -6,7 +6,7 @@
 use app::server::entities::{audit_event, shortlist, shortlist_item};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
-use crate::fixture::{World, created_id, framework_form};
+use crate::fixture::{World, created_id};
 
 /// The result links of a search page, in order.
 fn result_links(body: &str) -> Vec<String> {
@@ -88,21 +88,7 @@ async fn a_buyer_freezes_a_search_into_a_shortlist_and_downloads_it() {
     assert_eq!(items[0].reference.as_deref(), Some("GM-DTS-01"));
 
     // The catalogue changes; the shortlist does not.
-    let owner = world.gmca_body.to_string();
-    let mut form = framework_form("GM-DTS-01", &owner);
-    for field in form.iter_mut() {
-        if field.0 == "title" {
-            field.1 = "Renamed services";
-        }
-    }
-    let renamed = app
-        .post_form(
-            &format!("/frameworks/{}/edit", world.framework),
-            Some(&world.admin),
-            &form,
-        )
-        .await;
-    assert_eq!(renamed.status, 303, "{}", renamed.body);
+    world.rename_framework("Renamed services").await;
     app.apply_search_outbox().await;
     let list = app
         .get_as(&format!("/shortlists/{id}"), Some(&world.buyer))
