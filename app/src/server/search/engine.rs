@@ -158,12 +158,37 @@ fn code_match(fields: &Fields, code: &str) -> Vec<Box<dyn Query>> {
     ]
 }
 
+/// Whether the index knows a (plain, unstemmed) word well: such a word is
+/// taken as typed, not as a possible typo. Made by [`known_words`].
+pub type KnownWord<'a> = dyn Fn(&str) -> bool + 'a;
+
+/// A word in at least one document in this many is known well.
+const KNOWN_WORD_SHARE: u64 = 1_000;
+/// …and in at least this many documents, however small the index.
+const KNOWN_WORD_MIN_DOCS: u64 = 5;
+
+/// Known words of the index `searcher` reads: a word found in at least one
+/// document in [`KNOWN_WORD_SHARE`] is a word, not a typo. Expanding it to
+/// its one-edit neighbours would only add noise ("waste" to "paste") and
+/// the cost of matching them.
+pub fn known_words<'a>(searcher: &'a Searcher, fields: &'a Fields) -> Box<KnownWord<'a>> {
+    let threshold = (searcher.num_docs() / KNOWN_WORD_SHARE).max(KNOWN_WORD_MIN_DOCS);
+    Box::new(move |word: &str| {
+        searcher
+            .doc_freq(&Term::from_field_text(fields.plain, word))
+            .is_ok_and(|n| n >= threshold)
+    })
+}
+
 /// What one typed word matches.
-fn word_query(fields: &Fields, word: &Word) -> Option<Box<dyn Query>> {
+fn word_query(fields: &Fields, word: &Word, known: &KnownWord) -> Option<Box<dyn Query>> {
     let mut options = text_match(fields, &super::schema::english_terms(&word.text));
     options.extend(code_match(fields, &word.text));
     if word.fuzzy {
-        for plain in super::schema::plain_terms(&word.text) {
+        for plain in super::schema::plain_terms(&word.text)
+            .into_iter()
+            .filter(|plain| !known(plain))
+        {
             let fuzzy = FuzzyTermQuery::new(Term::from_field_text(fields.plain, &plain), 1, true);
             options.push(boosted(Box::new(fuzzy), TYPO_WEIGHT));
         }
@@ -185,7 +210,12 @@ fn phrase_query(fields: &Fields, phrase: &Phrase) -> Option<Box<dyn Query>> {
 
 /// The text part of a search, `None` when nothing was typed. `every` makes
 /// each word required; otherwise any will do.
-pub fn text_query(fields: &Fields, text: &SearchText, every: bool) -> Option<Box<dyn Query>> {
+pub fn text_query(
+    fields: &Fields,
+    text: &SearchText,
+    every: bool,
+    known: &KnownWord,
+) -> Option<Box<dyn Query>> {
     let content: Vec<&Word> = text
         .words
         .iter()
@@ -207,7 +237,7 @@ pub fn text_query(fields: &Fields, text: &SearchText, every: bool) -> Option<Box
     });
     let clauses: Vec<(Occur, Box<dyn Query>)> = words
         .into_iter()
-        .filter_map(|w| word_query(fields, w))
+        .filter_map(|w| word_query(fields, w, known))
         .chain(text.phrases.iter().filter_map(|p| phrase_query(fields, p)))
         .map(|q| (occur, q))
         .collect();
@@ -503,7 +533,8 @@ fn facet_counter(cpv_root: &Facet, with_kinds: bool) -> FacetCounter {
 /// for the kind counts only when a kind is chosen (they leave it out).
 pub fn run(searcher: &Searcher, fields: &Fields, request: &Request) -> tantivy::Result<Found> {
     let mut relaxed = false;
-    let mut text = text_query(fields, &request.text, true);
+    let known = known_words(searcher, fields);
+    let mut text = text_query(fields, &request.text, true, &*known);
     let has_text = text.is_some();
     let filters = &request.filters;
     let cpv_root = filters
@@ -527,7 +558,7 @@ pub fn run(searcher: &Searcher, fields: &Fields, request: &Request) -> tantivy::
     )?;
     if found.total == 0 && request.text.words.len() + request.text.phrases.len() > 1 {
         // No result has every word: any word will do, best matches first.
-        text = text_query(fields, &request.text, false);
+        text = text_query(fields, &request.text, false, &*known);
         query = query_of(&text, true);
         found = ranked_pass(
             searcher,
@@ -724,6 +755,23 @@ mod tests {
             run_on(&docs, &request("spryimgg")).hits.is_empty(),
             "two edits is too many"
         );
+    }
+
+    #[test]
+    fn a_word_the_index_knows_well_is_taken_as_typed() {
+        // "waste" is in five documents (the least a known word needs in a
+        // small index), "paste" in one: "waste" is a word, not a typo of it.
+        let mut docs: Vec<SearchDocument> = (1..=5)
+            .map(|n| doc(n, DocumentKind::Contract, "Waste collection", ""))
+            .collect();
+        docs.push(doc(6, DocumentKind::Contract, "Paste and adhesives", ""));
+        assert_eq!(ids(&run_on(&docs, &request("waste"))), [1, 2, 3, 4, 5]);
+        // "paste" is known in one document only: its neighbours still count.
+        let paste = ids(&run_on(&docs, &request("paste")));
+        assert_eq!(paste[0], 6);
+        assert_eq!(paste.len(), 6);
+        // A word the index lacks is read as a typo.
+        assert_eq!(run_on(&docs, &request("wastr")).total, 5);
     }
 
     #[test]
