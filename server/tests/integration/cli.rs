@@ -213,6 +213,15 @@ async fn operators_migrate_seed_load_demo_data_and_create_the_first_admin() {
     assert!(contracts > 4_000, "{contracts} imported contracts");
     assert!(table_exists(&database, "planned_purchase").await);
     assert!(column_exists(&database, "framework", "how_to_buy").await);
+    assert!(table_exists(&database, "shortlist_item").await);
+    succeeded(
+        &server(&database, data.path(), &["migrate", "down", "--steps", "1"])
+            .output()
+            .unwrap(),
+    );
+    assert!(!table_exists(&database, "shortlist").await);
+    assert!(!table_exists(&database, "shortlist_item").await);
+    assert!(column_exists(&database, "framework", "how_to_buy").await);
     succeeded(
         &server(&database, data.path(), &["migrate", "down", "--steps", "1"])
             .output()

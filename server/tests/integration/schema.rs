@@ -288,6 +288,8 @@ async fn every_entity_matches_the_migrated_schema() {
         offer_lot,
         organisation,
         search_outbox,
+        shortlist,
+        shortlist_item,
         supplier,
         user_session,
     ];
