@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { Page, TestInfo } from "@playwright/test";
+import type { Locator, Page, TestInfo } from "@playwright/test";
 import { PASSWORD, accounts } from "../global-setup";
 import { expect, expectAccessible, fillDate, heading, jsEnabled, settled, signIn, test, visit } from "./support";
 
@@ -15,14 +15,23 @@ const reference = (testInfo: TestInfo) => `GRIT-${jsEnabled(testInfo) ? "ON" : "
 /** The results list (not the facets or the header). */
 const results = (page: Page) => page.locator("ol.pc-search-results");
 
-/** Opens `path` until the search index has caught up and `link` is listed
- *  (the applier takes well under a second; this allows for a busy machine). */
-async function searchUntilListed(page: Page, testInfo: TestInfo, path: string, link: string) {
+/** Opens `path` until the search index has caught up: `link` is listed and,
+ *  when given, `also` is on the page too (a change applied after the first
+ *  one, such as a lot's CPV code reaching its framework). The applier takes
+ *  well under a second; this allows for a busy machine. */
+async function searchUntilListed(page: Page, testInfo: TestInfo, path: string, link: string, also?: (page: Page) => Locator) {
   await expect(async () => {
     await visit(page, testInfo, path);
     await expect(results(page).getByRole("link", { name: link })).toBeVisible({ timeout: 500 });
-  }).toPass({ timeout: 15_000 });
+    if (also) await expect(also(page)).toBeVisible({ timeout: 500 });
+  }).toPass({ timeout: 30_000 });
 }
+
+/** The CPV division facet the gritting lot's code (90620000) falls under. */
+const snowClearingDivision = (page: Page) =>
+  page
+    .getByRole("navigation", { name: "Category (CPV)" })
+    .getByRole("link", { name: /^90 Sewage, refuse, cleaning and environmental services \(\d+\)$/ });
 
 test("a framework listed for Greater Manchester is found, filtered by CPV and footprint, opened, and back keeps the filters", async ({ page }, testInfo) => {
   await page.goto("/sign-in");
@@ -52,13 +61,12 @@ test("a framework listed for Greater Manchester is found, filtered by CPV and fo
   await page.getByRole("button", { name: "Add lot" }).click();
   await expect(page.getByRole("link", { name: "Snow clearing and gritting" })).toBeVisible();
 
-  // Search: the framework, its matched words highlighted.
-  await searchUntilListed(page, testInfo, `/search?q=${word(testInfo)}+gritting`, title(testInfo));
+  // Search: the framework (with its lot's CPV code), its matched words highlighted.
+  await searchUntilListed(page, testInfo, `/search?q=${word(testInfo)}+gritting`, title(testInfo), snowClearingDivision);
   await expect(results(page).locator("mark").first()).toHaveText(word(testInfo));
 
   // CPV division, then the footprint: each a link that keeps the rest.
-  const facets = page.getByRole("navigation", { name: "Category (CPV)" });
-  await facets.getByRole("link", { name: /^90 Sewage, refuse, cleaning and environmental services \(\d+\)$/ }).click();
+  await snowClearingDivision(page).click();
   await expect(page).toHaveURL(/[?&]cpv=90(&|$)/);
   await settled(page, testInfo);
   await page
