@@ -10,7 +10,7 @@ use crate::fixture::{World, supplier_form};
 use crate::harness::html_text;
 
 /// The `/frameworks/{id}`-style links of a results page, in order.
-fn result_links(body: &str) -> Vec<String> {
+pub(crate) fn result_links(body: &str) -> Vec<String> {
     body.split(r#"pc-search-result__title"><a href=""#)
         .skip(1)
         .filter_map(|rest| rest.split('"').next())

@@ -7,15 +7,7 @@ use app::server::entities::{audit_event, shortlist, shortlist_item};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use crate::fixture::{World, created_id};
-
-/// The result links of a search page, in order.
-fn result_links(body: &str) -> Vec<String> {
-    body.split(r#"pc-search-result__title"><a href=""#)
-        .skip(1)
-        .filter_map(|rest| rest.split('"').next())
-        .map(str::to_owned)
-        .collect()
-}
+use crate::search::result_links;
 
 #[tokio::test]
 async fn a_buyer_freezes_a_search_into_a_shortlist_and_downloads_it() {
