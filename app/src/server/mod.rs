@@ -4,6 +4,7 @@ pub mod auth;
 pub mod changes;
 pub mod config;
 pub mod db;
+pub mod dedupe;
 pub mod email;
 pub mod entities;
 pub mod form;
