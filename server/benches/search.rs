@@ -25,6 +25,9 @@
 //! Full-text search in SQL has no typo tolerance: the peers run the typo
 //! queries as typed (and find less). That is the product's point, not a
 //! handicap of the comparison.
+#[path = "support/mod.rs"]
+mod support;
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -34,6 +37,7 @@ use app::server::search::engine::{self, Filters, Request};
 use app::server::search::{query, schema, tantivy};
 use app::types::{SearchKind, SearchSort, SearchStatus};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, Value};
+use support::{peak_rss_mib, reset_peak_rss};
 use time::macros::date;
 use uuid::Uuid;
 
@@ -271,23 +275,6 @@ const MIX: &[Query] = &[
 
 /// Where "live" is measured from: fixed, so runs compare.
 const TODAY: time::Date = date!(2026 - 12 - 05);
-
-/// Peak resident memory since the last reset, in MiB (Linux).
-fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kib| kib / 1024.0)
-}
-
-/// Starts a new peak-RSS measurement (writing 5 to clear_refs resets VmHWM).
-fn reset_peak_rss() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
 
 fn dir_size(path: &Path) -> u64 {
     std::fs::read_dir(path)

@@ -1,5 +1,5 @@
 //! Command line: `serve` (default), `migrate`, `seed`, `demo`, `import`,
-//! `backup`, and the account commands `create-admin` and `grant-role`.
+//! `search`, `dedupe`, `backup`, and the account commands `create-admin` and `grant-role`.
 
 use app::server::{
     AppState, Config, db,
@@ -39,6 +39,26 @@ pub enum Command {
     Search {
         #[command(subcommand)]
         action: SearchAction,
+    },
+    /// Find duplicate purchases: contracts and planned purchases of one need
+    /// bought separately by different councils. Prints the clusters, ranked;
+    /// writes the pairs as CSV and the whole report (pairs and clusters,
+    /// each record with its source identifiers) as JSON when asked.
+    Dedupe {
+        /// A footprint's code or GSS code (e.g. GMCA or E47000001): only
+        /// pairs whose both purchases have a buyer in it. All of the UK
+        /// without it.
+        #[arg(long)]
+        footprint: Option<String>,
+        /// Write every pair, with both records' identifiers, score and reasons.
+        #[arg(long)]
+        pairs_csv: Option<std::path::PathBuf>,
+        /// Write the report (pairs and clusters) as JSON.
+        #[arg(long)]
+        json: Option<std::path::PathBuf>,
+        /// How many clusters to print.
+        #[arg(long, default_value_t = 20)]
+        top: usize,
     },
     /// Write a consistent copy of the SQLite database to a new file while the
     /// service keeps running (for PostgreSQL, use pg_dump).
@@ -176,6 +196,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 std::process::exit(1);
             }
         }
+        Command::Dedupe {
+            footprint,
+            pairs_csv,
+            json,
+            top,
+        } => {
+            db::migrate(&db).await?;
+            dedupe_command(&db, footprint.as_deref(), pairs_csv, json, top).await?;
+        }
         Command::Backup { to } => {
             db::backup_sqlite(&db, &to).await?;
             tracing::info!(to = %to.display(), "backup written");
@@ -199,6 +228,78 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             ensure_account(&db, &email, &name, role, scope.as_deref()).await?;
         }
         Command::Serve => serve(config, db).await?,
+    }
+    Ok(())
+}
+
+/// `server dedupe`: the footprint is checked before any work, and files
+/// are written only once the whole report is ready.
+async fn dedupe_command(
+    db: &sea_orm::DatabaseConnection,
+    footprint: Option<&str>,
+    pairs_csv: Option<std::path::PathBuf>,
+    json: Option<std::path::PathBuf>,
+    top: usize,
+) -> anyhow::Result<()> {
+    use app::server::services::dedupe::{self, Scope};
+    use app::types::format_pounds;
+    let (scope_name, scope) = match footprint {
+        None => ("All of the UK".to_owned(), Scope::National),
+        Some(code) => dedupe::footprint_scope(db, code).await?.ok_or_else(|| {
+            anyhow::anyhow!("--footprint {code}: no footprint has that code or GSS code")
+        })?,
+    };
+    let started = std::time::Instant::now();
+    let corpus = dedupe::corpus(db).await?;
+    let report = dedupe::report(
+        &corpus,
+        &scope_name,
+        &scope,
+        time::OffsetDateTime::now_utc().date(),
+    );
+    println!(
+        "Duplicate purchases, {}: {} purchases compared, {} candidate pairs, {} matches, {} clusters ({:.1} s)",
+        report.scope,
+        report.stats.items,
+        report.stats.candidate_pairs,
+        report.stats.matched_pairs,
+        report.clusters.len(),
+        started.elapsed().as_secs_f64()
+    );
+    for (n, cluster) in report.clusters.iter().take(top).enumerate() {
+        let next = cluster
+            .next_end
+            .map(|d| format!(", next ends {d}"))
+            .unwrap_or_default();
+        println!(
+            "{}. {} across {} buyers ({} purchases{next}); shared: {}",
+            n + 1,
+            format_pounds(cluster.combined_value_pence),
+            cluster.buyers,
+            cluster.members.len(),
+            cluster.shared_words.join(", ")
+        );
+        for m in &cluster.members {
+            println!(
+                "   - {}: {} ({}{}) [{} {}]",
+                m.record.buyer_names.join(" and "),
+                m.title,
+                m.value_pence
+                    .map(format_pounds)
+                    .unwrap_or_else(|| "value not published".into()),
+                m.end.map(|d| format!(", ends {d}")).unwrap_or_default(),
+                m.record.source,
+                m.record.source_id.as_deref().unwrap_or("")
+            );
+        }
+    }
+    if let Some(path) = pairs_csv {
+        std::fs::write(&path, dedupe::pairs_csv(&report)?)?;
+        println!("Pairs written to {}", path.display());
+    }
+    if let Some(path) = json {
+        std::fs::write(&path, serde_json::to_vec_pretty(&report)?)?;
+        println!("Report written to {}", path.display());
     }
     Ok(())
 }

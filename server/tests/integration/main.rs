@@ -8,6 +8,7 @@ mod catalogue;
 mod changes;
 mod cli;
 mod curation;
+mod dedupe;
 mod email;
 mod fast_pages;
 mod fixture;

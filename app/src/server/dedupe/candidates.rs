@@ -1,143 +1,173 @@
 //! Candidate pairs by MinHash and LSH banding.
 //!
-//! Each item gets two MinHash signatures of `MINHASH_BANDS ×
-//! MINHASH_ROWS` values, over its title words and over those plus its most
-//! informative description words; items whose signatures agree on every
-//! value of some band share a bucket and become candidates. The
-//! probability of that grows steeply with the Jaccard similarity of the
-//! word sets (see [`config::MINHASH_BANDS`]), so the scorer sees nearly
-//! every similar pair and few dissimilar ones.
-use std::collections::HashMap;
+//! Each item gets two MinHash signatures, over its title words
+//! ([`config::TITLE_BANDS`] bands) and over those plus its most
+//! informative description words ([`config::FULL_BANDS`] bands), each band
+//! [`config::MINHASH_ROWS`] values. Two are needed because a long
+//! description dilutes the word set of a terse title ("Banking services"
+//! twice, with different descriptions, would rarely meet on the combined
+//! set). Items whose signatures agree on a whole band share a bucket and
+//! become candidates; the probability grows steeply with the Jaccard
+//! similarity of the word sets, so the scorer sees nearly every similar
+//! pair and few dissimilar ones.
+//!
+//! Memory is what limits a national run, so a bucket entry is two `u32`s
+//! (a 32-bit band key and the item), kept in one sorted array rather than
+//! a map of vectors. Distinct bands whose keys collide only add candidates
+//! the scorer rejects.
+use super::config::{self, BUCKET_WINDOW, FULL_BANDS, MAX_BUCKET, MINHASH_ROWS, TITLE_BANDS};
+use super::score::Vocabulary;
 
-use xxhash_rust::xxh3::xxh3_64_with_seed;
+/// Band keys of one item, and the key that orders it inside a large bucket.
+pub(super) struct Signature {
+    pub bands: Vec<u32>,
+    pub order: u64,
+}
 
-use super::config::{self, BUCKET_WINDOW, MAX_BUCKET, MINHASH_BANDS, MINHASH_ROWS};
-use super::{Profile, score::Weights};
+/// A seeded hash of a word id (splitmix64 finaliser): cheap, and independent
+/// enough across seeds for MinHash.
+fn hash(id: u32, seed: u64) -> u64 {
+    let mut z = u64::from(id) ^ seed.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
 
-const HASHES: usize = MINHASH_BANDS * MINHASH_ROWS;
-
-/// The MinHash signature of a profile: one over the title's words and one
-/// over the title's and the most informative description words, one after
-/// the other. Two are needed because a long description dilutes the word
-/// set of a terse title ("Banking services" twice, with different
-/// descriptions, would rarely meet on the combined set). An item with no
-/// usable words has an empty signature and is never a candidate.
-pub(super) fn signature(profile: &Profile, weights: &Weights) -> Vec<u64> {
-    let title: Vec<&String> = profile.title_words.iter().collect();
-    let mut extra: Vec<&String> = profile
-        .description_words
+fn minhash(words: &[u32], seed: u64) -> u64 {
+    words
         .iter()
-        .filter(|w| !profile.title_words.contains(w))
+        .map(|w| hash(*w, seed))
+        .min()
+        .unwrap_or(u64::MAX)
+}
+
+/// The signature of an item from its title and description word ids. An
+/// item with no usable words has no bands and is never a candidate.
+pub(super) fn signature(title: &[u32], description: &[u32], vocabulary: &Vocabulary) -> Signature {
+    let mut title: Vec<u32> = title.to_vec();
+    title.sort_unstable();
+    title.dedup();
+    let mut extra: Vec<u32> = description
+        .iter()
+        .copied()
+        .filter(|w| title.binary_search(w).is_err())
+        .filter(|w| vocabulary.idf(*w) >= config::SIGNATURE_DESCRIPTION_MIN_IDF)
         .collect();
-    extra.sort_by(|a, b| weights.idf(b).total_cmp(&weights.idf(a)).then(a.cmp(b)));
+    extra.sort_unstable();
     extra.dedup();
+    extra.sort_by(|a, b| {
+        vocabulary
+            .idf(*b)
+            .total_cmp(&vocabulary.idf(*a))
+            .then(a.cmp(b))
+    });
     let mut full = title.clone();
     full.extend(extra.into_iter().take(config::SIGNATURE_DESCRIPTION_WORDS));
     if full.is_empty() {
-        return Vec::new();
+        return Signature {
+            bands: Vec::new(),
+            order: 0,
+        };
     }
     // An item without title words signs its description words twice.
-    let title = if title.is_empty() { &full } else { &title };
-    let mut out = minhash(title);
-    out.extend(minhash(&full));
-    out
-}
-
-fn minhash(words: &[&String]) -> Vec<u64> {
-    (0..HASHES as u64)
-        .map(|seed| {
-            words
-                .iter()
-                .map(|w| xxh3_64_with_seed(w.as_bytes(), seed))
-                .min()
-                .unwrap_or(u64::MAX)
-        })
-        .collect()
-}
-
-fn band_keys(signature: &[u64]) -> impl Iterator<Item = u64> + '_ {
-    signature
-        .chunks(MINHASH_ROWS)
-        .enumerate()
-        .map(|(band, rows)| {
-            let mut bytes = Vec::with_capacity(8 * (rows.len() + 1));
-            bytes.extend_from_slice(&(band as u64).to_le_bytes());
-            for r in rows {
-                bytes.extend_from_slice(&r.to_le_bytes());
+    let title: &[u32] = if title.is_empty() { &full } else { &title };
+    let mut bands = Vec::with_capacity(TITLE_BANDS + FULL_BANDS);
+    let mut band = 0u64;
+    for (words, count) in [(title, TITLE_BANDS), (full.as_slice(), FULL_BANDS)] {
+        for _ in 0..count {
+            let mut key = hash(band as u32, 0x5eed);
+            for row in 0..MINHASH_ROWS as u64 {
+                key = hash(minhash(words, band * 16 + row) as u32, key);
             }
-            xxh3_64_with_seed(&bytes, 0x5eed)
-        })
+            bands.push((key >> 32) as u32);
+            band += 1;
+        }
+    }
+    Signature {
+        order: minhash(title, 0),
+        bands,
+    }
 }
 
-/// Items by LSH bucket.
+/// Items by LSH bucket: `(band key, item)` sorted by key, then by the
+/// items' order keys (so a large bucket reads as a sequence of similar
+/// items).
 pub struct Buckets {
-    buckets: HashMap<u64, Vec<u32>>,
-    signatures: Vec<Vec<u64>>,
+    entries: Vec<(u32, u32)>,
+    order: Vec<u64>,
 }
 
 impl Buckets {
-    pub fn build<'a>(signatures: impl Iterator<Item = &'a [u64]>) -> Self {
-        let mut buckets: HashMap<u64, Vec<u32>> = HashMap::new();
-        let mut kept = Vec::new();
-        for (i, signature) in signatures.enumerate() {
-            for key in band_keys(signature) {
-                buckets.entry(key).or_default().push(i as u32);
-            }
-            kept.push(signature.to_vec());
+    pub(super) fn build(signatures: Vec<Signature>) -> Self {
+        let mut entries = Vec::with_capacity(signatures.len() * (TITLE_BANDS + FULL_BANDS));
+        let mut order = Vec::with_capacity(signatures.len());
+        for (i, s) in signatures.into_iter().enumerate() {
+            entries.extend(s.bands.into_iter().map(|k| (k, i as u32)));
+            order.push(s.order);
         }
-        // Large buckets are read as windows over signature order.
-        for members in buckets.values_mut() {
-            if members.len() > MAX_BUCKET {
-                members.sort_by(|a, b| kept[*a as usize].cmp(&kept[*b as usize]));
-            }
-        }
-        Self {
-            buckets,
-            signatures: kept,
-        }
+        entries.sort_unstable_by_key(|(k, i)| (*k, order[*i as usize], *i));
+        entries.dedup();
+        Self { entries, order }
     }
 
-    /// Every candidate pair `(a, b)` with `a < b`, once; and how many
-    /// buckets were too large to enumerate in full.
-    pub fn pairs(&self) -> (Vec<(u32, u32)>, usize) {
-        let mut pairs = Vec::new();
+    fn runs(&self) -> impl Iterator<Item = &[(u32, u32)]> {
+        self.entries.chunk_by(|a, b| a.0 == b.0)
+    }
+
+    fn bucket(&self, key: u32) -> &[(u32, u32)] {
+        let from = self.entries.partition_point(|(k, _)| *k < key);
+        let to = self.entries.partition_point(|(k, _)| *k <= key);
+        &self.entries[from..to]
+    }
+
+    /// Hands the candidate pairs `(a, b)`, `a < b`, to `score` in batches
+    /// of about [`config::CANDIDATE_BATCH`], each sorted and without
+    /// repeats, so memory stays bounded however many pairs there are (a
+    /// pair met again in a later batch is scored again: time, not memory).
+    /// Returns the number of buckets read as windows.
+    pub fn candidate_batches(&self, mut score: impl FnMut(&[(u32, u32)])) -> usize {
+        let mut batch = Vec::with_capacity(config::CANDIDATE_BATCH + 4 * MAX_BUCKET);
         let mut large = 0;
-        for members in self.buckets.values() {
-            if members.len() > MAX_BUCKET {
+        let mut flush = |batch: &mut Vec<(u32, u32)>| {
+            batch.sort_unstable();
+            batch.dedup();
+            score(batch);
+            batch.clear();
+        };
+        for run in self.runs() {
+            let reach = if run.len() > MAX_BUCKET {
                 large += 1;
-                for (k, &a) in members.iter().enumerate() {
-                    for &b in members.iter().skip(k + 1).take(BUCKET_WINDOW) {
-                        pairs.push((a.min(b), a.max(b)));
+                BUCKET_WINDOW
+            } else {
+                run.len()
+            };
+            for (k, &(_, a)) in run.iter().enumerate() {
+                for &(_, b) in run.iter().skip(k + 1).take(reach) {
+                    if a != b {
+                        batch.push((a.min(b), a.max(b)));
                     }
                 }
-            } else {
-                for (k, &a) in members.iter().enumerate() {
-                    for &b in &members[k + 1..] {
-                        pairs.push((a.min(b), a.max(b)));
-                    }
+                if batch.len() >= config::CANDIDATE_BATCH {
+                    flush(&mut batch);
                 }
             }
         }
-        pairs.sort_unstable();
-        pairs.dedup();
-        (pairs, large)
+        flush(&mut batch);
+        large
     }
 
     /// Candidates for a signature not in the buckets (the live check). A
-    /// large bucket contributes the items nearest the probe's signature.
-    pub fn neighbours(&self, signature: &[u64]) -> Vec<u32> {
+    /// large bucket contributes the items nearest the probe in order.
+    pub(super) fn neighbours(&self, signature: &Signature) -> Vec<u32> {
         let mut out = Vec::new();
-        for key in band_keys(signature) {
-            let Some(members) = self.buckets.get(&key) else {
-                continue;
-            };
-            if members.len() > MAX_BUCKET {
-                let at = members
-                    .partition_point(|m| self.signatures[*m as usize].as_slice() < signature);
+        for key in &signature.bands {
+            let run = self.bucket(*key);
+            if run.len() > MAX_BUCKET {
+                let at = run.partition_point(|(_, m)| self.order[*m as usize] < signature.order);
                 let from = at.saturating_sub(BUCKET_WINDOW / 2);
-                out.extend(members.iter().skip(from).take(BUCKET_WINDOW));
+                out.extend(run.iter().skip(from).take(BUCKET_WINDOW).map(|(_, m)| *m));
             } else {
-                out.extend(members);
+                out.extend(run.iter().map(|(_, m)| *m));
             }
         }
         out.sort_unstable();

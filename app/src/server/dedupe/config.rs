@@ -40,25 +40,38 @@ pub const SAME_FRAMEWORK_BONUS: f64 = 0.05;
 /// buyer), not two councils buying separately.
 pub const JOINT_ARRANGEMENT_SIMILARITY: f64 = 0.8;
 
-/// MinHash signature length and LSH banding: 24 bands of 2 rows. Two
-/// purchases become candidates when any band agrees, which happens with
-/// probability 1 − (1 − J²)²⁴ for word-set Jaccard J: 0.62 at J = 0.2,
-/// 0.94 at J = 1/3, 0.999 at J = 0.5. Two rows per band keep a bucket to
-/// items sharing two words, not one; the scorer decides.
-pub const MINHASH_BANDS: usize = 24;
+/// LSH banding: 16 bands over the title's words and 8 over the title's and
+/// the description's, each of 2 MinHash rows. Two purchases become
+/// candidates when a band agrees, which for one signature happens with
+/// probability 1 − (1 − J²)ᵇ for word-set Jaccard J: with the 16 title
+/// bands, 0.85 at J = 1/3 and 0.99 at J = 1/2; the description bands add
+/// to that. Two rows per band keep a bucket to items sharing two words,
+/// not one; the scorer decides. More bands find a little more and cost
+/// memory in proportion (each is 8 bytes per purchase).
+pub const TITLE_BANDS: usize = 24;
+pub const FULL_BANDS: usize = 8;
 pub const MINHASH_ROWS: usize = 2;
 
 /// Description words added to an item's signature set (the most
 /// informative ones), so that a terse title still finds its neighbours.
 pub const SIGNATURE_DESCRIPTION_WORDS: usize = 8;
+/// ... and only those in fewer than about 1 in 100 purchases (inverse
+/// document frequency ln 100): a description word most notices share
+/// ("requires", "deliver") says nothing about the need, and signing it would
+/// put a large share of the corpus into the same buckets.
+pub const SIGNATURE_DESCRIPTION_MIN_IDF: f64 = 4.6;
 
 /// An LSH bucket holding more items than this (a very common word pair,
 /// or thousands of "home care" contracts) is not enumerated pair by pair,
 /// which is quadratic: its items are sorted by signature and each is
 /// compared with the next [`BUCKET_WINDOW`]. Clusters still join up
 /// through union-find; the count of such buckets is reported.
-pub const MAX_BUCKET: usize = 400;
-pub const BUCKET_WINDOW: usize = 32;
+pub const MAX_BUCKET: usize = 200;
+pub const BUCKET_WINDOW: usize = 16;
+
+/// Candidate pairs collected, deduplicated and scored at a time (16 bytes
+/// each while held): bounds the memory of a national run.
+pub const CANDIDATE_BATCH: usize = 4_000_000;
 
 /// Renewal urgency: purchases whose periods end within this many days of
 /// each other are "ending together" (a reason, and a ranking signal; never

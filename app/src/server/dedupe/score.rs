@@ -76,63 +76,119 @@ pub struct Scored {
 
 const MIN_IDF: f64 = 0.1;
 
-/// Document frequencies of the compared words over a corpus.
+/// The corpus's words, each with an id and its document frequency. Words
+/// are held once; profiles refer to them by id.
 #[derive(Clone, Debug, Default)]
-pub struct Weights {
-    pub documents: usize,
-    pub frequency: HashMap<String, u32>,
+pub struct Vocabulary {
+    ids: HashMap<String, u32>,
+    words: Vec<String>,
+    frequency: Vec<u32>,
+    documents: usize,
 }
 
-impl Weights {
+impl Vocabulary {
+    /// Counts one document's words (each once) and returns their ids.
+    pub(super) fn add_document(
+        &mut self,
+        title: &[String],
+        description: &[String],
+    ) -> (Vec<u32>, Vec<u32>) {
+        self.documents += 1;
+        let mut seen = Vec::new();
+        let mut intern = |word: &String, seen: &mut Vec<u32>| -> u32 {
+            let id = match self.ids.get(word) {
+                Some(id) => *id,
+                None => {
+                    let id = self.words.len() as u32;
+                    self.ids.insert(word.clone(), id);
+                    self.words.push(word.clone());
+                    self.frequency.push(0);
+                    id
+                }
+            };
+            if !seen.contains(&id) {
+                seen.push(id);
+                self.frequency[id as usize] += 1;
+            }
+            id
+        };
+        let t = title.iter().map(|w| intern(w, &mut seen)).collect();
+        let d = description.iter().map(|w| intern(w, &mut seen)).collect();
+        (t, d)
+    }
+
+    /// Ids of a text not in the corpus (the live check): a word the corpus
+    /// lacks gets an id no corpus word has, so it counts in the probe's
+    /// length but matches nothing.
+    pub(super) fn lookup(&self, words: &[String], unseen: &mut u32) -> Vec<u32> {
+        words
+            .iter()
+            .map(|w| {
+                self.ids.get(w).copied().unwrap_or_else(|| {
+                    *unseen -= 1;
+                    *unseen
+                })
+            })
+            .collect()
+    }
+
+    pub fn word(&self, id: u32) -> &str {
+        self.words.get(id as usize).map_or("", String::as_str)
+    }
+
     /// Inverse document frequency, at least [`MIN_IDF`] so that a word in
     /// every document of a tiny corpus still counts a little.
-    pub fn idf(&self, word: &str) -> f64 {
-        let df = self.frequency.get(word).copied().unwrap_or(0) as f64;
+    pub fn idf(&self, id: u32) -> f64 {
+        let df = self.frequency.get(id as usize).copied().unwrap_or(0) as f64;
         ((self.documents as f64 + 1.0) / (df + 1.0))
             .ln()
             .max(MIN_IDF)
     }
 }
 
-type Vector = Vec<(String, f64)>;
+/// A unit vector of word weights, sorted by word id.
+pub type Vector = Vec<(u32, f32)>;
 
-/// Title vector and title-plus-description vector of a profile, unit length.
-pub(super) fn vectors(profile: &Profile, weights: &Weights) -> (Vector, Vector) {
-    let mut title: HashMap<&str, f64> = HashMap::new();
-    for w in &profile.title_words {
-        title.insert(w, weights.idf(w));
+/// Title vector and title-plus-description vector, unit length.
+pub(super) fn vectors(
+    title: &[u32],
+    description: &[u32],
+    vocabulary: &Vocabulary,
+) -> (Vector, Vector) {
+    let mut t: HashMap<u32, f64> = HashMap::new();
+    for w in title {
+        t.insert(*w, vocabulary.idf(*w));
     }
-    let mut full = title.clone();
-    for w in &profile.description_words {
-        full.entry(w)
-            .or_insert(config::DESCRIPTION_WEIGHT * weights.idf(w));
+    let mut full = t.clone();
+    for w in description {
+        full.entry(*w)
+            .or_insert(config::DESCRIPTION_WEIGHT * vocabulary.idf(*w));
     }
-    (unit(title), unit(full))
+    (unit(t), unit(full))
 }
 
-fn unit(map: HashMap<&str, f64>) -> Vector {
+fn unit(map: HashMap<u32, f64>) -> Vector {
     let norm = map.values().map(|x| x * x).sum::<f64>().sqrt();
     let mut v: Vector = map
         .into_iter()
         .filter(|(_, x)| *x > 0.0)
-        .map(|(w, x)| (w.to_owned(), x / norm))
+        .map(|(w, x)| (w, (x / norm) as f32))
         .collect();
-    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v.sort_by_key(|(w, _)| *w);
     v
 }
 
-/// Cosine of two unit vectors sorted by word, and the shared words by
-/// contribution.
-fn cosine(a: &Vector, b: &Vector) -> (f64, Vec<(String, f64)>) {
+/// Cosine of two unit vectors, and the shared words with their share.
+fn cosine(a: &Vector, b: &Vector) -> (f64, Vec<(u32, f64)>) {
     let (mut i, mut j, mut sum, mut shared) = (0, 0, 0.0, Vec::new());
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j].0) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                let c = a[i].1 * b[j].1;
+                let c = f64::from(a[i].1) * f64::from(b[j].1);
                 sum += c;
-                shared.push((a[i].0.clone(), c));
+                shared.push((a[i].0, c));
                 i += 1;
                 j += 1;
             }
@@ -141,16 +197,17 @@ fn cosine(a: &Vector, b: &Vector) -> (f64, Vec<(String, f64)>) {
     (sum, shared)
 }
 
-/// Text similarity of two profiles in [0, 1] and the words behind it.
-pub(super) fn text_similarity(a: &Profile, b: &Profile) -> (f64, Vec<String>) {
-    let (title, title_shared) = cosine(&a.title_vector, &b.title_vector);
-    let (full, full_shared) = cosine(&a.full_vector, &b.full_vector);
+/// Text similarity of two profiles in [0, 1] and the words behind it,
+/// most telling first.
+pub(super) fn text_similarity(a: &Profile, b: &Profile) -> (f64, Vec<u32>) {
+    let (title, title_shared) = cosine(&a.title, &b.title);
+    let (full, full_shared) = cosine(&a.full, &b.full);
     let (score, mut shared) = if title >= full {
         (title, title_shared)
     } else {
         (full, full_shared)
     };
-    shared.sort_by(|x, y| y.1.total_cmp(&x.1));
+    shared.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
     (
         score.clamp(0.0, 1.0),
         shared.into_iter().map(|(w, _)| w).collect(),
@@ -159,7 +216,13 @@ pub(super) fn text_similarity(a: &Profile, b: &Profile) -> (f64, Vec<String>) {
 
 /// Scores two purchases; `None` when they can never be the same need
 /// (the same buyer, site-specific works, one joint arrangement).
-pub fn score(a: &Item, pa: &Profile, b: &Item, pb: &Profile) -> Option<Scored> {
+pub fn score(
+    a: &Item,
+    pa: &Profile,
+    b: &Item,
+    pb: &Profile,
+    vocabulary: &Vocabulary,
+) -> Option<Scored> {
     if a.buyers.iter().any(|x| b.buyers.contains(x)) {
         return None;
     }
@@ -174,7 +237,11 @@ pub fn score(a: &Item, pa: &Profile, b: &Item, pb: &Profile) -> Option<Scored> {
     let mut reasons = Vec::new();
     if !words.is_empty() {
         reasons.push(Reason::SharedWords {
-            words: words.into_iter().take(5).map(display_word).collect(),
+            words: words
+                .into_iter()
+                .take(5)
+                .map(|w| display_word(vocabulary.word(w)))
+                .collect(),
             similarity: (similarity * 100.0).round() / 100.0,
         });
     }
@@ -221,11 +288,12 @@ pub fn score(a: &Item, pa: &Profile, b: &Item, pb: &Profile) -> Option<Scored> {
 }
 
 /// Concept words read better spelled out.
-fn display_word(word: String) -> String {
+fn display_word(word: &str) -> String {
     super::text::THESAURUS
         .iter()
         .find(|(concept, _)| *concept == word)
-        .map_or(word, |(_, variants)| variants[0].to_owned())
+        .map_or(word, |(_, variants)| variants[0])
+        .to_owned()
 }
 
 fn one_joint_arrangement(a: &Item, b: &Item, similarity: f64) -> bool {

@@ -6,6 +6,7 @@ pub mod colleagues;
 pub mod contracts;
 pub mod councils;
 pub mod cpv;
+pub mod dedupe;
 pub mod eligibility;
 pub mod emails;
 pub mod footprints;

@@ -351,7 +351,7 @@ pub async fn remove(
 /// read as a formula (`=`, `+`, `-`, `@`, tab, carriage return first) gets
 /// a leading apostrophe, so an imported title can never run in a buyer's
 /// spreadsheet.
-fn spreadsheet_safe(text: &str) -> String {
+pub(crate) fn spreadsheet_safe(text: &str) -> String {
     match text.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
         _ => text.to_owned(),

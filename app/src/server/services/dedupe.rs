@@ -1,0 +1,456 @@
+//! The adapter between the database and the pure duplicate detector
+//! (`server::dedupe`): reads contracts and planned purchases of councils
+//! and strategic authorities into detector items, runs the detector, and
+//! reports pairs and clusters with each record's source identifiers, so a
+//! labelled set kept elsewhere can be scored against them.
+//!
+//! Word weights always come from the national corpus; a footprint's report
+//! keeps the pairs whose two sides both have a buyer in the footprint.
+use std::collections::{HashMap, HashSet};
+
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use serde::Serialize;
+use time::Date;
+use uuid::Uuid;
+
+use crate::server::dedupe::{self, Index, Item, Normaliser};
+use crate::server::entities::{
+    contract, contract_buyer, contract_cpv, contract_supplier, footprint, footprint_member,
+    framework, organisation, planned_purchase, planned_purchase_cpv, supplier,
+};
+
+/// Where a detector item came from, for people and for scoring exports.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Record {
+    /// `contract` or `planned_purchase`.
+    pub kind: &'static str,
+    pub id: Uuid,
+    /// Import source (`ocds`, `contracts_finder`, `ted`, `transparency_csv`,
+    /// `register`).
+    pub source: String,
+    /// The Contracts Finder notice identifier, TED notice number, OCDS ocid
+    /// or register reference the record was imported under.
+    pub source_id: Option<String>,
+    pub ocid: Option<String>,
+    pub release_id: Option<String>,
+    pub buyer_ids: Vec<Uuid>,
+    pub buyer_names: Vec<String>,
+}
+
+/// The national corpus, ready for detection.
+pub struct Corpus {
+    pub index: Index,
+    /// Parallel to `index.items()`.
+    pub records: Vec<Record>,
+}
+
+#[derive(sea_orm::FromQueryResult)]
+struct ContractRow {
+    id: Uuid,
+    buyer_organisation_id: Uuid,
+    title: String,
+    description: Option<String>,
+    value_pence: Option<i64>,
+    value_max_pence: Option<i64>,
+    start_date: Option<Date>,
+    end_date: Option<Date>,
+    framework_id: Option<Uuid>,
+    call_off_reference: Option<String>,
+    source: String,
+    source_id: Option<String>,
+    ocid: Option<String>,
+    release_id: Option<String>,
+}
+
+#[derive(sea_orm::FromQueryResult)]
+struct PlannedRow {
+    id: Uuid,
+    buyer_organisation_id: Uuid,
+    title: String,
+    description: Option<String>,
+    value_min_pence: Option<i64>,
+    value_max_pence: Option<i64>,
+    expected_start: Option<Date>,
+    expected_end: Option<Date>,
+    source: String,
+    source_id: String,
+    ocid: Option<String>,
+    release_id: Option<String>,
+}
+
+fn grouped<T>(rows: impl IntoIterator<Item = (Uuid, T)>) -> HashMap<Uuid, Vec<T>> {
+    let mut out: HashMap<Uuid, Vec<T>> = HashMap::new();
+    for (key, value) in rows {
+        out.entry(key).or_default().push(value);
+    }
+    out
+}
+
+/// Reads every contract and planned purchase with a council or strategic
+/// authority among its buyers and builds the detector's index.
+pub async fn corpus(db: &DatabaseConnection) -> Result<Corpus, DbErr> {
+    let public_bodies: HashMap<Uuid, organisation::Model> = organisation::Entity::find()
+        .filter(organisation::Column::Category.is_in([
+            organisation::CATEGORY_COUNCIL,
+            organisation::CATEGORY_STRATEGIC_AUTHORITY,
+        ]))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let footprint_names: Vec<String> = footprint::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .flat_map(|f| [f.name, f.short_name])
+        .collect();
+    // Council and area names are dropped from the compared text: they say
+    // who buys, not what.
+    let normaliser = Normaliser::new(
+        public_bodies
+            .values()
+            .flat_map(|o| [o.name.as_str(), o.short_name.as_str()])
+            .chain(footprint_names.iter().map(String::as_str)),
+    );
+
+    let joint = grouped(
+        contract_buyer::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|b| (b.contract_id, b.organisation_id)),
+    );
+    let cpv = grouped(
+        contract_cpv::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.contract_id, c.cpv_code)),
+    );
+    let supplier_names: HashMap<Uuid, String> = supplier::Entity::find()
+        .select_only()
+        .columns([supplier::Column::Id, supplier::Column::Name])
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let suppliers = grouped(
+        contract_supplier::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|s| Some((s.contract_id, supplier_names.get(&s.supplier_id)?.clone()))),
+    );
+    let framework_references: HashMap<Uuid, String> = framework::Entity::find()
+        .select_only()
+        .columns([framework::Column::Id, framework::Column::Reference])
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+
+    let mut items = Vec::new();
+    let mut records = Vec::new();
+    let mut add = |item: Item, record: Record| {
+        if record
+            .buyer_ids
+            .iter()
+            .any(|b| public_bodies.contains_key(b))
+        {
+            items.push(item);
+            records.push(record);
+        }
+    };
+    let buyer_names = |ids: &[Uuid]| -> Vec<String> {
+        ids.iter()
+            .filter_map(|b| public_bodies.get(b).map(|o| o.name.clone()))
+            .collect()
+    };
+
+    use contract::Column as C;
+    let contracts: Vec<ContractRow> = contract::Entity::find()
+        .select_only()
+        .columns([
+            C::Id,
+            C::BuyerOrganisationId,
+            C::Title,
+            C::Description,
+            C::ValuePence,
+            C::ValueMaxPence,
+            C::StartDate,
+            C::EndDate,
+            C::FrameworkId,
+            C::CallOffReference,
+            C::Source,
+            C::SourceId,
+            C::Ocid,
+            C::ReleaseId,
+        ])
+        .into_model()
+        .all(db)
+        .await?;
+    for c in contracts {
+        let mut buyers = vec![c.buyer_organisation_id];
+        buyers.extend(joint.get(&c.id).cloned().unwrap_or_default());
+        buyers.sort();
+        buyers.dedup();
+        let item = Item {
+            key: format!("contract:{}", c.id),
+            buyers: buyers.iter().map(Uuid::to_string).collect(),
+            title: c.title,
+            description: c.description,
+            cpv_codes: cpv.get(&c.id).cloned().unwrap_or_default(),
+            suppliers: suppliers.get(&c.id).cloned().unwrap_or_default(),
+            framework: c
+                .framework_id
+                .and_then(|f| framework_references.get(&f).cloned())
+                .or(c.call_off_reference),
+            value_pence: c.value_pence.or(c.value_max_pence),
+            start: c.start_date,
+            end: c.end_date,
+        };
+        let record = Record {
+            kind: "contract",
+            id: c.id,
+            source: c.source,
+            source_id: c.source_id,
+            ocid: c.ocid,
+            release_id: c.release_id,
+            buyer_names: buyer_names(&buyers),
+            buyer_ids: buyers,
+        };
+        add(item, record);
+    }
+
+    let planned_cpv = grouped(
+        planned_purchase_cpv::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.planned_purchase_id, c.cpv_code)),
+    );
+    use planned_purchase::Column as P;
+    let planned: Vec<PlannedRow> = planned_purchase::Entity::find()
+        .select_only()
+        .columns([
+            P::Id,
+            P::BuyerOrganisationId,
+            P::Title,
+            P::Description,
+            P::ValueMinPence,
+            P::ValueMaxPence,
+            P::ExpectedStart,
+            P::ExpectedEnd,
+            P::Source,
+            P::SourceId,
+            P::Ocid,
+            P::ReleaseId,
+        ])
+        .into_model()
+        .all(db)
+        .await?;
+    for p in planned {
+        let buyers = vec![p.buyer_organisation_id];
+        let item = Item {
+            key: format!("planned_purchase:{}", p.id),
+            buyers: buyers.iter().map(Uuid::to_string).collect(),
+            title: p.title,
+            description: p.description,
+            cpv_codes: planned_cpv.get(&p.id).cloned().unwrap_or_default(),
+            suppliers: Vec::new(),
+            framework: None,
+            value_pence: p.value_max_pence.or(p.value_min_pence),
+            start: p.expected_start,
+            end: p.expected_end,
+        };
+        let record = Record {
+            kind: "planned_purchase",
+            id: p.id,
+            source: p.source,
+            source_id: Some(p.source_id),
+            ocid: p.ocid,
+            release_id: p.release_id,
+            buyer_names: buyer_names(&buyers),
+            buyer_ids: buyers,
+        };
+        add(item, record);
+    }
+    Ok(Corpus {
+        index: Index::build(normaliser, items),
+        records,
+    })
+}
+
+/// Which pairs a report keeps.
+#[derive(Clone, Debug)]
+pub enum Scope {
+    National,
+    /// Pairs whose both sides have a buyer among these organisations.
+    Members(HashSet<Uuid>),
+}
+
+/// The organisations of the footprint whose code or GSS code is `code`
+/// (any letter case), with its name; `None` when there is no such footprint.
+pub async fn footprint_scope(
+    db: &DatabaseConnection,
+    code: &str,
+) -> Result<Option<(String, Scope)>, DbErr> {
+    let wanted = code.trim().to_uppercase();
+    let Some(found) = footprint::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .find(|f| {
+            f.code.to_uppercase() == wanted
+                || f.gss_code.as_deref().map(str::to_uppercase) == Some(wanted.clone())
+        })
+    else {
+        return Ok(None);
+    };
+    let members: HashSet<Uuid> = footprint_member::Entity::find()
+        .filter(footprint_member::Column::FootprintId.eq(found.id))
+        .filter(footprint_member::Column::LeftOn.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.organisation_id)
+        .collect();
+    Ok(Some((found.name, Scope::Members(members))))
+}
+
+/// One side of a reported pair or one member of a cluster.
+#[derive(Clone, Debug, Serialize)]
+pub struct Side {
+    #[serde(flatten)]
+    pub record: Record,
+    pub title: String,
+    pub value_pence: Option<i64>,
+    pub start: Option<Date>,
+    pub end: Option<Date>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ReportedPair {
+    pub a: Side,
+    pub b: Side,
+    pub score: f64,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ReportedCluster {
+    pub buyers: usize,
+    pub combined_value_pence: i64,
+    pub next_end: Option<Date>,
+    pub shared_words: Vec<String>,
+    pub best_score: f64,
+    pub members: Vec<Side>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub scope: String,
+    pub stats: dedupe::Stats,
+    pub pairs: Vec<ReportedPair>,
+    pub clusters: Vec<ReportedCluster>,
+}
+
+/// Pairs and clusters of the corpus within `scope`, clusters ranked (see
+/// `dedupe::clusters`).
+pub fn report(corpus: &Corpus, scope_name: &str, scope: &Scope, today: Date) -> Report {
+    let (pairs, stats) = corpus.index.pairs();
+    let inside = |i: usize| match scope {
+        Scope::National => true,
+        Scope::Members(members) => corpus.records[i]
+            .buyer_ids
+            .iter()
+            .any(|b| members.contains(b)),
+    };
+    let pairs: Vec<dedupe::Pair> = pairs
+        .into_iter()
+        .filter(|p| inside(p.a) && inside(p.b))
+        .collect();
+    let items = corpus.index.items();
+    let side = |i: usize| Side {
+        record: corpus.records[i].clone(),
+        title: items[i].title.clone(),
+        value_pence: items[i].value_pence,
+        start: items[i].start,
+        end: items[i].end,
+    };
+    let clusters = dedupe::clusters(items, &pairs, today)
+        .into_iter()
+        .map(|c| ReportedCluster {
+            buyers: c.buyers,
+            combined_value_pence: c.combined_value_pence,
+            next_end: c.next_end,
+            shared_words: c.shared_words,
+            best_score: c.best_score,
+            members: c.members.iter().map(|m| side(*m)).collect(),
+        })
+        .collect();
+    let reported = pairs
+        .iter()
+        .map(|p| ReportedPair {
+            a: side(p.a),
+            b: side(p.b),
+            score: (p.score * 1000.0).round() / 1000.0,
+            reasons: p.reasons.iter().map(ToString::to_string).collect(),
+        })
+        .collect();
+    Report {
+        scope: scope_name.to_owned(),
+        stats: dedupe::Stats {
+            matched_pairs: pairs.len(),
+            ..stats
+        },
+        pairs: reported,
+        clusters,
+    }
+}
+
+/// The pairs as CSV: both sides' kind, id, source, source identifier,
+/// ocid, release id, buyers and title, then score and reasons.
+pub fn pairs_csv(report: &Report) -> Result<Vec<u8>, csv::Error> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut header = Vec::new();
+    for side in ["a", "b"] {
+        for field in [
+            "kind",
+            "id",
+            "source",
+            "source_id",
+            "ocid",
+            "release_id",
+            "buyers",
+            "title",
+        ] {
+            header.push(format!("{side}_{field}"));
+        }
+    }
+    header.extend(["score".into(), "reasons".into()]);
+    out.write_record(&header)?;
+    for pair in &report.pairs {
+        let mut row = Vec::new();
+        for side in [&pair.a, &pair.b] {
+            let r = &side.record;
+            row.extend([
+                r.kind.to_owned(),
+                r.id.to_string(),
+                r.source.clone(),
+                r.source_id.clone().unwrap_or_default(),
+                r.ocid.clone().unwrap_or_default(),
+                r.release_id.clone().unwrap_or_default(),
+                r.buyer_names.join("; "),
+                super::shortlists::spreadsheet_safe(&side.title),
+            ]);
+        }
+        row.push(format!("{:.3}", pair.score));
+        row.push(pair.reasons.join("; "));
+        out.write_record(&row)?;
+    }
+    out.into_inner().map_err(|e| e.into_error().into())
+}
