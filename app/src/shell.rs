@@ -30,6 +30,7 @@ use crate::pages::{
     footprint::FootprintPage,
     footprints::FootprintsPage,
     home::HomePage,
+    intents::{IntentActionPage, IntentFormPage, IntentPage, IntentsListPage},
     lists::{ContractsPage, FrameworksPage, OffersPage, SuppliersPage},
     not_found::NotFound,
     search::SearchPage,
@@ -113,6 +114,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/offers") view=OffersPage ssr=SsrMode::Async />
                     <Route path=path!("/offers/:id") view=OfferPage ssr=SsrMode::Async />
                     <Route path=path!("/offers/:id/edit") view=|| view! { <OfferFormPage editing=true /> } ssr=SsrMode::Async />
+                    <Route path=path!("/intents") view=IntentsListPage ssr=SsrMode::Async />
+                    <Route path=path!("/intents/:id") view=IntentPage ssr=SsrMode::Async />
+                    <Route path=path!("/intents/:id/join") view=|| view! { <IntentActionPage action="join" /> } ssr=SsrMode::Async />
+                    <Route path=path!("/intents/:id/lead") view=|| view! { <IntentActionPage action="lead" /> } ssr=SsrMode::Async />
+                    <Route path=path!("/intents/:id/status") view=|| view! { <IntentActionPage action="status" /> } ssr=SsrMode::Async />
+                    <Route path=path!("/councils/:gss/intents/new") view=IntentFormPage ssr=SsrMode::Async />
                     <Route path=path!("/councils/:gss/contracts/new") view=|| view! { <ContractFormPage editing=false /> } ssr=SsrMode::Async />
                     <Route path=path!("/councils/:gss/contracts/import") view=RegisterImportFormPage ssr=SsrMode::Async />
                     <Route path=path!("/contracts/:id/edit") view=|| view! { <ContractFormPage editing=true /> } ssr=SsrMode::Async />

@@ -10,6 +10,7 @@ mod m20261201_000005_email;
 mod m20261205_000006_imports;
 mod m20261205_000007_framework_details;
 mod m20261206_000008_shortlists;
+mod m20261206_000009_intent_lifecycle;
 mod support;
 
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000006_imports::Migration),
             Box::new(m20261205_000007_framework_details::Migration),
             Box::new(m20261206_000008_shortlists::Migration),
+            Box::new(m20261206_000009_intent_lifecycle::Migration),
         ]
     }
 }

@@ -3,10 +3,12 @@
 //! category), and where a framework's imported facts came from.
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::support::{add_columns, drop_columns};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// Columns added to `framework`, one ALTER each (SQLite takes one at a time).
+/// Columns added to `framework`.
 fn framework_columns() -> Vec<ColumnDef> {
     vec![
         text_null("summary"),
@@ -26,31 +28,10 @@ fn framework_columns() -> Vec<ColumnDef> {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for column in framework_columns() {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table("framework")
-                        .add_column(column)
-                        .to_owned(),
-                )
-                .await?;
-        }
-        Ok(())
+        add_columns(manager, "framework", framework_columns()).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for column in framework_columns() {
-            let name = column.get_column_name();
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table("framework")
-                        .drop_column(Alias::new(name))
-                        .to_owned(),
-                )
-                .await?;
-        }
-        Ok(())
+        drop_columns(manager, "framework", framework_columns()).await
     }
 }

@@ -88,3 +88,37 @@ pub async fn drop_tables(
     }
     Ok(())
 }
+
+/// Adds `columns` to `table`, one ALTER each (SQLite takes one at a time).
+pub async fn add_columns(
+    manager: &SchemaManager<'_>,
+    table: &'static str,
+    columns: Vec<ColumnDef>,
+) -> Result<(), DbErr> {
+    for column in columns {
+        manager
+            .alter_table(Table::alter().table(table).add_column(column).to_owned())
+            .await?;
+    }
+    Ok(())
+}
+
+/// Drops `columns` (as [`add_columns`] added them) from `table`.
+pub async fn drop_columns(
+    manager: &SchemaManager<'_>,
+    table: &'static str,
+    columns: Vec<ColumnDef>,
+) -> Result<(), DbErr> {
+    for column in columns {
+        let name = column.get_column_name();
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(table)
+                    .drop_column(Alias::new(name))
+                    .to_owned(),
+            )
+            .await?;
+    }
+    Ok(())
+}

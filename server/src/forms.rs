@@ -10,15 +10,16 @@ use std::sync::OnceLock;
 use app::server::auth::session::{SESSION_COOKIE, secrets_match};
 use app::server::form::FormError;
 use app::server::services::{
-    accounts, colleagues, contracts, frameworks, lots, offers, shortlists, supplier_trust,
+    accounts, colleagues, contracts, frameworks, intents, lots, offers, shortlists, supplier_trust,
     suppliers, user_admin,
 };
 use app::shell;
 use app::types::commands::{
     AccessDecision, AccessRequest, AccountStatus, ColleagueInvite, Command, Confirmation,
-    ContractDetails, EmailLink, FrameworkDetails, LotDetails, LotPlace, NewAccount, OfferDetails,
-    PasswordChange, PasswordReset, PasswordResetRequest, RoleGrant, ShortlistDetails, SignIn,
-    SupplierMerge, SupplierProfile, SupplierTransfer,
+    ContractDetails, EmailLink, FrameworkDetails, IntentDetails, IntentJoin, IntentLead,
+    IntentStatusChange, LotDetails, LotPlace, NewAccount, OfferDetails, PasswordChange,
+    PasswordReset, PasswordResetRequest, RoleGrant, ShortlistDetails, SignIn, SupplierMerge,
+    SupplierProfile, SupplierTransfer,
 };
 use app::types::validate::Input;
 use app::types::{AppError, FieldError, SubmittedForm, Visitor};
@@ -124,6 +125,10 @@ pub fn endpoints() -> Vec<FormEndpoint> {
         FormEndpoint::new("/councils/{gss}/contracts/new", create_contract),
         FormEndpoint::new("/councils/{gss}/contracts/import", import_register),
         FormEndpoint::new("/contracts/{id}/edit", edit_contract),
+        FormEndpoint::new("/councils/{gss}/intents/new", register_intent),
+        FormEndpoint::new("/intents/{id}/join", join_intent),
+        FormEndpoint::new("/intents/{id}/lead", name_intent_lead),
+        FormEndpoint::new("/intents/{id}/status", change_intent_status),
         FormEndpoint::new("/shortlists/new", create_shortlist),
         FormEndpoint::new("/shortlists/{id}/remove", remove_shortlist),
         FormEndpoint::new("/admin/users/{id}/roles/new", grant_role),
@@ -681,6 +686,23 @@ macro_rules! form_endpoint {
             finish(&state, submission, outcome).await
         }
     };
+    // Services that need more than the database (email links, caches) take the app state.
+    ($name:ident, app, $key:ty, $command:ty, $service:path, |$result:pat_param, $path:ident| $redirect:expr) => {
+        async fn $name(
+            State(state): State<ServerState>,
+            Path($path): Path<$key>,
+            request: Request,
+        ) -> Response {
+            let submission = submission!(state, request);
+            let outcome = match parse::<$command>(&submission) {
+                Ok(command) => $service(&state.app, submission.actor(), $path.clone(), command)
+                    .await
+                    .map(|$result| $redirect),
+                Err(error) => Err(error),
+            };
+            finish(&state, submission, outcome).await
+        }
+    };
     ($name:ident, $key:ty, $command:ty, $service:path, |$result:pat_param, $path:ident| $redirect:expr) => {
         async fn $name(
             State(state): State<ServerState>,
@@ -830,6 +852,59 @@ form_endpoint!(
     offers::update,
     |_, id| format!("/offers/{id}")
 );
+form_endpoint!(
+    join_intent,
+    app,
+    Uuid,
+    IntentJoin,
+    intents::join,
+    |(), id| format!("/intents/{id}?done=joined")
+);
+form_endpoint!(
+    name_intent_lead,
+    app,
+    Uuid,
+    IntentLead,
+    intents::set_lead,
+    |(), id| format!("/intents/{id}?done=lead")
+);
+form_endpoint!(
+    change_intent_status,
+    app,
+    Uuid,
+    IntentStatusChange,
+    intents::change_status,
+    |(), id| format!("/intents/{id}?done=status")
+);
+/// A council's new buying intent. The first submission checks it and shows
+/// the page again with similar purchases near the council (nothing saved);
+/// the form's "Register intent" button saves it.
+async fn register_intent(
+    State(state): State<ServerState>,
+    Path(gss): Path<String>,
+    request: Request,
+) -> Response {
+    let submission = submission!(state, request);
+    let outcome = match parse::<IntentDetails>(&submission) {
+        Ok(details) => intents::register(&state.app, submission.actor(), gss, details).await,
+        Err(error) => Err(error),
+    };
+    match outcome {
+        Ok(intents::Registration::Checked) => {
+            let form = echo(&submission.fields);
+            render_again(&state, submission.parts, form, StatusCode::OK).await
+        }
+        Ok(intents::Registration::Saved(id)) => {
+            finish(
+                &state,
+                submission,
+                Ok(format!("/intents/{id}?done=registered")),
+            )
+            .await
+        }
+        Err(error) => finish(&state, submission, Err(error)).await,
+    }
+}
 form_endpoint!(
     create_contract,
     String,

@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod councils;
 pub mod editing;
 pub mod footprints;
+pub mod intents;
 pub mod search;
 pub mod shortlists;
 

@@ -10,6 +10,7 @@ pub mod email_links;
 pub mod footprint;
 pub mod footprints;
 pub mod home;
+pub mod intents;
 pub mod lists;
 pub mod not_found;
 pub mod search;

@@ -7,6 +7,7 @@ use super::Config;
 use super::auth::hashing::HashingPool;
 use super::auth::rate_limit::SignInLimiter;
 use super::search::SearchIndex;
+use super::services::dedupe::LiveCheck;
 use super::services::snapshot::SnapshotCache;
 
 #[derive(Clone)]
@@ -24,6 +25,8 @@ pub struct AppState {
     pub snapshots: Arc<SnapshotCache>,
     /// This process's search index (its writer is the outbox applier).
     pub search: Arc<SearchIndex>,
+    /// The duplicate detector's corpus, for "similar purchases near you".
+    pub live_check: Arc<LiveCheck>,
 }
 
 impl AppState {
@@ -42,6 +45,7 @@ impl AppState {
             secret: Arc::new(secret),
             mail_wake: Arc::new(tokio::sync::Notify::new()),
             snapshots: Arc::new(SnapshotCache::default()),
+            live_check: Arc::new(LiveCheck::default()),
             config: Arc::new(config),
             sign_in_limiter: Arc::new(SignInLimiter::default()),
             hashing: Arc::new(HashingPool::for_this_machine()),

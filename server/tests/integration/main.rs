@@ -15,6 +15,7 @@ mod fixture;
 mod framework_imports;
 mod http;
 mod imports;
+mod intents;
 mod layout;
 mod lists;
 mod pages;

@@ -26,6 +26,11 @@ pub enum Permission {
     /// Only the council's own buyers: a shortlist is the council's record of
     /// what it considered, not something a platform admin keeps for it.
     KeepShortlists,
+    /// Register a council's buying intents and join others' (on
+    /// `Resource::Council`); name an intent's lead body and move its status
+    /// (on `Resource::Intent`: the owning council's buyers, or the
+    /// coordinator of the intent's footprint).
+    ManageIntents,
     /// Read the audit log.
     ReadAuditLog,
     /// See every account; grant and remove roles; disable accounts.
@@ -43,6 +48,11 @@ pub enum Resource {
     },
     Supplier(Uuid),
     Council(Uuid),
+    /// A buying intent, by the council that owns it and its footprint.
+    Intent {
+        owner_organisation_id: Uuid,
+        footprint_id: Option<Uuid>,
+    },
 }
 
 /// The role → permission table. Scope is checked separately in [`in_scope`].
@@ -53,10 +63,13 @@ const GRANTS: &[(Role, Permission)] = &[
     (Role::PlatformAdmin, Permission::ReadAuditLog),
     (Role::PlatformAdmin, Permission::ManageUsers),
     (Role::PlatformAdmin, Permission::CurateSuppliers),
+    (Role::PlatformAdmin, Permission::ManageIntents),
+    (Role::FootprintCoordinator, Permission::ManageIntents),
     (Role::FootprintCoordinator, Permission::ManageFrameworks),
     (Role::SupplierEditor, Permission::ManageSupplier),
     (Role::CouncilBuyer, Permission::ManageContracts),
     (Role::CouncilBuyer, Permission::KeepShortlists),
+    (Role::CouncilBuyer, Permission::ManageIntents),
 ];
 
 /// Whether `role` carries `permission` at all.
@@ -75,6 +88,16 @@ fn in_scope(grant: &Grant, resource: Resource) -> bool {
         ) => owner_organisation_id.is_some() && grant.footprint_body_id == owner_organisation_id,
         (Role::SupplierEditor, Resource::Supplier(id)) => grant.scope_id == Some(id),
         (Role::CouncilBuyer, Resource::Council(id)) => grant.scope_id == Some(id),
+        (
+            Role::CouncilBuyer,
+            Resource::Intent {
+                owner_organisation_id,
+                ..
+            },
+        ) => grant.scope_id == Some(owner_organisation_id),
+        (Role::FootprintCoordinator, Resource::Intent { footprint_id, .. }) => {
+            footprint_id.is_some() && grant.scope_id == footprint_id
+        }
         _ => false,
     }
 }
@@ -218,6 +241,46 @@ mod tests {
         ] {
             assert!(require(Some(&admin), permission, national).is_ok());
         }
+    }
+
+    #[test]
+    fn an_intent_is_moved_by_its_council_or_its_footprint_coordinator() {
+        let (owner, other, footprint) =
+            (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        let intent = Resource::Intent {
+            owner_organisation_id: owner,
+            footprint_id: Some(footprint),
+        };
+        let may_move = |who: &Viewer| may(Some(who), Permission::ManageIntents, intent);
+        assert!(may_move(&viewer(Role::CouncilBuyer, Some(owner), None)));
+        assert!(!may_move(&viewer(Role::CouncilBuyer, Some(other), None)));
+        assert!(may_move(&viewer(
+            Role::FootprintCoordinator,
+            Some(footprint),
+            None
+        )));
+        assert!(!may_move(&viewer(
+            Role::FootprintCoordinator,
+            Some(other),
+            None
+        )));
+        assert!(!may_move(&viewer(Role::SupplierEditor, Some(owner), None)));
+        let without_footprint = Resource::Intent {
+            owner_organisation_id: owner,
+            footprint_id: None,
+        };
+        let coordinator = viewer(Role::FootprintCoordinator, None, None);
+        assert!(!may(
+            Some(&coordinator),
+            Permission::ManageIntents,
+            without_footprint
+        ));
+        // Coordinators move intents; they do not register them for a council.
+        assert!(!may(
+            Some(&viewer(Role::FootprintCoordinator, Some(footprint), None)),
+            Permission::ManageIntents,
+            Resource::Council(owner)
+        ));
     }
 
     #[test]

@@ -54,7 +54,9 @@ impl std::fmt::Display for Reason {
                 words.join(", "),
                 similarity
             ),
-            Reason::SameCpv { prefix } => write!(f, "same CPV class {prefix}"),
+            Reason::SameCpv { prefix } => {
+                write!(f, "CPV codes agree to {} digits ({prefix})", prefix.len())
+            }
             Reason::SameSupplier { name } => write!(f, "same supplier: {name}"),
             Reason::SameFramework { reference } => {
                 write!(f, "both call off framework {reference}")

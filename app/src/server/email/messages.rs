@@ -96,3 +96,49 @@ mod tests {
         assert!(reset.body.contains("1 hour"));
     }
 }
+
+/// To everyone involved in an intent: a council joined it or changed its share.
+pub fn intent_joined(
+    public_url: &str,
+    to: &str,
+    intent: &str,
+    intent_id: uuid::Uuid,
+    what: &str,
+    combined_value: &str,
+) -> Email {
+    Email {
+        to: to.to_owned(),
+        subject: format!("{intent}: {what}"),
+        body: format!(
+            "{what} on the joint buying intent \u{201c}{intent}\u{201d}.\n\n\
+             The combined value is now {combined_value}.\n\n\
+             See who has joined and what happened so far:\n\n\
+             {public_url}/intents/{intent_id}\n\n\
+             You are receiving this because your council is taking part in this intent.\n\n\
+             {SIGN_OFF}\n"
+        ),
+        kind: EmailKind::IntentJoined,
+    }
+}
+
+/// To everyone involved in an intent: its status or lead body changed.
+pub fn intent_moved(
+    public_url: &str,
+    to: &str,
+    intent: &str,
+    intent_id: uuid::Uuid,
+    what: &str,
+) -> Email {
+    Email {
+        to: to.to_owned(),
+        subject: format!("{intent}: {what}"),
+        body: format!(
+            "The joint buying intent \u{201c}{intent}\u{201d} has changed: {what}.\n\n\
+             See its history and who is taking part:\n\n\
+             {public_url}/intents/{intent_id}\n\n\
+             You are receiving this because your council is taking part in this intent.\n\n\
+             {SIGN_OFF}\n"
+        ),
+        kind: EmailKind::IntentMoved,
+    }
+}

@@ -18,6 +18,8 @@ choices! {
         AccountExists = ("account_exists", "Someone tried to sign up with an existing address"),
         PasswordReset = ("password_reset", "Reset a password"),
         ColleagueInvite = ("colleague_invite", "Invitation to edit a supplier"),
+        IntentJoined = ("intent_joined", "A council joined a buying intent"),
+        IntentMoved = ("intent_moved", "A buying intent changed status or lead"),
     }
 }
 

@@ -3,6 +3,8 @@
 //! have an entity; the rest are added as their services arrive.
 pub mod app_user;
 pub mod audit_event;
+pub mod buying_intent;
+pub mod buying_intent_cpv;
 pub mod contract;
 pub mod contract_buyer;
 pub mod contract_cpv;
@@ -15,6 +17,7 @@ pub mod footprint_member;
 pub mod framework;
 pub mod framework_eligibility;
 pub mod identifier;
+pub mod intent_participant;
 pub mod lot;
 pub mod lot_cpv;
 pub mod lot_supplier;

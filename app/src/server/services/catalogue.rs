@@ -233,7 +233,7 @@ pub async fn get_framework(
 }
 
 /// (code, label) of these CPV codes, in code order.
-async fn cpv_labels(
+pub(crate) async fn cpv_labels(
     db: &DatabaseConnection,
     codes: Vec<String>,
 ) -> Result<Vec<(String, String)>, AppError> {

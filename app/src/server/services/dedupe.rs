@@ -7,22 +7,26 @@
 //! Word weights always come from the national corpus; a footprint's report
 //! keeps the pairs whose two sides both have a buyer in the footprint.
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 use time::Date;
 use uuid::Uuid;
 
+use super::snapshot::SnapshotCache;
 use crate::server::dedupe::{self, Index, Item, Normaliser};
 use crate::server::entities::{
-    contract, contract_buyer, contract_cpv, contract_supplier, footprint, footprint_member,
-    framework, organisation, planned_purchase, planned_purchase_cpv, supplier,
+    buying_intent, buying_intent_cpv, contract, contract_buyer, contract_cpv, contract_supplier,
+    footprint, footprint_member, framework, intent_participant, organisation, planned_purchase,
+    planned_purchase_cpv, supplier,
 };
+use crate::types::SimilarPurchase;
 
 /// Where a detector item came from, for people and for scoring exports.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Record {
-    /// `contract` or `planned_purchase`.
+    /// `contract`, `planned_purchase` or `buying_intent`.
     pub kind: &'static str,
     pub id: Uuid,
     /// Import source (`ocds`, `contracts_finder`, `ted`, `transparency_csv`,
@@ -86,8 +90,9 @@ fn grouped<T>(rows: impl IntoIterator<Item = (Uuid, T)>) -> HashMap<Uuid, Vec<T>
     out
 }
 
-/// Reads every contract and planned purchase with a council or strategic
-/// authority among its buyers and builds the detector's index.
+/// Reads every contract, planned purchase and live buying intent with a
+/// council or strategic authority among its buyers and builds the
+/// detector's index.
 pub async fn corpus(db: &DatabaseConnection) -> Result<Corpus, DbErr> {
     let public_bodies: HashMap<Uuid, organisation::Model> = organisation::Entity::find()
         .filter(organisation::Column::Category.is_in([
@@ -278,10 +283,213 @@ pub async fn corpus(db: &DatabaseConnection) -> Result<Corpus, DbErr> {
         };
         add(item, record);
     }
+    for intent in live_intents(db).await? {
+        let record = Record {
+            kind: "buying_intent",
+            id: intent.id,
+            source: "intent".into(),
+            source_id: None,
+            ocid: None,
+            release_id: None,
+            buyer_names: buyer_names(&intent.buyers),
+            buyer_ids: intent.buyers.clone(),
+        };
+        add(intent.item, record);
+    }
     Ok(Corpus {
         index: Index::build(normaliser, items),
         records,
     })
+}
+
+/// An intent still being bought, as a detector item.
+struct IntentItem {
+    id: Uuid,
+    buyers: Vec<Uuid>,
+    item: Item,
+}
+
+/// Intents neither awarded (the contract it became is in the corpus) nor
+/// withdrawn, with every council taking part as a buyer and their shares
+/// added up.
+async fn live_intents(db: &DatabaseConnection) -> Result<Vec<IntentItem>, DbErr> {
+    use crate::types::commands::{IntentStatus, ParticipantStatus};
+    let intents = buying_intent::Entity::find()
+        .filter(buying_intent::Column::Status.is_not_in([
+            IntentStatus::Awarded.as_str(),
+            IntentStatus::Withdrawn.as_str(),
+        ]))
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = intents.iter().map(|i| i.id).collect();
+    let cpv = grouped(
+        buying_intent_cpv::Entity::find()
+            .filter(buying_intent_cpv::Column::BuyingIntentId.is_in(ids.clone()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.buying_intent_id, c.cpv_code)),
+    );
+    let shares = grouped(
+        intent_participant::Entity::find()
+            .filter(intent_participant::Column::BuyingIntentId.is_in(ids))
+            .filter(intent_participant::Column::Status.ne(ParticipantStatus::Withdrawn.as_str()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.buying_intent_id, (p.organisation_id, p.value_pence))),
+    );
+    Ok(intents
+        .into_iter()
+        .map(|i| {
+            let taking_part = shares.get(&i.id).cloned().unwrap_or_default();
+            let mut buyers: Vec<Uuid> = taking_part.iter().map(|(o, _)| *o).collect();
+            buyers.push(i.owner_organisation_id);
+            buyers.sort();
+            buyers.dedup();
+            let value: i64 = taking_part.iter().filter_map(|(_, v)| *v).sum();
+            IntentItem {
+                id: i.id,
+                item: Item {
+                    key: format!("buying_intent:{}", i.id),
+                    buyers: buyers.iter().map(Uuid::to_string).collect(),
+                    title: i.title,
+                    description: Some(i.need_description),
+                    cpv_codes: cpv.get(&i.id).cloned().unwrap_or_default(),
+                    suppliers: Vec::new(),
+                    framework: None,
+                    value_pence: (value > 0).then_some(value).or(i.estimated_value_pence),
+                    start: i.window_start,
+                    end: i.window_end,
+                },
+                buyers,
+            }
+        })
+        .collect())
+}
+
+/// How long a held corpus answers live checks after the database changed
+/// before it is rebuilt: a rebuild reads every contract, so a burst of
+/// changes costs one rebuild, and a new record is seen within this time.
+pub const LIVE_REFRESH: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The national corpus held for live checks of a need being entered.
+#[derive(Default)]
+pub struct LiveCheck {
+    held: std::sync::Mutex<Option<Held>>,
+    /// One rebuild at a time; the others wait for it rather than repeat it.
+    rebuilding: tokio::sync::Mutex<()>,
+}
+
+struct Held {
+    version: i64,
+    built: std::time::Instant,
+    corpus: Arc<std::sync::Mutex<Corpus>>,
+}
+
+impl LiveCheck {
+    fn usable(&self, version: i64) -> Option<Arc<std::sync::Mutex<Corpus>>> {
+        let held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+        held.as_ref()
+            .filter(|h| h.version == version || h.built.elapsed() < LIVE_REFRESH)
+            .map(|h| h.corpus.clone())
+    }
+
+    /// The corpus to check against: the held one while it is current (or
+    /// young), else a fresh one.
+    async fn corpus(
+        &self,
+        db: &DatabaseConnection,
+    ) -> Result<Arc<std::sync::Mutex<Corpus>>, DbErr> {
+        let version = SnapshotCache::version(db).await?;
+        if let Some(corpus) = self.usable(version) {
+            return Ok(corpus);
+        }
+        let _turn = self.rebuilding.lock().await;
+        if let Some(corpus) = self.usable(version) {
+            return Ok(corpus);
+        }
+        let corpus = Arc::new(std::sync::Mutex::new(corpus(db).await?));
+        *self.held.lock().unwrap_or_else(|e| e.into_inner()) = Some(Held {
+            version,
+            built: std::time::Instant::now(),
+            corpus: corpus.clone(),
+        });
+        Ok(corpus)
+    }
+
+    /// Other buyers' purchases that look like `item`, best first, those with
+    /// a buyer among `near` (the need's footprint) before the rest.
+    pub async fn similar(
+        &self,
+        db: &DatabaseConnection,
+        item: &Item,
+        near: &HashSet<Uuid>,
+        limit: usize,
+    ) -> Result<Vec<SimilarPurchase>, DbErr> {
+        let corpus = self.corpus(db).await?;
+        let mut corpus = corpus.lock().unwrap_or_else(|e| e.into_inner());
+        // Ask for more than shown, so near ones further down still surface.
+        let found = corpus_similar(&mut corpus, item, limit * 4);
+        let mut shown: Vec<SimilarPurchase> = found
+            .into_iter()
+            .map(|(i, score, reasons)| {
+                let record = &corpus.records[i];
+                let other = &corpus.index.items()[i];
+                SimilarPurchase {
+                    kind_label: kind_label(record.kind).into(),
+                    href: match record.kind {
+                        "contract" => Some(format!("/contracts/{}", record.id)),
+                        "buying_intent" => Some(format!("/intents/{}", record.id)),
+                        _ => None,
+                    },
+                    reference: record.source_id.clone(),
+                    title: other.title.clone(),
+                    buyers: record.buyer_names.clone(),
+                    suppliers: other.suppliers.clone(),
+                    value_pence: other.value_pence,
+                    start: other.start,
+                    end: other.end,
+                    reasons,
+                    score: (score * 100.0).round() / 100.0,
+                    near: record.buyer_ids.iter().any(|b| near.contains(b)),
+                }
+            })
+            .collect();
+        // Stable: within near and far, the detector's order (best first).
+        shown.sort_by_key(|s| !s.near);
+        shown.truncate(limit);
+        Ok(shown)
+    }
+}
+
+fn corpus_similar(
+    corpus: &mut Corpus,
+    item: &Item,
+    limit: usize,
+) -> Vec<(usize, f64, Vec<String>)> {
+    corpus
+        .index
+        .similar(item, limit)
+        .into_iter()
+        .map(|s| {
+            (
+                s.item,
+                s.score,
+                s.reasons.iter().map(ToString::to_string).collect(),
+            )
+        })
+        .collect()
+}
+
+/// What a record is, for people.
+pub fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "contract" => "Contract",
+        "planned_purchase" => "Planned purchase",
+        "buying_intent" => "Buying intent",
+        _ => "Purchase",
+    }
 }
 
 /// Which pairs a report keeps.

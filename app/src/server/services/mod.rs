@@ -13,6 +13,7 @@ pub mod footprints;
 pub mod framework_imports;
 pub mod frameworks;
 pub mod imports;
+pub mod intents;
 pub mod listings;
 pub mod lots;
 pub mod offers;

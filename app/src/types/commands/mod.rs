@@ -25,7 +25,10 @@ pub use contract::{CallOff, ContractDetails, ContractSource};
 pub use framework::{
     Eligibility, EligibilityKind, EligibilityScope, FrameworkDetails, RouteToMarket,
 };
-pub use intent::{IntentStatus, ParticipantStatus};
+pub use intent::{
+    AwardedTo, IntentDetails, IntentJoin, IntentLead, IntentStatus, IntentStatusChange,
+    ParticipantStatus,
+};
 pub use lot::{LotDetails, LotPlace, PlaceStatus};
 pub use offer::{OfferDetails, OfferStatus, PricingModel};
 pub use shortlist::ShortlistDetails;
