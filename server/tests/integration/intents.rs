@@ -406,7 +406,7 @@ async fn created_intent(app: &TestApp, buyer: &Actor, path: &str) -> Uuid {
 
 /// The new intent's id, from the redirect to its page.
 #[track_caller]
-fn registered_id(saved: &TestResponse) -> Uuid {
+pub(crate) fn registered_id(saved: &TestResponse) -> Uuid {
     assert_eq!(saved.status, 303, "{}", saved.body);
     let location = saved.header("location").expect("location");
     let id = location

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use uuid::Uuid;
 
 use crate::fixture::{
-    GMCA, MANCHESTER, World, contract_form, framework_form, offer_form, pairs, supplier_form,
+    GMCA, LEEDS, MANCHESTER, World, contract_form, framework_form, offer_form, pairs, supplier_form,
 };
 use crate::harness::{ACTOR_PASSWORD, Actor, backend_name};
 
@@ -115,6 +115,26 @@ pub(crate) struct Removable {
     /// Shortlists of the buyer's council: (the buyer removes the first; the
     /// refused try the second, which is therefore still there).
     shortlists: (Uuid, Uuid),
+    /// A buying intent of the buyer's council (Manchester, in GMCA).
+    intent: Uuid,
+}
+
+/// A buying intent's registration, saved (not only checked).
+pub(crate) fn intent_form(title: &str) -> Vec<(String, String)> {
+    owned(vec![
+        ("title", title),
+        ("description", "Rock salt for the winter service."),
+        ("cpv_codes", "34927100"),
+        ("value", "120000"),
+        ("window_start-day", "1"),
+        ("window_start-month", "4"),
+        ("window_start-year", "2027"),
+        ("window_end-day", "30"),
+        ("window_end-month", "9"),
+        ("window_end-year", "2027"),
+        ("footprint", GMCA),
+        ("action", "register"),
+    ])
 }
 
 /// The unconfirmed account of matrix column `n` (the sign-in row uses it
@@ -153,6 +173,7 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
     let confirmations = removable.confirmations.clone();
     let resets = removable.resets.clone();
     let invitations = removable.invitations.clone();
+    let intent = removable.intent;
     let (f, l, s, o, c) = (
         world.framework,
         world.lot,
@@ -440,6 +461,68 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             form: Box::new(|n, _| {
                 let title = format!("Matrix contract {n}");
                 owned(contract_form(&title, "Acme Digital Ltd"))
+            }),
+        },
+        Endpoint {
+            pattern: "/councils/{gss}/intents/new",
+            fresh_browser: false,
+            fresh_session: false,
+            audit_names_poster: true,
+            path: fixed(format!("/councils/{MANCHESTER}/intents/new")),
+            allowed: COUNCIL_BUYERS,
+            form: Box::new(|n, _| intent_form(&format!("Matrix need {n}"))),
+        },
+        Endpoint {
+            pattern: "/intents/{id}/join",
+            fresh_browser: false,
+            fresh_session: false,
+            audit_names_poster: true,
+            path: fixed(format!("/intents/{intent}/join")),
+            // Each buyer joins for their own council (Manchester's buyer
+            // changes its share); the admin may act for any council.
+            allowed: &["buyer", "other-buyer", "admin"],
+            form: Box::new(|n, _| {
+                let council = if EVERYONE[n % EVERYONE.len()] == "other-buyer" {
+                    LEEDS
+                } else {
+                    MANCHESTER
+                };
+                owned(vec![
+                    ("council", council),
+                    ("value", "50000"),
+                    ("participant_status", "committed"),
+                ])
+            }),
+        },
+        Endpoint {
+            pattern: "/intents/{id}/lead",
+            fresh_browser: false,
+            fresh_session: false,
+            audit_names_poster: true,
+            path: fixed(format!("/intents/{intent}/lead")),
+            // The owning council's buyers and its footprint's coordinator.
+            allowed: &["buyer", "coordinator", "admin"],
+            form: Box::new(|_, _| {
+                let manchester =
+                    app::server::services::seed::reference::organisation_id(MANCHESTER);
+                vec![("lead".to_owned(), manchester.to_string())]
+            }),
+        },
+        Endpoint {
+            pattern: "/intents/{id}/status",
+            fresh_browser: false,
+            fresh_session: false,
+            audit_names_poster: true,
+            path: fixed(format!("/intents/{intent}/status")),
+            allowed: &["buyer", "coordinator", "admin"],
+            // Each allowed column moves it one stage on, in column order.
+            form: Box::new(|n, _| {
+                let status = match EVERYONE[n % EVERYONE.len()] {
+                    "buyer" => "committed",
+                    "coordinator" => "in_procurement",
+                    _ => "withdrawn",
+                };
+                vec![("status".to_owned(), status.to_owned())]
             }),
         },
         Endpoint {
@@ -747,7 +830,18 @@ pub(crate) async fn removable(world: &World) -> Removable {
             .await;
         shortlists.push(crate::fixture::created_id(&response, "/shortlists/"));
     }
+    let intent = crate::intents::registered_id(
+        &world
+            .app
+            .post_form(
+                &format!("/councils/{MANCHESTER}/intents/new"),
+                Some(&world.buyer),
+                &pairs(&intent_form("Winter gritting rock salt")),
+            )
+            .await,
+    );
     Removable {
+        intent,
         shortlists: (shortlists[0], shortlists[1]),
         membership,
         lots: (lots[0], lots[1]),

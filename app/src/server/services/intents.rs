@@ -598,15 +598,22 @@ fn sees_detail(viewer: Option<&Viewer>) -> bool {
     })
 }
 
-/// The councils a viewer may join for: (GSS code, name).
-fn joinable_councils(viewer: Option<&Viewer>) -> Vec<(String, String)> {
+/// The councils a viewer may join for: (GSS code, name). A buyer's own
+/// councils; an admin may act for any council.
+async fn joinable_councils(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+) -> Result<Vec<(String, String)>, AppError> {
     let Some(viewer) = viewer else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
-    viewer
+    if viewer.has_role(Role::PlatformAdmin) {
+        return Ok(state.snapshots.get(&state.db).await?.council_choices());
+    }
+    Ok(viewer
         .scopes(Role::CouncilBuyer)
         .filter_map(|g| Some((g.scope_code.clone()?, g.scope_name.clone()?)))
-        .collect()
+        .collect())
 }
 
 fn summary(
@@ -878,7 +885,7 @@ pub async fn page(
             .similar(db, &item, &near, SIMILAR_SHOWN)
             .await?
     };
-    let may_join = status.is_joinable() && !joinable_councils(viewer).is_empty();
+    let may_join = status.is_joinable() && !joinable_councils(state, viewer).await?.is_empty();
     Ok(IntentView {
         summary: summary(&intent, &rows, &names, &footprints),
         description: intent.need_description.clone(),
@@ -938,7 +945,7 @@ pub async fn action_options(
     let mut initial = Vec::new();
     let choices = match action {
         IntentAction::Join => {
-            let councils = joinable_councils(Some(viewer));
+            let councils = joinable_councils(state, Some(viewer)).await?;
             if councils.is_empty() {
                 return Err(AppError::Forbidden);
             }
