@@ -18,6 +18,9 @@ export const accounts = {
   shortlister: { email: "e2e-shortlister@example.gov.uk", name: "Lis Shortlister", role: "council_buyer", scope: "E08000003" },
   // Someone whose roles the admin journey changes.
   subject: { email: "e2e-subject@example.gov.uk", name: "Sam Subject", role: "council_buyer", scope: "E08000035" },
+  // Registers a buying intent for Manchester; a Salford buyer joins it.
+  intentOwner: { email: "e2e-intent-owner@example.gov.uk", name: "Ida Intent", role: "council_buyer", scope: "E08000003" },
+  intentJoiner: { email: "e2e-intent-joiner@example.gov.uk", name: "Jo Joiner", role: "council_buyer", scope: "E08000006" },
   // Change their passwords (one per run, as each run changes it once).
   changerON: { email: "e2e-changer-on@example.gov.uk", name: "Cam Changer", role: "council_buyer", scope: "E08000003" },
   changerOFF: { email: "e2e-changer-off@example.gov.uk", name: "Cas Changer", role: "council_buyer", scope: "E08000003" },

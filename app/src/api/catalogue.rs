@@ -121,3 +121,11 @@ pub async fn get_contract(id: Uuid) -> Result<ContractDetail, AppError> {
     let viewer = super::support::viewer();
     crate::server::services::catalogue::get_contract(&state.db, viewer.as_ref(), id).await
 }
+
+/// Other councils' purchases that look like this contract (the live
+/// duplicate check), near ones first.
+#[server(endpoint = "contracts/similar", input = GetUrl)]
+pub async fn similar_to_contract(id: Uuid) -> Result<Vec<crate::types::SimilarPurchase>, AppError> {
+    let state = super::state()?;
+    Ok(crate::server::services::dedupe::similar_to_contract(&state, id, 10).await?)
+}

@@ -15,3 +15,13 @@ pub async fn get_footprint(code: String) -> Result<FootprintDetail, AppError> {
     let state = super::state()?;
     crate::server::services::footprints::get(&state.db, &state.snapshots, &code).await
 }
+
+/// A footprint's demand dashboard (see `services::demand`).
+#[server(endpoint = "footprints/dashboard", input = GetUrl)]
+pub async fn footprint_dashboard(
+    code: String,
+) -> Result<crate::types::FootprintDashboard, crate::types::AppError> {
+    let state = super::state()?;
+    let viewer = super::request_visitor().viewer;
+    crate::server::services::demand::dashboard(&state, viewer.as_ref(), &code).await
+}

@@ -33,8 +33,11 @@ pub async fn intent_form(gss: String) -> Result<FormPage<IntentFormOptions>, App
     use crate::types::validate::Input;
     let state = super::state()?;
     let viewer = support::viewer();
-    let mut page = support::form_page(Vec::new(), ())?;
-    let checked = (!page.form.values.is_empty() && page.form.errors.is_empty())
+    // A submission shown again (after a check) is what gets checked; a
+    // plain visit may come pre-filled from a suggested joint purchase.
+    let submitted = leptos::prelude::use_context::<crate::types::SubmittedForm>().is_some();
+    let mut page = support::form_page(prefill_from_query(), ())?;
+    let checked = (submitted && page.form.errors.is_empty())
         .then(|| IntentDetails::parse(&Input(&page.form.values)).ok())
         .flatten();
     let options = crate::server::services::intents::form_options(
@@ -76,4 +79,30 @@ pub async fn intent_action_form(
     };
     let (options, initial) = action_options(&state, support::viewer().as_ref(), id, action).await?;
     support::form_page(initial, options)
+}
+
+/// The registration form's fields given in the page's own query string (a
+/// suggested joint purchase links to the form with them filled in).
+#[cfg(feature = "ssr")]
+fn prefill_from_query() -> Vec<(String, String)> {
+    use crate::types::commands::intent as field;
+    let query = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.uri.query().map(str::to_owned))
+        .unwrap_or_default();
+    let mut names = vec![
+        field::TITLE.to_owned(),
+        field::DESCRIPTION.to_owned(),
+        field::CPV_CODES.to_owned(),
+        field::VALUE.to_owned(),
+        field::FOOTPRINT.to_owned(),
+    ];
+    for date in [field::WINDOW_START, field::WINDOW_END] {
+        for part in ["day", "month", "year"] {
+            names.push(format!("{date}-{part}"));
+        }
+    }
+    form_urlencoded::parse(query.as_bytes())
+        .filter(|(name, _)| names.iter().any(|n| n == name))
+        .map(|(name, value)| (name.into_owned(), value.chars().take(10_000).collect()))
+        .collect()
 }

@@ -40,6 +40,9 @@ pub fn Header() -> impl IntoView {
                             <li class="govuk-service-navigation__item">
                                 <a class="govuk-service-navigation__link" href="/contracts">"Contracts"</a>
                             </li>
+                            <li class="govuk-service-navigation__item">
+                                <a class="govuk-service-navigation__link" href="/intents">"Intents"</a>
+                            </li>
                             <AccountNavigation />
                         </ul>
                     </nav>

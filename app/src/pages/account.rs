@@ -192,6 +192,7 @@ pub fn AccountPage() -> impl IntoView {
                             {viewer.has_role(Role::CouncilBuyer).then(|| view! { <li><a class="govuk-link" href="/shortlists">"Your council's shortlists"</a></li> })}
                             {viewer.scopes(Role::CouncilBuyer).filter_map(|g| g.scope_code.clone().map(|gss| (gss, g.scope_name.clone().unwrap_or_default()))).map(|(gss, name)| view! {
                                 <li><a class="govuk-link" href=format!("/councils/{gss}/contracts/new")>{format!("Add a contract for {name}")}</a></li>
+                                <li><a class="govuk-link" href=format!("/councils/{gss}/intents/new")>{format!("Register a buying intent for {name}")}</a></li>
                             }).collect_view()}
                             {viewer.scopes(Role::SupplierEditor).filter_map(|g| g.scope_id.map(|id| (id, g.scope_name.clone().unwrap_or_default()))).map(|(id, name)| view! {
                                 <li><a class="govuk-link" href=format!("/suppliers/{id}")>{format!("Manage {name}")}</a></li>

@@ -4,7 +4,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use uuid::Uuid;
 
-use crate::api::catalogue::{get_contract, get_framework, get_lot, get_offer, get_supplier};
+use crate::api::catalogue::{
+    get_contract, get_framework, get_lot, get_offer, get_supplier, similar_to_contract,
+};
 use crate::components::layout::{Breadcrumbs, Main};
 use crate::components::pagination::Pagination;
 use crate::components::status::loaded;
@@ -553,11 +555,24 @@ pub fn ContractPage() -> impl IntoView {
         move || id.get(),
         |id| async move { get_contract(id?).await },
     );
-    view! { {loaded(contract, "Loading contract…", |detail| view! { <ContractDetailView detail /> })} }
+    let similar = Resource::new(
+        move || id.get(),
+        |id| async move { similar_to_contract(id?).await },
+    );
+    view! {
+        {loaded(contract, "Loading contract…", move |detail| view! {
+            <ContractDetailView detail>
+                {loaded(similar, "Looking for similar purchases…", |similar: Vec<crate::types::SimilarPurchase>| view! {
+                    <h2 class="govuk-heading-m">"Similar purchases by other councils"</h2>
+                    <crate::pages::intents::SimilarPurchases similar />
+                })}
+            </ContractDetailView>
+        })}
+    }
 }
 
 #[component]
-fn ContractDetailView(detail: ContractDetail) -> impl IntoView {
+fn ContractDetailView(detail: ContractDetail, children: Children) -> impl IntoView {
     let ContractDetail {
         contract,
         suppliers,
@@ -652,6 +667,7 @@ fn ContractDetailView(detail: ContractDetail) -> impl IntoView {
             <ul class="govuk-list">{supplier_items}</ul>
             <h2 class="govuk-heading-m">"What was bought (CPV codes)"</h2>
             <ul class="govuk-list">{cpv_items}</ul>
+            {children()}
         </Main>
     }
 }

@@ -93,6 +93,7 @@ fn CouncilDetailView(detail: CouncilDetail) -> impl IntoView {
             {may_edit.then(|| view! {
                 <p class="govuk-body"><a class="govuk-link" href=format!("/councils/{}/contracts/new", council.gss_code)>"Add a contract"</a></p>
                 <p class="govuk-body"><a class="govuk-link" href=format!("/councils/{}/contracts/import", council.gss_code)>"Import contracts from your register (CSV)"</a></p>
+                <p class="govuk-body"><a class="govuk-link" href=format!("/councils/{}/intents/new", council.gss_code)>"Register a buying intent"</a></p>
             })}
             <crate::pages::catalogue::ContractsTable contracts caption="Contracts this council awarded" />
             <crate::pages::catalogue::IdentifiersTable identifiers caption="How published notices name this council" />

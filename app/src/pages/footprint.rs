@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::footprints::get_footprint;
+use crate::api::footprints::{footprint_dashboard, get_footprint};
 use crate::components::layout::{Breadcrumbs, Main};
 use crate::components::status::loaded;
 use crate::types::{FootprintDetail, format_date};
@@ -15,15 +15,23 @@ pub fn FootprintPage() -> impl IntoView {
         move || params.with(|p| p.get("code").unwrap_or_default()),
         get_footprint,
     );
-    loaded(
-        footprint,
-        "Loading footprint…",
-        |detail| view! { <FootprintDetailView detail /> },
-    )
+    let dashboard = Resource::new(
+        move || params.with(|p| p.get("code").unwrap_or_default()),
+        footprint_dashboard,
+    );
+    loaded(footprint, "Loading footprint…", move |detail| {
+        view! {
+            <FootprintDetailView detail>
+                {loaded(dashboard, "Loading demand and renewals…", |dashboard| view! {
+                    <crate::pages::demand::FootprintDashboardView dashboard />
+                })}
+            </FootprintDetailView>
+        }
+    })
 }
 
 #[component]
-fn FootprintDetailView(detail: FootprintDetail) -> impl IntoView {
+fn FootprintDetailView(detail: FootprintDetail, children: Children) -> impl IntoView {
     let FootprintDetail {
         footprint,
         source_note,
@@ -78,6 +86,7 @@ fn FootprintDetailView(detail: FootprintDetail) -> impl IntoView {
                 </thead>
                 <tbody class="govuk-table__body">{rows}</tbody>
             </table>
+            {children()}
         </Main>
     }
 }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod catalogue;
 pub mod council;
 pub mod councils;
+pub mod demand;
 pub mod edit;
 pub mod email_links;
 pub mod footprint;

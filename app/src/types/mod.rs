@@ -3,6 +3,7 @@
 mod account;
 mod catalogue;
 pub mod commands;
+mod demand;
 mod error;
 mod forms;
 mod imports;
@@ -14,6 +15,7 @@ pub mod validate;
 
 pub use account::*;
 pub use catalogue::*;
+pub use demand::*;
 pub use error::AppError;
 pub use forms::*;
 pub use imports::*;

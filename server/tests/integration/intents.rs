@@ -485,3 +485,69 @@ async fn a_need_with_bad_input_names_each_field_and_saves_nothing() {
         0
     );
 }
+
+#[tokio::test]
+async fn the_footprint_dashboard_groups_renewals_by_need_and_suggests_a_joint_purchase() {
+    let world = World::build().await;
+    let app = &world.app;
+    salt_contract(
+        app,
+        &world.admin,
+        SALFORD,
+        "Supply of rock salt for winter gritting",
+    )
+    .await;
+    salt_contract(app, &world.admin, BOLTON, "Rock salt supply 2026-2028").await;
+    // Leeds is not in Greater Manchester: never counted here.
+    salt_contract(app, &world.admin, LEEDS, "Highways rock salt").await;
+
+    let page = app
+        .get_as(&format!("/footprints/{GMCA}"), Some(&world.admin))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let section = &page.body[page
+        .body
+        .find("Demand and renewals")
+        .expect("the dashboard")..];
+    // The renewal pipeline holds both salt contracts (ending May 2028) as
+    // one need across two councils.
+    let pipeline = &section[section.find("Renewal pipeline").unwrap()
+        ..section.find("Open demand by category").unwrap()];
+    assert!(pipeline.contains("rock, salt"), "{pipeline}");
+    assert!(pipeline.contains("2 councils"), "{pipeline}");
+    assert!(
+        !section.contains("Leeds City Council"),
+        "only the footprint's councils"
+    );
+    // Charts carry a title and a description, and a table beside them.
+    assert!(
+        section.contains(r#"role="img""#) && section.contains("<title id=\"ends-chart-title\"")
+    );
+    // The suggestion, with a link to register it for either council.
+    let suggestions = &section[section.find("Suggested joint purchases").unwrap()
+        ..section.find("Renewal pipeline").unwrap()];
+    assert!(
+        suggestions.contains("Register this as a buying intent for Salford City Council"),
+        "{suggestions}"
+    );
+    let link_start = suggestions
+        .find(&format!("/councils/{SALFORD}/intents/new?"))
+        .expect("the link");
+    let link = &suggestions[link_start..];
+    let link = crate::harness::html_text(&link[..link.find('"').unwrap()]);
+    // A buyer not in the suggestion is not offered to register it.
+    let as_buyer = app
+        .get_as(&format!("/footprints/{GMCA}"), Some(&world.buyer))
+        .await;
+    as_buyer.assert_lacks("Register this as a buying intent for");
+    as_buyer.assert_text_contains("Suggested joint purchases");
+
+    // The link opens the form filled in: one step from suggestion to intent.
+    let form = app.get_as(&link, Some(&world.admin)).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    form.assert_contains(r#"value="Rock salt supply 2026-2028""#);
+    form.assert_contains(r#"value="500000""#);
+    form.assert_text_contains(
+        "A joint purchase for Bolton Metropolitan Borough Council, Salford City Council",
+    );
+}

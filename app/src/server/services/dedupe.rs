@@ -385,37 +385,64 @@ struct Held {
     version: i64,
     built: std::time::Instant,
     corpus: Arc<std::sync::Mutex<Corpus>>,
+    /// The corpus's matched pairs, found the first time a dashboard asks.
+    pairs: Arc<std::sync::OnceLock<Vec<dedupe::Pair>>>,
 }
 
+/// A held corpus and its pairs.
+type Shared = (
+    Arc<std::sync::Mutex<Corpus>>,
+    Arc<std::sync::OnceLock<Vec<dedupe::Pair>>>,
+);
+
 impl LiveCheck {
-    fn usable(&self, version: i64) -> Option<Arc<std::sync::Mutex<Corpus>>> {
+    fn usable(&self, version: i64) -> Option<Shared> {
         let held = self.held.lock().unwrap_or_else(|e| e.into_inner());
         held.as_ref()
             .filter(|h| h.version == version || h.built.elapsed() < LIVE_REFRESH)
-            .map(|h| h.corpus.clone())
+            .map(|h| (h.corpus.clone(), h.pairs.clone()))
     }
 
     /// The corpus to check against: the held one while it is current (or
     /// young), else a fresh one.
-    async fn corpus(
-        &self,
-        db: &DatabaseConnection,
-    ) -> Result<Arc<std::sync::Mutex<Corpus>>, DbErr> {
+    async fn shared(&self, db: &DatabaseConnection) -> Result<Shared, DbErr> {
         let version = SnapshotCache::version(db).await?;
-        if let Some(corpus) = self.usable(version) {
-            return Ok(corpus);
+        if let Some(shared) = self.usable(version) {
+            return Ok(shared);
         }
         let _turn = self.rebuilding.lock().await;
-        if let Some(corpus) = self.usable(version) {
-            return Ok(corpus);
+        if let Some(shared) = self.usable(version) {
+            return Ok(shared);
         }
         let corpus = Arc::new(std::sync::Mutex::new(corpus(db).await?));
+        let pairs = Arc::new(std::sync::OnceLock::new());
         *self.held.lock().unwrap_or_else(|e| e.into_inner()) = Some(Held {
             version,
             built: std::time::Instant::now(),
             corpus: corpus.clone(),
+            pairs: pairs.clone(),
         });
-        Ok(corpus)
+        Ok((corpus, pairs))
+    }
+
+    async fn corpus(
+        &self,
+        db: &DatabaseConnection,
+    ) -> Result<Arc<std::sync::Mutex<Corpus>>, DbErr> {
+        Ok(self.shared(db).await?.0)
+    }
+
+    /// Runs `read` over the national corpus and every matched pair in it
+    /// (found once per corpus, on first use).
+    pub async fn with_pairs<R>(
+        &self,
+        db: &DatabaseConnection,
+        read: impl FnOnce(&Corpus, &[dedupe::Pair]) -> R,
+    ) -> Result<R, DbErr> {
+        let (corpus, pairs) = self.shared(db).await?;
+        let corpus = corpus.lock().unwrap_or_else(|e| e.into_inner());
+        let pairs = pairs.get_or_init(|| corpus.index.pairs().0);
+        Ok(read(&corpus, pairs))
     }
 
     /// Other buyers' purchases that look like `item`, best first, those with
@@ -461,6 +488,82 @@ impl LiveCheck {
         shown.truncate(limit);
         Ok(shown)
     }
+}
+
+/// Other councils' purchases that look like contract `id`, those of the
+/// buyers' footprints first: what a council sees as soon as it has added a
+/// contract to its register, and what an officer sees on any contract.
+pub async fn similar_to_contract(
+    state: &crate::server::AppState,
+    id: Uuid,
+    limit: usize,
+) -> Result<Vec<SimilarPurchase>, DbErr> {
+    let db = &state.db;
+    let Some(found) = contract::Entity::find_by_id(id).one(db).await? else {
+        return Ok(Vec::new());
+    };
+    let mut buyers: Vec<Uuid> = contract_buyer::Entity::find()
+        .filter(contract_buyer::Column::ContractId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| b.organisation_id)
+        .collect();
+    buyers.push(found.buyer_organisation_id);
+    let cpv_codes = contract_cpv::Entity::find()
+        .filter(contract_cpv::Column::ContractId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.cpv_code)
+        .collect();
+    let supplier_ids: Vec<Uuid> = contract_supplier::Entity::find()
+        .filter(contract_supplier::Column::ContractId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.supplier_id)
+        .collect();
+    let suppliers = supplier::Entity::find()
+        .filter(supplier::Column::Id.is_in(supplier_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    let framework = match found.framework_id {
+        Some(f) => framework::Entity::find_by_id(f)
+            .one(db)
+            .await?
+            .map(|f| f.reference),
+        None => found.call_off_reference.clone(),
+    };
+    let snapshot = state.snapshots.get(db).await?;
+    let footprints: HashSet<Uuid> = snapshot
+        .memberships()
+        .iter()
+        .filter(|m| m.left_on.is_none() && buyers.contains(&m.organisation_id))
+        .map(|m| m.footprint_id)
+        .collect();
+    let near: HashSet<Uuid> = snapshot
+        .memberships()
+        .iter()
+        .filter(|m| m.left_on.is_none() && footprints.contains(&m.footprint_id))
+        .map(|m| m.organisation_id)
+        .collect();
+    let item = Item {
+        key: format!("contract:{id}"),
+        buyers: buyers.iter().map(Uuid::to_string).collect(),
+        title: found.title,
+        description: found.description,
+        cpv_codes,
+        suppliers,
+        framework,
+        value_pence: found.value_pence.or(found.value_max_pence),
+        start: found.start_date,
+        end: found.end_date,
+    };
+    state.live_check.similar(db, &item, &near, limit).await
 }
 
 fn corpus_similar(

@@ -7,6 +7,7 @@ pub mod contracts;
 pub mod councils;
 pub mod cpv;
 pub mod dedupe;
+pub mod demand;
 pub mod eligibility;
 pub mod emails;
 pub mod footprints;
