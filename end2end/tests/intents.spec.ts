@@ -67,9 +67,58 @@ test("a buyer registers a buying intent after seeing similar purchases, and anot
   await expect(page.getByRole("cell", { name: "Salford City Council joined (£1,250,000)" })).toBeVisible();
   await expectAccessible(page, testInfo);
 
-  // The footprint's intents show it with the combined value.
+  // The footprint's intents, and its dashboard, show it with the combined value.
   await visit(page, testInfo, "/intents?footprint=E47000001");
   const row = page.getByRole("row").filter({ hasText: title });
   await expect(row).toContainText("£4,250,000");
-  await expect(row).toContainText("2");
+  await visit(page, testInfo, "/footprints/E47000001");
+  await expect(page.getByRole("heading", { name: "Demand and renewals" })).toBeVisible();
+  await expect(page.getByRole("row").filter({ hasText: title })).toContainText("£4,250,000");
+  await expect(page.getByRole("heading", { name: "Renewal pipeline" })).toBeVisible();
+  await expect(page.getByRole("img", { name: /Contracts ending each quarter/ })).toBeVisible();
+});
+
+// Two Greater Manchester councils' rock salt contracts end within a year
+// of each other: the dashboard suggests buying together, and the admin
+// (acting for Salford) turns the suggestion into an intent in one step.
+test("a suggested joint purchase on the footprint dashboard becomes a buying intent", async ({ page }, testInfo) => {
+  const tag = `${runTag(testInfo)} ${Date.now().toString(36)}`;
+  await page.goto("/sign-in");
+  await signIn(page, testInfo, accounts.admin.email, PASSWORD);
+  await expect(await heading(page)).toHaveText("Your account");
+  for (const [gss, title, end] of [
+    ["E08000006", `Supply of de-icing rock salt for winter gritting ${tag}`, "2027"],
+    ["E08000001", `Rock salt for highways gritting ${tag}`, "2027"],
+  ]) {
+    await visit(page, testInfo, `/councils/${gss}/contracts/new`);
+    await page.getByLabel("Title", { exact: true }).fill(title);
+    await page.getByLabel("Description (optional)").fill("Supply and delivery of rock salt to the council's gritting depots.");
+    await page.getByLabel("Suppliers not listed (optional)").fill("Salt Union Ltd");
+    await page.getByLabel("What was bought (CPV codes)").fill("34927100");
+    await page.getByLabel("Total value in pounds").fill("400000");
+    await fillDate(page, "Start date", "1", "10", "2024");
+    await fillDate(page, "End date", "30", "9", end);
+    await page.getByRole("button", { name: "Add contract" }).click();
+    await expect(await heading(page)).toHaveText(title);
+  }
+  // The dashboard's duplicate check is rebuilt within seconds of a change.
+  const suggestion = page.getByRole("link", { name: "Register this as a buying intent for Salford City Council" }).first();
+  await expect(async () => {
+    await page.goto("/footprints/E47000001");
+    await expect(suggestion).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 60_000 });
+  await settled(page, testInfo);
+  await expectAccessible(page, testInfo);
+  await suggestion.click();
+  await expect(await heading(page)).toHaveText("Register a buying intent");
+  await expect(page.getByLabel("Describe the need")).toHaveValue(/A joint purchase for .*Salford City Council/);
+  await expect(page.getByLabel("What is needed (CPV codes)")).toHaveValue(/34927100/);
+  await settled(page, testInfo);
+  await page.getByRole("button", { name: "Check for similar purchases" }).click();
+  await expect(page.getByTestId("similar-purchases")).toContainText("Bolton Metropolitan Borough Council");
+  await settled(page, testInfo);
+  await page.getByRole("button", { name: "Register intent" }).click();
+  await expect(page.getByText("Your buying intent is registered")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Salford City Council" }).first()).toBeVisible();
+  await expectAccessible(page, testInfo);
 });

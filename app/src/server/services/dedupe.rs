@@ -456,8 +456,10 @@ impl LiveCheck {
     ) -> Result<Vec<SimilarPurchase>, DbErr> {
         let corpus = self.corpus(db).await?;
         let mut corpus = corpus.lock().unwrap_or_else(|e| e.into_inner());
-        // Ask for more than shown, so near ones further down still surface.
-        let found = corpus_similar(&mut corpus, item, limit * 4);
+        // Ask for far more than shown: a common need has hundreds of close
+        // matches nationally, and the near ones must surface even when
+        // others score higher. Every candidate is scored anyway.
+        let found = corpus_similar(&mut corpus, item, limit * 50);
         let mut shown: Vec<SimilarPurchase> = found
             .into_iter()
             .map(|(i, score, reasons)| {

@@ -557,7 +557,142 @@ pub async fn dashboard(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::dedupe::{Index, Item, Normaliser};
+    use crate::server::services::dedupe::Record;
     use time::macros::date;
+
+    const TODAY: Date = date!(2026 - 12 - 06);
+
+    fn contract(n: u128, buyer: u128, title: &str, end: Date) -> (Item, Record) {
+        let id = Uuid::from_u128(n);
+        let buyer = Uuid::from_u128(buyer);
+        (
+            Item {
+                key: format!("contract:{id}"),
+                buyers: vec![buyer.to_string()],
+                title: title.into(),
+                description: None,
+                cpv_codes: vec!["34927100".into()],
+                suppliers: vec!["Salt Union Ltd".into()],
+                framework: None,
+                value_pence: Some(10_000_000),
+                // Different starts: the same supplier starting the same day
+                // would read as one joint arrangement published twice.
+                start: Some(end - Duration::days(1000)),
+                end: Some(end),
+            },
+            Record {
+                kind: "contract",
+                id,
+                source: "register".into(),
+                source_id: None,
+                ocid: None,
+                release_id: None,
+                buyer_ids: vec![buyer],
+                buyer_names: vec![format!("Council {buyer}")],
+            },
+        )
+    }
+
+    /// Salt bought by councils 1, 2 and 3 (3 is outside the footprint),
+    /// and an unrelated contract of council 1.
+    fn corpus() -> Corpus {
+        let (items, records): (Vec<Item>, Vec<Record>) = [
+            contract(
+                1,
+                1,
+                "Supply of rock salt for winter gritting",
+                date!(2027 - 09 - 30),
+            ),
+            contract(
+                2,
+                2,
+                "Rock salt for highways gritting",
+                date!(2028 - 03 - 31),
+            ),
+            contract(3, 3, "Highways rock salt supply", date!(2027 - 06 - 30)),
+            contract(4, 1, "Payroll software licences", date!(2027 - 01 - 31)),
+            // Ended: not in the pipeline, still a duplicate of the others.
+            contract(5, 2, "Supply of rock salt for winter gritting", date!(2025 - 03 - 31)),
+        ]
+        .into_iter()
+        .unzip();
+        Corpus {
+            index: Index::build(Normaliser::new([]), items),
+            records,
+        }
+    }
+
+    fn dashboard_of(corpus: &Corpus) -> Figures {
+        let members: HashSet<Uuid> = [1, 2].map(Uuid::from_u128).into();
+        let names: HashMap<Uuid, String> = [1u128, 2, 3]
+            .map(|n| (Uuid::from_u128(n), format!("Council {n}")))
+            .into();
+        let view = View {
+            corpus,
+            members: &members,
+            names: &names,
+        };
+        let (pairs, _) = corpus.index.pairs();
+        figures(&view, &pairs, TODAY)
+    }
+
+    #[test]
+    fn the_pipeline_groups_contracts_of_one_need_across_councils() {
+        let corpus = corpus();
+        let figures = dashboard_of(&corpus);
+        let bands: Vec<(usize, usize)> = figures
+            .pipeline
+            .iter()
+            .map(|b| (b.contracts, b.groups.len()))
+            .collect();
+        // Payroll ends in 3 months; salt in 9 and 16 months; council 3's
+        // salt is outside the footprint.
+        assert_eq!(bands, [(1, 1), (0, 0), (1, 1), (1, 1)]);
+        let quarters: usize = figures.ends_by_quarter.iter().map(|q| q.contracts).sum();
+        assert_eq!(quarters, 3);
+        // Salt, bought by both councils, is one duplicate cluster (with the
+        // ended contract); payroll is nobody's duplicate.
+        assert_eq!(figures.clusters.len(), 1);
+        assert_eq!(figures.clusters[0].councils, ["Council 1", "Council 2"]);
+        assert_eq!(figures.clusters[0].members.len(), 3);
+        assert_eq!(figures.spend[0].2, 4, "four contracts in division 34");
+        assert_eq!(figures.suppliers[0].contracts, 4);
+    }
+
+    #[test]
+    fn a_joint_purchase_is_suggested_when_ends_fall_within_a_year() {
+        let corpus = corpus();
+        let figures = dashboard_of(&corpus);
+        assert_eq!(figures.suggestions.len(), 1);
+        let (group, members) = &figures.suggestions[0];
+        assert_eq!(group.councils, ["Council 1", "Council 2"]);
+        assert_eq!(members.len(), 2, "the ended contract is not part of it");
+        assert_eq!(group.next_end, Some(date!(2027 - 09 - 30)));
+        // Further apart than a year: no suggestion.
+        let (mut items, records): (Vec<Item>, Vec<Record>) = [
+            contract(
+                1,
+                1,
+                "Supply of rock salt for winter gritting",
+                date!(2027 - 01 - 31),
+            ),
+            contract(
+                2,
+                2,
+                "Rock salt for highways gritting",
+                date!(2028 - 09 - 30),
+            ),
+        ]
+        .into_iter()
+        .unzip();
+        items[0].value_pence = None;
+        let apart = Corpus {
+            index: Index::build(Normaliser::new([]), items),
+            records,
+        };
+        assert!(dashboard_of(&apart).suggestions.is_empty());
+    }
 
     #[test]
     fn months_later_keeps_the_day_where_the_month_has_it() {
