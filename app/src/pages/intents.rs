@@ -89,10 +89,7 @@ pub fn IntentsTable(intents: Vec<IntentSummary>, caption: String) -> impl IntoVi
 #[component]
 pub fn IntentsListPage() -> impl IntoView {
     let query = use_query_map();
-    let list = Resource::new(
-        move || query.with(|q| q.get("footprint")),
-        |footprint| intents(footprint),
-    );
+    let list = Resource::new(move || query.with(|q| q.get("footprint")), intents);
     view! {
         <Title text="Joint buying intents" />
         <Breadcrumbs trail=vec![("Home".into(), "/".into())] />

@@ -78,25 +78,6 @@ pub fn colleague_invite(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn links_are_absolute_and_carry_the_token() {
-        let email = confirm_email("https://commons.example", "a@b.gov.uk", "Ann", "abc");
-        assert!(
-            email
-                .body
-                .contains("\nhttps://commons.example/confirm-email?token=abc\n")
-        );
-        assert_eq!(email.to, "a@b.gov.uk");
-        let reset = password_reset("https://commons.example", "a@b.gov.uk", "Ann", "def");
-        assert!(reset.body.contains("/reset-password?token=def"));
-        assert!(reset.body.contains("1 hour"));
-    }
-}
-
 /// To everyone involved in an intent: a council joined it or changed its share.
 pub fn intent_joined(
     public_url: &str,
@@ -140,5 +121,24 @@ pub fn intent_moved(
              {SIGN_OFF}\n"
         ),
         kind: EmailKind::IntentMoved,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_absolute_and_carry_the_token() {
+        let email = confirm_email("https://commons.example", "a@b.gov.uk", "Ann", "abc");
+        assert!(
+            email
+                .body
+                .contains("\nhttps://commons.example/confirm-email?token=abc\n")
+        );
+        assert_eq!(email.to, "a@b.gov.uk");
+        let reset = password_reset("https://commons.example", "a@b.gov.uk", "Ann", "def");
+        assert!(reset.body.contains("/reset-password?token=def"));
+        assert!(reset.body.contains("1 hour"));
     }
 }
