@@ -59,6 +59,11 @@ pub enum Command {
         /// How many clusters to print.
         #[arg(long, default_value_t = 20)]
         top: usize,
+        /// Instead: for every footprint, how many duplicate clusters,
+        /// suggested joint purchases and contracts ending in the next two
+        /// years its dashboard finds.
+        #[arg(long, conflicts_with_all = ["footprint", "pairs_csv", "json"])]
+        by_footprint: bool,
     },
     /// Write a consistent copy of the SQLite database to a new file while the
     /// service keeps running (for PostgreSQL, use pg_dump).
@@ -197,10 +202,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Dedupe {
+            by_footprint: true, ..
+        } => {
+            db::migrate(&db).await?;
+            footprint_counts_command(&db).await?;
+        }
+        Command::Dedupe {
             footprint,
             pairs_csv,
             json,
             top,
+            ..
         } => {
             db::migrate(&db).await?;
             dedupe_command(&db, footprint.as_deref(), pairs_csv, json, top).await?;
@@ -234,6 +246,55 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// `server dedupe`: the footprint is checked before any work, and files
 /// are written only once the whole report is ready.
+/// `server dedupe --by-footprint`: what each footprint's dashboard finds.
+async fn footprint_counts_command(db: &sea_orm::DatabaseConnection) -> anyhow::Result<()> {
+    use app::server::entities::{footprint, footprint_member};
+    use app::server::services::{dedupe, demand};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let started = std::time::Instant::now();
+    let corpus = dedupe::corpus(db).await?;
+    let (pairs, _) = corpus.index.pairs();
+    let today = time::OffsetDateTime::now_utc().date();
+    println!(
+        "{:<55} {:>8} {:>9} {:>12} {:>9}",
+        "Footprint", "councils", "clusters", "suggestions", "pipeline"
+    );
+    let (mut clusters, mut suggestions) = (0, 0);
+    for f in footprint::Entity::find()
+        .order_by_asc(footprint::Column::Name)
+        .all(db)
+        .await?
+    {
+        let members: std::collections::HashSet<uuid::Uuid> = footprint_member::Entity::find()
+            .filter(footprint_member::Column::FootprintId.eq(f.id))
+            .filter(footprint_member::Column::LeftOn.is_null())
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| m.organisation_id)
+            .collect();
+        let counts = demand::counts(&corpus, &pairs, &members, today);
+        clusters += counts.clusters;
+        suggestions += counts.suggestions;
+        println!(
+            "{:<55} {:>8} {:>9} {:>12} {:>9}",
+            f.name,
+            members.len(),
+            counts.clusters,
+            counts.suggestions,
+            counts.pipeline_contracts
+        );
+    }
+    println!(
+        "{} clusters and {} suggested joint purchases in all ({} purchases, as of {today}; {:.1} s)",
+        clusters,
+        suggestions,
+        corpus.records.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 async fn dedupe_command(
     db: &sea_orm::DatabaseConnection,
     footprint: Option<&str>,

@@ -183,6 +183,7 @@ pub fn FootprintDashboardView(dashboard: FootprintDashboard) -> impl IntoView {
         ends_by_quarter,
         planned,
         clusters,
+        clusters_total,
         suggestions,
         spend_by_category,
         top_suppliers,
@@ -331,7 +332,10 @@ pub fn FootprintDashboardView(dashboard: FootprintDashboard) -> impl IntoView {
             <ul class="govuk-list">{planned_items}</ul>
 
             <h3 class="govuk-heading-m">"Duplicate purchases"</h3>
-            <p class="govuk-body">"Purchases of the same need made separately by different councils here, by combined value."</p>
+            <p class="govuk-body">{format!(
+                "Purchases of the same need made separately by different councils here, by combined value: {}.",
+                if clusters_total > 10 { format!("the 10 largest of {clusters_total}") } else { format!("{clusters_total} found") }
+            )}</p>
             {cluster_items}
 
             <h3 class="govuk-heading-m">"Spend by category"</h3>

@@ -101,7 +101,10 @@ pub struct FootprintDashboard {
     pub pipeline: Vec<PipelineBand>,
     pub ends_by_quarter: Vec<QuarterEnds>,
     pub planned: Vec<DemandMember>,
+    /// The largest duplicate clusters (by combined value)…
     pub clusters: Vec<NeedGroup>,
+    /// …of this many.
+    pub clusters_total: usize,
     pub suggestions: Vec<SuggestedPurchase>,
     pub spend_by_category: Vec<CategoryFigure>,
     pub top_suppliers: Vec<SupplierFigure>,

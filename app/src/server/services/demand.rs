@@ -181,7 +181,10 @@ struct Figures {
     ends_by_quarter: Vec<QuarterEnds>,
     planned: Vec<DemandMember>,
     clusters: Vec<NeedGroup>,
+    /// Before only the largest were kept.
+    clusters_total: usize,
     suggestions: Vec<(NeedGroup, Vec<usize>)>,
+    suggestions_total: usize,
     demand: Vec<(String, i64, usize, usize)>,
     spend: Vec<(String, i64, usize, usize)>,
     suppliers: Vec<SupplierFigure>,
@@ -292,6 +295,7 @@ fn figures(view: &View<'_>, pairs: &[Pair], today: Date) -> Figures {
         .filter(|g| g.councils.len() >= 2)
         .collect();
     clusters.sort_by_key(|c| std::cmp::Reverse(c.combined_value_pence));
+    let clusters_total = clusters.len();
     clusters.truncate(SHOWN);
 
     // Suggestions: a need where two or more councils have contracts ending
@@ -342,6 +346,7 @@ fn figures(view: &View<'_>, pairs: &[Pair], today: Date) -> Figures {
             .cmp(&b.0.next_end)
             .then(b.0.combined_value_pence.cmp(&a.0.combined_value_pence))
     });
+    let suggestions_total = suggestions.len();
     suggestions.truncate(SHOWN);
 
     // Spend: every contract of the footprint's councils, by category and supplier.
@@ -376,10 +381,45 @@ fn figures(view: &View<'_>, pairs: &[Pair], today: Date) -> Figures {
         ends_by_quarter,
         planned,
         clusters,
+        clusters_total,
         suggestions,
+        suggestions_total,
         demand: by_category(&demand_items, view),
         spend: by_category(&contracts, view),
         suppliers,
+    }
+}
+
+/// What the dashboard finds for one footprint, counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FootprintCounts {
+    /// Duplicate-purchase clusters across two or more of its councils.
+    pub clusters: usize,
+    pub suggestions: usize,
+    /// Contracts ending in the next 24 months.
+    pub pipeline_contracts: usize,
+}
+
+/// [`FootprintCounts`] of the footprint whose current members are `members`
+/// (for `server dedupe --by-footprint`).
+pub fn counts(
+    corpus: &Corpus,
+    pairs: &[Pair],
+    members: &HashSet<Uuid>,
+    today: Date,
+) -> FootprintCounts {
+    // Names only label councils; their ids tell them apart here.
+    let names: HashMap<Uuid, String> = members.iter().map(|id| (*id, id.to_string())).collect();
+    let view = View {
+        corpus,
+        members,
+        names: &names,
+    };
+    let figures = figures(&view, pairs, today);
+    FootprintCounts {
+        clusters: figures.clusters_total,
+        suggestions: figures.suggestions_total,
+        pipeline_contracts: figures.pipeline.iter().map(|b| b.contracts).sum(),
     }
 }
 
@@ -547,6 +587,7 @@ pub async fn dashboard(
         ends_by_quarter: figures.ends_by_quarter,
         planned: figures.planned,
         clusters: figures.clusters,
+        clusters_total: figures.clusters_total,
         suggestions,
         spend_by_category: category(figures.spend),
         top_suppliers: figures.suppliers,
