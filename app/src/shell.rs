@@ -17,6 +17,7 @@ use crate::pages::{
     catalogue::{ContractPage, FrameworkPage, LotPage, OfferPage, SupplierPage},
     council::CouncilPage,
     councils::CouncilsPage,
+    demand::NationalDemandPage,
     edit::{
         AccessDecisionPage, AccessRequestPage, ColleagueFormPage, ColleagueRemovePage,
         ContractFormPage, FrameworkFormPage, LotFormPage, LotRemovePage, LotSupplierFormPage,
@@ -114,6 +115,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/offers") view=OffersPage ssr=SsrMode::Async />
                     <Route path=path!("/offers/:id") view=OfferPage ssr=SsrMode::Async />
                     <Route path=path!("/offers/:id/edit") view=|| view! { <OfferFormPage editing=true /> } ssr=SsrMode::Async />
+                    <Route path=path!("/demand") view=NationalDemandPage ssr=SsrMode::Async />
                     <Route path=path!("/intents") view=IntentsListPage ssr=SsrMode::Async />
                     <Route path=path!("/intents/:id") view=IntentPage ssr=SsrMode::Async />
                     <Route path=path!("/intents/:id/join") view=|| view! { <IntentActionPage action="join" /> } ssr=SsrMode::Async />

@@ -121,4 +121,8 @@ test("a suggested joint purchase on the footprint dashboard becomes a buying int
   await expect(page.getByText("Your buying intent is registered")).toBeVisible();
   await expect(page.getByRole("link", { name: "Salford City Council" }).first()).toBeVisible();
   await expectAccessible(page, testInfo);
+
+  // The national view compares the footprints.
+  await visit(page, testInfo, "/demand");
+  await expect(page.getByRole("row").filter({ hasText: "Greater Manchester Combined Authority" })).toBeVisible();
 });

@@ -25,3 +25,11 @@ pub async fn footprint_dashboard(
     let viewer = super::request_visitor().viewer;
     crate::server::services::demand::dashboard(&state, viewer.as_ref(), &code).await
 }
+
+/// Every footprint's demand figures side by side.
+#[server(endpoint = "footprints/compare", input = GetUrl)]
+pub async fn compare_footprints()
+-> Result<Vec<crate::types::FootprintComparison>, crate::types::AppError> {
+    let state = super::state()?;
+    crate::server::services::demand::national(&state).await
+}

@@ -5,10 +5,15 @@
 //! they read the same without JavaScript and with a screen reader.
 use leptos::prelude::*;
 
+use leptos_meta::Title;
+
+use crate::api::footprints::compare_footprints;
+use crate::components::layout::{Breadcrumbs, Main};
+use crate::components::status::loaded;
 use crate::pages::intents::IntentsTable;
 use crate::types::{
-    CategoryFigure, DemandMember, FootprintDashboard, NeedGroup, QuarterEnds, SuggestedPurchase,
-    format_date, format_pounds,
+    CategoryFigure, DemandMember, FootprintComparison, FootprintDashboard, NeedGroup, QuarterEnds,
+    SuggestedPurchase, format_date, format_pounds,
 };
 
 /// One bar of a chart: its label, its value in pence and the text shown.
@@ -354,5 +359,52 @@ pub fn FootprintDashboardView(dashboard: FootprintDashboard) -> impl IntoView {
                 <tbody class="govuk-table__body">{supplier_rows}</tbody>
             </table>
         </section>
+    }
+}
+
+/// `/demand`: the national view, every footprint side by side.
+#[component]
+pub fn NationalDemandPage() -> impl IntoView {
+    let rows = Resource::new(|| (), |_| compare_footprints());
+    view! {
+        <Title text="Demand across footprints" />
+        <Breadcrumbs trail=vec![("Home".into(), "/".into()), ("Footprints".into(), "/footprints".into())] />
+        <Main>
+            <h1 class="govuk-heading-xl">"Demand across footprints"</h1>
+            <p class="govuk-body">"Each footprint's open buying intents, the duplicate purchases among its councils, the joint purchases the service suggests and the contracts ending in the next two years. Open a footprint for the detail."</p>
+            {loaded(rows, "Loading…", |rows: Vec<FootprintComparison>| {
+                let body = rows
+                    .into_iter()
+                    .map(|r| view! {
+                        <tr class="govuk-table__row">
+                            <th scope="row" class="govuk-table__header"><a class="govuk-link" href=format!("/footprints/{}", r.code)>{r.name}</a></th>
+                            <td class="govuk-table__cell govuk-table__cell--numeric">{r.councils}</td>
+                            <td class="govuk-table__cell govuk-table__cell--numeric">{r.open_intents}</td>
+                            <td class="govuk-table__cell govuk-table__cell--numeric">{format_pounds(r.open_demand_pence)}</td>
+                            <td class="govuk-table__cell govuk-table__cell--numeric">{r.clusters}</td>
+                            <td class="govuk-table__cell govuk-table__cell--numeric">{r.suggestions}</td>
+                            <td class="govuk-table__cell govuk-table__cell--numeric">{r.pipeline_contracts}</td>
+                        </tr>
+                    })
+                    .collect_view();
+                view! {
+                    <table class="govuk-table">
+                        <caption class="govuk-table__caption govuk-table__caption--m">"Footprints compared"</caption>
+                        <thead class="govuk-table__head">
+                            <tr class="govuk-table__row">
+                                <th scope="col" class="govuk-table__header">"Footprint"</th>
+                                <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Councils"</th>
+                                <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Open intents"</th>
+                                <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Open demand"</th>
+                                <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Duplicate clusters"</th>
+                                <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Suggested joint purchases"</th>
+                                <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Contracts ending in 2 years"</th>
+                            </tr>
+                        </thead>
+                        <tbody class="govuk-table__body">{body}</tbody>
+                    </table>
+                }
+            })}
+        </Main>
     }
 }

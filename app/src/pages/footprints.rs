@@ -18,6 +18,7 @@ pub fn FootprintsPage() -> impl IntoView {
             <p class="govuk-body-l">
                 "Combined authorities, combined county authorities and the Greater London Authority: the areas whose councils can plan and buy together."
             </p>
+            <p class="govuk-body"><a class="govuk-link" href="/demand">"Compare footprints: open demand, duplicate purchases and renewals"</a></p>
             {loaded(footprints, "Loading footprints…", |list| {
                             let count = list.len();
                             let rows = list

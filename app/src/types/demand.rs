@@ -111,3 +111,17 @@ pub struct FootprintDashboard {
     /// The day the figures were computed for.
     pub today: Date,
 }
+
+/// One footprint in the national comparison.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FootprintComparison {
+    pub code: String,
+    pub name: String,
+    pub councils: usize,
+    pub open_intents: usize,
+    pub open_demand_pence: i64,
+    pub clusters: usize,
+    pub suggestions: usize,
+    /// Contracts ending in the next two years.
+    pub pipeline_contracts: usize,
+}

@@ -542,6 +542,33 @@ async fn the_footprint_dashboard_groups_renewals_by_need_and_suggests_a_joint_pu
     as_buyer.assert_lacks("Register this as a buying intent for");
     as_buyer.assert_text_contains("Suggested joint purchases");
 
+    // The national view compares footprints: Greater Manchester has the one
+    // cluster, the one suggestion and three contracts ending (the salt and
+    // the fixture's housing repairs); West Yorkshire has Leeds's salt only.
+    let national = app.get("/demand").await;
+    assert_eq!(national.status, 200, "{}", national.body);
+    let row_of = |name: &str| -> Vec<String> {
+        let at = national
+            .body
+            .find(&format!(">{name}<!></a>"))
+            .unwrap_or_else(|| panic!("{name}: {}", national.body));
+        let row = &national.body[at..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        row.split("govuk-table__cell--numeric\">")
+            .skip(1)
+            .map(|cell| crate::harness::html_text(&cell[..cell.find("</td>").unwrap()]))
+            .collect()
+    };
+    // Councils, open intents, open demand, clusters, suggestions, ending.
+    assert_eq!(
+        row_of("Greater Manchester Combined Authority")[3..],
+        ["1", "1", "3"]
+    );
+    assert_eq!(
+        row_of("West Yorkshire Combined Authority")[3..],
+        ["0", "0", "1"]
+    );
+
     // The link opens the form filled in: one step from suggestion to intent.
     let form = app.get_as(&link, Some(&world.admin)).await;
     assert_eq!(form.status, 200, "{}", form.body);

@@ -18,8 +18,8 @@ use super::snapshot::division_of;
 use crate::server::AppState;
 use crate::server::dedupe::{self, Pair};
 use crate::types::{
-    AppError, CategoryFigure, DemandMember, FootprintDashboard, NeedGroup, PipelineBand,
-    QuarterEnds, Role, SuggestedPurchase, SupplierFigure, Viewer,
+    AppError, CategoryFigure, DemandMember, FootprintComparison, FootprintDashboard, NeedGroup,
+    PipelineBand, QuarterEnds, Role, SuggestedPurchase, SupplierFigure, Viewer,
 };
 
 /// The pipeline's horizons, in months: contracts ending within each, and
@@ -593,6 +593,74 @@ pub async fn dashboard(
         top_suppliers: figures.suppliers,
         today,
     })
+}
+
+/// Every footprint's figures side by side (`/demand`), largest open
+/// demand first, then most duplicate clusters.
+pub async fn national(state: &AppState) -> Result<Vec<FootprintComparison>, AppError> {
+    let db = &state.db;
+    let snapshot = state.snapshots.get(db).await?;
+    let today = OffsetDateTime::now_utc().date();
+    let memberships: Vec<(Uuid, HashSet<Uuid>)> = snapshot
+        .footprints()
+        .iter()
+        .map(|f| {
+            let members = snapshot
+                .memberships()
+                .iter()
+                .filter(|m| m.footprint_id == f.id && m.left_on.is_none())
+                .map(|m| m.organisation_id)
+                .collect();
+            (f.id, members)
+        })
+        .collect();
+    let counted: HashMap<Uuid, FootprintCounts> = state
+        .live_check
+        .with_pairs(db, |corpus, pairs| {
+            memberships
+                .iter()
+                .map(|(id, members)| (*id, counts(corpus, pairs, members, today)))
+                .collect()
+        })
+        .await?;
+    let open: Vec<_> = intents::list(db, None)
+        .await?
+        .into_iter()
+        .filter(|i| !i.status.is_final())
+        .collect();
+    let mut rows: Vec<FootprintComparison> = snapshot
+        .footprints()
+        .iter()
+        .zip(&memberships)
+        .map(|(f, (_, members))| {
+            let here: Vec<_> = open
+                .iter()
+                .filter(|i| i.footprint_name.as_deref() == Some(f.name.as_str()))
+                .collect();
+            let c = counted.get(&f.id).copied().unwrap_or(FootprintCounts {
+                clusters: 0,
+                suggestions: 0,
+                pipeline_contracts: 0,
+            });
+            FootprintComparison {
+                code: f.code.clone(),
+                name: f.name.clone(),
+                councils: members.len(),
+                open_intents: here.len(),
+                open_demand_pence: here.iter().map(|i| i.combined_value_pence).sum(),
+                clusters: c.clusters,
+                suggestions: c.suggestions,
+                pipeline_contracts: c.pipeline_contracts,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.open_demand_pence
+            .cmp(&a.open_demand_pence)
+            .then(b.clusters.cmp(&a.clusters))
+            .then(a.name.cmp(&b.name))
+    });
+    Ok(rows)
 }
 
 #[cfg(test)]
