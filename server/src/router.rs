@@ -151,6 +151,8 @@ pub fn build_router_with_routes(
         ));
     let router = Router::new()
         .route("/healthz", get(healthz))
+        .route("/feeds/footprints/{code}", get(footprint_feed))
+        .route("/feeds/categories/{division}", get(category_feed))
         .nest_service(&format!("/{}", leptos_options.site_pkg_dir), pkg)
         .merge(identified)
         .with_state(state)
@@ -202,6 +204,66 @@ pub fn build_router_with_routes(
 /// A shortlist as a CSV download, for the buyers of its council. Anyone
 /// else is sent to sign in, or refused (403), or told there is no such
 /// shortlist (404).
+/// A footprint's demand as an Atom feed (`services::feeds`).
+async fn footprint_feed(
+    State(state): State<ServerState>,
+    axum::extract::Path(code): axum::extract::Path<String>,
+) -> Response {
+    atom_feed(
+        &state,
+        app::server::services::feeds::Followed::Footprint(code),
+    )
+    .await
+}
+
+/// A CPV division's demand as an Atom feed.
+async fn category_feed(
+    State(state): State<ServerState>,
+    axum::extract::Path(division): axum::extract::Path<String>,
+) -> Response {
+    atom_feed(
+        &state,
+        app::server::services::feeds::Followed::Category(division),
+    )
+    .await
+}
+
+async fn atom_feed(
+    state: &ServerState,
+    followed: app::server::services::feeds::Followed,
+) -> Response {
+    let app = &state.app;
+    match app::server::services::feeds::feed(
+        &app.db,
+        &app.snapshots,
+        &followed,
+        &app.config.public_url,
+    )
+    .await
+    {
+        Ok(xml) => (
+            [
+                (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
+                // Readers poll: five minutes of staleness is fine.
+                (header::CACHE_CONTROL, "public, max-age=300"),
+            ],
+            xml,
+        )
+            .into_response(),
+        Err(app::types::AppError::NotFound(what)) => {
+            (StatusCode::NOT_FOUND, format!("{what} was not found")).into_response()
+        }
+        Err(error) => {
+            tracing::error!(%error, "feed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sorry, there is a problem with the service",
+            )
+                .into_response()
+        }
+    }
+}
+
 async fn shortlist_csv(
     State(state): State<ServerState>,
     axum::extract::Path(id): axum::extract::Path<uuid::Uuid>,

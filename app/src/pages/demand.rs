@@ -78,6 +78,9 @@ fn CategoryTable(
     figures: Vec<CategoryFigure>,
     caption: &'static str,
     counted: &'static str,
+    /// Link each category to its Atom feed of demand.
+    #[prop(default = false)]
+    feeds: bool,
 ) -> impl IntoView {
     let rows = figures
         .into_iter()
@@ -88,6 +91,9 @@ fn CategoryTable(
                     <td class="govuk-table__cell govuk-table__cell--numeric">{format_pounds(f.value_pence)}</td>
                     <td class="govuk-table__cell govuk-table__cell--numeric">{f.count}</td>
                     <td class="govuk-table__cell govuk-table__cell--numeric">{f.councils}</td>
+                    {feeds.then(|| view! {
+                        <td class="govuk-table__cell"><a class="govuk-link" href=format!("/feeds/categories/{}", f.division)>{format!("Follow {} (Atom feed)", f.label)}</a></td>
+                    })}
                 </tr>
             }
         })
@@ -101,6 +107,7 @@ fn CategoryTable(
                     <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Value"</th>
                     <th scope="col" class="govuk-table__header govuk-table__header--numeric">{counted}</th>
                     <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Councils"</th>
+                    {feeds.then(|| view! { <th scope="col" class="govuk-table__header">"Follow"</th> })}
                 </tr>
             </thead>
             <tbody class="govuk-table__body">{rows}</tbody>
@@ -293,6 +300,8 @@ pub fn FootprintDashboardView(dashboard: FootprintDashboard) -> impl IntoView {
             <h2 class="govuk-heading-l" id="demand-heading">"Demand and renewals"</h2>
             <p class="govuk-body">{format!("Figures for the footprint's current member councils, as of {}. \u{201c}Same need\u{201d} is matched the way duplicate purchases are: by what was bought, not only by CPV code.", format_date(&today))}</p>
 
+            <p class="govuk-body"><a class="govuk-link" href=format!("/feeds/footprints/{code}")>{format!("Follow demand in {name} (Atom feed of open intents and planned purchases)")}</a></p>
+
             <h3 class="govuk-heading-m">"Open buying intents"</h3>
             <p class="govuk-body" data-testid="open-demand">{format!("{} open, {} combined.", open_intents.len(), format_pounds(open_demand_pence))}</p>
             {(!open_intents.is_empty()).then(|| view! { <IntentsTable intents=open_intents caption="Open buying intents".into() /> })}
@@ -330,7 +339,7 @@ pub fn FootprintDashboardView(dashboard: FootprintDashboard) -> impl IntoView {
 
             <h3 class="govuk-heading-m">"Open demand by category"</h3>
             {demand_chart}
-            <CategoryTable figures=demand_by_category caption="Open intents and planned purchases by category" counted="Purchases" />
+            <CategoryTable figures=demand_by_category caption="Open intents and planned purchases by category" counted="Purchases" feeds=true />
 
             <h3 class="govuk-heading-m">"Planned purchases"</h3>
             <p class="govuk-body">"Published pipeline and pre-procurement notices of the councils here, largest first."</p>

@@ -578,3 +578,56 @@ async fn the_footprint_dashboard_groups_renewals_by_need_and_suggests_a_joint_pu
         "A joint purchase for Bolton Metropolitan Borough Council, Salford City Council",
     );
 }
+
+#[tokio::test]
+async fn suppliers_follow_demand_by_footprint_and_category_in_atom_feeds() {
+    let world = World::build().await;
+    let app = &world.app;
+    let path = format!("/councils/{MANCHESTER}/intents/new");
+    let mut fields = need(&[("action", "register")]);
+    fields[0].1 = "Rock salt <script>alert(1)</script> & grit";
+    let saved = app.post_form(&path, Some(&world.buyer), &fields).await;
+    let id = registered_id(&saved);
+
+    for feed in [
+        format!("/feeds/footprints/{GMCA}"),
+        "/feeds/categories/34".to_owned(),
+    ] {
+        let answer = app.get(&feed).await;
+        assert_eq!(answer.status, 200, "{feed}: {}", answer.body);
+        assert_eq!(
+            answer.header("content-type"),
+            Some("application/atom+xml; charset=utf-8")
+        );
+        answer.assert_contains(r#"<feed xmlns="http://www.w3.org/2005/Atom""#);
+        answer.assert_contains(&format!("<id>urn:uuid:{id}</id>"));
+        answer.assert_contains("Rock salt &lt;script&gt;alert(1)&lt;/script&gt; &amp; grit");
+        answer.assert_lacks("<script>");
+    }
+    // Elsewhere, and in other categories, it is not listed.
+    let leeds = app.get("/feeds/footprints/E47000003").await;
+    assert_eq!(leeds.status, 200);
+    leeds.assert_lacks(&id.to_string());
+    app.get("/feeds/categories/72")
+        .await
+        .assert_lacks(&id.to_string());
+    for missing in [
+        "/feeds/footprints/nowhere",
+        "/feeds/categories/99",
+        "/feeds/categories/7x",
+    ] {
+        assert_eq!(app.get(missing).await.status, 404, "{missing}");
+    }
+    // Withdrawn, it leaves the feed.
+    let withdrawn = app
+        .post_form(
+            &format!("/intents/{id}/status"),
+            Some(&world.buyer),
+            &[("status", "withdrawn")],
+        )
+        .await;
+    assert_eq!(withdrawn.status, 303, "{}", withdrawn.body);
+    app.get(&format!("/feeds/footprints/{GMCA}"))
+        .await
+        .assert_lacks(&id.to_string());
+}

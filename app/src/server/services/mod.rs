@@ -10,6 +10,7 @@ pub mod dedupe;
 pub mod demand;
 pub mod eligibility;
 pub mod emails;
+pub mod feeds;
 pub mod footprints;
 pub mod framework_imports;
 pub mod frameworks;
