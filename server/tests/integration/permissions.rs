@@ -121,20 +121,15 @@ pub(crate) struct Removable {
 
 /// A buying intent's registration, saved (not only checked).
 pub(crate) fn intent_form(title: &str) -> Vec<(String, String)> {
-    owned(vec![
-        ("title", title),
-        ("description", "Rock salt for the winter service."),
-        ("cpv_codes", "34927100"),
-        ("value", "120000"),
-        ("window_start-day", "1"),
-        ("window_start-month", "4"),
-        ("window_start-year", "2027"),
-        ("window_end-day", "30"),
-        ("window_end-month", "9"),
-        ("window_end-year", "2027"),
-        ("footprint", GMCA),
-        ("action", "register"),
-    ])
+    crate::intents::need(&[("action", "register")])
+        .into_iter()
+        .map(|(k, v)| {
+            (
+                k.to_owned(),
+                if k == "title" { title } else { v }.to_owned(),
+            )
+        })
+        .collect()
 }
 
 /// The unconfirmed account of matrix column `n` (the sign-in row uses it

@@ -154,13 +154,26 @@ pub async fn council_by_gss(
     actor: Option<&Viewer>,
     gss: &str,
 ) -> Result<organisation::Model, AppError> {
+    council_acting_for(db, actor, gss, Permission::ManageContracts).await
+}
+
+/// The council with this GSS code, after checking the actor holds
+/// `permission` for it (nobody signed in is asked to sign in first; an
+/// unknown code is not found).
+pub(crate) async fn council_acting_for(
+    db: &DatabaseConnection,
+    actor: Option<&Viewer>,
+    gss: &str,
+    permission: Permission,
+) -> Result<organisation::Model, AppError> {
     let actor = actor.ok_or(AppError::Unauthenticated)?;
     let council = organisation::Entity::find()
         .filter(organisation::Column::GssCode.eq(gss))
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("Council".into()))?;
-    council_for_change(db, Some(actor), council.id).await
+    require(Some(actor), permission, Resource::Council(council.id))?;
+    Ok(council)
 }
 
 fn contract_json(model: &contract::Model, suppliers: &[Uuid], cpv: &[String]) -> Value {

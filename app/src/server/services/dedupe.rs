@@ -541,17 +541,10 @@ pub async fn similar_to_contract(
         None => found.call_off_reference.clone(),
     };
     let snapshot = state.snapshots.get(db).await?;
-    let footprints: HashSet<Uuid> = snapshot
-        .memberships()
+    let near: HashSet<Uuid> = buyers
         .iter()
-        .filter(|m| m.left_on.is_none() && buyers.contains(&m.organisation_id))
-        .map(|m| m.footprint_id)
-        .collect();
-    let near: HashSet<Uuid> = snapshot
-        .memberships()
-        .iter()
-        .filter(|m| m.left_on.is_none() && footprints.contains(&m.footprint_id))
-        .map(|m| m.organisation_id)
+        .flat_map(|b| snapshot.current_footprint_ids_of(*b))
+        .flat_map(|f| snapshot.current_members(f))
         .collect();
     let item = Item {
         key: format!("contract:{id}"),

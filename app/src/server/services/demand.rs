@@ -437,12 +437,7 @@ pub async fn dashboard(
         .find(|f| f.code.eq_ignore_ascii_case(code))
         .cloned()
         .ok_or_else(|| AppError::NotFound("Footprint".into()))?;
-    let members: HashSet<Uuid> = snapshot
-        .memberships()
-        .iter()
-        .filter(|m| m.footprint_id == footprint.id && m.left_on.is_none())
-        .map(|m| m.organisation_id)
-        .collect();
+    let members = snapshot.current_members(footprint.id);
     let names: HashMap<Uuid, String> = members
         .iter()
         .filter_map(|id| snapshot.organisation(*id).map(|o| (*id, o.name.clone())))
@@ -604,15 +599,7 @@ pub async fn national(state: &AppState) -> Result<Vec<FootprintComparison>, AppE
     let memberships: Vec<(Uuid, HashSet<Uuid>)> = snapshot
         .footprints()
         .iter()
-        .map(|f| {
-            let members = snapshot
-                .memberships()
-                .iter()
-                .filter(|m| m.footprint_id == f.id && m.left_on.is_none())
-                .map(|m| m.organisation_id)
-                .collect();
-            (f.id, members)
-        })
+        .map(|f| (f.id, snapshot.current_members(f.id)))
         .collect();
     let counted: HashMap<Uuid, FootprintCounts> = state
         .live_check

@@ -3,7 +3,7 @@
 //! CPV division (`/feeds/categories/{division}`). Each lists open buying
 //! intents and published planned purchases still to come, newest first.
 //! Written with the `atom_syndication` crate.
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -71,12 +71,7 @@ pub async fn feed(
                 .iter()
                 .find(|f| f.code.eq_ignore_ascii_case(code))
                 .ok_or_else(|| AppError::NotFound("Footprint".into()))?;
-            let members: HashSet<Uuid> = snapshot
-                .memberships()
-                .iter()
-                .filter(|m| m.footprint_id == footprint.id && m.left_on.is_none())
-                .map(|m| m.organisation_id)
-                .collect();
+            let members = snapshot.current_members(footprint.id);
             (format!("Demand in {}", footprint.name), Some(members), None)
         }
         Followed::Category(division) => {

@@ -53,18 +53,7 @@ async fn acting_council(
     actor: Option<&Viewer>,
     gss: &str,
 ) -> Result<organisation::Model, AppError> {
-    let actor = actor.ok_or(AppError::Unauthenticated)?;
-    let council = organisation::Entity::find()
-        .filter(organisation::Column::GssCode.eq(gss))
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::NotFound("Council".into()))?;
-    require(
-        Some(actor),
-        Permission::ManageIntents,
-        Resource::Council(council.id),
-    )?;
-    Ok(council)
+    super::contracts::council_acting_for(db, actor, gss, Permission::ManageIntents).await
 }
 
 /// The footprints `organisation` is a current member of, by name.
@@ -73,12 +62,7 @@ async fn current_footprints(
     organisation_id: Uuid,
 ) -> Result<Vec<footprint::Model>, AppError> {
     let snapshot = state.snapshots.get(&state.db).await?;
-    let current: HashSet<Uuid> = snapshot
-        .memberships()
-        .iter()
-        .filter(|m| m.organisation_id == organisation_id && m.left_on.is_none())
-        .map(|m| m.footprint_id)
-        .collect();
+    let current = snapshot.current_footprint_ids_of(organisation_id);
     Ok(snapshot
         .footprints()
         .iter()
@@ -95,13 +79,11 @@ async fn members_of(
     let Some(footprint_id) = footprint_id else {
         return Ok(HashSet::new());
     };
-    let snapshot = state.snapshots.get(&state.db).await?;
-    Ok(snapshot
-        .memberships()
-        .iter()
-        .filter(|m| m.footprint_id == footprint_id && m.left_on.is_none())
-        .map(|m| m.organisation_id)
-        .collect())
+    Ok(state
+        .snapshots
+        .get(&state.db)
+        .await?
+        .current_members(footprint_id))
 }
 
 /// The registration form's choices for a council; after a successful check

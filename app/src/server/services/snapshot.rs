@@ -12,7 +12,7 @@
 //! order: a snapshot built after reading version `v` holds every change up to
 //! `v`. Reading the version is one primary-key lookup per request, and it
 //! sees changes made by other processes too (a `server seed`, another node).
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, RwLock};
 
 use sea_orm::{
@@ -239,6 +239,24 @@ impl Snapshot {
             .iter()
             .filter(|m| m.footprint_id == found.id)
             .map(|m| m.organisation_id)
+            .collect()
+    }
+
+    /// Ids of the organisations in the footprint (by id) now.
+    pub fn current_members(&self, footprint_id: Uuid) -> HashSet<Uuid> {
+        self.members
+            .iter()
+            .filter(|m| m.footprint_id == footprint_id && m.left_on.is_none())
+            .map(|m| m.organisation_id)
+            .collect()
+    }
+
+    /// Ids of the footprints an organisation belongs to now.
+    pub fn current_footprint_ids_of(&self, organisation_id: Uuid) -> HashSet<Uuid> {
+        self.members
+            .iter()
+            .filter(|m| m.organisation_id == organisation_id && m.left_on.is_none())
+            .map(|m| m.footprint_id)
             .collect()
     }
 
