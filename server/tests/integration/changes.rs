@@ -260,6 +260,21 @@ async fn every_write_path_records_one_audit_event_and_its_search_documents() {
                 ],
             ),
         ),
+        // Intents are not search documents (yet): nothing to re-index.
+        (
+            "/councils/{gss}/intents/new",
+            ("intent.registered", no_documents()),
+        ),
+        // The admin's cell joins for Manchester, the owner: its share changes.
+        (
+            "/intents/{id}/join",
+            ("intent.share_changed", no_documents()),
+        ),
+        ("/intents/{id}/lead", ("intent.lead_named", no_documents())),
+        (
+            "/intents/{id}/status",
+            ("intent.status_changed", no_documents()),
+        ),
         (
             "/admin/users/{id}/roles/new",
             ("membership.granted", no_documents()),
