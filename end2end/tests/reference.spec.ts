@@ -15,7 +15,8 @@ test("home → footprints → Greater Manchester lists its 10 councils", async (
   await expect(page).toHaveURL(/\/footprints\/E47000001$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Greater Manchester Combined Authority");
   await expect(page.getByRole("heading", { name: "10 member councils" })).toBeVisible();
-  const councils = page.locator("tbody tr");
+  // The member table (the page's demand dashboard has tables of its own).
+  const councils = page.getByRole("table", { name: "Member councils" }).locator("tbody tr");
   await expect(councils).toHaveCount(10);
   await expect(councils.first()).toContainText("Bolton Metropolitan Borough Council");
   await expectAccessible(page, testInfo);
@@ -61,7 +62,7 @@ test("an unknown filter value is explained, not ignored", async ({ page }, testI
 
 test("London lists 33 councils and a missing page is a 404", async ({ page }, testInfo) => {
   await visit(page, testInfo, "/footprints/E61000001");
-  await expect(page.locator("tbody tr")).toHaveCount(33);
+  await expect(page.getByRole("table", { name: "Member councils" }).locator("tbody tr")).toHaveCount(33);
   await visit(page, testInfo, "/no-such-page", 404);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
 });
