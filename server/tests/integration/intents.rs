@@ -47,7 +47,7 @@ fn need_changing(field: &str, value: &'static str) -> Vec<(&'static str, &'stati
 
 /// A rock salt contract in another council's register (added by the admin,
 /// who may keep any council's register).
-async fn salt_contract(app: &TestApp, admin: &Actor, gss: &str, title: &str) {
+async fn salt_contract(app: &TestApp, admin: &Actor, gss: &str, title: &str) -> Uuid {
     let mut form = contract_form(title, "Salt Union Ltd");
     for (name, value) in form.iter_mut() {
         match *name {
@@ -64,7 +64,7 @@ async fn salt_contract(app: &TestApp, admin: &Actor, gss: &str, title: &str) {
             &form,
         )
         .await;
-    assert_eq!(response.status, 303, "{}", response.body);
+    crate::fixture::created_id(&response, "/contracts/")
 }
 
 async fn emails_to(app: &TestApp, to: &str) -> Vec<email_outbox::Model> {
@@ -80,7 +80,7 @@ async fn emails_to(app: &TestApp, to: &str) -> Vec<email_outbox::Model> {
 async fn a_buyer_checks_a_need_registers_it_and_another_council_joins() {
     let world = World::build().await;
     let app = &world.app;
-    salt_contract(
+    let salford = salt_contract(
         app,
         &world.admin,
         SALFORD,
@@ -90,6 +90,12 @@ async fn a_buyer_checks_a_need_registers_it_and_another_council_joins() {
     salt_contract(app, &world.admin, BOLTON, "Rock salt supply 2026-2028").await;
     // A council elsewhere bought the same: shown, but after the near ones.
     salt_contract(app, &world.admin, LEEDS, "Highways rock salt").await;
+
+    // A contract's page shows the other councils' purchases of the same need.
+    let contract = app.get(&format!("/contracts/{salford}")).await;
+    contract.assert_text_contains("Similar purchases by other councils");
+    contract.assert_text_contains("Rock salt supply 2026-2028");
+    contract.assert_text_contains("Bolton Metropolitan Borough Council · in your footprint");
 
     let path = format!("/councils/{MANCHESTER}/intents/new");
     let form = app.get_as(&path, Some(&world.buyer)).await;
