@@ -21,6 +21,9 @@ export const accounts = {
   // Registers a buying intent for Manchester; a Salford buyer joins it.
   intentOwner: { email: "e2e-intent-owner@example.gov.uk", name: "Ida Intent", role: "council_buyer", scope: "E08000003" },
   intentJoiner: { email: "e2e-intent-joiner@example.gov.uk", name: "Jo Joiner", role: "council_buyer", scope: "E08000006" },
+  // Follow a footprint's demand by email and stop again (one per run).
+  followerON: { email: "e2e-follower-on@example.gov.uk", name: "Fern Follower", role: "council_buyer", scope: "E08000035" },
+  followerOFF: { email: "e2e-follower-off@example.gov.uk", name: "Finn Follower", role: "council_buyer", scope: "E08000035" },
   // Change their passwords (one per run, as each run changes it once).
   changerON: { email: "e2e-changer-on@example.gov.uk", name: "Cam Changer", role: "council_buyer", scope: "E08000003" },
   changerOFF: { email: "e2e-changer-off@example.gov.uk", name: "Cas Changer", role: "council_buyer", scope: "E08000003" },

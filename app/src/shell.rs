@@ -33,6 +33,7 @@ use crate::pages::{
     home::HomePage,
     intents::{IntentActionPage, IntentFormPage, IntentPage, IntentsListPage},
     lists::{ContractsPage, FrameworksPage, OffersPage, SuppliersPage},
+    market::{FollowRemovePage, FollowingPageView, SupplierDemandPage, UnsubscribePage},
     not_found::NotFound,
     search::SearchPage,
     shortlists::{ShortlistDetailPage, ShortlistNewPage, ShortlistRemovePage, ShortlistsListPage},
@@ -103,6 +104,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/suppliers") view=SuppliersPage ssr=SsrMode::Async />
                     <Route path=path!("/suppliers/new") view=|| view! { <SupplierFormPage editing=false /> } ssr=SsrMode::Async />
                     <Route path=path!("/suppliers/:id") view=SupplierPage ssr=SsrMode::Async />
+                    <Route path=path!("/suppliers/:id/demand") view=SupplierDemandPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/following") view=FollowingPageView ssr=SsrMode::Async />
+                    <Route path=path!("/account/following/:id/remove") view=FollowRemovePage ssr=SsrMode::Async />
+                    <Route path=path!("/unsubscribe") view=UnsubscribePage ssr=SsrMode::Async />
                     <Route path=path!("/suppliers/:id/edit") view=|| view! { <SupplierFormPage editing=true /> } ssr=SsrMode::Async />
                     <Route path=path!("/suppliers/:id/colleagues/new") view=ColleagueFormPage ssr=SsrMode::Async />
                     <Route path=path!("/suppliers/:id/access") view=AccessRequestPage ssr=SsrMode::Async />

@@ -11,6 +11,7 @@ mod m20261205_000006_imports;
 mod m20261205_000007_framework_details;
 mod m20261206_000008_shortlists;
 mod m20261206_000009_intent_lifecycle;
+mod m20261207_000010_demand_follow;
 mod support;
 
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000007_framework_details::Migration),
             Box::new(m20261206_000008_shortlists::Migration),
             Box::new(m20261206_000009_intent_lifecycle::Migration),
+            Box::new(m20261207_000010_demand_follow::Migration),
         ]
     }
 }

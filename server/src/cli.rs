@@ -65,6 +65,10 @@ pub enum Command {
         #[arg(long, conflicts_with_all = ["footprint", "pairs_csv", "json"])]
         by_footprint: bool,
     },
+    /// Queue the email digests now due: for everyone following a footprint
+    /// or a category, not sent one for a week, and with new demand there.
+    /// `serve` does this every hour; this runs it once, now.
+    Digest,
     /// Write a consistent copy of the SQLite database to a new file while the
     /// service keeps running (for PostgreSQL, use pg_dump).
     Backup {
@@ -216,6 +220,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             db::migrate(&db).await?;
             dedupe_command(&db, footprint.as_deref(), pairs_csv, json, top).await?;
+        }
+        Command::Digest => {
+            db::migrate(&db).await?;
+            let state = AppState::new(db.clone(), config)?;
+            let run = app::server::services::market::send_digests(
+                &state,
+                time::OffsetDateTime::now_utc(),
+            )
+            .await?;
+            println!(
+                "{} people due a digest; {} digests queued in the email outbox",
+                run.due, run.sent
+            );
         }
         Command::Backup { to } => {
             db::backup_sqlite(&db, &to).await?;
@@ -504,6 +521,20 @@ async fn serve(mut config: Config, db: sea_orm::DatabaseConnection) -> anyhow::R
         mailer,
         state.mail_wake.clone(),
     ));
+    // Queues the weekly demand digests that are due, once an hour.
+    let digests = state.clone();
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            let now = time::OffsetDateTime::now_utc();
+            match app::server::services::market::send_digests(&digests, now).await {
+                Ok(run) if run.sent > 0 => tracing::info!(sent = run.sent, "demand digests queued"),
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "demand digests not queued"),
+            }
+        }
+    });
     let limiter = state.sign_in_limiter.clone();
     // Forget fully refilled rate-limit entries once a minute, so the maps
     // stay small without a scan inside a request.

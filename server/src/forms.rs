@@ -10,16 +10,16 @@ use std::sync::OnceLock;
 use app::server::auth::session::{SESSION_COOKIE, secrets_match};
 use app::server::form::FormError;
 use app::server::services::{
-    accounts, colleagues, contracts, frameworks, intents, lots, offers, shortlists, supplier_trust,
-    suppliers, user_admin,
+    accounts, colleagues, contracts, frameworks, intents, lots, market, offers, shortlists,
+    supplier_trust, suppliers, user_admin,
 };
 use app::shell;
 use app::types::commands::{
     AccessDecision, AccessRequest, AccountStatus, ColleagueInvite, Command, Confirmation,
-    ContractDetails, EmailLink, FrameworkDetails, IntentDetails, IntentJoin, IntentLead,
-    IntentStatusChange, LotDetails, LotPlace, NewAccount, OfferDetails, PasswordChange,
+    ContractDetails, EmailLink, FollowDemand, FrameworkDetails, IntentDetails, IntentJoin,
+    IntentLead, IntentStatusChange, LotDetails, LotPlace, NewAccount, OfferDetails, PasswordChange,
     PasswordReset, PasswordResetRequest, RoleGrant, ShortlistDetails, SignIn, SupplierMerge,
-    SupplierProfile, SupplierTransfer,
+    SupplierProfile, SupplierTransfer, Unsubscribe,
 };
 use app::types::validate::Input;
 use app::types::{AppError, FieldError, SubmittedForm, Visitor};
@@ -129,6 +129,9 @@ pub fn endpoints() -> Vec<FormEndpoint> {
         FormEndpoint::new("/intents/{id}/join", join_intent),
         FormEndpoint::new("/intents/{id}/lead", name_intent_lead),
         FormEndpoint::new("/intents/{id}/status", change_intent_status),
+        FormEndpoint::new("/account/following", follow_demand),
+        FormEndpoint::new("/account/following/{id}/remove", unfollow_demand),
+        FormEndpoint::new("/unsubscribe", unsubscribe),
         FormEndpoint::new("/shortlists/new", create_shortlist),
         FormEndpoint::new("/shortlists/{id}/remove", remove_shortlist),
         FormEndpoint::new("/admin/users/{id}/roles/new", grant_role),
@@ -735,6 +738,36 @@ async fn create_shortlist(State(state): State<ServerState>, request: Request) ->
         Ok(details) => shortlists::create(&state.app, submission.actor(), &params, details)
             .await
             .map(|id| format!("/shortlists/{id}")),
+        Err(error) => Err(error),
+    };
+    finish(&state, submission, outcome).await
+}
+/// Follows a footprint's or a category's demand (weekly email digest).
+async fn follow_demand(State(state): State<ServerState>, request: Request) -> Response {
+    let submission = submission!(state, request);
+    let outcome = match parse::<FollowDemand>(&submission) {
+        Ok(command) => market::follow(&state.app, submission.actor(), command)
+            .await
+            .map(|()| "/account/following?done=followed".to_owned()),
+        Err(error) => Err(error),
+    };
+    finish(&state, submission, outcome).await
+}
+form_endpoint!(
+    unfollow_demand,
+    Uuid,
+    Confirmation,
+    market::unfollow,
+    |(), _id| "/account/following?done=removed".to_owned()
+);
+/// A digest's "stop these emails" link, confirmed: the key is the
+/// permission, so no sign-in is asked.
+async fn unsubscribe(State(state): State<ServerState>, request: Request) -> Response {
+    let submission = submission!(state, request);
+    let outcome = match parse_anonymous::<Unsubscribe>(&submission) {
+        Ok(command) => market::unsubscribe(&state.app.db, submission.actor(), command)
+            .await
+            .map(|()| "/unsubscribe?done=yes".to_owned()),
         Err(error) => Err(error),
     };
     finish(&state, submission, outcome).await

@@ -8,6 +8,7 @@ pub mod councils;
 pub mod editing;
 pub mod footprints;
 pub mod intents;
+pub mod market;
 pub mod search;
 pub mod shortlists;
 

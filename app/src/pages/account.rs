@@ -197,6 +197,7 @@ pub fn AccountPage() -> impl IntoView {
                             {viewer.scopes(Role::SupplierEditor).filter_map(|g| g.scope_id.map(|id| (id, g.scope_name.clone().unwrap_or_default()))).map(|(id, name)| view! {
                                 <li><a class="govuk-link" href=format!("/suppliers/{id}")>{format!("Manage {name}")}</a></li>
                             }).collect_view()}
+                            <li><a class="govuk-link" href="/account/following">"Demand you follow by email"</a></li>
                             <li><a class="govuk-link" href="/suppliers/new">"Register a supplier organisation"</a></li>
                         </ul>
                         {is_admin.then(|| view! {

@@ -457,6 +457,9 @@ fn SupplierDetailView(detail: SupplierDetail) -> impl IntoView {
             } else {
                 view! { <ul class="govuk-list">{offers}</ul> }.into_any()
             }}
+            <p class="govuk-body">
+                <a class="govuk-link" href=format!("/suppliers/{supplier_id}/demand")>"Councils' demand matching these offers"</a>
+            </p>
             <h2 class="govuk-heading-m">{format!("Places on {count} framework lots")}</h2>
             <table class="govuk-table">
                 <caption class="govuk-table__caption govuk-visually-hidden">"Framework lots this supplier is on"</caption>

@@ -300,7 +300,10 @@ pub fn FootprintDashboardView(dashboard: FootprintDashboard) -> impl IntoView {
             <h2 class="govuk-heading-l" id="demand-heading">"Demand and renewals"</h2>
             <p class="govuk-body">{format!("Figures for the footprint's current member councils, as of {}. \u{201c}Same need\u{201d} is matched the way duplicate purchases are: by what was bought, not only by CPV code.", format_date(&today))}</p>
 
-            <p class="govuk-body"><a class="govuk-link" href=format!("/feeds/footprints/{code}")>{format!("Follow demand in {name} (Atom feed of open intents and planned purchases)")}</a></p>
+            <ul class="govuk-list">
+                <li><a class="govuk-link" href=format!("/account/following?follow=footprint:{code}")>{format!("Get a weekly email of new demand in {name}")}</a></li>
+                <li><a class="govuk-link" href=format!("/feeds/footprints/{code}")>{format!("Follow demand in {name} (Atom feed of open intents and planned purchases)")}</a></li>
+            </ul>
 
             <h3 class="govuk-heading-m">"Open buying intents"</h3>
             <p class="govuk-body" data-testid="open-demand">{format!("{} open, {} combined.", open_intents.len(), format_pounds(open_demand_pence))}</p>

@@ -13,6 +13,7 @@ pub mod footprints;
 pub mod home;
 pub mod intents;
 pub mod lists;
+pub mod market;
 pub mod not_found;
 pub mod search;
 pub mod shortlists;

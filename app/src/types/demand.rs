@@ -125,3 +125,59 @@ pub struct FootprintComparison {
     /// Contracts ending in the next two years.
     pub pipeline_contracts: usize,
 }
+
+/// Demand a person follows, as their account lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowView {
+    pub id: uuid::Uuid,
+    /// "Demand in Greater Manchester", "Demand for IT services (CPV 72)".
+    pub title: String,
+    pub feed_path: String,
+    /// When it was followed.
+    pub since: Date,
+}
+
+/// The "Demand you follow" page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowingPage {
+    pub follows: Vec<FollowView>,
+    /// (form value, label) of every footprint and CPV division not yet followed.
+    pub footprints: Vec<(String, String)>,
+    pub categories: Vec<(String, String)>,
+}
+
+/// One piece of open demand that matches a supplier's offers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemandMatch {
+    /// "Buying intent" or "Planned purchase".
+    pub kind_label: String,
+    pub title: String,
+    pub href: String,
+    /// Who, how much, when.
+    pub summary: String,
+    /// Why it matches: which offer, by which CPV code or which words.
+    pub reasons: Vec<String>,
+    pub published: Date,
+}
+
+/// A CPV division a supplier's offers are in, and whether the viewer
+/// follows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferCategory {
+    /// Form value (`category:72`).
+    pub value: String,
+    pub label: String,
+    pub feed_path: String,
+    pub followed: bool,
+}
+
+/// Open demand matching a supplier's published offers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupplierDemand {
+    pub supplier_id: uuid::Uuid,
+    pub supplier_name: String,
+    pub offers: usize,
+    pub matches: Vec<DemandMatch>,
+    pub categories: Vec<OfferCategory>,
+    pub signed_in: bool,
+}

@@ -287,6 +287,12 @@ async fn every_write_path_records_one_audit_event_and_its_search_documents() {
             "/admin/users/{id}/status",
             ("account.disabled", no_documents()),
         ),
+        ("/account/following", ("follow.added", no_documents())),
+        (
+            "/account/following/{id}/remove",
+            ("follow.removed", no_documents()),
+        ),
+        ("/unsubscribe", ("follow.removed", no_documents())),
         ("/shortlists/new", ("shortlist.created", no_documents())),
         (
             "/shortlists/{id}/remove",

@@ -215,6 +215,14 @@ async fn operators_migrate_seed_load_demo_data_and_create_the_first_admin() {
     assert!(column_exists(&database, "framework", "how_to_buy").await);
     assert!(table_exists(&database, "shortlist_item").await);
     assert!(column_exists(&database, "buying_intent", "awarded_contract_id").await);
+    assert!(table_exists(&database, "demand_follow").await);
+    succeeded(
+        &server(&database, data.path(), &["migrate", "down", "--steps", "1"])
+            .output()
+            .unwrap(),
+    );
+    assert!(!table_exists(&database, "demand_follow").await);
+    assert!(column_exists(&database, "buying_intent", "awarded_contract_id").await);
     succeeded(
         &server(&database, data.path(), &["migrate", "down", "--steps", "1"])
             .output()
@@ -276,6 +284,7 @@ async fn operators_migrate_seed_load_demo_data_and_create_the_first_admin() {
     assert!(table_exists(&database, "email_outbox").await);
     assert!(table_exists(&database, "planned_purchase").await);
     assert!(column_exists(&database, "intent_participant", "joined_by_user_id").await);
+    assert!(table_exists(&database, "demand_follow").await);
     let admin = app_user::Entity::find_by_id(admin.id)
         .one(db)
         .await

@@ -18,6 +18,7 @@ mod imports;
 mod intents;
 mod layout;
 mod lists;
+mod market;
 mod pages;
 mod permissions;
 mod routes;

@@ -117,6 +117,10 @@ pub(crate) struct Removable {
     shortlists: (Uuid, Uuid),
     /// A buying intent of the buyer's council (Manchester, in GMCA).
     intent: Uuid,
+    /// Per signed-in actor (by label): a follow of its own to stop.
+    follows: Vec<(&'static str, Uuid)>,
+    /// Per column: the unsubscribe key of a follow (of an account of its own).
+    unsubscribe_keys: Vec<Uuid>,
 }
 
 /// A buying intent's registration, saved (not only checked).
@@ -169,6 +173,8 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
     let resets = removable.resets.clone();
     let invitations = removable.invitations.clone();
     let intent = removable.intent;
+    let follows = removable.follows.clone();
+    let unsubscribe_keys = removable.unsubscribe_keys.clone();
     let (f, l, s, o, c) = (
         world.framework,
         world.lot,
@@ -521,6 +527,48 @@ pub(crate) fn endpoints(world: &World, removable: &Removable) -> Vec<Endpoint> {
             }),
         },
         Endpoint {
+            pattern: "/account/following",
+            fresh_browser: false,
+            fresh_session: false,
+            audit_names_poster: true,
+            path: fixed("/account/following"),
+            // Anyone signed in follows for themselves.
+            allowed: SIGNED_IN,
+            form: Box::new(|_, _| owned(vec![("follow", &format!("footprint:{GMCA}"))])),
+        },
+        Endpoint {
+            pattern: "/account/following/{id}/remove",
+            fresh_browser: false,
+            fresh_session: false,
+            audit_names_poster: true,
+            // Each stops its own; the anonymous visitor tries the first one's.
+            path: Box::new(move |label| {
+                let own = follows
+                    .iter()
+                    .find(|(l, _)| *l == label)
+                    .unwrap_or(&follows[0]);
+                format!("/account/following/{}/remove", own.1)
+            }),
+            allowed: SIGNED_IN,
+            form: Box::new(|_, _| Vec::new()),
+        },
+        Endpoint {
+            // The link's key is the permission: no sign-in, and the change
+            // is filed under the follow's owner.
+            pattern: "/unsubscribe",
+            fresh_browser: false,
+            fresh_session: false,
+            audit_names_poster: false,
+            path: fixed("/unsubscribe"),
+            allowed: EVERYONE,
+            form: Box::new(move |n, _| {
+                vec![(
+                    "key".to_owned(),
+                    unsubscribe_keys[n % EVERYONE.len()].to_string(),
+                )]
+            }),
+        },
+        Endpoint {
             pattern: "/shortlists/new",
             fresh_browser: false,
             fresh_session: false,
@@ -835,7 +883,39 @@ pub(crate) async fn removable(world: &World) -> Removable {
             )
             .await,
     );
+    let mut follows = Vec::new();
+    for actor in [
+        &world.no_role,
+        &world.buyer,
+        &world.other_buyer,
+        &world.coordinator,
+        &world.other_coordinator,
+        &world.editor,
+        &world.other_editor,
+        &world.admin,
+    ] {
+        follows.push((actor.label, follow(world, actor, "category:72").await));
+    }
+    // One follow per column, each of its own category, for the unsubscribe row.
+    let follower = world.app.actor("follower", None).await;
+    let mut unsubscribe_keys = Vec::new();
+    for division in ["03", "09", "14", "15", "16", "18", "19", "22", "24"] {
+        let id = follow(world, &follower, &format!("category:{division}")).await;
+        use app::server::entities::demand_follow;
+        use sea_orm::EntityTrait;
+        unsubscribe_keys.push(
+            demand_follow::Entity::find_by_id(id)
+                .one(&world.app.db)
+                .await
+                .expect("query")
+                .expect("follow")
+                .unsubscribe_key,
+        );
+    }
+    assert_eq!(unsubscribe_keys.len(), EVERYONE.len());
     Removable {
+        follows,
+        unsubscribe_keys,
         intent,
         shortlists: (shortlists[0], shortlists[1]),
         membership,
@@ -850,6 +930,28 @@ pub(crate) async fn removable(world: &World) -> Removable {
         resets,
         invitations,
     }
+}
+
+/// `actor` follows `what` (`category:72`) through the form; the follow's id.
+pub(crate) async fn follow(world: &World, actor: &Actor, what: &str) -> Uuid {
+    let response = world
+        .app
+        .post_form("/account/following", Some(actor), &[("follow", what)])
+        .await;
+    assert_eq!(response.status, 303, "{}", response.body);
+    use app::server::entities::demand_follow;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let (kind, code) = what.split_once(':').expect("kind:code");
+    demand_follow::Entity::find()
+        .filter(demand_follow::Column::UserId.eq(actor.user_id))
+        .filter(demand_follow::Column::Kind.eq(kind))
+        .all(&world.app.db)
+        .await
+        .expect("query")
+        .into_iter()
+        .find(|f| f.code.eq_ignore_ascii_case(code))
+        .expect("follow")
+        .id
 }
 
 /// A listed record (nobody edits it), made by the admin placing a new

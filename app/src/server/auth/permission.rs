@@ -31,6 +31,9 @@ pub enum Permission {
     /// (on `Resource::Intent`: the owning council's buyers, or the
     /// coordinator of the intent's footprint).
     ManageIntents,
+    /// Follow a footprint's or a category's demand by email (any signed-in
+    /// person may, for themselves).
+    FollowDemand,
     /// Read the audit log.
     ReadAuditLog,
     /// See every account; grant and remove roles; disable accounts.
@@ -113,7 +116,7 @@ pub fn require(
     // What every signed-in person may do.
     if matches!(
         permission,
-        Permission::RegisterSupplier | Permission::RequestSupplierAccess
+        Permission::RegisterSupplier | Permission::RequestSupplierAccess | Permission::FollowDemand
     ) {
         return Ok(());
     }

@@ -98,20 +98,31 @@ pub struct Buckets {
 }
 
 impl Buckets {
-    pub(super) fn build(signatures: Vec<Signature>) -> Self {
-        let mut entries = Vec::with_capacity(signatures.len() * (TITLE_BANDS + FULL_BANDS));
-        let mut order = Vec::with_capacity(signatures.len());
-        for (i, s) in signatures.into_iter().enumerate() {
-            entries.extend(s.bands.into_iter().map(|k| (k, i as u32)));
-            order.push(s.order);
+    /// Room for `items` signatures.
+    pub(super) fn with_capacity(items: usize) -> Self {
+        Self {
+            entries: Vec::with_capacity(items * (TITLE_BANDS + FULL_BANDS)),
+            order: Vec::with_capacity(items),
         }
-        entries.sort_unstable_by_key(|(k, i)| (*k, order[*i as usize], *i));
-        entries.dedup();
-        Self { entries, order }
     }
 
-    fn runs(&self) -> impl Iterator<Item = &[(u32, u32)]> {
-        self.entries.chunk_by(|a, b| a.0 == b.0)
+    /// Adds the next item's signature (items are numbered in order).
+    pub(super) fn add(&mut self, signature: Signature) {
+        let item = self.order.len() as u32;
+        self.entries
+            .extend(signature.bands.into_iter().map(|k| (k, item)));
+        self.order.push(signature.order);
+    }
+
+    /// Sorts the buckets once every item is added.
+    pub(super) fn finish(mut self) -> Self {
+        let order = &self.order;
+        self.entries
+            .sort_unstable_by_key(|(k, i)| (*k, order[*i as usize], *i));
+        // Not shrunk to fit: that would copy the whole array to save a
+        // few entries.
+        self.entries.dedup();
+        self
     }
 
     fn bucket(&self, key: u32) -> &[(u32, u32)] {
@@ -120,40 +131,89 @@ impl Buckets {
         &self.entries[from..to]
     }
 
-    /// Hands the candidate pairs `(a, b)`, `a < b`, to `score` in batches
-    /// of about [`config::CANDIDATE_BATCH`], each sorted and without
-    /// repeats, so memory stays bounded however many pairs there are (a
-    /// pair met again in a later batch is scored again: time, not memory).
-    /// Returns the number of buckets read as windows.
-    pub fn candidate_batches(&self, mut score: impl FnMut(&[(u32, u32)])) -> usize {
-        let mut batch = Vec::with_capacity(config::CANDIDATE_BATCH + 4 * MAX_BUCKET);
-        let mut large = 0;
-        let mut flush = |batch: &mut Vec<(u32, u32)>| {
-            batch.sort_unstable();
-            batch.dedup();
-            score(batch);
-            batch.clear();
-        };
-        for run in self.runs() {
-            let reach = if run.len() > MAX_BUCKET {
-                large += 1;
-                BUCKET_WINDOW
-            } else {
-                run.len()
+    /// The buckets cut into `parts` slices of about equal size, each cut
+    /// at the start of a bucket.
+    fn parts(&self, parts: usize) -> Vec<&[(u32, u32)]> {
+        let len = self.entries.len();
+        let mut cuts = vec![0];
+        for p in 1..parts {
+            let mut at = (len * p / parts).max(*cuts.last().unwrap_or(&0));
+            while at > 0 && at < len && self.entries[at - 1].0 == self.entries[at].0 {
+                at += 1;
+            }
+            cuts.push(at.min(len));
+        }
+        cuts.push(len);
+        cuts.windows(2).map(|w| &self.entries[w[0]..w[1]]).collect()
+    }
+
+    /// Hands the candidate pairs `(a, b)`, `a < b`, to `score`, on
+    /// `threads` threads at once, each reading its own share of the
+    /// buckets. Each thread gathers its candidates in batches of about
+    /// [`config::CANDIDATE_BATCH`] / `threads`, sorted and without repeats,
+    /// so memory stays bounded however many pairs there are (a pair met
+    /// again in a later batch, or by another thread, is scored again: time,
+    /// not memory). `score` adds what it keeps of a batch to its thread's
+    /// `T`. Returns every thread's `T`, the candidates scored and the
+    /// number of buckets read as windows.
+    pub fn scan<T: Send + Default>(
+        &self,
+        threads: usize,
+        score: impl Fn(&[(u32, u32)], &mut T) + Sync,
+    ) -> (Vec<T>, usize, usize) {
+        let threads = threads.max(1);
+        let batch_size = (config::CANDIDATE_BATCH / threads).max(1);
+        let score = &score;
+        let scan_part = move |part: &[(u32, u32)]| -> (T, usize, usize) {
+            let mut kept = T::default();
+            let mut batch = Vec::with_capacity(batch_size + 4 * MAX_BUCKET);
+            let (mut candidates, mut large) = (0, 0);
+            let mut flush = |batch: &mut Vec<(u32, u32)>, kept: &mut T| {
+                batch.sort_unstable();
+                batch.dedup();
+                candidates += batch.len();
+                score(batch, kept);
+                batch.clear();
             };
-            for (k, &(_, a)) in run.iter().enumerate() {
-                for &(_, b) in run.iter().skip(k + 1).take(reach) {
-                    if a != b {
-                        batch.push((a.min(b), a.max(b)));
+            for run in part.chunk_by(|a, b| a.0 == b.0) {
+                let reach = if run.len() > MAX_BUCKET {
+                    large += 1;
+                    BUCKET_WINDOW
+                } else {
+                    run.len()
+                };
+                for (k, &(_, a)) in run.iter().enumerate() {
+                    for &(_, b) in run.iter().skip(k + 1).take(reach) {
+                        if a != b {
+                            batch.push((a.min(b), a.max(b)));
+                        }
+                    }
+                    if batch.len() >= batch_size {
+                        flush(&mut batch, &mut kept);
                     }
                 }
-                if batch.len() >= config::CANDIDATE_BATCH {
-                    flush(&mut batch);
-                }
             }
-        }
-        flush(&mut batch);
-        large
+            flush(&mut batch, &mut kept);
+            (kept, candidates, large)
+        };
+        let results: Vec<(T, usize, usize)> = std::thread::scope(|scope| {
+            let running: Vec<_> = self
+                .parts(threads)
+                .into_iter()
+                .map(|part| scope.spawn(move || scan_part(part)))
+                .collect();
+            running
+                .into_iter()
+                .map(|h| h.join().expect("candidate thread"))
+                .collect()
+        });
+        let candidates = results.iter().map(|r| r.1).sum();
+        let large = results.iter().map(|r| r.2).sum();
+        (
+            results.into_iter().map(|r| r.0).collect(),
+            candidates,
+            large,
+        )
     }
 
     /// Candidates for a signature not in the buckets (the live check). A

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use time::Date;
 
-use super::{Item, Pair};
+use super::{Index, Pair};
 
 /// A group of purchases of one need by two or more buyers.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -18,7 +18,7 @@ pub struct Cluster {
     /// The earliest end date still to come (from `today`), if any: the
     /// next chance to buy together.
     pub next_end: Option<Date>,
-    /// The words shared most often across the cluster's matches.
+    /// The title words most of the cluster's members share.
     pub shared_words: Vec<String>,
     /// Best match score inside the cluster.
     pub best_score: f64,
@@ -52,8 +52,8 @@ impl UnionFind {
 /// Clusters of the matched pairs. Ranked: clusters with a member ending
 /// within two years of `today` first (they can still be bought together),
 /// then by combined value; ties by first member.
-pub fn clusters(items: &[Item], pairs: &[Pair], today: Date) -> Vec<Cluster> {
-    let mut sets = UnionFind((0..items.len()).collect());
+pub fn clusters(index: &Index, pairs: &[Pair], today: Date) -> Vec<Cluster> {
+    let mut sets = UnionFind((0..index.len()).collect());
     for p in pairs {
         sets.union(p.a, p.b);
     }
@@ -64,23 +64,11 @@ pub fn clusters(items: &[Item], pairs: &[Pair], today: Date) -> Vec<Cluster> {
             groups.entry(root).or_default().push(i);
         }
     }
-    let mut words: BTreeMap<usize, BTreeMap<String, usize>> = BTreeMap::new();
     let mut best: BTreeMap<usize, f64> = BTreeMap::new();
     for p in pairs {
         let root = sets.find(p.a);
         let b = best.entry(root).or_insert(0.0);
         *b = b.max(p.score);
-        for r in &p.reasons {
-            if let super::Reason::SharedWords { words: w, .. } = r {
-                for word in w {
-                    *words
-                        .entry(root)
-                        .or_default()
-                        .entry(word.clone())
-                        .or_default() += 1;
-                }
-            }
-        }
     }
     let horizon = today.saturating_add(time::Duration::days(730));
     let mut out: Vec<Cluster> = groups
@@ -89,28 +77,27 @@ pub fn clusters(items: &[Item], pairs: &[Pair], today: Date) -> Vec<Cluster> {
             members.sort_unstable();
             members.dedup();
             members.sort_by(|a, b| {
-                items[*b]
-                    .value_pence
-                    .cmp(&items[*a].value_pence)
-                    .then(items[*a].key.cmp(&items[*b].key))
+                let (a, b) = (index.item(*a), index.item(*b));
+                b.value_pence()
+                    .cmp(&a.value_pence())
+                    .then(a.key().cmp(b.key()))
             });
-            let buyers: BTreeSet<&String> =
-                members.iter().flat_map(|m| &items[*m].buyers).collect();
-            let mut shared: Vec<(String, usize)> = words
-                .remove(&root)
-                .unwrap_or_default()
-                .into_iter()
+            let buyers: BTreeSet<&str> = members
+                .iter()
+                .flat_map(|m| index.item(*m).buyers())
                 .collect();
-            shared.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             Cluster {
                 buyers: buyers.len(),
-                combined_value_pence: members.iter().filter_map(|m| items[*m].value_pence).sum(),
+                combined_value_pence: members
+                    .iter()
+                    .filter_map(|m| index.item(*m).value_pence())
+                    .sum(),
                 next_end: members
                     .iter()
-                    .filter_map(|m| items[*m].end)
+                    .filter_map(|m| index.item(*m).end())
                     .filter(|e| *e >= today)
                     .min(),
-                shared_words: shared.into_iter().take(5).map(|(w, _)| w).collect(),
+                shared_words: index.shared_title_words(&members, 5),
                 best_score: best.get(&root).copied().unwrap_or(0.0),
                 members,
             }
@@ -129,12 +116,13 @@ pub fn clusters(items: &[Item], pairs: &[Pair], today: Date) -> Vec<Cluster> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::dedupe::Reason;
+    use crate::server::dedupe::{Item, Normaliser};
 
-    fn item(key: &str, buyer: &str, value: i64, end: Option<Date>) -> Item {
+    fn item(key: &str, buyer: &str, title: &str, value: i64, end: Option<Date>) -> Item {
         Item {
             key: key.into(),
             buyers: vec![buyer.into()],
+            title: title.into(),
             value_pence: Some(value),
             end,
             ..Item::default()
@@ -142,15 +130,7 @@ mod tests {
     }
 
     fn pair(a: usize, b: usize) -> Pair {
-        Pair {
-            a,
-            b,
-            score: 0.5,
-            reasons: vec![Reason::SharedWords {
-                words: vec!["weed".into()],
-                similarity: 0.5,
-            }],
-        }
+        Pair { a, b, score: 0.5 }
     }
 
     #[test]
@@ -158,21 +138,27 @@ mod tests {
         let today = Date::from_calendar_date(2026, time::Month::December, 6).unwrap();
         let soon = Some(today.saturating_add(time::Duration::days(200)));
         let items = vec![
-            item("a", "x", 100, None),
-            item("b", "y", 200, None),
-            item("c", "z", 300, None),
-            item("d", "x", 5, soon),
-            item("e", "y", 5, None),
-            item("lone", "q", 1_000_000, None),
+            item("a", "x", "Weed spraying", 100, None),
+            item("b", "y", "Weed control spraying", 200, None),
+            item("c", "z", "Weed killing", 300, None),
+            item("d", "x", "Road salt", 5, soon),
+            item("e", "y", "Rock salt", 5, None),
+            item("lone", "q", "Insurance", 1_000_000, None),
         ];
-        let found = clusters(&items, &[pair(0, 1), pair(1, 2), pair(3, 4)], today);
+        let index = Index::build(Normaliser::new([]), items);
+        let found = clusters(&index, &[pair(0, 1), pair(1, 2), pair(3, 4)], today);
         assert_eq!(found.len(), 2, "the unmatched item is in no cluster");
         // The small cluster ends soon, so it ranks first despite its value.
         assert_eq!(found[0].members, vec![3, 4]);
         assert_eq!(found[0].next_end, soon);
+        assert_eq!(found[0].shared_words, vec!["salt".to_owned()]);
         assert_eq!(found[1].members, vec![2, 1, 0]);
         assert_eq!(found[1].buyers, 3);
         assert_eq!(found[1].combined_value_pence, 600);
-        assert_eq!(found[1].shared_words, vec!["weed".to_owned()]);
+        // "weed" is in all three titles, "spray" in two, "kill" in one.
+        assert_eq!(
+            found[1].shared_words,
+            vec!["weed".to_owned(), "spray".to_owned()]
+        );
     }
 }

@@ -69,8 +69,9 @@ pub const SIGNATURE_DESCRIPTION_MIN_IDF: f64 = 4.6;
 pub const MAX_BUCKET: usize = 200;
 pub const BUCKET_WINDOW: usize = 16;
 
-/// Candidate pairs collected, deduplicated and scored at a time (16 bytes
-/// each while held): bounds the memory of a national run.
+/// Candidate pairs collected, deduplicated and scored at a time, shared
+/// among the scoring threads (8 bytes each while held): bounds the memory
+/// of a national run.
 pub const CANDIDATE_BATCH: usize = 4_000_000;
 
 /// Renewal urgency: purchases whose periods end within this many days of

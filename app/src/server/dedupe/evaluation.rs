@@ -130,11 +130,10 @@ fn precision_and_recall_on_the_labelled_set() {
         notices(),
     );
     let (pairs, stats) = index.pairs();
-    let keys = index.items();
     let found: HashSet<(&str, &str)> = pairs
         .iter()
         .flat_map(|p| {
-            let (a, b) = (keys[p.a].key.as_str(), keys[p.b].key.as_str());
+            let (a, b) = (index.item(p.a).key(), index.item(p.b).key());
             [(a, b), (b, a)]
         })
         .collect();
@@ -149,11 +148,8 @@ fn precision_and_recall_on_the_labelled_set() {
         }
     }
     if std::env::var("DEDUPE_DEBUG").is_ok() {
-        let at: std::collections::HashMap<&str, usize> = keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (k.key.as_str(), i))
-            .collect();
+        let at: std::collections::HashMap<&str, usize> =
+            (0..index.len()).map(|i| (index.item(i).key(), i)).collect();
         for l in labelled() {
             let predicted = found.contains(&(l.a.as_str(), l.b.as_str()));
             if predicted != l.same_need {
@@ -163,8 +159,8 @@ fn precision_and_recall_on_the_labelled_set() {
                     "{} {:?} | {} | {} | {:?} {:?}",
                     if predicted { "FP" } else { "FN" },
                     s.map(|s| s.score),
-                    keys[a].title,
-                    keys[b].title,
+                    index.item(a).title(),
+                    index.item(b).title(),
                     index.title_words(a),
                     index.title_words(b)
                 );

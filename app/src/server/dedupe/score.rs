@@ -14,7 +14,7 @@ use serde::Serialize;
 use time::Date;
 
 use super::config;
-use super::{Item, Profile};
+use super::store::{ItemRef, StringTable};
 
 /// Why two purchases were taken as the same need (or what else is worth
 /// knowing about the pair).
@@ -82,8 +82,7 @@ const MIN_IDF: f64 = 0.1;
 /// are held once; profiles refer to them by id.
 #[derive(Clone, Debug, Default)]
 pub struct Vocabulary {
-    ids: HashMap<String, u32>,
-    words: Vec<String>,
+    words: StringTable,
     frequency: Vec<u32>,
     documents: usize,
 }
@@ -98,16 +97,10 @@ impl Vocabulary {
         self.documents += 1;
         let mut seen = Vec::new();
         let mut intern = |word: &String, seen: &mut Vec<u32>| -> u32 {
-            let id = match self.ids.get(word) {
-                Some(id) => *id,
-                None => {
-                    let id = self.words.len() as u32;
-                    self.ids.insert(word.clone(), id);
-                    self.words.push(word.clone());
-                    self.frequency.push(0);
-                    id
-                }
-            };
+            let id = self.words.intern(word);
+            if id as usize == self.frequency.len() {
+                self.frequency.push(0);
+            }
             if !seen.contains(&id) {
                 seen.push(id);
                 self.frequency[id as usize] += 1;
@@ -126,7 +119,7 @@ impl Vocabulary {
         words
             .iter()
             .map(|w| {
-                self.ids.get(w).copied().unwrap_or_else(|| {
+                self.words.get(w).unwrap_or_else(|| {
                     *unseen -= 1;
                     *unseen
                 })
@@ -135,7 +128,11 @@ impl Vocabulary {
     }
 
     pub fn word(&self, id: u32) -> &str {
-        self.words.get(id as usize).map_or("", String::as_str)
+        if (id as usize) < self.words.len() {
+            self.words.str(id)
+        } else {
+            ""
+        }
     }
 
     /// Inverse document frequency, at least [`MIN_IDF`] so that a word in
@@ -180,63 +177,172 @@ fn unit(map: HashMap<u32, f64>) -> Vector {
     v
 }
 
-/// Cosine of two unit vectors, and the shared words with their share.
-fn cosine(a: &Vector, b: &Vector) -> (f64, Vec<(u32, f64)>) {
-    let (mut i, mut j, mut sum, mut shared) = (0, 0, 0.0, Vec::new());
+/// What scoring reads of a purchase's text: its word vectors, its
+/// suppliers as compared ([`supplier_key`]) and whether it is site-specific
+/// works. Borrowed from an index's packed profiles, or from a probe's.
+#[derive(Clone, Copy, Debug)]
+pub struct ProfileRef<'a> {
+    pub(super) title: &'a [(u32, f32)],
+    pub(super) full: &'a [(u32, f32)],
+    pub(super) suppliers: &'a [u64],
+    pub(super) site_specific: bool,
+}
+
+/// What scoring reads of a purchase's facts: buyers (as ids: purchases
+/// sharing a buyer never pair), CPV codes, framework, period.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Facts<'a> {
+    pub buyers: &'a [u32],
+    pub cpv: &'a [u32],
+    pub framework: Option<u32>,
+    pub start: Option<Date>,
+    pub end: Option<Date>,
+}
+
+impl<'a> Facts<'a> {
+    pub fn of(item: &ItemRef<'a>) -> Self {
+        Facts {
+            buyers: item.buyer_ids(),
+            cpv: item.cpv(),
+            framework: item.framework_id(),
+            start: item.start(),
+            end: item.end(),
+        }
+    }
+}
+
+/// Cosine of two unit vectors.
+fn cosine(a: &[(u32, f32)], b: &[(u32, f32)]) -> f64 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0);
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j].0) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                let c = f64::from(a[i].1) * f64::from(b[j].1);
-                sum += c;
-                shared.push((a[i].0, c));
+                sum += f64::from(a[i].1) * f64::from(b[j].1);
                 i += 1;
                 j += 1;
             }
         }
     }
-    (sum, shared)
+    sum
 }
 
-/// Text similarity of two profiles in [0, 1] and the words behind it,
-/// most telling first.
-pub(super) fn text_similarity(a: &Profile, b: &Profile) -> (f64, Vec<u32>) {
-    let (title, title_shared) = cosine(&a.title, &b.title);
-    let (full, full_shared) = cosine(&a.full, &b.full);
-    let (score, mut shared) = if title >= full {
-        (title, title_shared)
+/// The words two unit vectors share, with each one's part of the cosine.
+fn shared(a: &[(u32, f32)], b: &[(u32, f32)]) -> Vec<(u32, f64)> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push((a[i].0, f64::from(a[i].1) * f64::from(b[j].1)));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Text similarity of two profiles in [0, 1] (the larger of the title
+/// cosine and the title-plus-description cosine).
+pub(super) fn text_similarity(a: ProfileRef<'_>, b: ProfileRef<'_>) -> f64 {
+    cosine(a.title, b.title)
+        .max(cosine(a.full, b.full))
+        .clamp(0.0, 1.0)
+}
+
+/// The words behind [`text_similarity`], most telling first.
+fn shared_words(a: ProfileRef<'_>, b: ProfileRef<'_>) -> Vec<u32> {
+    let mut words = if cosine(a.title, b.title) >= cosine(a.full, b.full) {
+        shared(a.title, b.title)
     } else {
-        (full, full_shared)
+        shared(a.full, b.full)
     };
-    shared.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-    (
-        score.clamp(0.0, 1.0),
-        shared.into_iter().map(|(w, _)| w).collect(),
-    )
+    words.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+    words.into_iter().map(|(w, _)| w).collect()
 }
 
-/// Scores two purchases; `None` when they can never be the same need
-/// (the same buyer, site-specific works, one joint arrangement).
-pub fn score(
-    a: &Item,
-    pa: &Profile,
-    b: &Item,
-    pb: &Profile,
-    vocabulary: &Vocabulary,
-) -> Option<Scored> {
+/// What a pair has in common, found without allocating: the bulk run
+/// scores millions of candidates and keeps a few, so the reasons (which
+/// need strings) are written only for pairs someone looks at. Positions
+/// are in `b`, the side whose names the reasons quote.
+struct Evidence {
+    similarity: f64,
+    /// Significant CPV digits both purchases agree to, and which of `b`'s
+    /// codes agrees that far.
+    cpv: Option<(usize, usize)>,
+    /// Position in `b`'s suppliers of one both share.
+    supplier: Option<usize>,
+    framework: bool,
+}
+
+impl Evidence {
+    fn score(&self) -> f64 {
+        let mut score = self.similarity;
+        if self.cpv.is_some() {
+            score += config::SAME_CPV_CLASS_BONUS;
+        }
+        if self.supplier.is_some() {
+            score += config::SAME_SUPPLIER_BONUS;
+        }
+        if self.framework {
+            score += config::SAME_FRAMEWORK_BONUS;
+        }
+        score.min(1.0)
+    }
+}
+
+/// `None` when the two can never be the same need (the same buyer,
+/// site-specific works, one joint arrangement).
+fn evidence(
+    a: &Facts<'_>,
+    pa: ProfileRef<'_>,
+    b: &Facts<'_>,
+    pb: ProfileRef<'_>,
+) -> Option<Evidence> {
     if a.buyers.iter().any(|x| b.buyers.contains(x)) {
         return None;
     }
     if pa.site_specific || pb.site_specific {
         return None;
     }
-    let (similarity, words) = text_similarity(pa, pb);
-    if one_joint_arrangement(a, b, similarity) {
+    let similarity = text_similarity(pa, pb);
+    if one_joint_arrangement(a, pa, b, pb, similarity) {
         return None;
     }
-    let mut score = similarity;
+    Some(Evidence {
+        similarity,
+        cpv: cpv_agreement(b.cpv, a.cpv).filter(|(digits, _)| *digits >= config::CPV_CLASS_DIGITS),
+        supplier: pb.suppliers.iter().position(|s| pa.suppliers.contains(s)),
+        framework: a.framework.is_some() && a.framework == b.framework,
+    })
+}
+
+/// The score alone (the bulk run's test of every candidate).
+pub(super) fn score_only(
+    a: &Facts<'_>,
+    pa: ProfileRef<'_>,
+    b: &Facts<'_>,
+    pb: ProfileRef<'_>,
+) -> Option<f64> {
+    evidence(a, pa, b, pb).map(|e| e.score())
+}
+
+/// Scores two purchases and says why, quoting `b`'s names; `None` when
+/// they can never be the same need. Gives the same score as [`score_only`].
+pub(super) fn score(
+    a: &Facts<'_>,
+    pa: ProfileRef<'_>,
+    b: &ItemRef<'_>,
+    pb: ProfileRef<'_>,
+    vocabulary: &Vocabulary,
+) -> Option<Scored> {
+    let facts_b = Facts::of(b);
+    let evidence = evidence(a, pa, &facts_b, pb)?;
     let mut reasons = Vec::new();
+    let words = shared_words(pa, pb);
     if !words.is_empty() {
         reasons.push(Reason::SharedWords {
             words: words
@@ -244,32 +350,28 @@ pub fn score(
                 .take(5)
                 .map(|w| display_word(vocabulary.word(w)))
                 .collect(),
-            similarity: (similarity * 100.0).round() / 100.0,
+            similarity: (evidence.similarity * 100.0).round() / 100.0,
         });
     }
-    if let Some(prefix) = common_cpv_prefix(&a.cpv_codes, &b.cpv_codes)
-        && prefix.len() >= config::CPV_CLASS_DIGITS
-    {
-        score += config::SAME_CPV_CLASS_BONUS;
-        reasons.push(Reason::SameCpv { prefix });
+    if let Some((digits, at)) = evidence.cpv {
+        let code = format!("{:08}", facts_b.cpv[at]);
+        reasons.push(Reason::SameCpv {
+            prefix: code[..digits].to_owned(),
+        });
     }
-    if let Some(name) = a
-        .suppliers
-        .iter()
-        .find(|s| b.suppliers.iter().any(|t| same_supplier(s, t)))
-    {
-        score += config::SAME_SUPPLIER_BONUS;
-        reasons.push(Reason::SameSupplier { name: name.clone() });
+    if let Some(name) = evidence.supplier.and_then(|at| b.suppliers().nth(at)) {
+        reasons.push(Reason::SameSupplier {
+            name: name.to_owned(),
+        });
     }
-    if let (Some(x), Some(y)) = (&a.framework, &b.framework)
-        && x.eq_ignore_ascii_case(y)
+    if evidence.framework
+        && let Some(reference) = b.framework()
     {
-        score += config::SAME_FRAMEWORK_BONUS;
         reasons.push(Reason::SameFramework {
-            reference: x.clone(),
+            reference: reference.to_owned(),
         });
     }
-    if let (Some(x), Some(y)) = (a.end, b.end)
+    if let (Some(x), Some(y)) = (a.end, facts_b.end)
         && (x - y).whole_days().abs() <= config::ENDING_TOGETHER_DAYS
     {
         reasons.push(Reason::EndingTogether {
@@ -277,20 +379,20 @@ pub fn score(
             second: x.max(y),
         });
     }
-    if let (Some(s1), Some(e1), Some(s2), Some(e2)) = (a.start, a.end, b.start, b.end)
+    if let (Some(s1), Some(e1), Some(s2), Some(e2)) = (a.start, a.end, facts_b.start, facts_b.end)
         && s1 <= e2
         && s2 <= e1
     {
         reasons.push(Reason::PeriodsOverlap);
     }
     Some(Scored {
-        score: score.min(1.0),
+        score: evidence.score(),
         reasons,
     })
 }
 
 /// Concept words read better spelled out.
-fn display_word(word: &str) -> String {
+pub(super) fn display_word(word: &str) -> String {
     super::text::THESAURUS
         .iter()
         .find(|(concept, _)| *concept == word)
@@ -298,39 +400,79 @@ fn display_word(word: &str) -> String {
         .to_owned()
 }
 
-fn one_joint_arrangement(a: &Item, b: &Item, similarity: f64) -> bool {
-    !a.suppliers.is_empty()
-        && a.suppliers.len() == b.suppliers.len()
-        && a.suppliers
-            .iter()
-            .all(|s| b.suppliers.iter().any(|t| same_supplier(s, t)))
+fn one_joint_arrangement(
+    a: &Facts<'_>,
+    pa: ProfileRef<'_>,
+    b: &Facts<'_>,
+    pb: ProfileRef<'_>,
+    similarity: f64,
+) -> bool {
+    !pa.suppliers.is_empty()
+        && pa.suppliers.len() == pb.suppliers.len()
+        && pa.suppliers.iter().all(|s| pb.suppliers.contains(s))
         && a.start.is_some()
         && a.start == b.start
         && similarity >= config::JOINT_ARRANGEMENT_SIMILARITY
 }
 
-fn same_supplier(a: &str, b: &str) -> bool {
-    crate::server::import::buyers::normalise_name(a)
-        == crate::server::import::buyers::normalise_name(b)
+/// A supplier as compared: a hash of its normalised name ("The Green Co
+/// Ltd" and "Green Co Ltd" agree), computed once per purchase rather than
+/// per comparison.
+pub(super) fn supplier_key(name: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    crate::server::import::buyers::normalise_name(name).hash(&mut hasher);
+    hasher.finish()
 }
 
-/// The longest significant prefix two sets of CPV codes share (trailing
-/// zeros are padding, not agreement).
-pub fn common_cpv_prefix(a: &[String], b: &[String]) -> Option<String> {
-    let mut best: Option<String> = None;
-    for x in a {
-        let xs = x.trim_end_matches('0');
-        for y in b {
-            let ys = y.trim_end_matches('0');
-            let n = xs
-                .chars()
-                .zip(ys.chars())
+/// The significant digits of an eight-digit CPV code (trailing zeros are
+/// padding): 34927100 gives "349271".
+fn significant(code: u32) -> ([u8; 8], usize) {
+    let mut digits = [0u8; 8];
+    let mut rest = code;
+    for d in digits.iter_mut().rev() {
+        *d = (rest % 10) as u8;
+        rest /= 10;
+    }
+    let len = digits.iter().rposition(|d| *d != 0).map_or(0, |p| p + 1);
+    (digits, len)
+}
+
+/// How many significant digits the closest two codes of `b` and `a`
+/// share, and which code of `b`; at least two.
+fn cpv_agreement(b: &[u32], a: &[u32]) -> Option<(usize, usize)> {
+    let mut best: Option<(usize, usize)> = None;
+    for (at, x) in b.iter().enumerate() {
+        let (xs, xl) = significant(*x);
+        for y in a {
+            let (ys, yl) = significant(*y);
+            let n = xs[..xl]
+                .iter()
+                .zip(&ys[..yl])
                 .take_while(|(p, q)| p == q)
                 .count();
-            if n >= 2 && best.as_ref().is_none_or(|b| n > b.len()) {
-                best = Some(xs[..n].to_owned());
+            if n >= 2 && best.is_none_or(|(d, _)| n > d) {
+                best = Some((n, at));
             }
         }
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpv_codes_agree_to_their_significant_digits() {
+        assert_eq!(significant(34927100), ([3, 4, 9, 2, 7, 1, 0, 0], 6));
+        assert_eq!(significant(3000000), ([0, 3, 0, 0, 0, 0, 0, 0], 2));
+        // 77312100 and 77310000 share 7731; padding is not agreement.
+        assert_eq!(cpv_agreement(&[77310000], &[77312100]), Some((4, 0)));
+        assert_eq!(
+            cpv_agreement(&[90000000, 77312100], &[77312100]),
+            Some((6, 1))
+        );
+        assert_eq!(cpv_agreement(&[45000000], &[77312100]), None);
+    }
 }

@@ -124,6 +124,49 @@ pub fn intent_moved(
     }
 }
 
+/// One followed footprint or category in a digest: its news (title,
+/// summary, path) and the key of its "stop these emails" link.
+pub struct DigestSection {
+    pub title: String,
+    pub entries: Vec<(String, String, String)>,
+    pub unsubscribe_key: uuid::Uuid,
+}
+
+/// The weekly digest of demand someone follows.
+pub fn demand_digest(public_url: &str, to: &str, name: &str, sections: &[DigestSection]) -> Email {
+    let count: usize = sections.iter().map(|s| s.entries.len()).sum();
+    let mut body = format!(
+        "Dear {name},\n\nNew demand published on Procurement Commons since your last digest:\n"
+    );
+    for section in sections {
+        body.push_str(&format!(
+            "\n{}\n{}\n",
+            section.title,
+            "=".repeat(section.title.chars().count())
+        ));
+        for (title, summary, path) in &section.entries {
+            body.push_str(&format!("\n{title}\n{summary}\n{public_url}{path}\n"));
+        }
+        body.push_str(&format!(
+            "\nStop emails about {}: {public_url}/unsubscribe?key={}\n",
+            section.title, section.unsubscribe_key
+        ));
+    }
+    body.push_str(&format!(
+        "\nYou are receiving this because you follow this demand. Change what you follow: {public_url}/account/following\n\n{SIGN_OFF}\n"
+    ));
+    Email {
+        to: to.to_owned(),
+        subject: if count == 1 {
+            "1 new buying opportunity you follow".to_owned()
+        } else {
+            format!("{count} new buying opportunities you follow")
+        },
+        body,
+        kind: EmailKind::DemandDigest,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +183,30 @@ mod tests {
         let reset = password_reset("https://commons.example", "a@b.gov.uk", "Ann", "def");
         assert!(reset.body.contains("/reset-password?token=def"));
         assert!(reset.body.contains("1 hour"));
+    }
+
+    #[test]
+    fn a_digest_lists_each_follow_with_its_own_stop_link() {
+        let key = uuid::Uuid::from_u128(9);
+        let email = demand_digest(
+            "https://commons.example",
+            "s@firm.example",
+            "Sam",
+            &[DigestSection {
+                title: "Demand in Greater Manchester".into(),
+                entries: vec![(
+                    "Rock salt".into(),
+                    "Joint buying intent registered by Bury: £40,000.".into(),
+                    "/intents/abc".into(),
+                )],
+                unsubscribe_key: key,
+            }],
+        );
+        assert_eq!(email.subject, "1 new buying opportunity you follow");
+        assert!(email.body.contains("\nRock salt\nJoint buying intent registered by Bury: £40,000.\nhttps://commons.example/intents/abc\n"), "{}", email.body);
+        assert!(email.body.contains(&format!(
+            "Stop emails about Demand in Greater Manchester: https://commons.example/unsubscribe?key={key}"
+        )));
+        assert_eq!(email.kind, EmailKind::DemandDigest);
     }
 }

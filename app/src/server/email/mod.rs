@@ -20,6 +20,7 @@ choices! {
         ColleagueInvite = ("colleague_invite", "Invitation to edit a supplier"),
         IntentJoined = ("intent_joined", "A council joined a buying intent"),
         IntentMoved = ("intent_moved", "A buying intent changed status or lead"),
+        DemandDigest = ("demand_digest", "Weekly digest of followed demand"),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod contract_buyer;
 pub mod contract_cpv;
 pub mod contract_supplier;
 pub mod cpv_code;
+pub mod demand_follow;
 pub mod email_outbox;
 pub mod email_token;
 pub mod footprint;

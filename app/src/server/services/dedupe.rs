@@ -44,7 +44,7 @@ pub struct Record {
 /// The national corpus, ready for detection.
 pub struct Corpus {
     pub index: Index,
-    /// Parallel to `index.items()`.
+    /// Parallel to the index's items.
     pub records: Vec<Record>,
 }
 
@@ -445,6 +445,22 @@ impl LiveCheck {
         Ok(read(&corpus, pairs))
     }
 
+    /// The records that look like `item` (kind, id and the reasons), best
+    /// first, at most `limit`.
+    pub async fn similar_records(
+        &self,
+        db: &DatabaseConnection,
+        item: &Item,
+        limit: usize,
+    ) -> Result<Vec<(&'static str, Uuid, Vec<String>)>, DbErr> {
+        let corpus = self.corpus(db).await?;
+        let mut corpus = corpus.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(corpus_similar(&mut corpus, item, limit)
+            .into_iter()
+            .map(|(i, _, reasons)| (corpus.records[i].kind, corpus.records[i].id, reasons))
+            .collect())
+    }
+
     /// Other buyers' purchases that look like `item`, best first, those with
     /// a buyer among `near` (the need's footprint) before the rest.
     pub async fn similar(
@@ -464,7 +480,7 @@ impl LiveCheck {
             .into_iter()
             .map(|(i, score, reasons)| {
                 let record = &corpus.records[i];
-                let other = &corpus.index.items()[i];
+                let other = corpus.index.item(i);
                 SimilarPurchase {
                     kind_label: kind_label(record.kind).into(),
                     href: match record.kind {
@@ -473,12 +489,12 @@ impl LiveCheck {
                         _ => None,
                     },
                     reference: record.source_id.clone(),
-                    title: other.title.clone(),
+                    title: other.title().to_owned(),
                     buyers: record.buyer_names.clone(),
-                    suppliers: other.suppliers.clone(),
-                    value_pence: other.value_pence,
-                    start: other.start,
-                    end: other.end,
+                    suppliers: other.suppliers().map(str::to_owned).collect(),
+                    value_pence: other.value_pence(),
+                    start: other.start(),
+                    end: other.end(),
                     reasons,
                     score: (score * 100.0).round() / 100.0,
                     near: record.buyer_ids.iter().any(|b| near.contains(b)),
@@ -679,15 +695,17 @@ pub fn report(corpus: &Corpus, scope_name: &str, scope: &Scope, today: Date) -> 
         .into_iter()
         .filter(|p| inside(p.a) && inside(p.b))
         .collect();
-    let items = corpus.index.items();
-    let side = |i: usize| Side {
-        record: corpus.records[i].clone(),
-        title: items[i].title.clone(),
-        value_pence: items[i].value_pence,
-        start: items[i].start,
-        end: items[i].end,
+    let side = |i: usize| {
+        let item = corpus.index.item(i);
+        Side {
+            record: corpus.records[i].clone(),
+            title: item.title().to_owned(),
+            value_pence: item.value_pence(),
+            start: item.start(),
+            end: item.end(),
+        }
     };
-    let clusters = dedupe::clusters(items, &pairs, today)
+    let clusters = dedupe::clusters(&corpus.index, &pairs, today)
         .into_iter()
         .map(|c| ReportedCluster {
             buyers: c.buyers,
@@ -704,7 +722,12 @@ pub fn report(corpus: &Corpus, scope_name: &str, scope: &Scope, today: Date) -> 
             a: side(p.a),
             b: side(p.b),
             score: (p.score * 1000.0).round() / 1000.0,
-            reasons: p.reasons.iter().map(ToString::to_string).collect(),
+            reasons: corpus
+                .index
+                .reasons(p.a, p.b)
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
         })
         .collect();
     Report {

@@ -50,8 +50,8 @@ struct View<'a> {
 }
 
 impl View<'_> {
-    fn item(&self, i: usize) -> &dedupe::Item {
-        &self.corpus.index.items()[i]
+    fn item(&self, i: usize) -> dedupe::ItemRef<'_> {
+        self.corpus.index.item(i)
     }
 
     fn kind(&self, i: usize) -> &'static str {
@@ -80,25 +80,25 @@ impl View<'_> {
         let item = self.item(i);
         DemandMember {
             kind_label: kind_label(record.kind).into(),
-            title: item.title.clone(),
+            title: item.title().to_owned(),
             href: match record.kind {
                 "contract" => Some(format!("/contracts/{}", record.id)),
                 "buying_intent" => Some(format!("/intents/{}", record.id)),
                 _ => None,
             },
             buyers: record.buyer_names.clone(),
-            value_pence: item.value_pence,
-            end: item.end,
+            value_pence: item.value_pence(),
+            end: item.end(),
         }
     }
 
     /// A group of purchases of one need; `words` are the words their
     /// matches share, most shared first.
     fn group(&self, mut members: Vec<usize>, words: &[String], today: Date) -> NeedGroup {
-        members.sort_by_key(|m| std::cmp::Reverse(self.item(*m).value_pence));
+        members.sort_by_key(|m| std::cmp::Reverse(self.item(*m).value_pence()));
         let councils: BTreeSet<String> = members.iter().flat_map(|m| self.councils(*m)).collect();
         let need = if words.is_empty() {
-            self.item(members[0]).title.clone()
+            self.item(members[0]).title().to_owned()
         } else {
             words.iter().take(4).cloned().collect::<Vec<_>>().join(", ")
         };
@@ -107,11 +107,11 @@ impl View<'_> {
             councils: councils.into_iter().collect(),
             combined_value_pence: members
                 .iter()
-                .filter_map(|m| self.item(*m).value_pence)
+                .filter_map(|m| self.item(*m).value_pence())
                 .sum(),
             next_end: members
                 .iter()
-                .filter_map(|m| self.item(*m).end)
+                .filter_map(|m| self.item(*m).end())
                 .filter(|e| *e >= today)
                 .min(),
             members: members.iter().map(|m| self.member(*m)).collect(),
@@ -126,10 +126,9 @@ fn groups_of(chosen: &[usize], pairs: &[&Pair], view: &View<'_>, today: Date) ->
     let inside: Vec<Pair> = pairs
         .iter()
         .filter(|p| wanted.contains(&p.a) && wanted.contains(&p.b))
-        .map(|p| (*p).clone())
+        .map(|p| **p)
         .collect();
-    let items = view.corpus.index.items();
-    let clusters = dedupe::clusters(items, &inside, today);
+    let clusters = dedupe::clusters(&view.corpus.index, &inside, today);
     let grouped: HashSet<usize> = clusters.iter().flat_map(|c| c.members.clone()).collect();
     let mut out: Vec<NeedGroup> = clusters
         .iter()
@@ -148,11 +147,11 @@ fn groups_of(chosen: &[usize], pairs: &[&Pair], view: &View<'_>, today: Date) ->
 fn by_category(indexes: &[usize], view: &View<'_>) -> Vec<(String, i64, usize, usize)> {
     let mut figures: BTreeMap<String, (i64, usize, BTreeSet<String>)> = BTreeMap::new();
     for &i in indexes {
-        let Some(code) = view.item(i).cpv_codes.first() else {
+        let Some(code) = view.item(i).cpv_codes().into_iter().next() else {
             continue;
         };
-        let entry = figures.entry(division_of(code)).or_default();
-        entry.0 += view.item(i).value_pence.unwrap_or(0);
+        let entry = figures.entry(division_of(&code)).or_default();
+        entry.0 += view.item(i).value_pence().unwrap_or(0);
         entry.1 += 1;
         entry.2.extend(view.councils(i));
     }
@@ -207,7 +206,7 @@ fn figures(view: &View<'_>, pairs: &[Pair], today: Date) -> Figures {
         .filter(|i| view.kind(*i) == "contract")
         .filter(|i| {
             view.item(*i)
-                .end
+                .end()
                 .is_some_and(|e| e >= today && e <= horizon)
         })
         .collect();
@@ -220,7 +219,7 @@ fn figures(view: &View<'_>, pairs: &[Pair], today: Date) -> Figures {
             .copied()
             .filter(|i| {
                 view.item(*i)
-                    .end
+                    .end()
                     .is_some_and(|e| e >= from && (e < until || e == horizon))
             })
             .collect();
@@ -239,7 +238,10 @@ fn figures(view: &View<'_>, pairs: &[Pair], today: Date) -> Figures {
         pipeline.push(PipelineBand {
             label,
             contracts: band.len(),
-            value_pence: band.iter().filter_map(|i| view.item(*i).value_pence).sum(),
+            value_pence: band
+                .iter()
+                .filter_map(|i| view.item(*i).value_pence())
+                .sum(),
             groups,
         });
         from = until;
@@ -253,14 +255,14 @@ fn figures(view: &View<'_>, pairs: &[Pair], today: Date) -> Figures {
         let inside_quarter: Vec<usize> = ending
             .iter()
             .copied()
-            .filter(|i| view.item(*i).end.is_some_and(|e| e >= start && e < end))
+            .filter(|i| view.item(*i).end().is_some_and(|e| e >= start && e < end))
             .collect();
         ends_by_quarter.push(QuarterEnds {
             label: quarter_label(start),
             contracts: inside_quarter.len(),
             value_pence: inside_quarter
                 .iter()
-                .filter_map(|i| view.item(*i).value_pence)
+                .filter_map(|i| view.item(*i).value_pence())
                 .sum(),
         });
     }
@@ -269,7 +271,7 @@ fn figures(view: &View<'_>, pairs: &[Pair], today: Date) -> Figures {
     // holds only intents still being bought).
     let upcoming = |i: usize| {
         let item = view.item(i);
-        item.start.or(item.end).is_none_or(|d| d >= fresh)
+        item.start().or(item.end()).is_none_or(|d| d >= fresh)
     };
     let demand_items: Vec<usize> = inside
         .iter()
@@ -285,8 +287,8 @@ fn figures(view: &View<'_>, pairs: &[Pair], today: Date) -> Figures {
 
     // Duplicate purchases: every cluster of the footprint's matched pairs.
     let all_clusters = dedupe::clusters(
-        view.corpus.index.items(),
-        &local_pairs.iter().map(|p| (*p).clone()).collect::<Vec<_>>(),
+        &view.corpus.index,
+        &local_pairs.iter().map(|p| **p).collect::<Vec<_>>(),
         today,
     );
     let mut clusters: Vec<NeedGroup> = all_clusters
@@ -309,7 +311,7 @@ fn figures(view: &View<'_>, pairs: &[Pair], today: Date) -> Figures {
             .filter(|i| match view.kind(*i) {
                 "contract" => view
                     .item(*i)
-                    .end
+                    .end()
                     .is_some_and(|e| e >= today && e <= horizon),
                 "planned_purchase" => upcoming(*i),
                 _ => false,
@@ -317,10 +319,10 @@ fn figures(view: &View<'_>, pairs: &[Pair], today: Date) -> Figures {
             .collect();
         // The earliest-ending run of them whose ends fall within 12 months.
         let mut by_end = soon.clone();
-        by_end.sort_by_key(|i| view.item(*i).end.or(view.item(*i).start));
+        by_end.sort_by_key(|i| view.item(*i).end().or(view.item(*i).start()));
         let Some(first_end) = by_end
             .first()
-            .and_then(|i| view.item(*i).end.or(view.item(*i).start))
+            .and_then(|i| view.item(*i).end().or(view.item(*i).start()))
         else {
             continue;
         };
@@ -328,8 +330,8 @@ fn figures(view: &View<'_>, pairs: &[Pair], today: Date) -> Figures {
             .into_iter()
             .filter(|i| {
                 view.item(*i)
-                    .end
-                    .or(view.item(*i).start)
+                    .end()
+                    .or(view.item(*i).start())
                     .is_none_or(|e| (e - first_end).whole_days() <= TOGETHER_DAYS)
             })
             .collect();
@@ -357,9 +359,9 @@ fn figures(view: &View<'_>, pairs: &[Pair], today: Date) -> Figures {
         .collect();
     let mut by_supplier: BTreeMap<String, (i64, usize, BTreeSet<String>)> = BTreeMap::new();
     for &i in &contracts {
-        for name in &view.item(i).suppliers {
-            let entry = by_supplier.entry(name.clone()).or_default();
-            entry.0 += view.item(i).value_pence.unwrap_or(0);
+        for name in view.item(i).suppliers() {
+            let entry = by_supplier.entry(name.to_owned()).or_default();
+            entry.0 += view.item(i).value_pence().unwrap_or(0);
             entry.1 += 1;
             entry.2.extend(view.councils(i));
         }
@@ -464,8 +466,8 @@ pub async fn dashboard(
                 .map(|(_, indexes)| {
                     let mut counted: BTreeMap<String, usize> = BTreeMap::new();
                     for i in indexes {
-                        for code in &corpus.index.items()[*i].cpv_codes {
-                            *counted.entry(code.clone()).or_default() += 1;
+                        for code in corpus.index.item(*i).cpv_codes() {
+                            *counted.entry(code).or_default() += 1;
                         }
                     }
                     let mut codes: Vec<(String, usize)> = counted.into_iter().collect();
@@ -772,11 +774,8 @@ mod tests {
         assert_eq!(group.next_end, Some(date!(2027 - 09 - 30)));
         // The same purchases, ending further apart than a year: no suggestion.
         let mut apart = self::corpus();
-        let (mut items, records): (Vec<Item>, Vec<Record>) = apart
-            .index
-            .items()
-            .iter()
-            .cloned()
+        let (mut items, records): (Vec<Item>, Vec<Record>) = (0..apart.index.len())
+            .map(|i| apart.index.item(i).to_item())
             .zip(apart.records.drain(..))
             .unzip();
         items[0].end = Some(date!(2027 - 01 - 31));

@@ -23,14 +23,7 @@ const ENTRIES: usize = 50;
 /// (bought or dropped by now).
 const STALE_DAYS: i64 = 365;
 
-/// Which demand a feed follows.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Followed {
-    /// A footprint, by code.
-    Footprint(String),
-    /// A two-digit CPV division.
-    Category(String),
-}
+pub use crate::types::commands::Followed;
 
 fn fixed(at: OffsetDateTime) -> FixedDateTime {
     at.format(&Rfc3339)
@@ -47,32 +40,70 @@ fn link(href: String, rel: &str) -> Link {
     }
 }
 
-/// One entry's facts, before it is written as Atom.
-struct Demand {
-    id: Uuid,
-    title: String,
-    href: String,
-    updated: OffsetDateTime,
-    summary: String,
+/// Whether a piece of demand is a buying intent or a planned purchase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DemandKind {
+    Intent,
+    Planned,
 }
 
-/// The feed of `followed`, as Atom XML.
-pub async fn feed(
+/// One piece of open demand: a feed's entry, a digest's line, a row of a
+/// supplier's matching demand.
+#[derive(Clone, Debug)]
+pub struct Demand {
+    pub id: Uuid,
+    pub kind: DemandKind,
+    pub title: String,
+    /// Path on this service (`/intents/{id}`; a planned purchase's search).
+    pub path: String,
+    /// When it was first published here (registered, or published by its
+    /// buyer): what makes it news for a digest.
+    pub published: OffsetDateTime,
+    /// Last changed (a council joined, a notice was updated).
+    pub updated: OffsetDateTime,
+    pub summary: String,
+    pub buyer: Uuid,
+    pub cpv_codes: BTreeSet<String>,
+}
+
+/// What a feed or a follow keeps of the open demand.
+pub struct Scope {
+    pub title: String,
+    buyers: Option<std::collections::HashSet<Uuid>>,
+    division: Option<String>,
+}
+
+impl Scope {
+    pub fn contains(&self, demand: &Demand) -> bool {
+        self.buyers
+            .as_ref()
+            .is_none_or(|b| b.contains(&demand.buyer))
+            && self
+                .division
+                .as_ref()
+                .is_none_or(|d| demand.cpv_codes.iter().any(|c| c.starts_with(d.as_str())))
+    }
+}
+
+/// The scope `followed` names: `NotFound` for an unknown footprint or
+/// CPV division.
+pub async fn scope(
     db: &DatabaseConnection,
-    snapshots: &SnapshotCache,
+    snapshot: &super::snapshot::Snapshot,
     followed: &Followed,
-    public_url: &str,
-) -> Result<String, AppError> {
-    let snapshot = snapshots.get(db).await?;
-    let (title, buyers, division) = match followed {
+) -> Result<Scope, AppError> {
+    Ok(match followed {
         Followed::Footprint(code) => {
             let footprint = snapshot
                 .footprints()
                 .iter()
                 .find(|f| f.code.eq_ignore_ascii_case(code))
                 .ok_or_else(|| AppError::NotFound("Footprint".into()))?;
-            let members = snapshot.current_members(footprint.id);
-            (format!("Demand in {}", footprint.name), Some(members), None)
+            Scope {
+                title: format!("Demand in {}", footprint.name),
+                buyers: Some(snapshot.current_members(footprint.id)),
+                division: None,
+            }
         }
         Followed::Category(division) => {
             if division.len() != 2 || !division.chars().all(|c| c.is_ascii_digit()) {
@@ -83,25 +114,27 @@ pub async fn feed(
                 .await?
                 .map(|c| c.label)
                 .ok_or_else(|| AppError::NotFound("Category".into()))?;
-            (
-                format!("Demand for {label} (CPV {division})"),
-                None,
-                Some(division.clone()),
-            )
+            Scope {
+                title: format!("Demand for {label} (CPV {division})"),
+                buyers: None,
+                division: Some(division.clone()),
+            }
         }
-    };
-    let in_scope = |buyer: Uuid, codes: &BTreeSet<String>| {
-        buyers.as_ref().is_none_or(|b| b.contains(&buyer))
-            && division
-                .as_ref()
-                .is_none_or(|d| codes.iter().any(|c| c.starts_with(d.as_str())))
-    };
+    })
+}
+
+/// Every open buying intent (open or committed) and every open planned
+/// purchase not more than a year stale, newest first.
+pub async fn open_demand(
+    db: &DatabaseConnection,
+    snapshot: &super::snapshot::Snapshot,
+    today: time::Date,
+) -> Result<Vec<Demand>, AppError> {
     let name_of = |id: Uuid| {
         snapshot
             .organisation(id)
             .map_or_else(|| "A public body".to_owned(), |o| o.name.clone())
     };
-    let today = OffsetDateTime::now_utc().date();
     let mut found: Vec<Demand> = Vec::new();
 
     let intents = buying_intent::Entity::find()
@@ -124,9 +157,6 @@ pub async fn feed(
             .filter(|c| c.buying_intent_id == intent.id)
             .map(|c| c.cpv_code.clone())
             .collect();
-        if !in_scope(intent.owner_organisation_id, &codes) {
-            continue;
-        }
         let window = match (intent.window_start, intent.window_end) {
             (Some(s), Some(e)) => format!(
                 " Buying between {} and {}.",
@@ -137,17 +167,21 @@ pub async fn feed(
         };
         found.push(Demand {
             id: intent.id,
-            href: format!("{public_url}/intents/{}", intent.id),
+            kind: DemandKind::Intent,
+            path: format!("/intents/{}", intent.id),
             summary: format!(
                 "Joint buying intent registered by {}: {}{window} CPV {}.",
                 name_of(intent.owner_organisation_id),
                 intent
                     .estimated_value_pence
                     .map_or_else(|| "value not given".into(), format_pounds),
-                codes.into_iter().collect::<Vec<_>>().join(", ")
+                codes.iter().cloned().collect::<Vec<_>>().join(", ")
             ),
             title: intent.title,
+            published: intent.created_at,
             updated: intent.updated_at,
+            buyer: intent.owner_organisation_id,
+            cpv_codes: codes,
         });
     }
 
@@ -176,12 +210,10 @@ pub async fn feed(
             .filter(|c| c.planned_purchase_id == p.id)
             .map(|c| c.cpv_code.clone())
             .collect();
-        if !in_scope(p.buyer_organisation_id, &codes) {
-            continue;
-        }
         found.push(Demand {
             id: p.id,
-            href: format!("{public_url}/search?q={}", p.source_id),
+            kind: DemandKind::Planned,
+            path: format!("/search?q={}", p.source_id),
             summary: format!(
                 "Planned purchase published by {} ({}): {}{}.",
                 name_of(p.buyer_organisation_id),
@@ -194,16 +226,35 @@ pub async fn feed(
                     .unwrap_or_default()
             ),
             title: p.title,
+            published: p.published_at.unwrap_or(p.created_at),
             updated: p.published_at.unwrap_or(p.updated_at),
+            buyer: p.buyer_organisation_id,
+            cpv_codes: codes,
         });
     }
     found.sort_by(|a, b| b.updated.cmp(&a.updated).then(a.id.cmp(&b.id)));
-    found.truncate(ENTRIES);
+    Ok(found)
+}
 
-    let self_path = match followed {
-        Followed::Footprint(code) => format!("/feeds/footprints/{code}"),
-        Followed::Category(division) => format!("/feeds/categories/{division}"),
-    };
+/// The feed of `followed`, as Atom XML.
+pub async fn feed(
+    db: &DatabaseConnection,
+    snapshots: &SnapshotCache,
+    followed: &Followed,
+    public_url: &str,
+) -> Result<String, AppError> {
+    let snapshot = snapshots.get(db).await?;
+    let scope = scope(db, &snapshot, followed).await?;
+    let today = OffsetDateTime::now_utc().date();
+    let mut found: Vec<Demand> = open_demand(db, &snapshot, today)
+        .await?
+        .into_iter()
+        .filter(|d| scope.contains(d))
+        .collect();
+    found.truncate(ENTRIES);
+    let title = scope.title;
+
+    let self_path = followed.feed_path();
     let updated = found
         .first()
         .map_or_else(|| OffsetDateTime::UNIX_EPOCH, |d| d.updated);
@@ -223,7 +274,7 @@ pub async fn feed(
                 title: Text::plain(d.title),
                 id: format!("urn:uuid:{}", d.id),
                 updated: fixed(d.updated),
-                links: vec![link(d.href, "alternate")],
+                links: vec![link(format!("{public_url}{}", d.path), "alternate")],
                 summary: Some(Text::plain(d.summary)),
                 ..Default::default()
             })

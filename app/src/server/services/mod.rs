@@ -18,6 +18,7 @@ pub mod imports;
 pub mod intents;
 pub mod listings;
 pub mod lots;
+pub mod market;
 pub mod offers;
 pub mod paging;
 pub mod search;

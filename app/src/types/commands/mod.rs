@@ -10,6 +10,7 @@
 //! one the supplier holds) and the permission.
 pub mod account;
 pub mod contract;
+pub mod follow;
 pub mod framework;
 pub mod intent;
 pub mod lot;
@@ -22,6 +23,7 @@ pub use account::{
     RoleGrant, SignIn,
 };
 pub use contract::{CallOff, ContractDetails, ContractSource};
+pub use follow::{FollowDemand, Followed, Unsubscribe};
 pub use framework::{
     Eligibility, EligibilityKind, EligibilityScope, FrameworkDetails, RouteToMarket,
 };
