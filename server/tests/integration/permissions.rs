@@ -849,16 +849,7 @@ pub(crate) async fn removable(world: &World) -> Removable {
         );
     }
     let mut invitations = Vec::new();
-    for actor in [
-        &world.no_role,
-        &world.buyer,
-        &world.other_buyer,
-        &world.coordinator,
-        &world.other_coordinator,
-        &world.editor,
-        &world.other_editor,
-        &world.admin,
-    ] {
+    for actor in signed_in(world) {
         invitations.push((actor.label, world.app.invitation(actor, listed).await));
     }
     let mut shortlists = Vec::new();
@@ -884,16 +875,7 @@ pub(crate) async fn removable(world: &World) -> Removable {
             .await,
     );
     let mut follows = Vec::new();
-    for actor in [
-        &world.no_role,
-        &world.buyer,
-        &world.other_buyer,
-        &world.coordinator,
-        &world.other_coordinator,
-        &world.editor,
-        &world.other_editor,
-        &world.admin,
-    ] {
+    for actor in signed_in(world) {
         follows.push((actor.label, follow(world, actor, "category:72").await));
     }
     // One follow per column, each of its own category, for the unsubscribe row.
@@ -930,6 +912,20 @@ pub(crate) async fn removable(world: &World) -> Removable {
         resets,
         invitations,
     }
+}
+
+/// Every signed-in visitor of the matrix, in column order.
+fn signed_in(world: &World) -> [&Actor; 8] {
+    [
+        &world.no_role,
+        &world.buyer,
+        &world.other_buyer,
+        &world.coordinator,
+        &world.other_coordinator,
+        &world.editor,
+        &world.other_editor,
+        &world.admin,
+    ]
 }
 
 /// `actor` follows `what` (`category:72`) through the form; the follow's id.
@@ -1005,17 +1001,9 @@ pub(crate) fn performer<'a>(world: &'a World, endpoint: &Endpoint) -> &'a Actor 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_mutating_endpoint_checks_every_role_on_the_server() {
     let world = World::build().await;
-    let actors: Vec<Option<&Actor>> = vec![
-        None,
-        Some(&world.no_role),
-        Some(&world.buyer),
-        Some(&world.other_buyer),
-        Some(&world.coordinator),
-        Some(&world.other_coordinator),
-        Some(&world.editor),
-        Some(&world.other_editor),
-        Some(&world.admin),
-    ];
+    let actors: Vec<Option<&Actor>> = std::iter::once(None)
+        .chain(signed_in(&world).map(Some))
+        .collect();
     let removable = removable(&world).await;
     let endpoints = endpoints(&world, &removable);
 
