@@ -984,18 +984,10 @@ pub(crate) fn performer<'a>(world: &'a World, endpoint: &Endpoint) -> &'a Actor 
     if endpoint.allowed.contains(&"admin") {
         return &world.admin;
     }
-    [
-        &world.no_role,
-        &world.buyer,
-        &world.other_buyer,
-        &world.coordinator,
-        &world.other_coordinator,
-        &world.editor,
-        &world.other_editor,
-    ]
-    .into_iter()
-    .find(|a| endpoint.allowed.contains(&a.label))
-    .unwrap_or(&world.admin)
+    signed_in(world)
+        .into_iter()
+        .find(|a| endpoint.allowed.contains(&a.label))
+        .unwrap_or(&world.admin)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
