@@ -34,7 +34,7 @@ use std::time::{Duration, Instant};
 use app::server::changes::DocumentKind;
 use app::server::search::document::{SearchDocument, cpv_prefix_facet, day_number, to_tantivy};
 use app::server::search::engine::{self, Filters, Request};
-use app::server::search::{query, schema, tantivy};
+use app::server::search::{applier, query, schema, tantivy};
 use app::types::{SearchKind, SearchSort, SearchStatus};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, Value};
 use support::{peak_rss_mib, reset_peak_rss};
@@ -276,21 +276,6 @@ const MIX: &[Query] = &[
 /// Where "live" is measured from: fixed, so runs compare.
 const TODAY: time::Date = date!(2026 - 12 - 05);
 
-fn dir_size(path: &Path) -> u64 {
-    std::fs::read_dir(path)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| match e.metadata() {
-                    Ok(m) if m.is_dir() => dir_size(&e.path()),
-                    Ok(m) => m.len(),
-                    Err(_) => 0,
-                })
-                .sum()
-        })
-        .unwrap_or(0)
-}
-
 /// Latency figures of one engine over the mix.
 struct Figures {
     latencies: Vec<Duration>,
@@ -352,16 +337,21 @@ fn build_tantivy(dir: &Path, seed: u64, docs: u64) -> (tantivy::Index, Built) {
     // As the product opens its replicas.
     schema::prepare(&mut index).expect("prepare");
     let mut writer: tantivy::IndexWriter = index.writer(200_000_000).expect("writer");
+    writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
     for i in 0..docs {
         writer
             .add_document(to_tantivy(&fields, &document(seed, i)))
             .expect("add");
     }
     writer.commit().expect("commit");
+    applier::balance_segments(&mut writer).expect("balance");
     writer.wait_merging_threads().expect("merge");
+    let seconds = started.elapsed().as_secs_f64();
     let built = Built {
-        seconds: started.elapsed().as_secs_f64(),
-        bytes: dir_size(dir),
+        seconds,
+        // Set from the searcher: counting the directory would include
+        // merged-away segments not yet collected.
+        bytes: 0,
         peak_mib: peak_rss_mib(),
     };
     (index, built)
@@ -636,9 +626,14 @@ async fn main() {
     for &docs in &sizes {
         let dir = work.path().join(format!("tantivy-{docs}"));
         std::fs::create_dir_all(&dir).expect("dir");
-        let (index, built) = build_tantivy(&dir, seed, docs);
-        let reader = index.reader().expect("reader");
+        let (index, mut built) = build_tantivy(&dir, seed, docs);
+        let (reader, _warmer) = app::server::search::open_reader(&index).expect("reader");
         let searcher = reader.searcher();
+        built.bytes = searcher
+            .space_usage()
+            .expect("space usage")
+            .total()
+            .get_bytes();
         let (_, fields) = schema::build();
         let figures = measure(200, Duration::from_secs(20), |query| {
             let found = engine::run(&searcher, &fields, &tantivy_request(query)).expect("search");

@@ -142,6 +142,7 @@ impl Applier {
         let replica = self.index.replica();
         if slot.as_ref().is_none_or(|w| w.replica.name != replica.name) {
             let writer = replica.index.writer_with_num_threads(1, APPLIER_HEAP)?;
+            writer.set_merge_policy(super::schema::merge_policy());
             let applied = replica.applied_seq()?;
             *slot = Some(Writer {
                 replica: replica.clone(),
@@ -264,6 +265,10 @@ pub async fn reindex(
     super::schema::register(index.tokenizers());
     let (_, fields) = super::schema::build();
     let mut writer: IndexWriter<TantivyDocument> = index.writer(REINDEX_HEAP)?;
+    // Nothing is merged while building: one merge at the end (see
+    // `balance_segments`) reads each document once instead of at every
+    // level of the usual policy.
+    writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
     let snapshot = snapshots.get(db).await?;
     let mut documents = BTreeMap::new();
     for kind in DocumentKind::ALL {
@@ -283,6 +288,7 @@ pub async fn reindex(
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&payload(through_seq));
         prepared.commit()?;
+        balance_segments(&mut writer)?;
         writer.wait_merging_threads()
     })
     .await
@@ -295,6 +301,53 @@ pub async fn reindex(
         documents,
         through_seq,
     })
+}
+
+/// Merges a bulk build's segments into one per core, of near-equal size
+/// ([`balanced_groups`]). A search reads each segment on one thread, so
+/// this is what lets every core share a large search; more segments than
+/// cores would only add each segment's fixed cost (term lookups, typo
+/// expansion) to every search. Merges keep the commit's payload.
+pub fn balance_segments(writer: &mut IndexWriter<TantivyDocument>) -> tantivy::Result<()> {
+    let metas = writer.index().searchable_segment_metas()?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let groups = balanced_groups(
+        metas
+            .iter()
+            .map(|m| (m.id(), u64::from(m.num_docs())))
+            .collect(),
+        cores,
+    );
+    // One merge at a time: a merge maps every segment it reads, and those
+    // pages count as the process's memory until it ends. Side by side, the
+    // merges of a 10^6-document build peaked at 1.05 GiB; one by one, at
+    // about half, for about a second more.
+    for group in groups.into_iter().filter(|group| group.len() > 1) {
+        writer.merge(&group).wait()?;
+    }
+    // The merged-away segments' files go now, not at some later commit.
+    writer.garbage_collect_files().wait()?;
+    Ok(())
+}
+
+/// Splits `items` (each with its size) into at most `groups` groups of
+/// near-equal total size: largest first, each into the lightest group so
+/// far. Empty groups are left out.
+pub fn balanced_groups<T>(mut items: Vec<(T, u64)>, groups: usize) -> Vec<Vec<T>> {
+    items.sort_by_key(|item| std::cmp::Reverse(item.1));
+    let mut out: Vec<(u64, Vec<T>)> = (0..groups.max(1)).map(|_| (0, Vec::new())).collect();
+    for (item, size) in items {
+        let lightest = out
+            .iter_mut()
+            .min_by_key(|(total, _)| *total)
+            .expect("at least one group");
+        lightest.0 += size;
+        lightest.1.push(item);
+    }
+    out.into_iter()
+        .map(|(_, group)| group)
+        .filter(|group| !group.is_empty())
+        .collect()
 }
 
 /// How database and index compare.
@@ -403,6 +456,23 @@ mod tests {
             op: op.into(),
             created_at: OffsetDateTime::UNIX_EPOCH,
         }
+    }
+
+    #[test]
+    fn segments_are_grouped_into_near_equal_shares() {
+        let sizes = [70, 70, 65, 60, 60, 55, 50, 40, 30, 10];
+        let items: Vec<(usize, u64)> = sizes.iter().copied().enumerate().collect();
+        let groups = balanced_groups(items, 2);
+        let totals: Vec<u64> = groups
+            .iter()
+            .map(|g| g.iter().map(|&i| sizes[i]).sum())
+            .collect();
+        assert_eq!(totals.iter().sum::<u64>(), 510);
+        assert!(totals.iter().all(|t| (250..=260).contains(t)), "{totals:?}");
+        // Fewer items than groups: no empty group; one group: everything.
+        assert_eq!(balanced_groups(vec![(7, 5)], 4), [vec![7]]);
+        assert_eq!(balanced_groups(vec![(1, 5), (2, 6)], 1).concat().len(), 2);
+        assert!(balanced_groups(Vec::<(u8, u64)>::new(), 2).is_empty());
     }
 
     #[test]

@@ -10,19 +10,22 @@
 //! own choice were not made, so the other kinds stay visible and choosable.
 use std::ops::Bound;
 
-use tantivy::collector::{Collector, Count, FilterCollector, SegmentCollector, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
-    PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring, FuzzyTermQuery,
+    Occur, PhraseQuery, Query, RangeQuery, Scorer, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::{Snippet, SnippetGenerator};
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocSet, Order, Score, Searcher, SeekDangerResult, TantivyDocument, Term,
+};
 
 use super::document::{date_of_day, named_facet};
-use super::facet_count::{FacetCounter, FacetTotals};
+use super::facet_count::FacetTotals;
 use super::query::{Phrase, SearchText, Word};
 use super::schema::{Fields, NO_END, NO_VALUE, REFERENCE_BOOST, TITLE_BOOST};
+use super::tally::{Tallied, Tally};
 use crate::types::{EXPIRING_WITHIN_DAYS, Highlighted, SearchKind, SearchSort, SearchStatus};
 
 /// Common words left out of the words every result must have (they stay in
@@ -208,6 +211,20 @@ fn phrase_query(fields: &Fields, phrase: &Phrase) -> Option<Box<dyn Query>> {
     (!options.is_empty()).then(|| any_of(options))
 }
 
+/// The text part of a search: what a match must have, and what ranks the
+/// matches' best higher when their words stand side by side.
+pub struct TextQuery {
+    pub matching: Box<dyn Query>,
+    /// Several words typed together are usually one name for one need
+    /// ("home care", "insurance services"): among the best matches, those
+    /// that have them side by side rank higher. It only adds to the score;
+    /// it never excludes. Empty for one word. Kept apart (the title's and
+    /// the body's), not as one union: a union's scorer reads thousands of
+    /// documents ahead on every jump, which is what re-ranking a few
+    /// hundred scattered documents must not do.
+    pub together: Vec<Box<dyn Query>>,
+}
+
 /// The text part of a search, `None` when nothing was typed. `every` makes
 /// each word required; otherwise any will do.
 pub fn text_query(
@@ -215,7 +232,7 @@ pub fn text_query(
     text: &SearchText,
     every: bool,
     known: &KnownWord,
-) -> Option<Box<dyn Query>> {
+) -> Option<TextQuery> {
     let content: Vec<&Word> = text
         .words
         .iter()
@@ -227,14 +244,16 @@ pub fn text_query(
         content
     };
     let occur = if every { Occur::Must } else { Occur::Should };
-    // Several words typed together are usually one name for one need
-    // ("home care", "insurance services"): records that have them side by
-    // side rank higher. This only adds to the score; it never excludes.
-    let together = (words.len() > 1).then(|| {
+    let together = if words.len() > 1 {
         let joined: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
         let terms = super::schema::english_terms(&joined.join(" "));
-        boosted(any_of(text_match(fields, &terms)), ADJACENT_BOOST)
-    });
+        text_match(fields, &terms)
+            .into_iter()
+            .map(|q| boosted(q, ADJACENT_BOOST))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let clauses: Vec<(Occur, Box<dyn Query>)> = words
         .into_iter()
         .filter_map(|w| word_query(fields, w, known))
@@ -244,9 +263,10 @@ pub fn text_query(
     if clauses.is_empty() {
         return None;
     }
-    let mut clauses = clauses;
-    clauses.extend(together.map(|q| (Occur::Should, q)));
-    Some(Box::new(BooleanQuery::new(clauses)))
+    Some(TextQuery {
+        matching: Box::new(BooleanQuery::new(clauses)),
+        together,
+    })
 }
 
 /// A filter: matches without scoring.
@@ -348,111 +368,118 @@ fn combine(text: Option<Box<dyn Query>>, filters: Vec<(Occur, Box<dyn Query>)>) 
     Box::new(BooleanQuery::new(clauses))
 }
 
-/// Counts documents by the status their `end_day` gives them today.
-struct StatusCounter {
-    today: i64,
-}
+/// How many of the best matches [`TextQuery::together`] re-ranks. Scoring
+/// word positions is the dearest part of a search, so it is done for
+/// these only, not for every match (with 10^5 matches it was most of the
+/// time); a match outside them with its words side by side is rare and
+/// would have needed a far better score from the words alone.
+const RERANK_WINDOW: usize = 200;
 
-struct SegmentStatusCounter {
-    today: i64,
-    end_day: tantivy::columnar::Column<i64>,
-    counts: StatusCounts,
-}
-
-impl Collector for StatusCounter {
-    type Fruit = StatusCounts;
-    type Child = SegmentStatusCounter;
-
-    fn for_segment(
-        &self,
-        _segment: u32,
-        reader: &tantivy::SegmentReader,
-    ) -> tantivy::Result<Self::Child> {
-        Ok(SegmentStatusCounter {
-            today: self.today,
-            end_day: reader.fast_fields().i64("end_day")?,
-            counts: StatusCounts::default(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, parts: Vec<StatusCounts>) -> tantivy::Result<StatusCounts> {
-        Ok(parts
-            .into_iter()
-            .fold(StatusCounts::default(), |a, b| StatusCounts {
-                live: a.live + b.live,
-                expiring: a.expiring + b.expiring,
-                expired: a.expired + b.expired,
-            }))
-    }
-}
-
-impl SegmentCollector for SegmentStatusCounter {
-    type Fruit = StatusCounts;
-
-    fn collect(&mut self, doc: u32, _score: tantivy::Score) {
-        let end = self.end_day.first(doc).unwrap_or(NO_END);
-        let has = |status| status_admits(status, self.today, end);
-        self.counts.live += u64::from(has(SearchStatus::Live));
-        self.counts.expiring += u64::from(has(SearchStatus::ExpiringSoon));
-        self.counts.expired += u64::from(has(SearchStatus::Expired));
-    }
-
-    fn harvest(self) -> StatusCounts {
-        self.counts
-    }
-}
-
-/// What one pass over the matches collects.
+/// What the pass over the matches found.
 struct Pass {
     addresses: Vec<DocAddress>,
-    total: usize,
+    total: u64,
     counts: FacetTotals,
     statuses: StatusCounts,
 }
 
-/// One pass over `query`'s matches: status counts of them all; of those
-/// with the chosen status, the page of results (ranked by `top`), the exact
-/// count and the facet counts.
-fn pass<T, K>(
-    searcher: &Searcher,
-    query: &dyn Query,
-    request: &Request,
-    facets: FacetCounter,
-    top: T,
-) -> tantivy::Result<Pass>
-where
-    T: Collector<Fruit = Vec<(K, DocAddress)>>,
-{
-    let (status, today) = (request.filters.status, request.today);
-    let chosen = FilterCollector::new(
-        "end_day".to_owned(),
-        move |end: i64| status_admits(status, today, end),
-        (top, Count, facets),
-    );
-    let (statuses, (ranked, total, counts)) =
-        searcher.search(query, &(StatusCounter { today }, chosen))?;
-    Ok(Pass {
-        addresses: ranked.into_iter().map(|(_, a)| a).collect(),
-        total,
-        counts,
-        statuses,
-    })
+impl Pass {
+    fn of<F>(addresses: Vec<DocAddress>, found: Tallied<F>) -> Self {
+        Pass {
+            addresses,
+            total: found.total,
+            counts: found.counts,
+            statuses: found.statuses,
+        }
+    }
 }
 
-/// [`pass`] with the order the request asks for.
+/// Adds to each candidate's score what each of `bonuses` scores on it,
+/// and sorts again (best first, then index order).
+fn rerank(
+    searcher: &Searcher,
+    bonuses: &[Box<dyn Query>],
+    mut ranked: Vec<(Score, DocAddress)>,
+) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+    let mut in_index_order: Vec<usize> = (0..ranked.len()).collect();
+    in_index_order.sort_by_key(|&i| ranked[i].1);
+    for bonus in bonuses {
+        add_scores(searcher, &**bonus, &mut ranked, &in_index_order)?;
+    }
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    Ok(ranked)
+}
+
+/// Adds `bonus`'s score to each of `ranked` it matches, visiting them in
+/// index order (`in_index_order`) so each segment's scorer only moves on.
+fn add_scores(
+    searcher: &Searcher,
+    bonus: &dyn Query,
+    ranked: &mut [(Score, DocAddress)],
+    in_index_order: &[usize],
+) -> tantivy::Result<()> {
+    let weight = bonus.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    // Each candidate is only asked whether it matches ("seek danger"): a
+    // plain seek to a candidate without the phrase would read on to the
+    // next document that has it, checking positions all the way.
+    let mut scorer: Option<(u32, Box<dyn Scorer>)> = None;
+    for &i in in_index_order {
+        let address = ranked[i].1;
+        let found = match &mut scorer {
+            Some((segment, current)) if *segment == address.segment_ord => {
+                current.seek_danger(address.doc_id)
+            }
+            _ => {
+                let reader = searcher.segment_reader(address.segment_ord);
+                let (found, fresh) = weight.scorer_danger(reader, address.doc_id, 1.0)?;
+                scorer = Some((address.segment_ord, fresh));
+                found
+            }
+        };
+        if found == SeekDangerResult::Found
+            && let Some((_, current)) = &mut scorer
+        {
+            ranked[i].0 += current.score();
+        }
+    }
+    Ok(())
+}
+
+/// One pass over the matches of `text` and the filters (all but the kind,
+/// which [`Tally`] applies so the other kinds are counted too): the page of
+/// results in the order asked for, the exact total, the status and facet
+/// counts.
 fn ranked_pass(
     searcher: &Searcher,
-    query: &dyn Query,
+    fields: &Fields,
+    text: Option<&TextQuery>,
     request: &Request,
-    has_text: bool,
-    facets: FacetCounter,
+    cpv_root: &Facet,
 ) -> tantivy::Result<Pass> {
-    let window = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
-    let by_field = match (request.sort, has_text) {
+    let filters = &request.filters;
+    let query = combine(
+        text.map(|t| t.matching.box_clone()),
+        filter_clauses(fields, filters, false),
+    );
+    fn tally<T>(request: &Request, cpv_root: &Facet, top: T) -> Tally<T> {
+        Tally {
+            today: request.today,
+            status: request.filters.status,
+            kind: request
+                .filters
+                .kind
+                .map(|k| named_facet("kind", k.as_str())),
+            roots: vec![
+                Facet::from("/owner"),
+                Facet::from("/footprint"),
+                Facet::from("/sme"),
+                cpv_root.clone(),
+            ],
+            top,
+        }
+    }
+    let page = request.offset..request.offset + request.limit.max(1);
+    let by_field = match (request.sort, text.is_some()) {
         (SearchSort::Relevance, true) => None,
         // Without words to rank by, newest first.
         (SearchSort::Relevance, false) | (SearchSort::Newest, _) => {
@@ -461,16 +488,46 @@ fn ranked_pass(
         (SearchSort::EndingSoonest, _) => Some(("end_day", Order::Asc)),
         (SearchSort::Value, _) => Some(("value", Order::Desc)),
     };
-    match by_field {
-        None => pass(searcher, query, request, facets, window.order_by_score()),
-        Some((field, order)) => pass(
-            searcher,
-            query,
-            request,
-            facets,
-            window.order_by_fast_field::<i64>(field, order),
-        ),
-    }
+    Ok(match by_field {
+        None => {
+            let bonuses = text.map_or(&[][..], |t| &t.together[..]);
+            let window = if !bonuses.is_empty() {
+                page.end.max(RERANK_WINDOW)
+            } else {
+                page.end
+            };
+            let mut found = searcher.search(
+                &*query,
+                &tally(
+                    request,
+                    cpv_root,
+                    TopDocs::with_limit(window).order_by_score(),
+                ),
+            )?;
+            let mut ranked = std::mem::take(&mut found.top);
+            if !bonuses.is_empty() {
+                ranked = rerank(searcher, bonuses, ranked)?;
+            }
+            let addresses = ranked
+                .into_iter()
+                .skip(page.start)
+                .take(page.len())
+                .map(|(_, a)| a)
+                .collect();
+            Pass::of(addresses, found)
+        }
+        Some((field, order)) => {
+            let top = TopDocs::with_limit(page.len())
+                .and_offset(page.start)
+                .order_by_fast_field::<i64>(field, order);
+            let mut found = searcher.search(&*query, &tally(request, cpv_root, top))?;
+            let addresses = std::mem::take(&mut found.top)
+                .into_iter()
+                .map(|(_, a)| a)
+                .collect();
+            Pass::of(addresses, found)
+        }
+    })
 }
 
 fn highlighted(snippet: &Snippet) -> Highlighted {
@@ -515,58 +572,22 @@ fn children(counts: &FacetTotals, root: &Facet, limit: usize) -> Vec<(String, u6
     out
 }
 
-/// Counts of owners, footprints, SME, the CPV level below `cpv_root`, and
-/// (unless a kind is chosen: then they need their own pass) kinds.
-fn facet_counter(cpv_root: &Facet, with_kinds: bool) -> FacetCounter {
-    let mut roots: Vec<Facet> = ["/owner", "/footprint", "/sme"]
-        .into_iter()
-        .map(Facet::from)
-        .collect();
-    if with_kinds {
-        roots.push(Facet::from("/kind"));
-    }
-    roots.push(cpv_root.clone());
-    FacetCounter::new(roots)
-}
-
-/// Runs `request` on `searcher`: one pass over the matches, and a second
-/// for the kind counts only when a kind is chosen (they leave it out).
+/// Runs `request` on `searcher`: one pass over the matches (again with any
+/// word enough, when no result has every word).
 pub fn run(searcher: &Searcher, fields: &Fields, request: &Request) -> tantivy::Result<Found> {
     let mut relaxed = false;
     let known = known_words(searcher, fields);
     let mut text = text_query(fields, &request.text, true, &*known);
-    let has_text = text.is_some();
-    let filters = &request.filters;
-    let cpv_root = filters
+    let cpv_root = request
+        .filters
         .cpv
         .clone()
         .unwrap_or_else(|| Facet::from_path(["cpv"]));
-    let kind_chosen = filters.kind.is_some();
-    let query_of = |text: &Option<Box<dyn Query>>, with_kind: bool| {
-        combine(
-            text.as_ref().map(|q| q.box_clone()),
-            filter_clauses(fields, filters, with_kind),
-        )
-    };
-    let mut query = query_of(&text, true);
-    let mut found = ranked_pass(
-        searcher,
-        &*query,
-        request,
-        has_text,
-        facet_counter(&cpv_root, !kind_chosen),
-    )?;
+    let mut found = ranked_pass(searcher, fields, text.as_ref(), request, &cpv_root)?;
     if found.total == 0 && request.text.words.len() + request.text.phrases.len() > 1 {
         // No result has every word: any word will do, best matches first.
         text = text_query(fields, &request.text, false, &*known);
-        query = query_of(&text, true);
-        found = ranked_pass(
-            searcher,
-            &*query,
-            request,
-            has_text,
-            facet_counter(&cpv_root, !kind_chosen),
-        )?;
+        found = ranked_pass(searcher, fields, text.as_ref(), request, &cpv_root)?;
         relaxed = found.total > 0;
     }
     let Pass {
@@ -575,32 +596,22 @@ pub fn run(searcher: &Searcher, fields: &Fields, request: &Request) -> tantivy::
         counts,
         statuses,
     } = found;
-    let kind_counts = if kind_chosen {
-        let (status, today) = (filters.status, request.today);
-        let by_kind = FacetCounter::new([Facet::from("/kind")]);
-        searcher.search(
-            &*query_of(&text, false),
-            &FilterCollector::new(
-                "end_day".to_owned(),
-                move |end: i64| status_admits(status, today, end),
-                by_kind,
-            ),
-        )?
-    } else {
-        counts.clone()
-    };
-    let mut title_snippets = SnippetGenerator::create(searcher, &*query, fields.title)?;
+    let marked: Box<dyn Query> =
+        text.map_or_else(|| Box::new(EmptyQuery) as Box<dyn Query>, |t| t.matching);
+    let mut title_snippets = SnippetGenerator::create(searcher, &*marked, fields.title)?;
     title_snippets.set_max_num_chars(1_000);
-    let mut body_snippets = SnippetGenerator::create(searcher, &*query, fields.body)?;
+    let mut body_snippets = SnippetGenerator::create(searcher, &*marked, fields.body)?;
     body_snippets.set_max_num_chars(SNIPPET_CHARS);
-    let mut hits = Vec::with_capacity(addresses.len());
-    for address in addresses {
+    // Reading the stored documents and marking their snippets is a fifth
+    // of a search: the page's results are shared among the cores, as the
+    // segments were.
+    let hit_of = |address: DocAddress| -> tantivy::Result<Option<Hit>> {
         let doc: TantivyDocument = searcher.doc(address)?;
         let (Some(kind), Some(id)) = (
             stored_text(&doc, fields.kind).and_then(|k| SearchKind::parse(&k)),
             stored_text(&doc, fields.id).and_then(|i| uuid::Uuid::parse_str(&i).ok()),
         ) else {
-            continue;
+            return Ok(None);
         };
         let title_text = stored_text(&doc, fields.title).unwrap_or_default();
         let mut title = highlighted(&title_snippets.snippet(&title_text));
@@ -616,7 +627,7 @@ pub fn run(searcher: &Searcher, fields: &Fields, request: &Request) -> tantivy::
                 snippet = Highlighted(vec![(opening, false)]);
             }
         }
-        hits.push(Hit {
+        Ok(Some(Hit {
             kind,
             id,
             title,
@@ -627,13 +638,20 @@ pub fn run(searcher: &Searcher, fields: &Fields, request: &Request) -> tantivy::
                 .filter(|d| *d != NO_END)
                 .and_then(date_of_day),
             value_pence: stored_i64(&doc, fields.value).filter(|v| *v != NO_VALUE),
-        });
-    }
+        }))
+    };
+    let hits: Vec<Hit> = searcher
+        .index()
+        .search_executor()
+        .map(hit_of, addresses.into_iter())?
+        .into_iter()
+        .flatten()
+        .collect();
     let kinds = SearchKind::ALL
         .into_iter()
         .map(|k| {
             let facet = named_facet("kind", k.as_str());
-            let count = kind_counts
+            let count = counts
                 .children_of(&Facet::from("/kind"))
                 .find(|(f, _)| **f == facet)
                 .map_or(0, |(_, c)| c);
@@ -642,7 +660,7 @@ pub fn run(searcher: &Searcher, fields: &Fields, request: &Request) -> tantivy::
         .collect();
     Ok(Found {
         hits,
-        total: total as u64,
+        total,
         kinds,
         statuses,
         owners: children(&counts, &Facet::from("/owner"), FACET_VALUES),

@@ -4,7 +4,8 @@
 //!
 //! - [`query`] reads what was typed; [`engine`] runs a search; [`schema`]
 //!   and [`document`] say what a document is; [`load`] builds documents
-//!   from the database.
+//!   from the database. [`tally`] is the one pass over a search's matches
+//!   that counts them (with [`facet_count`]'s decoded facet ordinals).
 //! - [`applier`] is the only writer: it applies outbox rows in order and
 //!   records the last applied sequence in each commit, so a restart resumes
 //!   where the last commit ended. It also rebuilds (`reindex`) and compares
@@ -21,6 +22,8 @@ pub mod facet_count;
 pub mod load;
 pub mod query;
 pub mod schema;
+pub mod stem;
+pub mod tally;
 
 /// The search library, for tools and tests that open an index directly.
 pub use tantivy;
@@ -44,20 +47,33 @@ pub struct Replica {
     pub name: String,
     pub index: Index,
     pub reader: IndexReader,
+    /// Held as long as the reader, which holds it weakly.
+    _warmer: Arc<facet_count::FacetWarmer>,
+}
+
+/// A reader of `index` as searches need it: reloaded when told (the
+/// applier does after each commit), each new segment's facet ordinals
+/// decoded as it loads. Keep the warmer as long as the reader.
+pub fn open_reader(index: &Index) -> tantivy::Result<(IndexReader, Arc<facet_count::FacetWarmer>)> {
+    let warmer = facet_count::warmer();
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .warmers(vec![facet_count::weak(&warmer)])
+        .try_into()?;
+    Ok((reader, warmer))
 }
 
 impl Replica {
     fn open(dir: &Path, name: String) -> tantivy::Result<Self> {
         let mut index = Index::open_in_dir(dir)?;
         schema::prepare(&mut index)?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+        let (reader, warmer) = open_reader(&index)?;
         Ok(Replica {
             name,
             index,
             reader,
+            _warmer: warmer,
         })
     }
 

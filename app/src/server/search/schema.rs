@@ -26,8 +26,8 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, TextAnalyzer, TokenizerManager,
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+    TokenizerManager,
 };
 
 /// The analyzer of English text fields.
@@ -122,7 +122,7 @@ pub fn english_analyzer() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
+        .filter(super::stem::CachedEnglishStemmer)
         .build()
 }
 
@@ -142,7 +142,20 @@ pub fn code_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Registers the analyzers on an index's tokenizer manager.
+/// Segments of more documents than this are not merged further by the
+/// applier's writer: it merges the small segments its commits make, and
+/// leaves alone the large ones a rebuild balanced across the cores
+/// ([`super::applier::balance_segments`]), which merging would make one
+/// again (one segment is read by one thread).
+pub const MERGE_BELOW_DOCS: usize = 50_000;
+
+/// How the applier's writer merges segments (see [`MERGE_BELOW_DOCS`]).
+pub fn merge_policy() -> Box<dyn tantivy::merge_policy::MergePolicy> {
+    let mut policy = tantivy::merge_policy::LogMergePolicy::default();
+    policy.set_max_docs_before_merge(MERGE_BELOW_DOCS);
+    Box::new(policy)
+}
+
 /// Readies an index for use: its analyzers, and a search pool with a
 /// thread per core, so one search collects its segments side by side (the
 /// latency of one search, not throughput, is what this buys).
@@ -151,6 +164,7 @@ pub fn prepare(index: &mut tantivy::Index) -> tantivy::Result<()> {
     index.set_default_multithread_executor()
 }
 
+/// Registers the analyzers on an index's tokenizer manager.
 pub fn register(tokenizers: &TokenizerManager) {
     tokenizers.register(ENGLISH, english_analyzer());
     tokenizers.register(CODE, code_analyzer());

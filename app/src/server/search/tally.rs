@@ -1,0 +1,208 @@
+//! One pass over a search's matches that collects everything the results
+//! page shows: counts per status, the candidates for the page (ranked by a
+//! child collector), the exact total and the facet counts, including the
+//! kind counts when a kind is chosen.
+//!
+//! Each match costs one read of its `end_day` and of its decoded facet
+//! ordinals ([`super::facet_count`]). The query runs *without* the chosen
+//! kind: a match of another kind still counts towards its kind (so the
+//! other kinds stay visible and choosable) but towards nothing else. That
+//! spares the second pass the kind counts would otherwise need.
+use std::sync::Arc;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::schema::Facet;
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use super::engine::{StatusCounts, status_admits};
+use super::facet_count::{self, FacetTotals, Mapping, NONE, SegmentOrdinals};
+use super::schema::NO_END;
+use crate::types::SearchStatus;
+
+/// The root of the kind facets.
+const KIND_ROOT: &str = "/kind";
+
+/// What to collect. `roots` are the facets counted (they must not contain
+/// one another); `/kind` is always among them.
+pub struct Tally<T> {
+    pub today: i64,
+    pub status: SearchStatus,
+    /// The chosen kind's facet (`/kind/contract`), if one is chosen.
+    pub kind: Option<Facet>,
+    pub roots: Vec<Facet>,
+    /// Ranks the matches of the chosen kind and status.
+    pub top: T,
+}
+
+/// What the pass collected.
+pub struct Tallied<F> {
+    pub top: F,
+    /// Matches of the chosen kind and status.
+    pub total: u64,
+    /// Matches of the chosen kind, by status.
+    pub statuses: StatusCounts,
+    /// Under `/kind`: matches of the chosen status, of every kind. Under
+    /// the other roots: matches of the chosen kind and status.
+    pub counts: FacetTotals,
+}
+
+impl<T: Collector> Tally<T> {
+    fn sorted_roots(&self) -> Vec<Facet> {
+        let mut roots = self.roots.clone();
+        roots.push(Facet::from(KIND_ROOT));
+        roots.sort();
+        roots.dedup();
+        roots
+    }
+}
+
+/// Which of a segment's matches are of the chosen kind.
+enum KindTest {
+    /// No kind chosen: all.
+    Any,
+    /// Those with this facet ordinal.
+    Ordinal(u32),
+    /// The segment has none of that kind.
+    None,
+}
+
+pub struct SegmentTally<C> {
+    today: i64,
+    status: SearchStatus,
+    end_day: Column<i64>,
+    ordinals: Arc<SegmentOrdinals>,
+    mapping: Arc<Mapping>,
+    /// Per child of the mapping: whether it is a kind.
+    is_kind: Vec<bool>,
+    kind: KindTest,
+    counts: Vec<u64>,
+    total: u64,
+    statuses: StatusCounts,
+    top: C,
+}
+
+impl<T: Collector> Collector for Tally<T> {
+    type Fruit = Tallied<T::Fruit>;
+    type Child = SegmentTally<T::Child>;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        let mapping = facet_count::mapping(reader, &self.sorted_roots())?;
+        let kind_root = Facet::from(KIND_ROOT);
+        let is_kind = mapping
+            .children
+            .iter()
+            .map(|c| kind_root.is_prefix_of(c))
+            .collect();
+        let kind = match &self.kind {
+            None => KindTest::Any,
+            Some(facet) => {
+                let facets = reader.facet_reader(facet_count::FIELD)?;
+                match facets.facet_dict().term_ord(facet.encoded_str())? {
+                    Some(ord) => KindTest::Ordinal(ord as u32),
+                    None => KindTest::None,
+                }
+            }
+        };
+        Ok(SegmentTally {
+            today: self.today,
+            status: self.status,
+            end_day: reader.fast_fields().i64("end_day")?,
+            ordinals: facet_count::ordinals(reader)?,
+            counts: vec![0; mapping.children.len()],
+            mapping,
+            is_kind,
+            kind,
+            total: 0,
+            statuses: StatusCounts::default(),
+            top: self.top.for_segment(segment, reader)?,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.top.requires_scoring()
+    }
+
+    fn merge_fruits(
+        &self,
+        parts: Vec<Tallied<<T::Child as SegmentCollector>::Fruit>>,
+    ) -> tantivy::Result<Self::Fruit> {
+        let mut tops = Vec::with_capacity(parts.len());
+        let mut total = 0;
+        let mut statuses = StatusCounts::default();
+        let mut counts = std::collections::BTreeMap::new();
+        for part in parts {
+            tops.push(part.top);
+            total += part.total;
+            statuses.live += part.statuses.live;
+            statuses.expiring += part.statuses.expiring;
+            statuses.expired += part.statuses.expired;
+            for (facet, count) in part.counts.0 {
+                *counts.entry(facet).or_insert(0) += count;
+            }
+        }
+        Ok(Tallied {
+            top: self.top.merge_fruits(tops)?,
+            total,
+            statuses,
+            counts: FacetTotals(counts),
+        })
+    }
+}
+
+impl<C: SegmentCollector> SegmentCollector for SegmentTally<C> {
+    type Fruit = Tallied<C::Fruit>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let ords = self.ordinals.of(doc);
+        let chosen_kind = match self.kind {
+            KindTest::Any => true,
+            KindTest::Ordinal(ord) => ords.contains(&ord),
+            KindTest::None => false,
+        };
+        let end = self.end_day.first(doc).unwrap_or(NO_END);
+        if chosen_kind {
+            let has = |status| u64::from(status_admits(status, self.today, end));
+            self.statuses.live += has(SearchStatus::Live);
+            self.statuses.expiring += has(SearchStatus::ExpiringSoon);
+            self.statuses.expired += has(SearchStatus::Expired);
+        }
+        if !status_admits(self.status, self.today, end) {
+            return;
+        }
+        // A document's ordinals come sorted, so those under one child are
+        // side by side: count each child once per document.
+        let mut previous = NONE;
+        for &ord in ords {
+            let child = self.mapping.child_of[ord as usize];
+            if child != NONE && child != previous && (chosen_kind || self.is_kind[child as usize]) {
+                self.counts[child as usize] += 1;
+            }
+            previous = child;
+        }
+        if chosen_kind {
+            self.total += 1;
+            self.top.collect(doc, score);
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        Tallied {
+            top: self.top.harvest(),
+            total: self.total,
+            statuses: self.statuses,
+            counts: FacetTotals(
+                self.counts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, count)| **count > 0)
+                    .map(|(at, count)| (self.mapping.children[at].clone(), *count))
+                    .collect(),
+            ),
+        }
+    }
+}
