@@ -18,7 +18,7 @@ use tantivy::query::{
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::{
-    DocAddress, DocSet, Order, Score, Searcher, SeekDangerResult, TantivyDocument, Term,
+    DocAddress, DocId, DocSet, Order, Score, Searcher, SeekDangerResult, TantivyDocument, Term,
 };
 
 use super::document::{date_of_day, named_facet};
@@ -422,24 +422,35 @@ fn add_scores(
     // Each candidate is only asked whether it matches ("seek danger"): a
     // plain seek to a candidate without the phrase would read on to the
     // next document that has it, checking positions all the way.
-    let mut scorer: Option<(u32, Box<dyn Scorer>)> = None;
+    // Per segment: its scorer, and the first document it could still match
+    // (an answer "not found" may say the next match is further on).
+    let mut scorer: Option<(u32, Box<dyn Scorer>, DocId)> = None;
     for &i in in_index_order {
         let address = ranked[i].1;
+        let target = address.doc_id;
         let found = match &mut scorer {
-            Some((segment, current)) if *segment == address.segment_ord => {
-                current.seek_danger(address.doc_id)
+            Some((segment, _, next)) if *segment == address.segment_ord && target < *next => {
+                continue;
+            }
+            Some((segment, current, _)) if *segment == address.segment_ord => {
+                current.seek_danger(target)
             }
             _ => {
                 let reader = searcher.segment_reader(address.segment_ord);
-                let (found, fresh) = weight.scorer_danger(reader, address.doc_id, 1.0)?;
-                scorer = Some((address.segment_ord, fresh));
+                let (found, fresh) = weight.scorer_danger(reader, target, 1.0)?;
+                scorer = Some((address.segment_ord, fresh, target));
                 found
             }
         };
-        if found == SeekDangerResult::Found
-            && let Some((_, current)) = &mut scorer
-        {
-            ranked[i].0 += current.score();
+        let Some((_, current, next)) = &mut scorer else {
+            continue;
+        };
+        match found {
+            SeekDangerResult::Found => {
+                ranked[i].0 += current.score();
+                *next = target + 1;
+            }
+            SeekDangerResult::SeekLowerBound(bound) => *next = bound.max(target + 1),
         }
     }
     Ok(())
