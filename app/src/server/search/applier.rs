@@ -476,6 +476,35 @@ mod tests {
     }
 
     #[test]
+    fn a_build_is_merged_into_a_segment_per_core_keeping_its_payload() {
+        let (schema_def, fields) = super::super::schema::build();
+        let index = tantivy::Index::create_in_ram(schema_def);
+        super::super::schema::register(index.tokenizers());
+        let mut writer: IndexWriter<TantivyDocument> = index.writer(15_000_000).unwrap();
+        writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
+        for n in 0..5u128 {
+            let doc = SearchDocument {
+                kind: Some(DocumentKind::Contract),
+                id: Uuid::from_u128(n),
+                title: format!("Contract {n}"),
+                ..Default::default()
+            };
+            writer.add_document(to_tantivy(&fields, &doc)).unwrap();
+            writer.commit().unwrap();
+        }
+        let mut prepared = writer.prepare_commit().unwrap();
+        prepared.set_payload(&payload(42));
+        prepared.commit().unwrap();
+        assert_eq!(index.searchable_segment_ids().unwrap().len(), 5);
+        balance_segments(&mut writer).unwrap();
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let metas = index.searchable_segment_metas().unwrap();
+        assert_eq!(metas.len(), cores.min(5));
+        assert_eq!(metas.iter().map(|m| m.num_docs()).sum::<u32>(), 5);
+        assert_eq!(index.load_metas().unwrap().payload, Some(payload(42)));
+    }
+
+    #[test]
     fn the_last_row_for_a_document_decides_what_happens_to_it() {
         let a = Uuid::from_u128(1);
         let b = Uuid::from_u128(2);

@@ -818,6 +818,32 @@ mod tests {
     }
 
     #[test]
+    fn every_candidate_with_the_words_side_by_side_gets_the_bonus() {
+        // Apart and together alternate in index order, with the body
+        // lengths equal, so only the bonus tells them apart: each candidate
+        // is asked in turn, after ones without the phrase.
+        let docs: Vec<SearchDocument> = (1..=12)
+            .map(|n| {
+                let title = if n % 2 == 0 {
+                    "Home care for adults"
+                } else {
+                    "Care for adults at home"
+                };
+                doc(n, DocumentKind::Contract, title, "")
+            })
+            .collect();
+        let found = ids(&run_on(&docs, &request("home care")));
+        assert_eq!(found.len(), 12);
+        assert_eq!(found[..6], [2, 4, 6, 8, 10, 12]);
+        assert_eq!(found[6..], [1, 3, 5, 7, 9, 11]);
+        // Past the first page the order still holds.
+        let mut second = request("home care");
+        second.offset = 4;
+        second.limit = 4;
+        assert_eq!(ids(&run_on(&docs, &second)), [10, 12, 1, 3]);
+    }
+
+    #[test]
     fn quoted_phrases_need_their_words_together() {
         let docs = [
             doc(1, DocumentKind::Contract, "Rock salt supply", ""),
@@ -960,6 +986,8 @@ mod tests {
             "the framework is not among the results"
         );
         assert_eq!(found.sme, 1);
+        // Statuses count the chosen kind's matches only.
+        assert_eq!(found.statuses.live, 1);
     }
 
     #[test]

@@ -321,6 +321,55 @@ mod tests {
     use tantivy::schema::{FacetOptions, Schema};
     use tantivy::{Index, IndexWriter, TantivyDocument};
 
+    /// A reader with the warmer has each segment decoded as it loads, and
+    /// the segments merged away are forgotten.
+    #[test]
+    fn the_warmer_decodes_new_segments_and_forgets_merged_ones() {
+        let mut builder = Schema::builder();
+        let field = builder.add_facet_field(FIELD, FacetOptions::default());
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: IndexWriter = index.writer(15_000_000).unwrap();
+        writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
+        for n in 0..2 {
+            let mut doc = TantivyDocument::default();
+            doc.add_facet(field, Facet::from(format!("/kind/k{n}").as_str()));
+            writer.add_document(doc).unwrap();
+            writer.commit().unwrap();
+        }
+        let warmer = warmer();
+        let reader: tantivy::IndexReader = index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .warmers(vec![weak(&warmer)])
+            .try_into()
+            .unwrap();
+        let before = index.searchable_segment_ids().unwrap();
+        assert_eq!(before.len(), 2);
+        assert!(before.iter().all(|id| is_decoded(*id)), "decoded on load");
+        writer.merge(&before).wait().unwrap();
+        reader.reload().unwrap();
+        let after = index.searchable_segment_ids().unwrap();
+        assert_eq!(after.len(), 1);
+        assert!(
+            is_decoded(after[0]),
+            "the merged segment is decoded on reload"
+        );
+        // What tantivy calls once no searcher uses the old segments.
+        let generation = reader.searcher().generation().clone();
+        warmer.garbage_collect(&[&generation]);
+        assert!(
+            before.iter().all(|id| !is_decoded(*id)),
+            "merged away: forgotten"
+        );
+        assert!(is_decoded(after[0]));
+        // Counting from the decoded ordinals gives each kind once.
+        let counts = reader
+            .searcher()
+            .search(&AllQuery, &FacetCounter::new([Facet::from("/kind")]))
+            .unwrap();
+        assert_eq!(counts.children_of(&Facet::from("/kind")).count(), 2);
+    }
+
     /// The same counts as tantivy's own collector, over several segments,
     /// for a top-level and a deeper root, asked for twice (the second time
     /// from the cache).
