@@ -40,6 +40,20 @@ pub(super) struct Mapping {
     pub(super) children: Vec<Facet>,
 }
 
+impl Mapping {
+    /// `counts` (one per child) as totals by child facet, leaving out zeros.
+    pub(super) fn totals(&self, counts: &[u64]) -> FacetTotals {
+        FacetTotals(
+            counts
+                .iter()
+                .enumerate()
+                .filter(|(_, count)| **count > 0)
+                .map(|(at, count)| (self.children[at].clone(), *count))
+                .collect(),
+        )
+    }
+}
+
 type CacheKey = (SegmentId, Vec<String>);
 
 static MAPPINGS: LazyLock<Mutex<HashMap<CacheKey, Arc<Mapping>>>> =
@@ -199,6 +213,18 @@ impl Warmer for FacetWarmer {
     }
 }
 
+impl Drop for FacetWarmer {
+    /// A reader dropped (a replica replaced by a rebuild) takes its
+    /// segments' decoded ordinals with it.
+    fn drop(&mut self) {
+        let warmed = self.warmed.get_mut().unwrap_or_else(|e| e.into_inner());
+        let mut cache = ORDINALS.lock().unwrap_or_else(|e| e.into_inner());
+        for id in warmed.drain() {
+            cache.remove(&id);
+        }
+    }
+}
+
 /// A new warmer for one reader; the reader holds it weakly, so the caller
 /// keeps the `Arc` as long as the reader.
 pub fn warmer() -> Arc<FacetWarmer> {
@@ -236,9 +262,16 @@ impl FacetCounter {
 
 /// Counts by child facet.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FacetTotals(pub(super) BTreeMap<Facet, u64>);
+pub struct FacetTotals(BTreeMap<Facet, u64>);
 
 impl FacetTotals {
+    /// Adds `other`'s counts to these (a segment's to the search's).
+    pub fn add(&mut self, other: FacetTotals) {
+        for (facet, count) in other.0 {
+            *self.0.entry(facet).or_insert(0) += count;
+        }
+    }
+
     /// The children of `root` with their counts, in facet order.
     pub fn children_of<'a>(&'a self, root: &'a Facet) -> impl Iterator<Item = (&'a Facet, u64)> {
         self.0
@@ -277,11 +310,11 @@ impl Collector for FacetCounter {
     }
 
     fn merge_fruits(&self, parts: Vec<FacetTotals>) -> tantivy::Result<FacetTotals> {
-        let mut out = BTreeMap::new();
-        for (facet, count) in parts.into_iter().flat_map(|p| p.0) {
-            *out.entry(facet).or_insert(0) += count;
+        let mut out = FacetTotals::default();
+        for part in parts {
+            out.add(part);
         }
-        Ok(FacetTotals(out))
+        Ok(out)
     }
 }
 
@@ -302,14 +335,7 @@ impl SegmentCollector for SegmentFacetCounter {
     }
 
     fn harvest(self) -> FacetTotals {
-        FacetTotals(
-            self.counts
-                .iter()
-                .enumerate()
-                .filter(|(_, count)| **count > 0)
-                .map(|(at, count)| (self.mapping.children[at].clone(), *count))
-                .collect(),
-        )
+        self.mapping.totals(&self.counts)
     }
 }
 
@@ -368,6 +394,15 @@ mod tests {
             .search(&AllQuery, &FacetCounter::new([Facet::from("/kind")]))
             .unwrap();
         assert_eq!(counts.children_of(&Facet::from("/kind")).count(), 2);
+        // The reader's warmer dropped: its segments are forgotten too.
+        drop(reader);
+        drop(warmer);
+        // (tantivy's collector thread may hold the warmer for a moment.)
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while is_decoded(after[0]) && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(!is_decoded(after[0]));
     }
 
     /// The same counts as tantivy's own collector, over several segments,

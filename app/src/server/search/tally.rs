@@ -134,22 +134,20 @@ impl<T: Collector> Collector for Tally<T> {
         let mut tops = Vec::with_capacity(parts.len());
         let mut total = 0;
         let mut statuses = StatusCounts::default();
-        let mut counts = std::collections::BTreeMap::new();
+        let mut counts = FacetTotals::default();
         for part in parts {
             tops.push(part.top);
             total += part.total;
             statuses.live += part.statuses.live;
             statuses.expiring += part.statuses.expiring;
             statuses.expired += part.statuses.expired;
-            for (facet, count) in part.counts.0 {
-                *counts.entry(facet).or_insert(0) += count;
-            }
+            counts.add(part.counts);
         }
         Ok(Tallied {
             top: self.top.merge_fruits(tops)?,
             total,
             statuses,
-            counts: FacetTotals(counts),
+            counts,
         })
     }
 }
@@ -195,14 +193,7 @@ impl<C: SegmentCollector> SegmentCollector for SegmentTally<C> {
             top: self.top.harvest(),
             total: self.total,
             statuses: self.statuses,
-            counts: FacetTotals(
-                self.counts
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, count)| **count > 0)
-                    .map(|(at, count)| (self.mapping.children[at].clone(), *count))
-                    .collect(),
-            ),
+            counts: self.mapping.totals(&self.counts),
         }
     }
 }
