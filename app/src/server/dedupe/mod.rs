@@ -370,6 +370,15 @@ impl Index {
     /// The live check: items of the corpus that look like the same need as
     /// `item` (by other buyers), best first, at most `limit`.
     pub fn similar(&mut self, item: &Item, limit: usize) -> Vec<Similar> {
+        self.similar_with(item, limit, &[])
+    }
+
+    /// [`Self::similar`], also scoring the items `also` (by their place in
+    /// the index) whether or not they share a bucket with `item`. The
+    /// buckets find a close match with high probability, not certainty:
+    /// a caller that must not miss some items (those of the need's own
+    /// footprint) names them here.
+    pub fn similar_with(&mut self, item: &Item, limit: usize, also: &[u32]) -> Vec<Similar> {
         let (title, description) = words_of(&mut self.normaliser, item);
         let mut unseen = u32::MAX;
         let title = self.vocabulary.lookup(&title, &mut unseen);
@@ -416,9 +425,11 @@ impl Index {
             start: item.start,
             end: item.end,
         };
-        let mut found: Vec<Similar> = self
-            .buckets
-            .neighbours(&signature)
+        let mut candidates = self.buckets.neighbours(&signature);
+        candidates.extend(also.iter().filter(|&&i| (i as usize) < self.store.len()));
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut found: Vec<Similar> = candidates
             .into_iter()
             .filter_map(|i| {
                 let i = i as usize;
@@ -562,6 +573,27 @@ mod tests {
         let own = item("own", "kirklees", "Weed spraying");
         let found = index.similar(&own, 10);
         assert_eq!(found.len(), 1, "Kirklees' own purchase is not a duplicate");
+    }
+
+    #[test]
+    fn items_named_by_the_caller_are_scored_once_as_well_as_the_buckets_finds() {
+        let mut index = Index::build(normaliser(), corpus());
+        let probe = item("new", "leeds", "Weed spraying (herbicide)");
+        let by_buckets = index.similar(&probe, 10);
+        let every: Vec<u32> = (0..index.len() as u32).chain([u32::MAX]).collect();
+        let named = index.similar_with(&probe, 10, &every);
+        // Naming every item, ones the buckets found among them, and one
+        // past the end: the same matches, each once.
+        let keys = |found: &[Similar]| -> Vec<String> {
+            let mut keys: Vec<String> = found
+                .iter()
+                .map(|s| index.item(s.item).key().to_owned())
+                .collect();
+            keys.sort();
+            keys
+        };
+        assert_eq!(keys(&named), keys(&by_buckets));
+        assert_eq!(named.len(), 2);
     }
 
     #[test]

@@ -46,6 +46,25 @@ pub struct Corpus {
     pub index: Index,
     /// Parallel to the index's items.
     pub records: Vec<Record>,
+    /// Each buyer's items (their places in the index).
+    pub by_buyer: HashMap<Uuid, Vec<u32>>,
+}
+
+impl Corpus {
+    /// `records` parallel to `index`'s items.
+    pub fn new(index: Index, records: Vec<Record>) -> Self {
+        let mut by_buyer: HashMap<Uuid, Vec<u32>> = HashMap::new();
+        for (at, record) in records.iter().enumerate() {
+            for buyer in &record.buyer_ids {
+                by_buyer.entry(*buyer).or_default().push(at as u32);
+            }
+        }
+        Corpus {
+            index,
+            records,
+            by_buyer,
+        }
+    }
 }
 
 #[derive(sea_orm::FromQueryResult)]
@@ -296,10 +315,7 @@ pub async fn corpus(db: &DatabaseConnection) -> Result<Corpus, DbErr> {
         };
         add(intent.item, record);
     }
-    Ok(Corpus {
-        index: Index::build(normaliser, items),
-        records,
-    })
+    Ok(Corpus::new(Index::build(normaliser, items), records))
 }
 
 /// An intent still being bought, as a detector item.
@@ -455,7 +471,7 @@ impl LiveCheck {
     ) -> Result<Vec<(&'static str, Uuid, Vec<String>)>, DbErr> {
         let corpus = self.corpus(db).await?;
         let mut corpus = corpus.lock().unwrap_or_else(|e| e.into_inner());
-        Ok(corpus_similar(&mut corpus, item, limit)
+        Ok(corpus_similar(&mut corpus, item, limit, &[])
             .into_iter()
             .map(|(i, _, reasons)| (corpus.records[i].kind, corpus.records[i].id, reasons))
             .collect())
@@ -472,10 +488,19 @@ impl LiveCheck {
     ) -> Result<Vec<SimilarPurchase>, DbErr> {
         let corpus = self.corpus(db).await?;
         let mut corpus = corpus.lock().unwrap_or_else(|e| e.into_inner());
-        // Ask for far more than shown: a common need has hundreds of close
+        // Every purchase of the footprint's buyers is scored, not only
+        // those the buckets find (they find a close match with high
+        // probability, not certainty), and every match is kept until the
+        // near ones are put first: a common need has hundreds of close
         // matches nationally, and the near ones must surface even when
-        // others score higher. Every candidate is scored anyway.
-        let found = corpus_similar(&mut corpus, item, limit * 50);
+        // others score higher.
+        let near_items: Vec<u32> = near
+            .iter()
+            .filter_map(|buyer| corpus.by_buyer.get(buyer))
+            .flatten()
+            .copied()
+            .collect();
+        let found = corpus_similar(&mut corpus, item, usize::MAX, &near_items);
         let mut shown: Vec<SimilarPurchase> = found
             .into_iter()
             .map(|(i, score, reasons)| {
@@ -581,10 +606,11 @@ fn corpus_similar(
     corpus: &mut Corpus,
     item: &Item,
     limit: usize,
+    also: &[u32],
 ) -> Vec<(usize, f64, Vec<String>)> {
     corpus
         .index
-        .similar(item, limit)
+        .similar_with(item, limit, also)
         .into_iter()
         .map(|s| {
             (

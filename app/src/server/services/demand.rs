@@ -720,10 +720,7 @@ mod tests {
         ]
         .into_iter()
         .unzip();
-        Corpus {
-            index: Index::build(Normaliser::new([]), items),
-            records,
-        }
+        Corpus::new(Index::build(Normaliser::new([]), items), records)
     }
 
     fn dashboard_of(corpus: &Corpus) -> Figures {
@@ -780,10 +777,7 @@ mod tests {
             .unzip();
         items[0].end = Some(date!(2027 - 01 - 31));
         items[1].end = Some(date!(2028 - 09 - 30));
-        let apart = Corpus {
-            index: Index::build(Normaliser::new([]), items),
-            records,
-        };
+        let apart = Corpus::new(Index::build(Normaliser::new([]), items), records);
         assert_eq!(dashboard_of(&apart).clusters.len(), 1, "still one need");
         assert!(dashboard_of(&apart).suggestions.is_empty());
     }
