@@ -74,6 +74,24 @@ pub const BUCKET_WINDOW: usize = 16;
 /// of a national run.
 pub const CANDIDATE_BATCH: usize = 4_000_000;
 
+/// Misspellings. A word in one or two purchases of the corpus gets the
+/// largest weight of all, so a slip of the keyboard in a notice
+/// ("Treatmnet") counts against every match of that notice as heavily as a
+/// rare, telling word would, and a real match falls below the threshold.
+/// Such a word is read as the common word it is one slip away from: two
+/// neighbouring letters swapped, one letter dropped or one typed twice
+/// (the slips typing makes most). Not one letter changed for another or
+/// added, where real word pairs are common: paving and paying, through and
+/// thorough, the stems of electrical and electoral. Both words
+/// have at least [`MISSPELLING_MIN_LETTERS`] letters (short words have real
+/// neighbours one slip away), and the common word is in at least
+/// [`MISSPELLING_MIN_DOCUMENTS`] purchases, ten times as many as the rare
+/// one at least: a rare word beside a rare word is two real words as often
+/// as it is a slip.
+pub const MISSPELLING_MAX_DOCUMENTS: u32 = 2;
+pub const MISSPELLING_MIN_LETTERS: usize = 6;
+pub const MISSPELLING_MIN_DOCUMENTS: u32 = 20;
+
 /// Renewal urgency: purchases whose periods end within this many days of
 /// each other are "ending together" (a reason, and a ranking signal; never
 /// a reason to match).

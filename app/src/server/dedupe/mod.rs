@@ -243,6 +243,10 @@ impl Index {
             supplier_keys.extend(suppliers.iter().map(|s| score::supplier_key(s)));
             store.push(&item);
         }
+        vocabulary.correct_misspellings();
+        for word in &mut words {
+            *word = vocabulary.canonical(*word);
+        }
         let mut buckets = candidates::Buckets::with_capacity(store.len());
         let mut profiles = Profiles::default();
         for span in pending {
@@ -557,6 +561,53 @@ mod tests {
             scored.score, weeds.score,
             "reasons are of the pair as scored"
         );
+    }
+
+    #[test]
+    fn a_misspelt_word_counts_as_the_word_it_misspells() {
+        // "treatment" is common in the corpus; one notice misspells it.
+        let mut items: Vec<Item> = (0..config::MISSPELLING_MIN_DOCUMENTS)
+            .map(|n| {
+                item(
+                    &format!("water{n}"),
+                    &format!("buyer{n}"),
+                    "Water treatment chemicals",
+                )
+            })
+            .collect();
+        items.push(item(
+            "slip",
+            "salford",
+            "Integrated Substance Misuse Treatmnet and Recovery Service",
+        ));
+        let mut index = Index::build(normaliser(), items);
+        let slip = index.len() - 1;
+        assert_eq!(index.title_words(slip).len(), 3);
+        assert!(
+            index.title_words(slip).contains(&"treatment"),
+            "{:?}",
+            index.title_words(slip)
+        );
+        let probe = item(
+            "new",
+            "manchester",
+            "Substance misuse treatment and recovery",
+        );
+        let found = index.similar(&probe, 10);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].item, slip);
+        assert!(found[0].score > 0.999, "{found:?}");
+        assert!(
+            matches!(&found[0].reasons[0], Reason::SharedWords { words, .. } if words.contains(&"treatment".to_owned())),
+            "{found:?}"
+        );
+        // A slip in the probe is read the same way.
+        let probe = item(
+            "new",
+            "manchester",
+            "Substance misuse treatmetn and recovery",
+        );
+        assert!(index.similar(&probe, 10)[0].score > 0.999);
     }
 
     #[test]

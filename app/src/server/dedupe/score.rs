@@ -85,6 +85,9 @@ pub struct Vocabulary {
     words: StringTable,
     frequency: Vec<u32>,
     documents: usize,
+    /// Each word read as a misspelling, with the word it stands for
+    /// ([`Vocabulary::correct_misspellings`]).
+    corrected: HashMap<u32, u32>,
 }
 
 impl Vocabulary {
@@ -112,19 +115,109 @@ impl Vocabulary {
         (t, d)
     }
 
-    /// Ids of a text not in the corpus (the live check): a word the corpus
-    /// lacks gets an id no corpus word has, so it counts in the probe's
-    /// length but matches nothing.
+    /// Ids of a text not in the corpus (the live check), misspellings read
+    /// as the words they stand for: a word the corpus lacks (and that is
+    /// no slip for one of its words) gets an id no corpus word has, so it
+    /// counts in the probe's length but matches nothing.
     pub(super) fn lookup(&self, words: &[String], unseen: &mut u32) -> Vec<u32> {
         words
             .iter()
-            .map(|w| {
-                self.words.get(w).unwrap_or_else(|| {
+            .map(|w| match self.words.get(w) {
+                Some(id) => self.canonical(id),
+                None => self.correction(w, 0).unwrap_or_else(|| {
                     *unseen -= 1;
                     *unseen
-                })
+                }),
             })
             .collect()
+    }
+
+    /// The word `id` stands for: itself, or the word it misspells.
+    pub(super) fn canonical(&self, id: u32) -> u32 {
+        self.corrected.get(&id).copied().unwrap_or(id)
+    }
+
+    /// Once every document is counted: reads each rare word that is one
+    /// slip away from a common word as that word (see
+    /// [`config::MISSPELLING_MAX_DOCUMENTS`]), whose documents it joins.
+    /// Returns how many words were corrected.
+    pub(super) fn correct_misspellings(&mut self) -> usize {
+        let found: Vec<(u32, u32)> = (0..self.frequency.len() as u32)
+            .filter(|&id| self.frequency[id as usize] <= config::MISSPELLING_MAX_DOCUMENTS)
+            .filter_map(|id| {
+                let correct = self.correction(self.words.str(id), self.frequency[id as usize])?;
+                Some((id, correct))
+            })
+            .collect();
+        // A document with both spellings is counted twice: at most
+        // MISSPELLING_MAX_DOCUMENTS too many, beside at least
+        // MISSPELLING_MIN_DOCUMENTS.
+        for &(misspelt, correct) in &found {
+            self.frequency[correct as usize] += self.frequency[misspelt as usize];
+            self.frequency[misspelt as usize] = 0;
+            self.corrected.insert(misspelt, correct);
+        }
+        found.len()
+    }
+
+    /// The common word that `word` (in `documents` documents) is one slip
+    /// away from, the commonest if several are.
+    fn correction(&self, word: &str, documents: u32) -> Option<u32> {
+        let letters = word.as_bytes();
+        if letters.len() < config::MISSPELLING_MIN_LETTERS
+            || !letters.iter().all(u8::is_ascii_lowercase)
+        {
+            return None;
+        }
+        if documents > config::MISSPELLING_MAX_DOCUMENTS {
+            return None;
+        }
+        let needed = config::MISSPELLING_MIN_DOCUMENTS;
+        let mut best: Option<(u32, u32)> = None;
+        let mut consider = |candidate: &[u8]| {
+            if candidate.len() < config::MISSPELLING_MIN_LETTERS {
+                return;
+            }
+            // Every candidate is ASCII letters: `letters` is.
+            let Some(id) = std::str::from_utf8(candidate)
+                .ok()
+                .and_then(|c| self.words.get(c))
+            else {
+                return;
+            };
+            let frequency = self.frequency[id as usize];
+            if frequency >= needed && best.is_none_or(|(_, f)| frequency > f) {
+                best = Some((id, frequency));
+            }
+        };
+        let mut candidate = Vec::with_capacity(letters.len() + 1);
+        for i in 0..letters.len() {
+            // Two neighbouring letters swapped.
+            if i + 1 < letters.len() && letters[i] != letters[i + 1] {
+                candidate.clear();
+                candidate.extend_from_slice(letters);
+                candidate.swap(i, i + 1);
+                consider(&candidate);
+            }
+            // A letter typed twice.
+            if i + 1 < letters.len() && letters[i] == letters[i + 1] {
+                candidate.clear();
+                candidate.extend_from_slice(&letters[..i]);
+                candidate.extend_from_slice(&letters[i + 1..]);
+                consider(&candidate);
+            }
+        }
+        // A letter dropped.
+        for i in 0..=letters.len() {
+            for letter in b'a'..=b'z' {
+                candidate.clear();
+                candidate.extend_from_slice(&letters[..i]);
+                candidate.push(letter);
+                candidate.extend_from_slice(&letters[i..]);
+                consider(&candidate);
+            }
+        }
+        best.map(|(id, _)| id)
     }
 
     pub fn word(&self, id: u32) -> &str {
@@ -474,5 +567,105 @@ mod tests {
             Some((6, 1))
         );
         assert_eq!(cpv_agreement(&[45000000], &[77312100]), None);
+    }
+
+    /// A vocabulary of `common` documents with each of `words`, and one
+    /// document more for each of `rare`.
+    fn vocabulary(common: &[&str], rare: &[&str]) -> Vocabulary {
+        let mut vocabulary = Vocabulary::default();
+        let words = |list: &[&str]| list.iter().map(|w| (*w).to_owned()).collect::<Vec<_>>();
+        for _ in 0..config::MISSPELLING_MIN_DOCUMENTS {
+            vocabulary.add_document(&words(common), &[]);
+        }
+        for word in rare {
+            vocabulary.add_document(&words(&[word]), &[]);
+        }
+        vocabulary
+    }
+
+    fn id(vocabulary: &Vocabulary, word: &str) -> u32 {
+        vocabulary.words.get(word).expect(word)
+    }
+
+    #[test]
+    fn a_rare_slip_of_a_common_word_is_read_as_that_word() {
+        let mut vocabulary = vocabulary(
+            &["treatment", "management", "paving", "light", "recoveri"],
+            // Swapped, dropped, doubled; then a changed letter, a letter
+            // added that is no double, a short word's neighbour and a
+            // slip of a word not common enough.
+            &[
+                "treatmnet",
+                "managment",
+                "treatmment",
+                "paying",
+                "recoveria",
+                "lightn",
+                "recoverri",
+                "gritter",
+                "gritterr",
+            ],
+        );
+        let treatment = id(&vocabulary, "treatment");
+        let documents = vocabulary.documents;
+        let idf_before = vocabulary.idf(treatment);
+        assert_eq!(vocabulary.correct_misspellings(), 4);
+        for (misspelt, correct) in [
+            ("treatmnet", "treatment"),
+            ("managment", "management"),
+            ("treatmment", "treatment"),
+            ("recoverri", "recoveri"),
+        ] {
+            assert_eq!(
+                vocabulary.canonical(id(&vocabulary, misspelt)),
+                id(&vocabulary, correct),
+                "{misspelt}"
+            );
+            assert_eq!(vocabulary.frequency[id(&vocabulary, misspelt) as usize], 0);
+        }
+        // The corrected documents count for the word they spell.
+        assert_eq!(
+            vocabulary.frequency[treatment as usize],
+            config::MISSPELLING_MIN_DOCUMENTS + 2
+        );
+        assert!(vocabulary.idf(treatment) < idf_before);
+        assert_eq!(vocabulary.documents, documents);
+        for kept in [
+            "paying",
+            "recoveria",
+            "lightn",
+            "gritter",
+            "gritterr",
+            "paving",
+        ] {
+            let kept = id(&vocabulary, kept);
+            assert_eq!(vocabulary.canonical(kept), kept);
+        }
+
+        // A probe's words: a known slip, a new slip, a new word.
+        let mut unseen = u32::MAX;
+        let probe = ["treatmnet", "treatmetn", "mxddbuvn"].map(String::from);
+        let ids = vocabulary.lookup(&probe, &mut unseen);
+        assert_eq!(ids[..2], [treatment, treatment]);
+        assert_eq!(ids[2], u32::MAX - 1);
+        assert!(vocabulary.word(ids[2]).is_empty());
+    }
+
+    #[test]
+    fn only_a_rare_word_beside_a_common_one_is_a_slip() {
+        let mut vocabulary = Vocabulary::default();
+        for _ in 1..config::MISSPELLING_MIN_DOCUMENTS {
+            vocabulary.add_document(&["treatment".to_owned()], &[]);
+        }
+        for _ in 0..=config::MISSPELLING_MAX_DOCUMENTS {
+            vocabulary.add_document(&["treatmnet".to_owned()], &[]);
+        }
+        // One document short of common, and one too many to be a slip.
+        assert_eq!(vocabulary.clone().correct_misspellings(), 0);
+        vocabulary.add_document(&["treatment".to_owned()], &[]);
+        assert_eq!(vocabulary.clone().correct_misspellings(), 0);
+        let misspelt = id(&vocabulary, "treatmnet") as usize;
+        vocabulary.frequency[misspelt] -= 1;
+        assert_eq!(vocabulary.correct_misspellings(), 1);
     }
 }
