@@ -124,6 +124,26 @@ fn labelled_set_is_as_described() {
 /// Runs the whole detector (candidates, scoring, threshold) over every
 /// bundled notice and scores its pairs against the labels.
 #[test]
+fn slips_in_the_bundled_notices_are_read_as_the_words_they_misspell() {
+    let index = Index::build(
+        Normaliser::new(place_names().iter().map(String::as_str)),
+        notices(),
+    );
+    let vocabulary = &index.vocabulary;
+    for (slip, word) in [
+        ("treatmnet", "treatment"),
+        ("contrract", "contract"),
+        ("homless", "homeless"),
+        ("puchas", "purchas"),
+    ] {
+        let slip = vocabulary
+            .id(slip)
+            .expect("the slip is in a bundled notice");
+        assert_eq!(vocabulary.word(vocabulary.canonical(slip)), word);
+    }
+}
+
+#[test]
 fn precision_and_recall_on_the_labelled_set() {
     let index = Index::build(
         Normaliser::new(place_names().iter().map(String::as_str)),

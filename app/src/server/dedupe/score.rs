@@ -132,6 +132,11 @@ impl Vocabulary {
             .collect()
     }
 
+    /// The id of a word of the corpus.
+    pub(super) fn id(&self, word: &str) -> Option<u32> {
+        self.words.get(word)
+    }
+
     /// The word `id` stands for: itself, or the word it misspells.
     pub(super) fn canonical(&self, id: u32) -> u32 {
         self.corrected.get(&id).copied().unwrap_or(id)
