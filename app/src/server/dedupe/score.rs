@@ -133,6 +133,7 @@ impl Vocabulary {
     }
 
     /// The id of a word of the corpus.
+    #[cfg(test)]
     pub(super) fn id(&self, word: &str) -> Option<u32> {
         self.words.get(word)
     }
@@ -589,7 +590,7 @@ mod tests {
     }
 
     fn id(vocabulary: &Vocabulary, word: &str) -> u32 {
-        vocabulary.words.get(word).expect(word)
+        vocabulary.id(word).expect(word)
     }
 
     #[test]
