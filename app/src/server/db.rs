@@ -2,7 +2,10 @@
 use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DbErr, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
+};
 
 use super::Config;
 
@@ -22,6 +25,21 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
     Database::connect(options).await
+}
+
+/// Begins a transaction that will write: every service's change starts
+/// here. On SQLite it takes the write lock at `BEGIN` (`BEGIN IMMEDIATE`),
+/// so a second writer waits its turn (the busy timeout). A transaction
+/// begun the default way reads first and asks for the lock at its first
+/// write; if another connection has written in between, SQLite cannot
+/// upgrade its now stale snapshot and fails at once with "database is
+/// locked" instead of waiting. PostgreSQL ignores the mode.
+pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }
 
 /// Applies every pending migration.

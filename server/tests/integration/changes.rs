@@ -422,3 +422,57 @@ async fn outbox_sequence_grows_in_commit_order() {
     assert_eq!(rows.len(), 6, "{rows:?}");
     assert!(rows.windows(2).all(|w| w[0].seq < w[1].seq));
 }
+
+/// A change reads before it writes (is the reference taken? who may edit?).
+/// Begun by `db::begin_write`, it holds the write lock from its start, so a
+/// writer on another connection (another process: the command line beside
+/// a running server) waits for it and neither fails. (Begun the
+/// default way on SQLite, the other writer would commit in between and this
+/// one's first write would fail at once with "database is locked".)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_that_reads_then_writes_and_a_concurrent_writer_both_succeed() {
+    use sea_orm::ConnectionTrait;
+    let app = crate::harness::TestApp::new().await;
+    app.db
+        .execute_unprepared("CREATE TABLE write_turns (writer TEXT NOT NULL)")
+        .await
+        .expect("create table");
+    let change = app::server::db::begin_write(&app.db).await.expect("begin");
+    change
+        .execute_unprepared("SELECT COUNT(*) FROM write_turns")
+        .await
+        .expect("read first");
+    // Another connection of its own, as another process would have.
+    let other_db = sea_orm::Database::connect(app.database_url())
+        .await
+        .expect("second connection");
+    let other = tokio::spawn({
+        let db = other_db.clone();
+        async move {
+            db.execute_unprepared("INSERT INTO write_turns (writer) VALUES ('other')")
+                .await
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    change
+        .execute_unprepared("INSERT INTO write_turns (writer) VALUES ('change')")
+        .await
+        .expect("the change writes after its read");
+    change.commit().await.expect("commit");
+    other
+        .await
+        .expect("task")
+        .expect("the other writer waited its turn");
+    let written = app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM write_turns",
+        ))
+        .await
+        .expect("count")
+        .expect("row")
+        .try_get::<i64>("", "n")
+        .expect("n");
+    assert_eq!(written, 2, "{}", backend_name());
+}

@@ -4,7 +4,7 @@ use std::net::IpAddr;
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 use serde_json::json;
 use time::OffsetDateTime;
@@ -104,7 +104,7 @@ pub async fn sign_up(
     check_password(&account)?;
     let hash = hash_in(&state.hashing, account.password.clone()).await?;
     let public_url = &state.config.public_url;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     match find_by_email(&txn, &account.email).await? {
         None => {
             let user = insert_user(&txn, &account, hash, false).await?;
@@ -177,7 +177,7 @@ async fn confirmation_token(
 
 /// Marks the address confirmed: the link proved the person reads it.
 pub async fn confirm_email(db: &DatabaseConnection, link: EmailLink) -> Result<(), FormError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let found = match tokens::redeem(&txn, TokenPurpose::ConfirmEmail, &link.token).await? {
         Ok(found) => found,
         Err(problem) => {
@@ -225,7 +225,7 @@ pub async fn request_password_reset(
             wait,
         ));
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&state.db).await?;
     if let Some(user) = find_by_email(&txn, &request.email)
         .await?
         .filter(|u| !u.is_disabled)
@@ -273,7 +273,7 @@ pub async fn reset_password(state: &AppState, reset: PasswordReset) -> Result<()
         return Err(field_error(field::NEW_PASSWORD, problem.message));
     }
     let hash = hash_in(&state.hashing, reset.new).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&state.db).await?;
     // Used up here, inside the change: a second click finds it used.
     let found = match tokens::redeem(&txn, purpose, &reset.token).await? {
         Ok(found) => found,
@@ -356,7 +356,7 @@ pub async fn sign_in(
             "Confirm your email address first: follow the link we emailed you. To get a new link, create your account again with the same address",
         ));
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&state.db).await?;
     app_user::ActiveModel {
         id: Set(user.id),
         last_sign_in_at: Set(Some(OffsetDateTime::now_utc())),
@@ -408,7 +408,7 @@ pub async fn change_password(
         return Err(field_error(field::CURRENT_PASSWORD, WRONG_CURRENT));
     }
     let hash = hash_in(&state.hashing, change.new).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&state.db).await?;
     app_user::ActiveModel {
         id: Set(user.id),
         password_hash: Set(hash),
@@ -437,7 +437,7 @@ pub async fn sign_out_everywhere(
     _: Confirmation,
 ) -> Result<(), FormError> {
     let viewer = viewer.ok_or(AppError::Unauthenticated)?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     session::end_all_for(&txn, viewer.user_id).await?;
     changes::record(
         &txn,
@@ -456,7 +456,7 @@ static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 
 /// Ends the session behind `token` and records it.
 pub async fn sign_out(db: &DatabaseConnection, token: &str, user_id: Uuid) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     session::end(&txn, token).await?;
     changes::record(
         &txn,
@@ -681,7 +681,9 @@ pub async fn ensure_user_with_role(
             .map_err(|e| e.to_string())?
             .map_err(|e| e.to_string())?,
     };
-    let txn = db.begin().await.map_err(|e| e.to_string())?;
+    let txn = crate::server::db::begin_write(db)
+        .await
+        .map_err(|e| e.to_string())?;
     let user = match find_by_email(&txn, email)
         .await
         .map_err(|e| e.to_string())?

@@ -3,7 +3,6 @@
 //! accepting an invitation, and removing a colleague (never the last).
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -40,7 +39,7 @@ pub async fn add(
     let db = &state.db;
     let found = supplier_for_change(db, actor, id).await?;
     let actor = actor.ok_or(AppError::Unauthenticated)?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let colleague = app_user::Entity::find()
         .filter(app_user::Column::Email.eq(invite.email.clone()))
         .one(&txn)
@@ -119,7 +118,7 @@ pub async fn accept(
 ) -> Result<Uuid, FormError> {
     let actor = actor.ok_or(AppError::Unauthenticated)?;
     let purpose = TokenPurpose::ColleagueInvite;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let found = match tokens::peek(&txn, purpose, &link.token).await? {
         Ok(found) => found,
         Err(problem) => return Err(field_error("submit", problem.message(purpose))),
@@ -208,7 +207,7 @@ pub async fn remove(
     _: Confirmation,
 ) -> Result<(), FormError> {
     supplier_for_change(db, actor, supplier_id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let memberships = editor_memberships(&txn, supplier_id).await?;
     let Some(membership) = memberships.iter().find(|m| m.user_id == user_id).cloned() else {
         return Err(AppError::NotFound("Colleague".into()).into());

@@ -3,7 +3,7 @@
 //! must name a lot the council may use, and suppliers who hold a place on it.
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -287,7 +287,7 @@ pub async fn create(
         ..Default::default()
     };
     apply(&mut model, &details, &call_off);
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let created = model.insert(&txn).await?;
     contract_buyer::ActiveModel {
         contract_id: Set(id),
@@ -419,7 +419,7 @@ pub async fn update(
     let call_off = check(db, &council, &details, &before_suppliers).await?;
     let mut model: contract::ActiveModel = before.clone().into();
     apply(&mut model, &details, &call_off);
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     // Suppliers dropped from the contract need their documents rebuilt too.
     let touched = affected::contract(&txn, id).await?;
     let updated = model.update(&txn).await?;

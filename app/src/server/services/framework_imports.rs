@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 
 use sea_orm::{
     ActiveModelTrait, ActiveValue, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
+    EntityTrait, IntoActiveModel, QueryFilter, Set,
 };
 use serde_json::json;
 use time::OffsetDateTime;
@@ -140,7 +140,7 @@ pub async fn import_frameworks(
         warnings: read.warnings.clone(),
         ..Default::default()
     };
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let mut touched = Touched::default();
     let mut written = Written::default();
     let outcome = write(

@@ -3,7 +3,7 @@
 //! use them. Lots and supplier places are in [`super::lots`].
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -205,7 +205,7 @@ pub async fn create(
         ..Default::default()
     };
     apply(&mut model, details);
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let created = model.insert(&txn).await.map_err(REFERENCE_TAKEN)?;
     replace_eligibility(&txn, id, &eligibility).await?;
     changes::record(
@@ -316,7 +316,7 @@ pub async fn update(
     let eligibility = eligibility_rows(&details);
     let mut model: framework::ActiveModel = before.clone().into();
     apply(&mut model, details);
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let after = model.update(&txn).await.map_err(REFERENCE_TAKEN)?;
     replace_eligibility(&txn, id, &eligibility).await?;
     changes::record(

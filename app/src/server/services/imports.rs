@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QuerySelect, Set, TransactionTrait,
+    QueryFilter, QuerySelect, Set,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -939,7 +939,7 @@ async fn write_file(
     let plan_keys: Vec<String> = kept.iter().filter(|i| is_planned(i)).map(key_of).collect();
 
     let mut written = Written::default();
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let contracts = stored_contracts(&txn, source, &contract_keys).await?;
     let plans = stored_plans(&txn, source, &plan_keys).await?;
     for (n, i) in kept.iter().enumerate() {

@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -162,7 +162,7 @@ pub async fn register(
     let id = Uuid::new_v4();
     let now = OffsetDateTime::now_utc();
     let user = Actor::of(actor).user_id();
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let created = buying_intent::ActiveModel {
         id: Set(id),
         owner_organisation_id: Set(council.id),
@@ -320,7 +320,7 @@ pub async fn join(
     }
     errors.into_result()?;
     let now = OffsetDateTime::now_utc();
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let existing = intent_participant::Entity::find_by_id((id, council.id))
         .one(&txn)
         .await?;
@@ -456,7 +456,7 @@ pub async fn set_lead(
         return Err(errors.into());
     };
     errors.into_result()?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let before = json!({ "lead_organisation_id": intent.lead_organisation_id });
     let mut model: buying_intent::ActiveModel = intent.clone().into();
     model.lead_organisation_id = Set(Some(chosen.id));
@@ -541,7 +541,7 @@ pub async fn change_status(
         None => {}
     }
     errors.into_result()?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let mut model: buying_intent::ActiveModel = intent.clone().into();
     model.status = Set(change.status.as_str().to_owned());
     model.awarded_contract_id = Set(awarded_contract);

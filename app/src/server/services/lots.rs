@@ -2,7 +2,7 @@
 //! supplier places on each, curated by whoever curates the framework.
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, Set,
 };
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -89,7 +89,7 @@ pub async fn add(
     check(db, &details).await?;
     let id = Uuid::new_v4();
     let now = OffsetDateTime::now_utc();
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     lot::ActiveModel {
         id: Set(id),
         framework_id: Set(framework_id),
@@ -153,7 +153,7 @@ pub async fn update(
         lot.description.as_deref(),
         &lot_cpv_codes(db, lot_id).await?,
     );
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let mut model: lot::ActiveModel = lot.into();
     model.number = Set(details.number.clone());
     model.title = Set(details.title.clone());
@@ -218,7 +218,7 @@ pub async fn remove(
         &lot_cpv_codes(db, lot_id).await?,
     );
     before["suppliers"] = Value::Array(places);
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     // Read before the rows go: the suppliers and offers that listed this lot.
     let touched = affected::lot(&txn, lot_id, framework.id).await?;
     lot_supplier::Entity::delete_many()
@@ -272,7 +272,7 @@ pub async fn place_supplier(
     lot_for_change(db, actor, lot_id).await?;
     let status = place.status.as_str().to_owned();
     let now = OffsetDateTime::now_utc();
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let found = match place.supplier {
         SupplierChoice::Existing(id) => {
             let on_lot = lot_supplier::Entity::find_by_id((lot_id, id))

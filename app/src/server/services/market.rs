@@ -7,7 +7,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
@@ -287,7 +286,7 @@ pub async fn follow(
             .map_or_else(|| code.clone(), |f| f.code.clone()),
         Followed::Category(code) => code.clone(),
     };
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let existing = demand_follow::Entity::find()
         .filter(demand_follow::Column::UserId.eq(viewer.user_id))
         .filter(demand_follow::Column::Kind.eq(followed.kind()))
@@ -326,7 +325,7 @@ async fn remove(
     row: demand_follow::Model,
     how: &'static str,
 ) -> Result<(), FormError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let deleted = demand_follow::Entity::delete_by_id(row.id)
         .exec(&txn)
         .await?
@@ -532,7 +531,7 @@ pub async fn queue_digest(
     digest: PendingDigest,
     now: OffsetDateTime,
 ) -> Result<bool, AppError> {
-    let txn = state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&state.db).await?;
     for row in &digest.follows {
         let claimed = demand_follow::Entity::update_many()
             .col_expr(

@@ -2,7 +2,7 @@
 //! on which a coordinator has recorded that supplier as active.
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -191,7 +191,7 @@ pub async fn create(
         ..Default::default()
     };
     apply_offer(&mut model, &input);
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let created = model.insert(&txn).await?;
     replace_offer_links(&txn, id, &input).await?;
     changes::record(
@@ -338,7 +338,7 @@ pub async fn update(
     check(db, &input, &options).await?;
     let mut model: offer_row::ActiveModel = before.clone().into();
     apply_offer(&mut model, &input);
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let after = model.update(&txn).await?;
     replace_offer_links(&txn, id, &input).await?;
     changes::record(

@@ -8,7 +8,7 @@
 //! list is what they were shown, in the same order.
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use serde_json::json;
 use time::OffsetDateTime;
@@ -154,7 +154,7 @@ pub async fn create(
     .await?;
     let id = Uuid::new_v4();
     let frozen_at = OffsetDateTime::now_utc();
-    let txn = state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&state.db).await?;
     shortlist::ActiveModel {
         id: Set(id),
         council_organisation_id: Set(council_id),
@@ -330,7 +330,7 @@ pub async fn remove(
 ) -> Result<(), FormError> {
     let list = readable(db, actor, id).await?;
     let actor = Actor::of(actor);
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     shortlist_item::Entity::delete_many()
         .filter(shortlist_item::Column::ShortlistId.eq(id))
         .exec(&txn)

@@ -5,7 +5,7 @@
 //! change.
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
 use time::OffsetDateTime;
@@ -75,7 +75,7 @@ pub async fn request_access(
     require(actor, Permission::RequestSupplierAccess, Resource::Platform)?;
     let actor = actor.ok_or(AppError::Unauthenticated)?;
     supplier_or_404(db, supplier_id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     if is_editor(&txn, supplier_id, actor.user_id).await? {
         return Err(field_error(
             field::ACCESS_MESSAGE,
@@ -212,7 +212,7 @@ pub async fn decide_access(
     (supplier_id, request_id): (Uuid, Uuid),
     decision: AccessDecision,
 ) -> Result<(), FormError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let (found, pending) = pending_request(&txn, actor, supplier_id, request_id).await?;
     let now = OffsetDateTime::now_utc();
     let status = match decision {
@@ -298,7 +298,7 @@ pub async fn verify(
     _: Confirmation,
 ) -> Result<(), FormError> {
     require(actor, Permission::CurateSuppliers, Resource::Platform)?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let before = supplier_or_404(&txn, supplier_id).await?;
     if before.verification != Verification::Unverified.as_str() {
         return Err(field_error(
@@ -358,7 +358,7 @@ pub async fn merge(
             "Select a different record to keep: a record cannot be merged into itself",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let duplicate = supplier_or_404(&txn, supplier_id).await?;
     let Some(kept) = supplier_identity::trusted_by_id(&txn, merge.into).await? else {
         return Err(field_error(
@@ -487,7 +487,7 @@ pub async fn transfer(
     handover: SupplierTransfer,
 ) -> Result<(), FormError> {
     require(actor, Permission::CurateSuppliers, Resource::Platform)?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     supplier_or_404(&txn, supplier_id).await?;
     let Some(person) = app_user::Entity::find()
         .filter(app_user::Column::Email.eq(handover.email.clone()))

@@ -3,7 +3,7 @@
 //! [`super::offers`]. A supplier editor acts only for their own supplier.
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -156,7 +156,7 @@ pub async fn register(
         ..Default::default()
     };
     apply_supplier(&mut model, profile, false);
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let created = model.insert(&txn).await?;
     // The registrant becomes its first editor, recorded in the same event.
     let membership =
@@ -257,7 +257,7 @@ pub async fn update(
     }
     let mut model: supplier::ActiveModel = before.clone().into();
     apply_supplier(&mut model, profile, vouched);
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let after = model.update(&txn).await.map_err(NUMBER_TAKEN)?;
     changes::record(
         &txn,

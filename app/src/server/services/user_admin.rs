@@ -5,7 +5,7 @@
 use super::{contains_pattern, linked};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
     sea_query::{Expr, ExprTrait, Func},
 };
 use serde_json::json;
@@ -148,7 +148,7 @@ pub async fn grant_role(
             format!("{} already has this role", target.display_name),
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     grant(&txn, Some(admin.user_id), user_id, role, scope).await?;
     txn.commit().await?;
     Ok(())
@@ -201,7 +201,7 @@ pub async fn remove_role(
     _: Confirmation,
 ) -> Result<(), FormError> {
     let admin = require_admin(actor)?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     lock_admin_roles(&txn).await?;
     let membership = membership::Entity::find_by_id(membership_id)
         .one(&txn)
@@ -229,7 +229,7 @@ pub async fn set_disabled(
     if disable && admin.user_id == user_id {
         return Err(field_error("submit", "You cannot disable your own account"));
     }
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     lock_admin_roles(&txn).await?;
     let target = user(&txn, user_id).await?;
     if target.is_disabled == disable {

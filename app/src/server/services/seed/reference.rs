@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, TransactionTrait,
+    QueryFilter,
 };
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -452,7 +452,7 @@ pub struct LoadReport {
 /// Upserts the reference data in one transaction: all of it or none of it.
 pub async fn load(db: &DatabaseConnection, data: &ReferenceData) -> Result<LoadReport, DbErr> {
     let now = OffsetDateTime::now_utc();
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
 
     for chunk in data.cpv.chunks(CHUNK) {
         let models = chunk.iter().map(|row| cpv_code::ActiveModel {
