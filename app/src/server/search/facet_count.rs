@@ -15,7 +15,10 @@
 //! decoded once into two plain arrays ([`SegmentOrdinals`]: where each
 //! document's ordinals start, and the ordinals), about 28 bytes a document.
 //! [`FacetWarmer`] decodes a new segment when the reader reloads, off the
-//! search path, and forgets segments merged away.
+//! search path, and forgets segments merged away. Every match also reads
+//! its end day (for its status), through the same kind of bit-packed
+//! column, so the end days are decoded beside the ordinals (8 bytes a
+//! document).
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, LazyLock, Mutex, Weak};
 
@@ -25,8 +28,12 @@ use tantivy::index::SegmentId;
 use tantivy::schema::Facet;
 use tantivy::{DocId, Score, Searcher, SearcherGeneration, SegmentOrdinal, SegmentReader, Warmer};
 
+use super::schema::NO_END;
+
 /// The field every facet is in.
 pub(super) const FIELD: &str = "facets";
+/// The fast field of end days, decoded beside the ordinals.
+const END_DAY: &str = "end_day";
 /// A facet ordinal under none of the roots.
 pub(super) const NONE: u32 = u32::MAX;
 /// Mappings kept before the cache starts again (segments merged away leave
@@ -125,10 +132,13 @@ pub(super) fn mapping(reader: &SegmentReader, roots: &[Facet]) -> tantivy::Resul
 }
 
 /// A segment's facet ordinals, decoded: document `d`'s are
-/// `ords[starts[d]..starts[d + 1]]`, sorted.
+/// `ords[starts[d]..starts[d + 1]]`, sorted; and its end days.
 pub struct SegmentOrdinals {
     starts: Vec<u32>,
     ords: Vec<u32>,
+    /// Each document's `end_day` ([`NO_END`] when open-ended); empty when
+    /// the schema has none (facet-only test indexes).
+    end_days: Vec<i64>,
 }
 
 impl SegmentOrdinals {
@@ -145,7 +155,23 @@ impl SegmentOrdinals {
             })?);
         }
         ords.shrink_to_fit();
-        Ok(SegmentOrdinals { starts, ords })
+        let end_days = match reader.fast_fields().i64(END_DAY) {
+            Ok(column) => (0..max_doc)
+                .map(|doc| column.first(doc).unwrap_or(NO_END))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        Ok(SegmentOrdinals {
+            starts,
+            ords,
+            end_days,
+        })
+    }
+
+    /// Document `doc`'s end day.
+    #[inline]
+    pub(super) fn end_day(&self, doc: DocId) -> i64 {
+        self.end_days.get(doc as usize).copied().unwrap_or(NO_END)
     }
 
     #[inline]

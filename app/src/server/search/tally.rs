@@ -3,21 +3,19 @@
 //! child collector), the exact total and the facet counts, including the
 //! kind counts when a kind is chosen.
 //!
-//! Each match costs one read of its `end_day` and of its decoded facet
-//! ordinals ([`super::facet_count`]). The query runs *without* the chosen
+//! Each match costs one read of its decoded end day and facet ordinals
+//! ([`super::facet_count`]). The query runs *without* the chosen
 //! kind: a match of another kind still counts towards its kind (so the
 //! other kinds stay visible and choosable) but towards nothing else. That
 //! spares the second pass the kind counts would otherwise need.
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
 use tantivy::schema::Facet;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::engine::{StatusCounts, status_admits};
 use super::facet_count::{self, FacetTotals, Mapping, NONE, SegmentOrdinals};
-use super::schema::NO_END;
 use crate::types::SearchStatus;
 
 /// The root of the kind facets.
@@ -70,7 +68,6 @@ enum KindTest {
 pub struct SegmentTally<C> {
     today: i64,
     status: SearchStatus,
-    end_day: Column<i64>,
     ordinals: Arc<SegmentOrdinals>,
     mapping: Arc<Mapping>,
     /// Per child of the mapping: whether it is a kind.
@@ -111,7 +108,6 @@ impl<T: Collector> Collector for Tally<T> {
         Ok(SegmentTally {
             today: self.today,
             status: self.status,
-            end_day: reader.fast_fields().i64("end_day")?,
             ordinals: facet_count::ordinals(reader)?,
             counts: vec![0; mapping.children.len()],
             mapping,
@@ -162,7 +158,7 @@ impl<C: SegmentCollector> SegmentCollector for SegmentTally<C> {
             KindTest::Ordinal(ord) => ords.contains(&ord),
             KindTest::None => false,
         };
-        let end = self.end_day.first(doc).unwrap_or(NO_END);
+        let end = self.ordinals.end_day(doc);
         if chosen_kind {
             let has = |status| u64::from(status_admits(status, self.today, end));
             self.statuses.live += has(SearchStatus::Live);
