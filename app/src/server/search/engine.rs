@@ -992,6 +992,99 @@ mod tests {
     }
 
     #[test]
+    fn counts_and_the_page_are_exact_over_many_batches_of_matches() {
+        // Several batches of the tally (and a part batch), with kinds,
+        // statuses, footprints and CPV codes varying from match to match.
+        let kinds = [
+            DocumentKind::Contract,
+            DocumentKind::Framework,
+            DocumentKind::Lot,
+        ];
+        let n = 3 * super::super::tally::BATCH as u128 + 7;
+        let docs: Vec<SearchDocument> = (1..=n)
+            .map(|i| {
+                let mut d = doc(i, kinds[i as usize % 3], "Gritting", "");
+                // One in four ended, the others open-ended.
+                if i % 4 == 0 {
+                    d.end = Some(date!(2020 - 01 - 01));
+                }
+                d.footprints = vec![["GMCA", "WYCA"][i as usize % 2].into()];
+                d.cpv = vec![
+                    ["34144431", "44113910", "34144000"][i as usize % 3 / 2 + i as usize % 2]
+                        .into(),
+                ];
+                d
+            })
+            .collect();
+        let expect =
+            |keep: &dyn Fn(&SearchDocument) -> bool| docs.iter().filter(|d| keep(d)).count() as u64;
+        let live = |d: &SearchDocument| d.end.is_none();
+        let contract = |d: &SearchDocument| d.kind == Some(DocumentKind::Contract);
+        let (searcher, fields) = index(&docs);
+
+        let found = run(&searcher, &fields, &request("gritting")).unwrap();
+        assert_eq!(found.total, expect(&live));
+        assert_eq!(found.statuses.expired, expect(&|d| !live(d)));
+        let count = |found: &Found, name: &str| {
+            found
+                .footprints
+                .iter()
+                .find(|(f, _)| f == name)
+                .map_or(0, |(_, c)| *c)
+        };
+        assert_eq!(
+            count(&found, "GMCA"),
+            expect(&|d| live(d) && d.footprints[0] == "GMCA")
+        );
+        assert_eq!(
+            count(&found, "WYCA"),
+            expect(&|d| live(d) && d.footprints[0] == "WYCA")
+        );
+        let division = |found: &Found, code: &str| {
+            found
+                .cpv
+                .iter()
+                .find(|(c, _)| c == code)
+                .map_or(0, |(_, c)| *c)
+        };
+        assert_eq!(
+            division(&found, "34"),
+            expect(&|d| live(d) && d.cpv[0].starts_with("34"))
+        );
+        assert_eq!(
+            division(&found, "44"),
+            expect(&|d| live(d) && d.cpv[0].starts_with("44"))
+        );
+
+        let mut r = request("gritting");
+        r.filters.kind = Some(SearchKind::Contract);
+        r.filters.status = SearchStatus::Any;
+        r.limit = 1_000;
+        let found = run(&searcher, &fields, &r).unwrap();
+        assert_eq!(found.total, expect(&contract));
+        let mut page = ids(&found);
+        page.sort();
+        let every_contract: Vec<u128> = docs
+            .iter()
+            .filter(|d| contract(d))
+            .map(|d| d.id.as_u128())
+            .collect();
+        assert_eq!(
+            page, every_contract,
+            "the page has every match of the kind, once"
+        );
+        let kind_count = |k| found.kinds.iter().find(|(kind, _)| *kind == k).unwrap().1;
+        assert_eq!(
+            kind_count(SearchKind::Lot),
+            expect(&|d| d.kind == Some(DocumentKind::Lot))
+        );
+        assert_eq!(
+            count(&found, "GMCA"),
+            expect(&|d| contract(d) && d.footprints[0] == "GMCA")
+        );
+    }
+
+    #[test]
     fn stop_words_are_not_required_unless_they_are_all_there_is() {
         let docs = [doc(1, DocumentKind::Contract, "Supply of rock salt", "")];
         assert_eq!(run_on(&docs, &request("the rock salt")).total, 1);

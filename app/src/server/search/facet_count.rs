@@ -168,16 +168,34 @@ impl SegmentOrdinals {
         })
     }
 
-    /// Document `doc`'s end day.
-    #[inline]
-    pub(super) fn end_day(&self, doc: DocId) -> i64 {
-        self.end_days.get(doc as usize).copied().unwrap_or(NO_END)
-    }
-
     #[inline]
     pub(super) fn of(&self, doc: DocId) -> &[u32] {
+        let (start, end, _) = self.span(doc);
+        &self.ords[start..end]
+    }
+
+    /// Where document `doc`'s ordinals lie in [`Self::ordinals_in`], and
+    /// its end day: every per-document read but the ordinals themselves.
+    #[inline]
+    pub(super) fn span(&self, doc: DocId) -> (usize, usize, i64) {
         let doc = doc as usize;
-        &self.ords[self.starts[doc] as usize..self.starts[doc + 1] as usize]
+        (
+            self.starts[doc] as usize,
+            self.starts[doc + 1] as usize,
+            self.end_days.get(doc).copied().unwrap_or(NO_END),
+        )
+    }
+
+    /// The ordinals at `range` (a document's, from [`Self::span`]).
+    #[inline]
+    pub(super) fn ordinals_in(&self, range: std::ops::Range<usize>) -> &[u32] {
+        &self.ords[range]
+    }
+
+    /// The ordinal at `at`, or 0 past the end (for reading ahead).
+    #[inline]
+    pub(super) fn ordinal_at(&self, at: usize) -> u32 {
+        self.ords.get(at).copied().unwrap_or(0)
     }
 }
 
