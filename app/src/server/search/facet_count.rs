@@ -12,13 +12,12 @@
 //! Reading a document's ordinals from tantivy's facet column costs about
 //! 30 ns (the column is bit-packed behind a multi-value index), which at
 //! 10^5 matches was most of a search. So each segment's ordinals are also
-//! decoded once into two plain arrays ([`SegmentOrdinals`]: where each
-//! document's ordinals start, and the ordinals), about 28 bytes a document.
+//! decoded once ([`SegmentOrdinals`]: a 32-byte record a document, and
+//! the few documents with many facets' ordinals beside).
 //! [`FacetWarmer`] decodes a new segment when the reader reloads, off the
 //! search path, and forgets segments merged away. Every match also reads
 //! its end day (for its status), through the same kind of bit-packed
-//! column, so the end days are decoded beside the ordinals (8 bytes a
-//! document).
+//! column, so the end days are decoded into the same records.
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, LazyLock, Mutex, Weak};
 
@@ -131,71 +130,97 @@ pub(super) fn mapping(reader: &SegmentReader, roots: &[Facet]) -> tantivy::Resul
     Ok(built)
 }
 
-/// A segment's facet ordinals, decoded: document `d`'s are
-/// `ords[starts[d]..starts[d + 1]]`, sorted; and its end days.
+/// Ordinals a document's [`Record`] holds itself; a document with more
+/// keeps them all in [`SegmentOrdinals::overflow`].
+const IN_RECORD: usize = 6;
+/// An end day as a record keeps it: day numbers fit an `i32`, and
+/// [`NO_END`] becomes this.
+const RECORD_NO_END: i32 = i32::MAX;
+
+/// One document's end day and facet ordinals in 32 bytes, aligned so a
+/// record never straddles two cache lines: tallying a match reads one line
+/// (with the three arrays this replaced it read three, and waiting on
+/// memory was most of a search at 10^6 documents).
+#[derive(Clone, Copy)]
+#[repr(C, align(32))]
+struct Record {
+    end_day: i32,
+    /// How many ordinals the document has.
+    len: u32,
+    /// Its ordinals, sorted, when `len` ≤ [`IN_RECORD`]; otherwise the
+    /// first is where they all start in [`SegmentOrdinals::overflow`].
+    ords: [u32; IN_RECORD],
+}
+
+/// A segment's facet ordinals and end days, decoded.
 pub struct SegmentOrdinals {
-    starts: Vec<u32>,
-    ords: Vec<u32>,
-    /// Each document's `end_day` ([`NO_END`] when open-ended); empty when
-    /// the schema has none (facet-only test indexes).
-    end_days: Vec<i64>,
+    records: Vec<Record>,
+    /// The ordinals of documents with more than [`IN_RECORD`].
+    overflow: Vec<u32>,
 }
 
 impl SegmentOrdinals {
     fn decode(reader: &SegmentReader) -> tantivy::Result<Self> {
         let facets = reader.facet_reader(FIELD)?;
+        let end_days = reader.fast_fields().i64(END_DAY).ok();
         let max_doc = reader.max_doc();
-        let mut starts = Vec::with_capacity(max_doc as usize + 1);
+        let mut records = Vec::with_capacity(max_doc as usize);
+        let mut overflow = Vec::new();
         let mut ords = Vec::new();
-        starts.push(0);
         for doc in 0..max_doc {
+            ords.clear();
             ords.extend(facets.facet_ords(doc).map(|o| o as u32));
-            starts.push(u32::try_from(ords.len()).map_err(|_| {
-                tantivy::TantivyError::InternalError("facet ordinals past u32".into())
-            })?);
+            let end_day = end_days
+                .as_ref()
+                .and_then(|column| column.first(doc))
+                .unwrap_or(NO_END);
+            let mut record = Record {
+                end_day: i32::try_from(end_day).unwrap_or(RECORD_NO_END),
+                len: ords.len() as u32,
+                ords: [0; IN_RECORD],
+            };
+            if ords.len() <= IN_RECORD {
+                record.ords[..ords.len()].copy_from_slice(&ords);
+            } else {
+                record.ords[0] = u32::try_from(overflow.len()).map_err(|_| {
+                    tantivy::TantivyError::InternalError("facet ordinals past u32".into())
+                })?;
+                overflow.extend_from_slice(&ords);
+            }
+            records.push(record);
         }
-        ords.shrink_to_fit();
-        let end_days = match reader.fast_fields().i64(END_DAY) {
-            Ok(column) => (0..max_doc)
-                .map(|doc| column.first(doc).unwrap_or(NO_END))
-                .collect(),
-            Err(_) => Vec::new(),
-        };
-        Ok(SegmentOrdinals {
-            starts,
-            ords,
-            end_days,
-        })
+        overflow.shrink_to_fit();
+        Ok(SegmentOrdinals { records, overflow })
     }
 
+    /// Document `doc`'s end day ([`NO_END`] when open-ended).
+    #[inline]
+    pub(super) fn end_day(&self, doc: DocId) -> i64 {
+        match self.records[doc as usize].end_day {
+            RECORD_NO_END => NO_END,
+            day => i64::from(day),
+        }
+    }
+
+    /// Document `doc`'s facet ordinals, sorted.
     #[inline]
     pub(super) fn of(&self, doc: DocId) -> &[u32] {
-        let (start, end, _) = self.span(doc);
-        &self.ords[start..end]
+        let record = &self.records[doc as usize];
+        let len = record.len as usize;
+        if len <= IN_RECORD {
+            &record.ords[..len]
+        } else {
+            let start = record.ords[0] as usize;
+            &self.overflow[start..start + len]
+        }
     }
 
-    /// Where document `doc`'s ordinals lie in [`Self::ordinals_in`], and
-    /// its end day: every per-document read but the ordinals themselves.
+    /// Reads document `doc`'s record and returns something of it, so that
+    /// a batch of matches can have all their records on the way from
+    /// memory before any is used.
     #[inline]
-    pub(super) fn span(&self, doc: DocId) -> (usize, usize, i64) {
-        let doc = doc as usize;
-        (
-            self.starts[doc] as usize,
-            self.starts[doc + 1] as usize,
-            self.end_days.get(doc).copied().unwrap_or(NO_END),
-        )
-    }
-
-    /// The ordinals at `range` (a document's, from [`Self::span`]).
-    #[inline]
-    pub(super) fn ordinals_in(&self, range: std::ops::Range<usize>) -> &[u32] {
-        &self.ords[range]
-    }
-
-    /// The ordinal at `at`, or 0 past the end (for reading ahead).
-    #[inline]
-    pub(super) fn ordinal_at(&self, at: usize) -> u32 {
-        self.ords.get(at).copied().unwrap_or(0)
+    pub(super) fn touch(&self, doc: DocId) -> u32 {
+        self.records[doc as usize].len
     }
 }
 
@@ -447,6 +472,48 @@ mod tests {
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
         assert!(!is_decoded(after[0]));
+    }
+
+    /// Each document's decoded ordinals and end day are tantivy's own,
+    /// whether they fit its record or not.
+    #[test]
+    fn decoded_records_hold_each_documents_ordinals_and_end_day() {
+        let mut builder = Schema::builder();
+        let field = builder.add_facet_field(FIELD, FacetOptions::default());
+        let end_day = builder.add_i64_field(END_DAY, tantivy::schema::FAST);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: IndexWriter = index.writer(15_000_000).unwrap();
+        // None, as many as a record holds, one more, many more.
+        for (n, facets) in [0, IN_RECORD, IN_RECORD + 1, 3 * IN_RECORD]
+            .into_iter()
+            .enumerate()
+        {
+            let mut doc = TantivyDocument::default();
+            for f in 0..facets {
+                doc.add_facet(field, Facet::from(format!("/cpv/{n}{f:02}").as_str()));
+            }
+            match n {
+                0 => {}
+                1 => doc.add_i64(end_day, NO_END),
+                _ => doc.add_i64(end_day, 20_000 + n as i64),
+            }
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let reader = searcher.segment_reader(0);
+        let decoded = SegmentOrdinals::decode(reader).unwrap();
+        let facets = reader.facet_reader(FIELD).unwrap();
+        for doc in 0..reader.max_doc() {
+            let expected: Vec<u32> = facets.facet_ords(doc).map(|o| o as u32).collect();
+            assert_eq!(decoded.of(doc), &expected[..], "document {doc}");
+        }
+        assert_eq!(decoded.of(3).len(), 3 * IN_RECORD);
+        assert_eq!(decoded.end_day(0), NO_END, "no end day");
+        assert_eq!(decoded.end_day(1), NO_END);
+        assert_eq!(decoded.end_day(2), 20_002);
+        assert_eq!(decoded.end_day(3), 20_003);
+        assert_eq!(std::mem::size_of::<Record>(), 32);
     }
 
     /// The same counts as tantivy's own collector, over several segments,

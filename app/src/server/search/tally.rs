@@ -4,12 +4,12 @@
 //! kind counts when a kind is chosen.
 //!
 //! Each match costs one read of its decoded end day and facet ordinals
-//! ([`super::facet_count`]). Those reads, not the counting, were most of a
-//! search at 10^6 documents: matches lie far apart in memory, so each read
-//! waited on main memory before the next could start. Matches are therefore
-//! tallied in batches ([`BATCH`]): the batch's reads are all started first,
-//! so the processor waits for them side by side, then the batch is counted
-//! in order. The query runs *without* the chosen
+//! ([`super::facet_count`]), one cache line. Those reads, not the counting,
+//! were most of a search at 10^6 documents: matches lie far apart in
+//! memory, so each read waited on main memory before the next could start.
+//! Matches are therefore tallied in batches ([`BATCH`]): the batch's reads
+//! are all started first, so the processor waits for them side by side,
+//! then the batch is counted in order. The query runs *without* the chosen
 //! kind: a match of another kind still counts towards its kind (so the
 //! other kinds stay visible and choosable) but towards nothing else. That
 //! spares the second pass the kind counts would otherwise need.
@@ -161,31 +161,27 @@ impl<T: Collector> Collector for Tally<T> {
 }
 
 impl<C: SegmentCollector> SegmentTally<C> {
-    /// Tallies the pending matches: first every match's end day and where
-    /// its ordinals lie, then the first of its ordinals, all read before
+    /// Tallies the pending matches: every match's record is read before
     /// any is used (independent reads the processor overlaps), then each
-    /// match counted in turn from what is now in the cache.
+    /// match is counted in turn from what is now in the cache.
     fn flush(&mut self) {
-        let mut spans = [(0usize, 0usize, 0i64); BATCH];
-        for (span, &(doc, _)) in spans.iter_mut().zip(&self.pending) {
-            *span = self.ordinals.span(doc);
-        }
-        let spans = &spans[..self.pending.len()];
         let mut touched = 0;
-        for &(start, _, _) in spans {
-            touched ^= self.ordinals.ordinal_at(start);
+        for &(doc, _) in &self.pending {
+            touched ^= self.ordinals.touch(doc);
         }
         std::hint::black_box(touched);
         let pending = std::mem::take(&mut self.pending);
-        for (&(doc, score), &(start, end, end_day)) in pending.iter().zip(spans) {
-            self.tally(doc, score, start..end, end_day);
+        for &(doc, score) in &pending {
+            self.tally(doc, score);
         }
         self.pending = pending;
         self.pending.clear();
     }
 
-    fn tally(&mut self, doc: DocId, score: Score, ords: std::ops::Range<usize>, end: i64) {
-        let ords = self.ordinals.ordinals_in(ords);
+    fn tally(&mut self, doc: DocId, score: Score) {
+        let ordinals = &*self.ordinals;
+        let ords = ordinals.of(doc);
+        let end = ordinals.end_day(doc);
         let chosen_kind = match self.kind {
             KindTest::Any => true,
             KindTest::Ordinal(ord) => ords.contains(&ord),
