@@ -12,7 +12,7 @@
 // Environment: SERVER_BIN (default $CARGO_TARGET_DIR/release/server),
 // SITE_ROOT (default target/site), WRK_SECONDS (default 15), BENCH_PAGES
 // (comma-separated paths to drive instead of the key pages, e.g. searches),
-// BENCH_OUT (default bench-pages.json).
+// BENCH_OUT (default bench-pages.json; a relative path is under end2end/).
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -148,6 +148,6 @@ for (const r of results) {
     `| \`${r.page}\` | ${Math.round(r.requestsPerSecond).toLocaleString("en-GB")} | ${r.p50ms.toFixed(2)} ms | ${r.p99ms.toFixed(2)} ms | ${r.errors} | ${(r.firstVisitBytes / 1024).toFixed(1)} KB | ${r.loaded} |`,
   );
 }
-writeFileSync(path.join(root, "end2end", process.env.BENCH_OUT ?? "bench-pages.json"), JSON.stringify({ seconds, cores: Number(cpu), results }, null, 2));
+writeFileSync(path.resolve(root, "end2end", process.env.BENCH_OUT ?? "bench-pages.json"), JSON.stringify({ seconds, cores: Number(cpu), results }, null, 2));
 stop();
 process.exit(0);
