@@ -22,6 +22,11 @@
 //!   BENCH_DOCS=10000,100000,1000000 BENCH_SEED=1 BENCH_PEERS=sqlite,postgres \
 //!   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432 cargo bench -p server --bench search
 //!
+//! `BENCH_INDEX=<dir>` keeps each size's index there and, when one is
+//! already there, searches it without building (for comparing search code).
+//! `BENCH_PER_QUERY=1` adds each query's match count and median latency
+//! under the index's row.
+//!
 //! Full-text search in SQL has no typo tolerance: the peers run the typo
 //! queries as typed (and find less). That is the product's point, not a
 //! handicap of the comparison.
@@ -574,14 +579,21 @@ async fn peer_query(db: &DatabaseConnection, query: &Query) -> u64 {
 }
 
 fn print_row(engine: &str, docs: u64, built: &Built, figures: &Figures) {
-    let peak = if built.peak_mib.is_nan() {
+    let peak = if built.seconds.is_nan() {
+        "–".to_owned()
+    } else if built.peak_mib.is_nan() {
         "(server)".to_owned()
     } else {
         format!("{:.0} MiB", built.peak_mib)
     };
+    // A kept index (`BENCH_INDEX`) was not built in this run.
+    let build = if built.seconds.is_nan() {
+        "kept".to_owned()
+    } else {
+        format!("{:.1} s", built.seconds)
+    };
     println!(
-        "| {docs:>9} | {engine:<18} | {:>8.1} s | {:>9.1} MiB | {peak:>12} | {:>8.2} ms | {:>8.2} ms | {:>8.2} ms | {:>9.1} |",
-        built.seconds,
+        "| {docs:>9} | {engine:<18} | {build:>10} | {:>9.1} MiB | {peak:>12} | {:>8.2} ms | {:>8.2} ms | {:>8.2} ms | {:>9.1} |",
         built.bytes as f64 / 1_048_576.0,
         figures.percentile(0.50),
         figures.percentile(0.95),
@@ -624,9 +636,25 @@ async fn main() {
     println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
     let work = tempfile::tempdir().expect("work dir");
     for &docs in &sizes {
-        let dir = work.path().join(format!("tantivy-{docs}"));
-        std::fs::create_dir_all(&dir).expect("dir");
-        let (index, mut built) = build_tantivy(&dir, seed, docs);
+        let kept = std::env::var_os("BENCH_INDEX").map(std::path::PathBuf::from);
+        let dir = kept
+            .as_deref()
+            .unwrap_or(work.path())
+            .join(format!("tantivy-{docs}-{seed}"));
+        let (index, mut built) = if kept.is_some() && dir.join("meta.json").exists() {
+            // A kept index from an earlier run: the queries only.
+            let mut index = tantivy::Index::open_in_dir(&dir).expect("kept index");
+            schema::prepare(&mut index).expect("prepare");
+            let built = Built {
+                seconds: f64::NAN,
+                bytes: 0,
+                peak_mib: f64::NAN,
+            };
+            (index, built)
+        } else {
+            std::fs::create_dir_all(&dir).expect("dir");
+            build_tantivy(&dir, seed, docs)
+        };
         let (reader, _warmer) = app::server::search::open_reader(&index).expect("reader");
         let searcher = reader.searcher();
         built.bytes = searcher
@@ -665,10 +693,37 @@ async fn main() {
             ));
         }
         println!("|           |   by query type: {} |", by_type.join("; "));
+        if std::env::var_os("BENCH_PER_QUERY").is_some() {
+            // Each query's matches and median: where a mix's time goes.
+            for query in MIX {
+                let request = tantivy_request(query);
+                let mut latencies = Vec::new();
+                let mut total = 0;
+                for _ in 0..20 {
+                    let t = Instant::now();
+                    total = engine::run(&searcher, &fields, &request)
+                        .expect("search")
+                        .total;
+                    latencies.push(t.elapsed());
+                }
+                let f = Figures {
+                    wall: latencies.iter().sum(),
+                    latencies,
+                };
+                println!(
+                    "|           |   {} {:?}: {total} matches, p50 {:.2} ms |",
+                    query.kind,
+                    query.text,
+                    f.percentile(0.5)
+                );
+            }
+        }
         drop(searcher);
         drop(reader);
         drop(index);
-        std::fs::remove_dir_all(&dir).ok();
+        if kept.is_none() {
+            std::fs::remove_dir_all(&dir).ok();
+        }
 
         for peer in &peers {
             let (label, url, file) = match peer.as_str() {
