@@ -92,11 +92,9 @@ pub fn to_tantivy(fields: &Fields, doc: &SearchDocument) -> TantivyDocument {
     out.add_text(fields.kind, kind.as_str());
     out.add_text(fields.id, doc.id.to_string());
     out.add_text(fields.title, &doc.title);
-    out.add_text(fields.plain, &doc.title);
     let mut excerpt = String::new();
     for part in doc.body.iter().filter(|p| !p.trim().is_empty()) {
         out.add_text(fields.body, part);
-        out.add_text(fields.plain, part);
         if excerpt.len() < EXCERPT_CHARS {
             if !excerpt.is_empty() {
                 excerpt.push(' ');

@@ -12,8 +12,8 @@ use std::ops::Bound;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring, FuzzyTermQuery,
-    Occur, PhraseQuery, Query, RangeQuery, Scorer, TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring, Occur,
+    PhraseQuery, Query, RangeQuery, Scorer, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::{Snippet, SnippetGenerator};
@@ -35,8 +35,8 @@ const STOP_WORDS: &[&str] = &[
     "on", "or", "the", "to", "with",
 ];
 
-/// How much a typo match weighs next to an exact title match (a typo match
-/// scores a constant, so this is its whole score).
+/// How much a match of a typo's correction weighs next to the same match
+/// of a word typed right.
 const TYPO_WEIGHT: f32 = 0.5;
 /// How much words found side by side, as typed, add (see [`text_query`]).
 const ADJACENT_BOOST: f32 = 2.0;
@@ -161,39 +161,81 @@ fn code_match(fields: &Fields, code: &str) -> Vec<Box<dyn Query>> {
     ]
 }
 
-/// Whether the index knows a (plain, unstemmed) word well: such a word is
-/// taken as typed, not as a possible typo. Made by [`known_words`].
-pub type KnownWord<'a> = dyn Fn(&str) -> bool + 'a;
-
 /// A word in at least one document in this many is known well.
 const KNOWN_WORD_SHARE: u64 = 1_000;
 /// …and in at least this many documents, however small the index.
 const KNOWN_WORD_MIN_DOCS: u64 = 5;
 
-/// Known words of the index `searcher` reads: a word found in at least one
-/// document in [`KNOWN_WORD_SHARE`] is a word, not a typo. Expanding it to
-/// its one-edit neighbours would only add noise ("waste" to "paste") and
-/// the cost of matching them.
-pub fn known_words<'a>(searcher: &'a Searcher, fields: &'a Fields) -> Box<KnownWord<'a>> {
-    let threshold = (searcher.num_docs() / KNOWN_WORD_SHARE).max(KNOWN_WORD_MIN_DOCS);
-    Box::new(move |word: &str| {
-        searcher
-            .doc_freq(&Term::from_field_text(fields.plain, word))
-            .is_ok_and(|n| n >= threshold)
-    })
+/// What the index's title and body dictionaries hold, as the typo rules
+/// ask it: which stems exist, and which words are known well.
+pub struct Lexicon<'a> {
+    searcher: &'a Searcher,
+    fields: &'a Fields,
+    /// Documents a word must be in to be known well.
+    well_known: u64,
 }
 
-/// What one typed word matches.
-fn word_query(fields: &Fields, word: &Word, known: &KnownWord) -> Option<Box<dyn Query>> {
-    let mut options = text_match(fields, &super::schema::english_terms(&word.text));
+impl<'a> Lexicon<'a> {
+    pub fn of(searcher: &'a Searcher, fields: &'a Fields) -> Self {
+        Lexicon {
+            searcher,
+            fields,
+            well_known: (searcher.num_docs() / KNOWN_WORD_SHARE).max(KNOWN_WORD_MIN_DOCS),
+        }
+    }
+
+    /// Whether any document has `stem` in its title or body. Asked of
+    /// hundreds of variants a typo: it stops at the first segment and
+    /// field that has the stem, and reads no postings.
+    fn has(&self, stem: &str) -> bool {
+        [self.fields.body, self.fields.title].iter().any(|&field| {
+            let term = Term::from_field_text(field, stem);
+            self.searcher.segment_readers().iter().any(|segment| {
+                segment
+                    .inverted_index(field)
+                    .and_then(|index| index.get_term_info(&term).map_err(Into::into))
+                    .is_ok_and(|info| info.is_some())
+            })
+        })
+    }
+
+    /// Whether a word (its stem) is in at least one document in
+    /// [`KNOWN_WORD_SHARE`] (and [`KNOWN_WORD_MIN_DOCS`]): such a word is a
+    /// word, not a typo, and expanding it to its neighbours would only add
+    /// noise ("waste" to "paste") and the cost of matching them.
+    fn knows_well(&self, stem: &str) -> bool {
+        let in_docs = |field| {
+            self.searcher
+                .doc_freq(&Term::from_field_text(field, stem))
+                .unwrap_or(0)
+        };
+        in_docs(self.fields.body).max(in_docs(self.fields.title)) >= self.well_known
+    }
+}
+
+/// What one typed word matches: its stems in the title and body, the word
+/// whole as a code, and, for a word of five letters or more the index does
+/// not know well, the corrections of one typo ([`super::typo`]), each
+/// weighing [`TYPO_WEIGHT`] of what the word as typed would.
+fn word_query(fields: &Fields, word: &Word, lexicon: &Lexicon) -> Option<Box<dyn Query>> {
+    let stems = super::schema::english_terms(&word.text);
+    let mut options = text_match(fields, &stems);
     options.extend(code_match(fields, &word.text));
     if word.fuzzy {
-        for plain in super::schema::plain_terms(&word.text)
-            .into_iter()
-            .filter(|plain| !known(plain))
-        {
-            let fuzzy = FuzzyTermQuery::new(Term::from_field_text(fields.plain, &plain), 1, true);
-            options.push(boosted(Box::new(fuzzy), TYPO_WEIGHT));
+        for plain in super::schema::plain_terms(&word.text) {
+            let known = super::schema::english_terms(&plain)
+                .iter()
+                .any(|stem| lexicon.knows_well(stem));
+            if known {
+                continue;
+            }
+            for correction in super::typo::corrections(&plain, |stem| lexicon.has(stem)) {
+                options.extend(
+                    text_match(fields, std::slice::from_ref(&correction))
+                        .into_iter()
+                        .map(|q| boosted(q, TYPO_WEIGHT)),
+                );
+            }
         }
     }
     (!options.is_empty()).then(|| any_of(options))
@@ -231,7 +273,7 @@ pub fn text_query(
     fields: &Fields,
     text: &SearchText,
     every: bool,
-    known: &KnownWord,
+    lexicon: &Lexicon,
 ) -> Option<TextQuery> {
     let content: Vec<&Word> = text
         .words
@@ -256,7 +298,7 @@ pub fn text_query(
     };
     let clauses: Vec<(Occur, Box<dyn Query>)> = words
         .into_iter()
-        .filter_map(|w| word_query(fields, w, known))
+        .filter_map(|w| word_query(fields, w, lexicon))
         .chain(text.phrases.iter().filter_map(|p| phrase_query(fields, p)))
         .map(|q| (occur, q))
         .collect();
@@ -587,8 +629,8 @@ fn children(counts: &FacetTotals, root: &Facet, limit: usize) -> Vec<(String, u6
 /// word enough, when no result has every word).
 pub fn run(searcher: &Searcher, fields: &Fields, request: &Request) -> tantivy::Result<Found> {
     let mut relaxed = false;
-    let known = known_words(searcher, fields);
-    let mut text = text_query(fields, &request.text, true, &*known);
+    let lexicon = Lexicon::of(searcher, fields);
+    let mut text = text_query(fields, &request.text, true, &lexicon);
     let cpv_root = request
         .filters
         .cpv
@@ -597,7 +639,7 @@ pub fn run(searcher: &Searcher, fields: &Fields, request: &Request) -> tantivy::
     let mut found = ranked_pass(searcher, fields, text.as_ref(), request, &cpv_root)?;
     if found.total == 0 && request.text.words.len() + request.text.phrases.len() > 1 {
         // No result has every word: any word will do, best matches first.
-        text = text_query(fields, &request.text, false, &*known);
+        text = text_query(fields, &request.text, false, &lexicon);
         found = ranked_pass(searcher, fields, text.as_ref(), request, &cpv_root)?;
         relaxed = found.total > 0;
     }

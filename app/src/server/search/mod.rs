@@ -5,7 +5,8 @@
 //! - [`query`] reads what was typed; [`engine`] runs a search; [`schema`]
 //!   and [`document`] say what a document is; [`load`] builds documents
 //!   from the database. [`tally`] is the one pass over a search's matches
-//!   that counts them (with [`facet_count`]'s decoded facet ordinals).
+//!   that counts them (with [`facet_count`]'s decoded facet ordinals);
+//!   [`typo`] finds the corrections of a mistyped word.
 //! - [`applier`] is the only writer: it applies outbox rows in order and
 //!   records the last applied sequence in each commit, so a restart resumes
 //!   where the last commit ended. It also rebuilds (`reindex`) and compares
@@ -24,6 +25,7 @@ pub mod query;
 pub mod schema;
 pub mod stem;
 pub mod tally;
+pub mod typo;
 
 /// The search library, for tools and tests that open an index directly.
 pub use tantivy;

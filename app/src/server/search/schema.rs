@@ -8,7 +8,6 @@
 //! | `title` | English text, stored | the name; matches weigh [`TITLE_BOOST`] times a body match |
 //! | `body` | English text | description, summary, lot titles, buyer and supplier names |
 //! | `excerpt` | stored | the body's opening ([`EXCERPT_CHARS`]): snippets come from here, so a hit reads and highlights a kilobyte, not the whole body |
-//! | `plain` | unstemmed words | title and body again, for typo matching: a typo often defeats the stemmer ("sprayimg" does not stem to "spray") |
 //! | `reference` | code, stored | the record's own reference (RM6187, a notice id, a company number) |
 //! | `codes` | code | related codes: CPV codes, call-off references, OCIDs |
 //! | `subtitle` | stored | owner, buyer or supplier name shown under the title |
@@ -32,8 +31,6 @@ use tantivy::tokenizer::{
 
 /// The analyzer of English text fields.
 pub const ENGLISH: &str = "pc_english";
-/// The analyzer of the typo field: English words, unstemmed.
-pub const PLAIN: &str = "pc_plain";
 /// The analyzer of codes: whole and lowercased.
 pub const CODE: &str = "pc_code";
 
@@ -59,7 +56,6 @@ pub struct Fields {
     pub title: Field,
     pub body: Field,
     pub excerpt: Field,
-    pub plain: Field,
     pub reference: Field,
     pub codes: Field,
     pub subtitle: Field,
@@ -86,14 +82,6 @@ pub fn build() -> (Schema, Fields) {
         title: builder.add_text_field("title", english.clone().set_stored()),
         body: builder.add_text_field("body", english),
         excerpt: builder.add_text_field("excerpt", STORED),
-        plain: builder.add_text_field(
-            "plain",
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(PLAIN)
-                    .set_index_option(IndexRecordOption::Basic),
-            ),
-        ),
         reference: builder.add_text_field("reference", code.clone().set_stored()),
         codes: builder.add_text_field("codes", code),
         subtitle: builder.add_text_field("subtitle", STORED),
@@ -126,7 +114,8 @@ pub fn english_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// The typo field's analyzer: as [`english_analyzer`], without stemming.
+/// The words of a query as typed, for typo correction ([`super::typo`]):
+/// as [`english_analyzer`], without stemming.
 pub fn plain_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
@@ -168,7 +157,6 @@ pub fn prepare(index: &mut tantivy::Index) -> tantivy::Result<()> {
 pub fn register(tokenizers: &TokenizerManager) {
     tokenizers.register(ENGLISH, english_analyzer());
     tokenizers.register(CODE, code_analyzer());
-    tokenizers.register(PLAIN, plain_analyzer());
 }
 
 /// The terms `text` becomes in an English field: what a query word must be
@@ -177,7 +165,7 @@ pub fn english_terms(text: &str) -> Vec<String> {
     terms(english_analyzer(), text)
 }
 
-/// The terms `text` becomes in the typo field.
+/// The words `text` becomes before stemming.
 pub fn plain_terms(text: &str) -> Vec<String> {
     terms(plain_analyzer(), text)
 }
@@ -219,6 +207,6 @@ mod tests {
         assert_eq!(schema.get_field("excerpt").ok(), Some(fields.excerpt));
         // Only the excerpt of the body is kept: the body is indexed, not stored.
         assert!(!schema.get_field_entry(fields.body).is_stored());
-        assert_eq!(schema.fields().count(), 15);
+        assert_eq!(schema.fields().count(), 14);
     }
 }
