@@ -33,6 +33,11 @@
 #[path = "support/mod.rs"]
 mod support;
 
+/// The server's allocator (see `src/main.rs`), so the figures are the
+/// deployed binary's: a reindex runs in the server.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
