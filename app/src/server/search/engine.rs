@@ -815,11 +815,15 @@ mod tests {
             doc(2, DocumentKind::Contract, "Road salt", "winter"),
         ];
         assert_eq!(ids(&run_on(&docs, &request("sprayimg"))), [1]);
+        // Alone, and with a word typed right: both words found, so the
+        // search needed no relaxing (where "weed" alone would find it).
         assert_eq!(
-            ids(&run_on(&docs, &request("weed spraiyng"))),
+            ids(&run_on(&docs, &request("spraiyng"))),
             [1],
             "a transposition is one edit"
         );
+        let both = run_on(&docs, &request("weed spraiyng"));
+        assert_eq!((ids(&both), both.relaxed), (vec![1], false));
         // Four letters: exact only.
         assert!(run_on(&docs, &request("wead")).hits.is_empty());
         assert!(
