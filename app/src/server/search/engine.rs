@@ -9,6 +9,7 @@
 //! Facet counts are "disjunctive" for kind and status: each counts as if its
 //! own choice were not made, so the other kinds stay visible and choosable.
 use std::ops::Bound;
+use std::sync::Arc;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{
@@ -18,7 +19,8 @@ use tantivy::query::{
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::{
-    DocAddress, DocId, DocSet, Order, Score, Searcher, SeekDangerResult, TantivyDocument, Term,
+    DocAddress, DocId, DocSet, InvertedIndexReader, Order, Score, Searcher, SeekDangerResult,
+    TantivyDocument, Term,
 };
 
 use super::document::{date_of_day, named_facet};
@@ -171,32 +173,40 @@ const KNOWN_WORD_MIN_DOCS: u64 = 5;
 pub struct Lexicon<'a> {
     searcher: &'a Searcher,
     fields: &'a Fields,
+    /// Each segment's body and title dictionaries, opened once per search:
+    /// a typo asks them about hundreds of variants, and opening a field's
+    /// inverted index for every question cost a sixth of such a search.
+    dictionaries: Vec<Arc<InvertedIndexReader>>,
     /// Documents a word must be in to be known well.
     well_known: u64,
 }
 
 impl<'a> Lexicon<'a> {
     pub fn of(searcher: &'a Searcher, fields: &'a Fields) -> Self {
+        let dictionaries = [fields.body, fields.title]
+            .into_iter()
+            .flat_map(|field| {
+                searcher
+                    .segment_readers()
+                    .iter()
+                    .filter_map(move |segment| segment.inverted_index(field).ok())
+            })
+            .collect();
         Lexicon {
             searcher,
             fields,
+            dictionaries,
             well_known: (searcher.num_docs() / KNOWN_WORD_SHARE).max(KNOWN_WORD_MIN_DOCS),
         }
     }
 
     /// Whether any document has `stem` in its title or body. Asked of
-    /// hundreds of variants a typo: it stops at the first segment and
-    /// field that has the stem, and reads no postings.
+    /// hundreds of variants a typo: it stops at the first dictionary that
+    /// has the stem, and reads no postings.
     fn has(&self, stem: &str) -> bool {
-        [self.fields.body, self.fields.title].iter().any(|&field| {
-            let term = Term::from_field_text(field, stem);
-            self.searcher.segment_readers().iter().any(|segment| {
-                segment
-                    .inverted_index(field)
-                    .and_then(|index| index.get_term_info(&term).map_err(Into::into))
-                    .is_ok_and(|info| info.is_some())
-            })
-        })
+        self.dictionaries
+            .iter()
+            .any(|dictionary| matches!(dictionary.terms().get(stem.as_bytes()), Ok(Some(_))))
     }
 
     /// Whether a word (its stem) is in at least one document in

@@ -235,7 +235,7 @@ fn create_replica(root: &Path) -> tantivy::Result<PathBuf> {
     ));
     std::fs::create_dir_all(&dir)?;
     let (schema, _) = schema::build();
-    let index = Index::create_in_dir(&dir, schema)?;
+    let index = schema::create_in_dir(&dir, schema)?;
     schema::register(index.tokenizers());
     Ok(dir)
 }
