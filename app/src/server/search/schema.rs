@@ -248,6 +248,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let (schema, fields) = build();
         let index = create_in_dir(&dir, schema).unwrap();
+        register(index.tokenizers());
         let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
         let mut doc = tantivy::TantivyDocument::default();
         doc.add_text(fields.title, "Rock salt");

@@ -184,7 +184,7 @@ impl<C: SegmentCollector> SegmentTally<C> {
         let end = ordinals.end_day(doc);
         let chosen_kind = match self.kind {
             KindTest::Any => true,
-            KindTest::Ordinal(ord) => ords.contains(&ord),
+            KindTest::Ordinal(ord) => ords.contains(ord),
             KindTest::None => false,
         };
         if chosen_kind {
@@ -199,13 +199,13 @@ impl<C: SegmentCollector> SegmentTally<C> {
         // A document's ordinals come sorted, so those under one child are
         // side by side: count each child once per document.
         let mut previous = NONE;
-        for &ord in ords {
+        ords.for_each(|ord| {
             let child = self.mapping.child_of[ord as usize];
             if child != NONE && child != previous && (chosen_kind || self.is_kind[child as usize]) {
                 self.counts[child as usize] += 1;
             }
             previous = child;
-        }
+        });
         if chosen_kind {
             self.total += 1;
             self.top.collect(doc, score);
