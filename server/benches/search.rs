@@ -143,13 +143,19 @@ const OWNERS: &[&str] = &[
     "Fusion21",
 ];
 
-/// Document `i` of the corpus: a real notice's title and wording, with the
-/// wording of a second notice mixed in (so no two documents are copies), a
-/// kind in the catalogue's proportions, and its own dates and value.
-fn document(seed: u64, i: u64) -> SearchDocument {
+/// The first draws of document `i`: the notices it is made from and its
+/// kind (all a build needs to put it in order), and the stream for the rest.
+struct Drawn {
+    template: &'static Template,
+    other: &'static Template,
+    kind: DocumentKind,
+    rng: Rng,
+}
+
+fn drawn(seed: u64, i: u64) -> Drawn {
     let templates = templates();
     let mut rng = Rng::for_doc(seed, i);
-    let t = &templates[rng.below(templates.len())];
+    let template = &templates[rng.below(templates.len())];
     let other = &templates[rng.below(templates.len())];
     let kind = match rng.below(100) {
         0..=64 => DocumentKind::Contract,
@@ -159,6 +165,49 @@ fn document(seed: u64, i: u64) -> SearchDocument {
         87..=94 => DocumentKind::Supplier,
         _ => DocumentKind::Offer,
     };
+    Drawn {
+        template,
+        other,
+        kind,
+        rng,
+    }
+}
+
+/// The corpus's document numbers in the order the product's bulk build
+/// (`applier::reindex`) adds records: kind by kind, and within a kind by
+/// lowest CPV code (those without one last), then number
+/// (`load::all_ids`). Suppliers and frameworks take their codes from
+/// their lots and offers, which the product does not order by, so here
+/// they keep number order too.
+fn build_order(seed: u64, docs: u64) -> Vec<u64> {
+    let mut keyed: Vec<(usize, Option<&'static str>, u64)> = (0..docs)
+        .map(|i| {
+            let Drawn { template, kind, .. } = drawn(seed, i);
+            let rank = DocumentKind::ALL
+                .iter()
+                .position(|k| *k == kind)
+                .expect("a kind");
+            let ordered = !matches!(kind, DocumentKind::Supplier | DocumentKind::Framework);
+            let lowest = ordered
+                .then(|| template.cpv.iter().min().map(String::as_str))
+                .flatten();
+            (rank, lowest, i)
+        })
+        .collect();
+    keyed.sort_unstable_by_key(|&(rank, lowest, i)| (rank, lowest.is_none(), lowest, i));
+    keyed.into_iter().map(|(_, _, i)| i).collect()
+}
+
+/// Document `i` of the corpus: a real notice's title and wording, with the
+/// wording of a second notice mixed in (so no two documents are copies), a
+/// kind in the catalogue's proportions, and its own dates and value.
+fn document(seed: u64, i: u64) -> SearchDocument {
+    let Drawn {
+        template: t,
+        other,
+        kind,
+        mut rng,
+    } = drawn(seed, i);
     let mixed: String = other
         .body
         .split_whitespace()
@@ -349,7 +398,7 @@ fn build_tantivy(dir: &Path, seed: u64, docs: u64) -> (tantivy::Index, Built) {
     schema::prepare(&mut index).expect("prepare");
     let mut writer: tantivy::IndexWriter = index.writer(200_000_000).expect("writer");
     writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
-    for i in 0..docs {
+    for i in build_order(seed, docs) {
         writer
             .add_document(to_tantivy(&fields, &document(seed, i)))
             .expect("add");
@@ -399,10 +448,11 @@ struct Row {
     footprint: String,
 }
 
-fn row(seed: u64, i: u64) -> Row {
+/// Document `i` as the peers store it, at `position` in the build order.
+fn row(seed: u64, i: u64, position: usize) -> Row {
     let d = document(seed, i);
     Row {
-        id: i as i64,
+        id: position as i64,
         kind: d.kind.map_or("contract", |k| k.as_str()),
         title: d.title,
         body: d.body.join(" "),
@@ -436,13 +486,14 @@ async fn load_peer(db: &DatabaseConnection, seed: u64, docs: u64) -> f64 {
     for sql in setup {
         db.execute_unprepared(sql).await.expect(sql);
     }
-    let mut from = 0;
-    while from < docs {
-        let to = (from + INSERT_ROWS).min(docs);
+    // The product's order, numbered as stored (rowids and the primary key
+    // order the peers' tables and indexes the way document ids order ours).
+    let order = build_order(seed, docs);
+    for (chunk_at, chunk) in order.chunks(INSERT_ROWS as usize).enumerate() {
         let mut values: Vec<Value> = Vec::new();
         let mut places = Vec::new();
-        for i in from..to {
-            let r = row(seed, i);
+        for (at, &i) in chunk.iter().enumerate() {
+            let r = row(seed, i, chunk_at * INSERT_ROWS as usize + at);
             let n = values.len();
             places.push(if postgres {
                 format!(
@@ -473,7 +524,6 @@ async fn load_peer(db: &DatabaseConnection, seed: u64, docs: u64) -> f64 {
         db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
             .await
             .expect("insert");
-        from = to;
     }
     let finish: &[&str] = if postgres {
         &[

@@ -4,9 +4,10 @@
 //! the framework's eligibility; the index survives restarts and rebuilds.
 use std::time::{Duration, Instant};
 
-use app::server::search::{SearchIndex, applier, tantivy};
+use app::server::changes::DocumentKind;
+use app::server::search::{SearchIndex, applier, load, tantivy};
 
-use crate::fixture::{World, supplier_form};
+use crate::fixture::{MANCHESTER, World, contract_form, created_id, supplier_form};
 use crate::harness::html_text;
 
 /// The `/frameworks/{id}`-style links of a results page, in order.
@@ -315,6 +316,38 @@ async fn a_restarted_index_resumes_from_its_last_commit_and_a_rebuild_keeps_answ
         "{:?}",
         checked.drift
     );
+}
+
+#[tokio::test]
+async fn a_rebuild_adds_contracts_in_order_of_their_lowest_cpv_code() {
+    let world = World::build().await;
+    let app = &world.app;
+    // The world's own contract is under 72000000; these are added after it.
+    let mut added = Vec::new();
+    for (title, codes) in [
+        ("Office cleaning", "90911200"),
+        ("Grounds and farm supplies", "90911200, 03000000"),
+        ("Depot roof works", "45000000"),
+    ] {
+        let mut form = contract_form(title, "Acme Digital Ltd");
+        form.retain(|(name, _)| *name != "cpv_codes");
+        form.push(("cpv_codes", codes));
+        let response = app
+            .post_form(
+                &format!("/councils/{MANCHESTER}/contracts/new"),
+                Some(&world.buyer),
+                &form,
+            )
+            .await;
+        added.push(created_id(&response, "/contracts/"));
+    }
+    let [cleaning, farm, roof] = added[..] else {
+        unreachable!()
+    };
+    let order = load::all_ids(&app.db, DocumentKind::Contract)
+        .await
+        .expect("ids");
+    assert_eq!(order, [farm, roof, world.contract, cleaning]);
 }
 
 #[tokio::test]

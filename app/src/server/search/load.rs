@@ -5,7 +5,10 @@
 //! document, so the caller deletes it from the index.
 use std::collections::{BTreeSet, HashMap};
 
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::{Expr, Func};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
 use uuid::Uuid;
 
 use super::document::SearchDocument;
@@ -43,37 +46,114 @@ pub async fn documents<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// Every id of `kind`, for `reindex` and `check`.
+/// Every id of `kind`, for `reindex` and `check`, in the order a bulk
+/// build adds them: by the record's lowest CPV code (records without one
+/// last), then by id. Records about the same need then lie side by side in
+/// the index, as an index sorted on a field would have them (Lucene's index
+/// sorting): a search's matches share cache lines and postings blocks
+/// instead of lying a few kilobytes apart, and a CPV filter reads runs of
+/// neighbouring documents. On the search benchmark's 10^6 documents the
+/// median search fell by about a fifth (README, "Performance"). Frameworks
+/// and suppliers, whose codes come from their lots and offers, keep id
+/// order: they are few beside the records that carry codes themselves.
 pub async fn all_ids<C: ConnectionTrait>(db: &C, kind: DocumentKind) -> Result<Vec<Uuid>, DbErr> {
     async fn ids<E: EntityTrait, C: ConnectionTrait>(
         db: &C,
+        query: Select<E>,
         column: E::Column,
     ) -> Result<Vec<Uuid>, DbErr> {
-        E::find()
+        query
             .select_only()
             .column(column)
+            .order_by_asc(column)
             .into_tuple()
             .all(db)
             .await
     }
-    match kind {
-        DocumentKind::Framework => ids::<framework::Entity, _>(db, framework::Column::Id).await,
-        DocumentKind::Lot => ids::<lot::Entity, _>(db, lot::Column::Id).await,
-        DocumentKind::Supplier => ids::<supplier::Entity, _>(db, supplier::Column::Id).await,
-        DocumentKind::Offer => {
-            offer::Entity::find()
-                .select_only()
-                .column(offer::Column::Id)
-                .filter(offer::Column::Status.eq(OfferStatus::Published.as_str()))
-                .into_tuple()
-                .all(db)
-                .await
+    let (ids, primary) = match kind {
+        DocumentKind::Framework => {
+            return ids(db, framework::Entity::find(), framework::Column::Id).await;
         }
-        DocumentKind::Contract => ids::<contract::Entity, _>(db, contract::Column::Id).await,
-        DocumentKind::PlannedPurchase => {
-            ids::<planned_purchase::Entity, _>(db, planned_purchase::Column::Id).await
+        DocumentKind::Supplier => {
+            return ids(db, supplier::Entity::find(), supplier::Column::Id).await;
         }
-    }
+        DocumentKind::Lot => (
+            ids(db, lot::Entity::find(), lot::Column::Id).await?,
+            lowest_codes::<lot_cpv::Entity, _>(
+                db,
+                lot_cpv::Column::LotId,
+                lot_cpv::Column::CpvCode,
+            )
+            .await?,
+        ),
+        DocumentKind::Offer => (
+            ids(
+                db,
+                offer::Entity::find()
+                    .filter(offer::Column::Status.eq(OfferStatus::Published.as_str())),
+                offer::Column::Id,
+            )
+            .await?,
+            lowest_codes::<offer_cpv::Entity, _>(
+                db,
+                offer_cpv::Column::OfferId,
+                offer_cpv::Column::CpvCode,
+            )
+            .await?,
+        ),
+        DocumentKind::Contract => (
+            ids(db, contract::Entity::find(), contract::Column::Id).await?,
+            lowest_codes::<contract_cpv::Entity, _>(
+                db,
+                contract_cpv::Column::ContractId,
+                contract_cpv::Column::CpvCode,
+            )
+            .await?,
+        ),
+        DocumentKind::PlannedPurchase => (
+            ids(
+                db,
+                planned_purchase::Entity::find(),
+                planned_purchase::Column::Id,
+            )
+            .await?,
+            lowest_codes::<planned_purchase_cpv::Entity, _>(
+                db,
+                planned_purchase_cpv::Column::PlannedPurchaseId,
+                planned_purchase_cpv::Column::CpvCode,
+            )
+            .await?,
+        ),
+    };
+    Ok(in_build_order(ids, &primary))
+}
+
+/// Each record's lowest code in a CPV link table (`owner`, `code`).
+async fn lowest_codes<E: EntityTrait, C: ConnectionTrait>(
+    db: &C,
+    owner: E::Column,
+    code: E::Column,
+) -> Result<HashMap<Uuid, String>, DbErr> {
+    let rows: Vec<(Uuid, String)> = E::find()
+        .select_only()
+        .column(owner)
+        .column_as(Expr::from(Func::min(Expr::col(code))), "lowest")
+        .group_by(owner)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// `ids` (in id order) by their code in `primary` (those without one last),
+/// then by id.
+fn in_build_order(mut ids: Vec<Uuid>, primary: &HashMap<Uuid, String>) -> Vec<Uuid> {
+    // A stable sort keeps id order among equal codes.
+    ids.sort_by_key(|id| match primary.get(id) {
+        Some(code) => (false, code.as_str()),
+        None => (true, ""),
+    });
+    ids
 }
 
 /// Rows of a link table whose `column` is one of `ids`, grouped by it.
@@ -631,6 +711,21 @@ async fn planned<C: ConnectionTrait>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bulk_build_adds_records_by_lowest_code_then_id_and_those_without_last() {
+        let id = |n: u128| Uuid::from_u128(n);
+        let primary: HashMap<Uuid, String> = [
+            (id(1), "90911200".to_owned()),
+            (id(2), "45000000".to_owned()),
+            (id(4), "45000000".to_owned()),
+            (id(5), "03000000".to_owned()),
+        ]
+        .into_iter()
+        .collect();
+        let ordered = in_build_order((1..=5).map(id).collect(), &primary);
+        assert_eq!(ordered, [5, 2, 4, 1, 3].map(id));
+    }
 
     #[test]
     fn subtitles_name_the_first_buyer_and_count_the_rest() {
