@@ -5,31 +5,30 @@
 //! words ("the", "services", "council"...). Searching stems too: each
 //! search marks its snippets with a fresh copy of the analyzer, which
 //! stems every word of the page's titles and excerpts. So the stems made
-//! are remembered once for the process ([`STEMS`], bounded by
-//! [`REMEMBERED`]), shared by the indexing threads and every search. The
-//! stems are the algorithm's own, so nothing about matching changes.
-use std::sync::LazyLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
+//! are remembered by each thread for its life ([`STEMS`], bounded by
+//! [`REMEMBERED`]). Per thread, not shared: a map shared by every thread
+//! (the first version, a sharded `DashMap`) took a lock for every word, and
+//! with a search's two threads marking snippets side by side those locks
+//! bounced between the cores; its lookups were a fifth of a small search
+//! (perf, the search benchmark at 10^4 documents). A word new to a thread
+//! costs one stemming, and a thread sees the same few thousand words
+//! again and again. The stems are the algorithm's own, so nothing about
+//! matching changes.
+use std::cell::RefCell;
+use std::collections::HashMap;
 
-use dashmap::DashMap;
 use frostem::{Algorithm, Stemmer};
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
-/// Stems kept before starting again: about 10 MB at most, far more than
-/// the distinct words of the catalogue's text.
-const REMEMBERED: usize = 200_000;
+/// Stems a thread keeps before starting again: a few MB at most, more
+/// than the distinct words of the catalogue's text.
+const REMEMBERED: usize = 100_000;
 
-/// Word → stem. Sharded locks: readers on different cores rarely meet.
-struct Memory {
-    stems: DashMap<Box<str>, Box<str>, foldhash::fast::FixedState>,
-    /// Stems added since the memory last started again.
-    added: AtomicUsize,
+thread_local! {
+    /// Word → stem, for this thread.
+    static STEMS: RefCell<HashMap<Box<str>, Box<str>, foldhash::fast::FixedState>> =
+        RefCell::new(HashMap::with_hasher(foldhash::fast::FixedState::default()));
 }
-
-static STEMS: LazyLock<Memory> = LazyLock::new(|| Memory {
-    stems: DashMap::with_hasher(foldhash::fast::FixedState::default()),
-    added: AtomicUsize::new(0),
-});
 
 /// The filter: English stems, remembered.
 #[derive(Clone, Default)]
@@ -71,24 +70,21 @@ impl<T: TokenStream> TokenStream for CachedStemmerStream<T> {
             return false;
         }
         let token = self.tail.token_mut();
-        if let Some(stem) = STEMS.stems.get(token.text.as_str()) {
-            token.text.clear();
-            token.text.push_str(&stem);
-            return true;
-        }
-        let stemmer = self
-            .stemmer
-            .get_or_insert_with(|| Stemmer::new(Algorithm::English));
-        let stem = stemmer.stem(&token.text).into_owned();
-        let word = std::mem::replace(&mut token.text, stem);
-        if STEMS.added.fetch_add(1, Ordering::Relaxed) >= REMEMBERED {
-            // Two threads may both start again: harmless, a stem is a stem.
-            STEMS.stems.clear();
-            STEMS.added.store(0, Ordering::Relaxed);
-        }
-        STEMS
-            .stems
-            .insert(word.into_boxed_str(), token.text.as_str().into());
+        let stemmer = &mut self.stemmer;
+        STEMS.with_borrow_mut(|stems| {
+            if let Some(stem) = stems.get(token.text.as_str()) {
+                token.text.clear();
+                token.text.push_str(stem);
+                return;
+            }
+            let stemmer = stemmer.get_or_insert_with(|| Stemmer::new(Algorithm::English));
+            let stem = stemmer.stem(&token.text).into_owned();
+            let word = std::mem::replace(&mut token.text, stem);
+            if stems.len() >= REMEMBERED {
+                stems.clear();
+            }
+            stems.insert(word.into_boxed_str(), token.text.as_str().into());
+        });
         true
     }
 
@@ -101,10 +97,10 @@ impl<T: TokenStream> TokenStream for CachedStemmerStream<T> {
     }
 }
 
-/// Whether the stem of `word` is remembered (for tests).
+/// Whether this thread remembers the stem of `word` (for tests).
 #[cfg(test)]
 fn remembered(word: &str) -> bool {
-    STEMS.stems.contains_key(word)
+    STEMS.with_borrow(|stems| stems.contains_key(word))
 }
 
 #[cfg(test)]
