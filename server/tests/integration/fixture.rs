@@ -302,6 +302,17 @@ impl World {
 }
 
 impl World {
+    /// Posts a contract form for Manchester as its buyer.
+    pub async fn post_contract(&self, form: &[(&str, &str)]) -> TestResponse {
+        self.app
+            .post_form(
+                &format!("/councils/{MANCHESTER}/contracts/new"),
+                Some(&self.buyer),
+                form,
+            )
+            .await
+    }
+
     /// Renames the fixture's framework through its edit form, as the admin.
     pub async fn rename_framework(&self, title: &str) {
         let owner = self.gmca_body.to_string();

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use app::server::changes::DocumentKind;
 use app::server::search::{SearchIndex, applier, load, tantivy};
 
-use crate::fixture::{MANCHESTER, World, contract_form, created_id, supplier_form};
+use crate::fixture::{World, contract_form, created_id, supplier_form};
 use crate::harness::html_text;
 
 /// The `/frameworks/{id}`-style links of a results page, in order.
@@ -332,13 +332,7 @@ async fn a_rebuild_adds_contracts_in_order_of_their_lowest_cpv_code() {
         let mut form = contract_form(title, "Acme Digital Ltd");
         form.retain(|(name, _)| *name != "cpv_codes");
         form.push(("cpv_codes", codes));
-        let response = app
-            .post_form(
-                &format!("/councils/{MANCHESTER}/contracts/new"),
-                Some(&world.buyer),
-                &form,
-            )
-            .await;
+        let response = world.post_contract(&form).await;
         added.push(created_id(&response, "/contracts/"));
     }
     let [cleaning, farm, roof] = added[..] else {

@@ -10,7 +10,7 @@ use app::types::Role;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use crate::fixture::{MANCHESTER, World, contract_form, created_id, supplier_form};
+use crate::fixture::{World, contract_form, created_id, supplier_form};
 use crate::harness::Actor;
 
 async fn record(world: &World, id: Uuid) -> Option<supplier::Model> {
@@ -121,15 +121,7 @@ async fn a_self_registered_claim_captures_no_typed_name_number_or_search() {
     // A buyer naming the company on a contract gets the listed record too.
     let mut form = contract_form("Roof repairs", "Northern Roofing Ltd");
     form.retain(|(k, _)| *k != "framework_reference" && *k != "lot_number");
-    let contract = created_id(
-        &app.post_form(
-            &format!("/councils/{MANCHESTER}/contracts/new"),
-            Some(&world.buyer),
-            &form,
-        )
-        .await,
-        "/contracts/",
-    );
+    let contract = created_id(&world.post_contract(&form).await, "/contracts/");
     let named: Vec<Uuid> = contract_supplier::Entity::find()
         .filter(contract_supplier::Column::ContractId.eq(contract))
         .all(&app.db)
@@ -166,13 +158,7 @@ async fn picking_an_unverified_claim_by_id_is_refused_with_nothing_written() {
     form.retain(|(k, _)| !["suppliers", "framework_reference", "lot_number"].contains(k));
     let claim_text = claim.to_string();
     form.push(("supplier_id", &claim_text));
-    let response = app
-        .post_form(
-            &format!("/councils/{MANCHESTER}/contracts/new"),
-            Some(&world.buyer),
-            &form,
-        )
-        .await;
+    let response = world.post_contract(&form).await;
     assert_eq!(response.status, 422);
     response.assert_field_error("supplier_id", "Select suppliers from the list");
     assert_eq!(app.snapshot().await, before);
@@ -186,15 +172,7 @@ async fn buyers_pick_suppliers_by_id_and_the_edit_form_keeps_them_picked() {
     form.retain(|(k, _)| *k != "suppliers");
     let supplier = world.supplier.to_string();
     form.push(("supplier_id", &supplier));
-    let contract = created_id(
-        &app.post_form(
-            &format!("/councils/{MANCHESTER}/contracts/new"),
-            Some(&world.buyer),
-            &form,
-        )
-        .await,
-        "/contracts/",
-    );
+    let contract = created_id(&world.post_contract(&form).await, "/contracts/");
     let edit = app
         .get_as(&format!("/contracts/{contract}/edit"), Some(&world.buyer))
         .await;
@@ -211,13 +189,7 @@ async fn buyers_pick_suppliers_by_id_and_the_edit_form_keeps_them_picked() {
     off_lot.retain(|(k, _)| *k != "suppliers");
     off_lot.push(("supplier_id", &other));
     let before = app.snapshot().await;
-    let refused = app
-        .post_form(
-            &format!("/councils/{MANCHESTER}/contracts/new"),
-            Some(&world.buyer),
-            &off_lot,
-        )
-        .await;
+    let refused = world.post_contract(&off_lot).await;
     assert_eq!(refused.status, 422);
     refused.assert_field_error(
         "supplier_id",
@@ -571,15 +543,7 @@ async fn merging_moves_places_contracts_offers_and_editors_then_deletes_the_dupl
     let mut form = contract_form("Hosting", "");
     form.retain(|(k, _)| *k != "suppliers");
     form.push(("supplier_id", &dup_text));
-    let contract = created_id(
-        &app.post_form(
-            &format!("/councils/{MANCHESTER}/contracts/new"),
-            Some(&world.buyer),
-            &form,
-        )
-        .await,
-        "/contracts/",
-    );
+    let contract = created_id(&world.post_contract(&form).await, "/contracts/");
     // Merging into itself, or into nothing, is refused.
     let merge_path = format!("/suppliers/{duplicate}/merge");
     let page = app
