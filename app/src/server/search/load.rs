@@ -70,79 +70,78 @@ pub async fn all_ids<C: ConnectionTrait>(db: &C, kind: DocumentKind) -> Result<V
             .all(db)
             .await
     }
-    let (ids, primary) = match kind {
-        DocumentKind::Framework => {
-            return ids(db, framework::Entity::find(), framework::Column::Id).await;
-        }
-        DocumentKind::Supplier => {
-            return ids(db, supplier::Entity::find(), supplier::Column::Id).await;
-        }
-        DocumentKind::Lot => (
-            ids(db, lot::Entity::find(), lot::Column::Id).await?,
-            lowest_codes::<lot_cpv::Entity, _>(
+    match kind {
+        DocumentKind::Framework => ids(db, framework::Entity::find(), framework::Column::Id).await,
+        DocumentKind::Supplier => ids(db, supplier::Entity::find(), supplier::Column::Id).await,
+        DocumentKind::Lot => {
+            let all = ids(db, lot::Entity::find(), lot::Column::Id).await?;
+            by_lowest_code::<lot_cpv::Entity, _>(
                 db,
+                all,
                 lot_cpv::Column::LotId,
                 lot_cpv::Column::CpvCode,
             )
-            .await?,
-        ),
-        DocumentKind::Offer => (
-            ids(
+            .await
+        }
+        DocumentKind::Offer => {
+            let published = offer::Entity::find()
+                .filter(offer::Column::Status.eq(OfferStatus::Published.as_str()));
+            let all = ids(db, published, offer::Column::Id).await?;
+            by_lowest_code::<offer_cpv::Entity, _>(
                 db,
-                offer::Entity::find()
-                    .filter(offer::Column::Status.eq(OfferStatus::Published.as_str())),
-                offer::Column::Id,
-            )
-            .await?,
-            lowest_codes::<offer_cpv::Entity, _>(
-                db,
+                all,
                 offer_cpv::Column::OfferId,
                 offer_cpv::Column::CpvCode,
             )
-            .await?,
-        ),
-        DocumentKind::Contract => (
-            ids(db, contract::Entity::find(), contract::Column::Id).await?,
-            lowest_codes::<contract_cpv::Entity, _>(
+            .await
+        }
+        DocumentKind::Contract => {
+            let all = ids(db, contract::Entity::find(), contract::Column::Id).await?;
+            by_lowest_code::<contract_cpv::Entity, _>(
                 db,
+                all,
                 contract_cpv::Column::ContractId,
                 contract_cpv::Column::CpvCode,
             )
-            .await?,
-        ),
-        DocumentKind::PlannedPurchase => (
-            ids(
+            .await
+        }
+        DocumentKind::PlannedPurchase => {
+            let all = ids(
                 db,
                 planned_purchase::Entity::find(),
                 planned_purchase::Column::Id,
             )
-            .await?,
-            lowest_codes::<planned_purchase_cpv::Entity, _>(
+            .await?;
+            by_lowest_code::<planned_purchase_cpv::Entity, _>(
                 db,
+                all,
                 planned_purchase_cpv::Column::PlannedPurchaseId,
                 planned_purchase_cpv::Column::CpvCode,
             )
-            .await?,
-        ),
-    };
-    Ok(in_build_order(ids, &primary))
+            .await
+        }
+    }
 }
 
-/// Each record's lowest code in a CPV link table (`owner`, `code`).
-async fn lowest_codes<E: EntityTrait, C: ConnectionTrait>(
+/// `ids` in build order ([`in_build_order`]), by each one's lowest code in
+/// the CPV link table `E` (`owner`, `code`).
+async fn by_lowest_code<E: EntityTrait, C: ConnectionTrait>(
     db: &C,
+    ids: Vec<Uuid>,
     owner: E::Column,
     code: E::Column,
-) -> Result<HashMap<Uuid, String>, DbErr> {
-    let rows: Vec<(Uuid, String)> = E::find()
+) -> Result<Vec<Uuid>, DbErr> {
+    let lowest: HashMap<Uuid, String> = E::find()
         .select_only()
         .column(owner)
         .column_as(Expr::from(Func::min(Expr::col(code))), "lowest")
         .group_by(owner)
-        .into_tuple()
+        .into_tuple::<(Uuid, String)>()
         .all(db)
-        .await?;
-    Ok(rows.into_iter().collect())
+        .await?
+        .into_iter()
+        .collect();
+    Ok(in_build_order(ids, &lowest))
 }
 
 /// `ids` (in id order) by their code in `primary` (those without one last),
