@@ -17,7 +17,6 @@ use tantivy::query::{
     PhraseQuery, Query, RangeQuery, Scorer, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
-use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::{
     DocAddress, DocId, DocSet, InvertedIndexReader, Order, Score, Searcher, SeekDangerResult,
     TantivyDocument, Term,
@@ -25,6 +24,7 @@ use tantivy::{
 
 use super::document::{date_of_day, named_facet};
 use super::facet_count::FacetTotals;
+use super::mark::Marker;
 use super::query::{Phrase, SearchText, Word};
 use super::schema::{Fields, NO_END, NO_VALUE, REFERENCE_BOOST, TITLE_BOOST};
 use super::tally::{Tallied, Tally};
@@ -593,23 +593,6 @@ fn ranked_pass(
     })
 }
 
-fn highlighted(snippet: &Snippet) -> Highlighted {
-    let text = snippet.fragment();
-    let mut parts = Vec::new();
-    let mut at = 0;
-    for range in snippet.highlighted() {
-        if range.start > at {
-            parts.push((text[at..range.start].to_owned(), false));
-        }
-        parts.push((text[range.clone()].to_owned(), true));
-        at = range.end;
-    }
-    if at < text.len() {
-        parts.push((text[at..].to_owned(), false));
-    }
-    Highlighted(parts)
-}
-
 fn stored_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
     doc.get_first(field)
         .and_then(|v| v.as_str().map(str::to_owned))
@@ -661,10 +644,8 @@ pub fn run(searcher: &Searcher, fields: &Fields, request: &Request) -> tantivy::
     } = found;
     let marked: Box<dyn Query> =
         text.map_or_else(|| Box::new(EmptyQuery) as Box<dyn Query>, |t| t.matching);
-    let mut title_snippets = SnippetGenerator::create(searcher, &*marked, fields.title)?;
-    title_snippets.set_max_num_chars(1_000);
-    let mut body_snippets = SnippetGenerator::create(searcher, &*marked, fields.body)?;
-    body_snippets.set_max_num_chars(SNIPPET_CHARS);
+    let title_marker = Marker::new(searcher, &*marked, fields.title, 1_000)?;
+    let body_marker = Marker::new(searcher, &*marked, fields.body, SNIPPET_CHARS)?;
     // Reading the stored documents and marking their snippets is a fifth
     // of a search: the page's results are shared among the cores, as the
     // segments were.
@@ -677,12 +658,12 @@ pub fn run(searcher: &Searcher, fields: &Fields, request: &Request) -> tantivy::
             return Ok(None);
         };
         let title_text = stored_text(&doc, fields.title).unwrap_or_default();
-        let mut title = highlighted(&title_snippets.snippet(&title_text));
+        let mut title = title_marker.mark(&title_text);
         if title.0.is_empty() {
             title = Highlighted(vec![(title_text, false)]);
         }
         let excerpt = stored_text(&doc, fields.excerpt).unwrap_or_default();
-        let mut snippet = highlighted(&body_snippets.snippet(&excerpt));
+        let mut snippet = body_marker.mark(&excerpt);
         if snippet.0.is_empty() {
             // Nothing matched in the excerpt: its opening instead.
             let opening: String = excerpt.chars().take(SNIPPET_CHARS).collect();

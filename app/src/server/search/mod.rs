@@ -21,6 +21,7 @@ pub mod document;
 pub mod engine;
 pub mod facet_count;
 pub mod load;
+pub mod mark;
 pub mod query;
 pub mod schema;
 pub mod stem;

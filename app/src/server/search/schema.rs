@@ -108,11 +108,14 @@ fn code_options() -> TextOptions {
     )
 }
 
+/// Words of this many bytes or more (pasted hashes, URLs) are not indexed.
+pub const LONGEST_WORD_BYTES: usize = 40;
+
 /// The English analyzer: words of letters and digits, lowercased, folded
 /// to ASCII, stemmed. Tokens over 40 bytes (pasted hashes, URLs) are dropped.
 pub fn english_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
+        .filter(RemoveLongFilter::limit(LONGEST_WORD_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(super::stem::CachedEnglishStemmer)
@@ -123,7 +126,7 @@ pub fn english_analyzer() -> TextAnalyzer {
 /// as [`english_analyzer`], without stemming.
 pub fn plain_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
+        .filter(RemoveLongFilter::limit(LONGEST_WORD_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .build()
