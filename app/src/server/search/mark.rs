@@ -181,7 +181,7 @@ fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::search::schema::english_analyzer;
+    use crate::server::search::schema::{english_analyzer, english_terms};
     use tantivy::snippet::SnippetGenerator;
     use tantivy::tokenizer::TokenStream;
 
@@ -194,16 +194,6 @@ mod tests {
             .expect("bundled file");
         let bytes = crate::server::import::decompressed(file.name, file.gzip.to_vec()).unwrap();
         String::from_utf8_lossy(&bytes).into_owned()
-    }
-
-    fn stems(text: &str) -> Vec<String> {
-        let mut analyzer = english_analyzer();
-        let mut stream = analyzer.token_stream(text);
-        let mut out = Vec::new();
-        while stream.advance() {
-            out.push(stream.token().text.clone());
-        }
-        out
     }
 
     /// tantivy's generator's marking of `text`, as [`Highlighted`].
@@ -239,7 +229,7 @@ mod tests {
             let Some(first) = word.chars().next().filter(char::is_ascii) else {
                 continue;
             };
-            for stem in stems(word) {
+            for stem in english_terms(word) {
                 assert_eq!(
                     stem.chars().next(),
                     Some(first.to_ascii_lowercase()),
@@ -270,7 +260,7 @@ mod tests {
         ]
         .iter()
         .map(|q| {
-            stems(q)
+            english_terms(q)
                 .into_iter()
                 .enumerate()
                 .map(|(i, s)| (s, 1.0 / (2.0 + i as Score)))
