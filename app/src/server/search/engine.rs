@@ -9,7 +9,6 @@
 //! Facet counts are "disjunctive" for kind and status: each counts as if its
 //! own choice were not made, so the other kinds stay visible and choosable.
 use std::ops::Bound;
-use std::sync::Arc;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{
@@ -18,12 +17,12 @@ use tantivy::query::{
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::{
-    DocAddress, DocId, DocSet, InvertedIndexReader, Order, Score, Searcher, SeekDangerResult,
-    TantivyDocument, Term,
+    DocAddress, DocId, DocSet, Order, Score, Searcher, SeekDangerResult, TantivyDocument, Term,
 };
 
 use super::document::{date_of_day, named_facet};
 use super::facet_count::FacetTotals;
+use super::lexicon::Lexicon;
 use super::mark::Marker;
 use super::query::{Phrase, SearchText, Word};
 use super::schema::{Fields, NO_END, NO_VALUE, REFERENCE_BOOST, TITLE_BOOST};
@@ -161,66 +160,6 @@ fn code_match(fields: &Fields, code: &str) -> Vec<Box<dyn Query>> {
         ),
         term_query(Term::from_field_text(fields.codes, code)),
     ]
-}
-
-/// A word in at least one document in this many is known well.
-const KNOWN_WORD_SHARE: u64 = 1_000;
-/// …and in at least this many documents, however small the index.
-const KNOWN_WORD_MIN_DOCS: u64 = 5;
-
-/// What the index's title and body dictionaries hold, as the typo rules
-/// ask it: which stems exist, and which words are known well.
-pub struct Lexicon<'a> {
-    searcher: &'a Searcher,
-    fields: &'a Fields,
-    /// Each segment's body and title dictionaries, opened once per search:
-    /// a typo asks them about hundreds of variants, and opening a field's
-    /// inverted index for every question cost a sixth of such a search.
-    dictionaries: Vec<Arc<InvertedIndexReader>>,
-    /// Documents a word must be in to be known well.
-    well_known: u64,
-}
-
-impl<'a> Lexicon<'a> {
-    pub fn of(searcher: &'a Searcher, fields: &'a Fields) -> Self {
-        let dictionaries = [fields.body, fields.title]
-            .into_iter()
-            .flat_map(|field| {
-                searcher
-                    .segment_readers()
-                    .iter()
-                    .filter_map(move |segment| segment.inverted_index(field).ok())
-            })
-            .collect();
-        Lexicon {
-            searcher,
-            fields,
-            dictionaries,
-            well_known: (searcher.num_docs() / KNOWN_WORD_SHARE).max(KNOWN_WORD_MIN_DOCS),
-        }
-    }
-
-    /// Whether any document has `stem` in its title or body. Asked of
-    /// hundreds of variants a typo: it stops at the first dictionary that
-    /// has the stem, and reads no postings.
-    fn has(&self, stem: &str) -> bool {
-        self.dictionaries
-            .iter()
-            .any(|dictionary| matches!(dictionary.terms().get(stem.as_bytes()), Ok(Some(_))))
-    }
-
-    /// Whether a word (its stem) is in at least one document in
-    /// [`KNOWN_WORD_SHARE`] (and [`KNOWN_WORD_MIN_DOCS`]): such a word is a
-    /// word, not a typo, and expanding it to its neighbours would only add
-    /// noise ("waste" to "paste") and the cost of matching them.
-    fn knows_well(&self, stem: &str) -> bool {
-        let in_docs = |field| {
-            self.searcher
-                .doc_freq(&Term::from_field_text(field, stem))
-                .unwrap_or(0)
-        };
-        in_docs(self.fields.body).max(in_docs(self.fields.title)) >= self.well_known
-    }
 }
 
 /// What one typed word matches: its stems in the title and body, the word

@@ -14,20 +14,22 @@
 //! 10^5 matches was most of a search. So each segment's ordinals are also
 //! decoded once ([`SegmentOrdinals`]: a 16-byte record a document, and
 //! the few documents with many facets' ordinals beside).
-//! [`FacetWarmer`] decodes a new segment when the reader reloads, off the
-//! search path, and forgets segments merged away. Every match also reads
-//! its end day (for its status), through the same kind of bit-packed
-//! column, so the end days are decoded into the same records.
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Arc, LazyLock, Mutex, Weak};
+//! [`super::segment_cache::SegmentWarmer`] decodes a new segment when the
+//! reader reloads, off the search path, and forgets segments merged away.
+//! Every match also reads its end day (for its status), through the same
+//! kind of bit-packed column, so the end days are decoded into the same
+//! records.
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Dictionary;
 use tantivy::index::SegmentId;
 use tantivy::schema::Facet;
-use tantivy::{DocId, Score, Searcher, SearcherGeneration, SegmentOrdinal, SegmentReader, Warmer};
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::schema::NO_END;
+use super::segment_cache::SegmentCache;
 
 /// The field every facet is in.
 pub(super) const FIELD: &str = "facets";
@@ -284,94 +286,19 @@ impl SegmentOrdinals {
     }
 }
 
-static ORDINALS: LazyLock<Mutex<HashMap<SegmentId, Arc<SegmentOrdinals>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
+/// Each segment's decoded ordinals ([`super::segment_cache::SegmentWarmer`]
+/// decodes a new segment when a reader reloads).
+pub(super) static ORDINALS: SegmentCache<SegmentOrdinals> = SegmentCache::new();
 
 /// The decoded ordinals of `reader`'s segment, decoding them now when no
 /// warmer has.
 pub(super) fn ordinals(reader: &SegmentReader) -> tantivy::Result<Arc<SegmentOrdinals>> {
-    let id = reader.segment_id();
-    if let Some(found) = ORDINALS.lock().unwrap_or_else(|e| e.into_inner()).get(&id) {
-        return Ok(found.clone());
-    }
-    let decoded = Arc::new(SegmentOrdinals::decode(reader)?);
-    let mut cache = ORDINALS.lock().unwrap_or_else(|e| e.into_inner());
-    // Only readers without a warmer (tests, one-off tools) get here: they
-    // never say which segments are gone, so start again past a bound.
-    if cache.len() >= MAX_CACHED {
-        cache.clear();
-    }
-    cache.insert(id, decoded.clone());
-    Ok(decoded)
-}
-
-/// Decodes each new segment's facet ordinals when a reader reloads, and
-/// forgets those of segments no searcher of that reader uses any more.
-/// Register it on every reader that serves searches ([`warmer`]).
-#[derive(Default)]
-pub struct FacetWarmer {
-    /// The segments this warmer decoded (segment ids are unique across
-    /// indexes, so two readers' warmers never forget each other's).
-    warmed: Mutex<HashSet<SegmentId>>,
-}
-
-impl Warmer for FacetWarmer {
-    fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
-        for reader in searcher.segment_readers() {
-            ordinals(reader)?;
-            self.warmed
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(reader.segment_id());
-        }
-        Ok(())
-    }
-
-    fn garbage_collect(&self, live_generations: &[&SearcherGeneration]) {
-        let live: HashSet<SegmentId> = live_generations
-            .iter()
-            .flat_map(|g| g.segments().keys().copied())
-            .collect();
-        let mut warmed = self.warmed.lock().unwrap_or_else(|e| e.into_inner());
-        let gone: Vec<SegmentId> = warmed.difference(&live).copied().collect();
-        let mut cache = ORDINALS.lock().unwrap_or_else(|e| e.into_inner());
-        for id in gone {
-            warmed.remove(&id);
-            cache.remove(&id);
-        }
-    }
-}
-
-impl Drop for FacetWarmer {
-    /// A reader dropped (a replica replaced by a rebuild) takes its
-    /// segments' decoded ordinals with it.
-    fn drop(&mut self) {
-        let warmed = self.warmed.get_mut().unwrap_or_else(|e| e.into_inner());
-        let mut cache = ORDINALS.lock().unwrap_or_else(|e| e.into_inner());
-        for id in warmed.drain() {
-            cache.remove(&id);
-        }
-    }
-}
-
-/// A new warmer for one reader; the reader holds it weakly, so the caller
-/// keeps the `Arc` as long as the reader.
-pub fn warmer() -> Arc<FacetWarmer> {
-    Arc::new(FacetWarmer::default())
-}
-
-/// The weak handle a reader builder takes.
-pub fn weak(warmer: &Arc<FacetWarmer>) -> Weak<dyn Warmer> {
-    let as_dyn: Arc<dyn Warmer> = warmer.clone();
-    Arc::downgrade(&as_dyn)
+    ORDINALS.get_or_build(reader, SegmentOrdinals::decode)
 }
 
 /// Whether the ordinals of `segment` are decoded (for tests).
 pub fn is_decoded(segment: SegmentId) -> bool {
-    ORDINALS
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .contains_key(&segment)
+    ORDINALS.contains(&segment)
 }
 
 /// Counts matches under each child of `roots` (each match once per child).
@@ -475,64 +402,6 @@ mod tests {
     use tantivy::query::AllQuery;
     use tantivy::schema::{FacetOptions, Schema};
     use tantivy::{Index, IndexWriter, TantivyDocument};
-
-    /// A reader with the warmer has each segment decoded as it loads, and
-    /// the segments merged away are forgotten.
-    #[test]
-    fn the_warmer_decodes_new_segments_and_forgets_merged_ones() {
-        let mut builder = Schema::builder();
-        let field = builder.add_facet_field(FIELD, FacetOptions::default());
-        let index = Index::create_in_ram(builder.build());
-        let mut writer: IndexWriter = index.writer(15_000_000).unwrap();
-        writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
-        for n in 0..2 {
-            let mut doc = TantivyDocument::default();
-            doc.add_facet(field, Facet::from(format!("/kind/k{n}").as_str()));
-            writer.add_document(doc).unwrap();
-            writer.commit().unwrap();
-        }
-        let warmer = warmer();
-        let reader: tantivy::IndexReader = index
-            .reader_builder()
-            .reload_policy(tantivy::ReloadPolicy::Manual)
-            .warmers(vec![weak(&warmer)])
-            .try_into()
-            .unwrap();
-        let before = index.searchable_segment_ids().unwrap();
-        assert_eq!(before.len(), 2);
-        assert!(before.iter().all(|id| is_decoded(*id)), "decoded on load");
-        writer.merge(&before).wait().unwrap();
-        reader.reload().unwrap();
-        let after = index.searchable_segment_ids().unwrap();
-        assert_eq!(after.len(), 1);
-        assert!(
-            is_decoded(after[0]),
-            "the merged segment is decoded on reload"
-        );
-        // What tantivy calls once no searcher uses the old segments.
-        let generation = reader.searcher().generation().clone();
-        warmer.garbage_collect(&[&generation]);
-        assert!(
-            before.iter().all(|id| !is_decoded(*id)),
-            "merged away: forgotten"
-        );
-        assert!(is_decoded(after[0]));
-        // Counting from the decoded ordinals gives each kind once.
-        let counts = reader
-            .searcher()
-            .search(&AllQuery, &FacetCounter::new([Facet::from("/kind")]))
-            .unwrap();
-        assert_eq!(counts.children_of(&Facet::from("/kind")).count(), 2);
-        // The reader's warmer dropped: its segments are forgotten too.
-        drop(reader);
-        drop(warmer);
-        // (tantivy's collector thread may hold the warmer for a moment.)
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-        while is_decoded(after[0]) && std::time::Instant::now() < deadline {
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
-        assert!(!is_decoded(after[0]));
-    }
 
     /// Each document's decoded ordinals and end day are tantivy's own,
     /// whether they fit its record or not.

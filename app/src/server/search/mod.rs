@@ -6,7 +6,9 @@
 //!   and [`document`] say what a document is; [`load`] builds documents
 //!   from the database. [`tally`] is the one pass over a search's matches
 //!   that counts them (with [`facet_count`]'s decoded facet ordinals);
-//!   [`typo`] finds the corrections of a mistyped word.
+//!   [`typo`] finds the corrections of a mistyped word, asking
+//!   [`lexicon`] which stems exist. [`segment_cache`] keeps what those
+//!   work out once per segment, and its warmer works it out on reload.
 //! - [`applier`] is the only writer: it applies outbox rows in order and
 //!   records the last applied sequence in each commit, so a restart resumes
 //!   where the last commit ended. It also rebuilds (`reindex`) and compares
@@ -20,10 +22,12 @@ pub mod applier;
 pub mod document;
 pub mod engine;
 pub mod facet_count;
+pub mod lexicon;
 pub mod load;
 pub mod mark;
 pub mod query;
 pub mod schema;
+pub mod segment_cache;
 pub mod stem;
 pub mod tally;
 pub mod typo;
@@ -51,18 +55,21 @@ pub struct Replica {
     pub index: Index,
     pub reader: IndexReader,
     /// Held as long as the reader, which holds it weakly.
-    _warmer: Arc<facet_count::FacetWarmer>,
+    _warmer: Arc<segment_cache::SegmentWarmer>,
 }
 
 /// A reader of `index` as searches need it: reloaded when told (the
 /// applier does after each commit), each new segment's facet ordinals
-/// decoded as it loads. Keep the warmer as long as the reader.
-pub fn open_reader(index: &Index) -> tantivy::Result<(IndexReader, Arc<facet_count::FacetWarmer>)> {
-    let warmer = facet_count::warmer();
+/// decoded and term set read as it loads. Keep the warmer as long as the
+/// reader.
+pub fn open_reader(
+    index: &Index,
+) -> tantivy::Result<(IndexReader, Arc<segment_cache::SegmentWarmer>)> {
+    let warmer = segment_cache::warmer();
     let reader = index
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
-        .warmers(vec![facet_count::weak(&warmer)])
+        .warmers(vec![segment_cache::weak(&warmer)])
         .try_into()?;
     Ok((reader, warmer))
 }

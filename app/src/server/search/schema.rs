@@ -67,6 +67,11 @@ pub struct Fields {
     pub value: Field,
 }
 
+/// The field of titles (English, stemmed).
+pub const TITLE: &str = "title";
+/// The field of descriptive text (English, stemmed).
+pub const BODY: &str = "body";
+
 /// Builds the schema and returns it with its fields.
 pub fn build() -> (Schema, Fields) {
     let mut builder = Schema::builder();
@@ -80,8 +85,8 @@ pub fn build() -> (Schema, Fields) {
         key: builder.add_text_field("key", STRING | STORED),
         kind: builder.add_text_field("kind", STORED),
         id: builder.add_text_field("id", STORED),
-        title: builder.add_text_field("title", english.clone().set_stored()),
-        body: builder.add_text_field("body", english),
+        title: builder.add_text_field(TITLE, english.clone().set_stored()),
+        body: builder.add_text_field(BODY, english),
         excerpt: builder.add_text_field("excerpt", STORED),
         reference: builder.add_text_field("reference", code.clone().set_stored()),
         codes: builder.add_text_field("codes", code),

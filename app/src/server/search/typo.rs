@@ -9,6 +9,8 @@
 //! it as a function).
 use std::collections::BTreeSet;
 
+use foldhash::HashSet;
+
 use frostem::{Algorithm, Stemmer};
 
 /// The letters tried at each place: the words a typo can be of are folded
@@ -17,8 +19,9 @@ const LETTERS: std::ops::RangeInclusive<char> = 'a'..='z';
 
 /// Every word one edit from `word` (deletion, transposition of neighbours,
 /// substitution, insertion), without `word` itself. Letters outside a–z
-/// that the word has are tried as well.
-pub fn one_edit_variants(word: &str) -> BTreeSet<String> {
+/// that the word has are tried as well. (A hash set: ~450 of them a word,
+/// and in no order the caller needs.)
+pub fn one_edit_variants(word: &str) -> HashSet<String> {
     let chars: Vec<char> = word.chars().collect();
     let mut alphabet: Vec<char> = LETTERS.collect();
     alphabet.extend(chars.iter().filter(|c| !c.is_ascii_lowercase()));
@@ -31,7 +34,7 @@ pub fn one_edit_variants(word: &str) -> BTreeSet<String> {
             .chain(&chars[(at + skip).min(chars.len())..])
             .collect()
     };
-    let mut out = BTreeSet::new();
+    let mut out = HashSet::default();
     for at in 0..chars.len() {
         out.insert(with(at, 1, &[]));
         if at + 1 < chars.len() {
@@ -58,7 +61,7 @@ pub fn corrections(word: &str, exists: impl Fn(&str) -> bool) -> BTreeSet<String
     // words, and remembering them would push out the stems of real ones.
     let stemmer = Stemmer::new(Algorithm::English);
     let own = stemmer.stem(word).into_owned();
-    let mut seen = BTreeSet::new();
+    let mut seen = HashSet::default();
     let mut out = BTreeSet::new();
     for variant in one_edit_variants(word) {
         let stem = stemmer.stem(&variant).into_owned();
