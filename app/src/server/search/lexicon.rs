@@ -231,6 +231,12 @@ mod tests {
             hashes: HashSet::with_hasher(FixedState::default()),
         }));
         assert!(!lexicon.has("salt"));
+        // A set that holds a stem's hash (as a collision would) is not
+        // believed: the dictionaries confirm.
+        let mut colliding = HashSet::with_hasher(FixedState::default());
+        colliding.insert(term_hash(b"pepper"));
+        lexicon.segments[0].terms = Some(Arc::new(SegmentTerms { hashes: colliding }));
+        assert!(!lexicon.has("pepper"));
         // Without a set, the dictionaries answer alone.
         lexicon.segments[0].terms = None;
         assert!(lexicon.has("salt"));
